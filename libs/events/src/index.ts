@@ -1,0 +1,5 @@
+export * from './envelope';
+export * from './topics';
+export * from './common';
+export * from './catalog';
+export * from './identity';

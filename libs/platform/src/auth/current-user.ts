@@ -1,0 +1,46 @@
+import { applyDecorators, createParamDecorator, Injectable, SetMetadata, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { Role } from '@talent/events';
+import { ForbiddenError, UnauthenticatedError } from '../errors';
+import type { AuthUser } from './auth-user';
+import type { RequestContext } from '../graphql/request-context';
+
+const contextOf = (ctx: ExecutionContext): RequestContext => GqlExecutionContext.create(ctx).getContext<RequestContext>();
+
+/** The verified caller, or null for anonymous requests. */
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser | null => contextOf(ctx).user ?? null);
+
+/** Request metadata a use case may need (trace, client address), without the raw request. */
+export const RequestMeta = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
+  const context = contextOf(ctx);
+  return { traceparent: context.traceparent, clientIp: context.clientIp };
+});
+
+const ROLES_KEY = 'talent:roles';
+
+@Injectable()
+export class AuthenticatedGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const user = contextOf(ctx).user;
+    if (!user) throw new UnauthenticatedError();
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (roles?.length && !roles.some((r) => user.roles.includes(r))) {
+      throw new ForbiddenError(`Requires one of the roles: ${roles.join(', ')}`);
+    }
+    return true;
+  }
+}
+
+/** The caller must be signed in (UNAUTHENTICATED otherwise). */
+export const Authenticated = () => UseGuards(AuthenticatedGuard);
+
+/** The caller must be signed in and hold one of these roles (FORBIDDEN otherwise). */
+export const RequireRoles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), UseGuards(AuthenticatedGuard));
+
+export function requireUser(user: AuthUser | null | undefined): AuthUser {
+  if (!user) throw new UnauthenticatedError();
+  return user;
+}

@@ -1,0 +1,3 @@
+export * from './auth-user';
+export * from './token-verifier';
+export * from './current-user';

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/** Variables every service reads. A service extends this with its own (see `loadConfig`). */
+export const BaseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  SERVICE_NAME: z.string().min(1),
+  PORT: z.coerce.number().int().min(0).max(65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix for every Redis key of this service (BullMQ queues, throttles): lets services and test runs share one Redis. */
+  REDIS_PREFIX: z.string().min(1).optional(),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+  KAFKA_CLIENT_ID: z.string().optional(),
+  /** Where subgraphs fetch identity's public keys. Identity itself verifies with its own keys. */
+  JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().default('talent-network/identity'),
+  JWT_AUDIENCE: z.string().default('talent-network'),
+  /** Trust X-Forwarded-For from the gateway or ingress in front of the service. */
+  TRUST_PROXY: booleanFromEnv.default(true),
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(500),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(72),
+  KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().positive().default(100),
+});
+
+export type BaseConfig = z.infer<typeof BaseConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the environment once, at start-up. A missing or malformed
+ * variable stops the service with a message that names it (never its value: it may be a secret).
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(root)';
+      const received = env[String(issue.path[0])] === undefined ? ' (not set)' : '';
+      return `${name}: ${issue.message}${received}`;
+    });
+    throw new ConfigError(problems);
+  }
+  return Object.freeze(result.data) as z.infer<S>;
+}
+
+/** Injection token for the service's validated config object. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export { booleanFromEnv };

@@ -1,0 +1,4 @@
+export * from './request-context';
+export * from './shared-types';
+export * from './cursor';
+export * from './subgraph-graphql.module';

@@ -1,0 +1,44 @@
+import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import { bearerToken, TokenVerifier } from '../auth/token-verifier';
+import { createGraphQLErrorFormatter } from '../errors';
+import { ROOT_LOGGER } from '../logging/root-logger';
+import { traceContextFrom } from '../logging/trace-context';
+import type { RequestContext } from './request-context';
+
+
+export interface SubgraphOptions {
+  /** Types not reachable from a resolver that must still be in the schema. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  orphanedTypes?: Function[];
+}
+
+/**
+ * The federation-2 subgraph every service serves at /graphql: code-first schema, the
+ * caller verified from the bearer token the gateway forwards, errors mapped to the
+ * contract's codes, no stack traces.
+ */
+export function subgraphGraphQLModule(options: SubgraphOptions = {}) {
+  return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
+    driver: ApolloFederationDriver,
+    inject: [TokenVerifier, ROOT_LOGGER],
+    useFactory: (verifier: TokenVerifier, logger: Logger) => ({
+      path: '/graphql',
+      autoSchemaFile: { federation: 2 },
+      sortSchema: true,
+      playground: false,
+      introspection: true,
+      includeStacktraceInErrorResponses: false,
+      buildSchemaOptions: { orphanedTypes: options.orphanedTypes ?? [] },
+      formatError: createGraphQLErrorFormatter(logger.child({ component: 'graphql' })),
+      context: async ({ req }: { req: Request }): Promise<RequestContext> => ({
+        req,
+        user: await verifier.verify(bearerToken(req.headers.authorization)),
+        traceparent: traceContextFrom(req.headers.traceparent).traceparent,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      }),
+    }),
+  });
+}

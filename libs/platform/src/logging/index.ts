@@ -1,0 +1,3 @@
+export * from './trace-context';
+export * from './logger.module';
+export * from './root-logger';

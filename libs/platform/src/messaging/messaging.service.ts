@@ -1,0 +1,82 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { EventDefinition } from '@talent/events';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type BaseConfig } from '../config';
+import { ROOT_LOGGER } from '../logging/root-logger';
+import { createKafka, createProducer, kafkaIsReachable } from './kafka';
+import { OutboxRelay } from './outbox-relay';
+import { EventConsumer, type EventHandlerFn } from './event-consumer';
+import { ON_EVENT_METADATA } from './on-event.decorator';
+
+/**
+ * Owns the service's Kafka connections: the producer behind the outbox relay, and the
+ * consumer that runs every `@OnEvent` handler found in the app.
+ */
+@Injectable()
+export class MessagingService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  readonly relay: OutboxRelay;
+  readonly consumer: EventConsumer;
+  private readonly admin: Admin;
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(APP_CONFIG) config: BaseConfig,
+    @Inject(ROOT_LOGGER) logger: Logger,
+    private readonly dataSource: DataSource,
+    private readonly discovery: DiscoveryService,
+  ) {
+    this.log = logger.child({ component: 'messaging' });
+    this.kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
+    this.producer = createProducer(this.kafka);
+    this.admin = this.kafka.admin();
+    this.relay = new OutboxRelay(dataSource, this.producer, this.log.child({ component: 'outbox-relay' }), {
+      databaseUrl: config.DATABASE_URL,
+      pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+      retentionHours: config.OUTBOX_RETENTION_HOURS,
+    });
+    this.consumer = new EventConsumer(this.kafka, this.producer, dataSource, this.log.child({ component: 'consumer' }), {
+      groupId: config.SERVICE_NAME,
+      maxWaitTimeInMs: config.KAFKA_CONSUMER_MAX_WAIT_MS,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.registerHandlers();
+    await this.producer.connect();
+    await this.admin.connect();
+    await this.relay.start();
+    await this.consumer.start();
+    this.log.info({ topics: this.consumer.topics }, 'messaging started');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop().catch((err) => this.log.warn({ err }, 'consumer stop failed'));
+    await this.relay.stop().catch((err) => this.log.warn({ err }, 'relay stop failed'));
+    await this.admin.disconnect().catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+  }
+
+  isKafkaReachable(): Promise<boolean> {
+    return kafkaIsReachable(this.admin);
+  }
+
+  private registerHandlers(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string | symbol, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.metatype) continue;
+      const entries: Array<{ definition: EventDefinition; method: string | symbol }> | undefined = Reflect.getMetadata(
+        ON_EVENT_METADATA,
+        wrapper.metatype,
+      );
+      for (const { definition, method } of entries ?? []) {
+        const fn = (instance[method] as EventHandlerFn).bind(instance);
+        this.consumer.on(definition, fn);
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { Client } from 'pg';
+import type { Producer, Message } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { OUTBOX_CHANNEL } from './event-publisher';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  pollIntervalMs: number;
+  batchSize?: number;
+  retentionHours: number;
+  /** Test seam: runs after Kafka accepted a batch and before it is marked published (a crash there means a redelivery). */
+  afterPublish?: (eventIds: string[]) => Promise<void> | void;
+}
+
+interface PendingRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  type: string;
+  envelope: { traceparent?: string };
+}
+
+/** Advisory lock id: one relay per database publishes at a time, so commit order is publish order. */
+const RELAY_LOCK = 7_305_001;
+
+/**
+ * Publishes committed outbox rows to Kafka, oldest first, then marks them published.
+ * A crash after Kafka accepted a batch but before the mark means the batch is sent
+ * again (at least once); consumers deduplicate by event id. Wakes on NOTIFY from the
+ * publishing transaction's commit, and polls as a fallback.
+ */
+export class OutboxRelay {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private listener: Client | null = null;
+  private loop: Promise<void> | null = null;
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: Producer,
+    private readonly logger: Logger,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+  }
+
+  /** Publishes one batch; returns how many events were published (0 when idle or another relay holds the lock). */
+  async publishBatch(): Promise<number> {
+    const batchSize = this.options.batchSize ?? 200;
+    return this.dataSource.transaction(async (tx) => {
+      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+      if (!locked) return 0;
+      const rows: PendingRow[] = await tx.query(
+        `SELECT id, topic, message_key, type, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        [batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const byTopic = new Map<string, Message[]>();
+      for (const row of rows) {
+        const headers: Record<string, string> = { 'event-id': row.id, 'event-type': row.type };
+        if (row.envelope.traceparent) headers.traceparent = row.envelope.traceparent;
+        const list = byTopic.get(row.topic) ?? [];
+        list.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers });
+        byTopic.set(row.topic, list);
+      }
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      const ids = rows.map((r) => r.id);
+      await this.options.afterPublish?.(ids);
+      await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+      return rows.length;
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 0;
+    while (this.running) {
+      try {
+        const published = await this.publishBatch();
+        backoff = 0;
+        await this.cleanupIfDue();
+        if (published > 0) continue;
+      } catch (error) {
+        backoff = Math.min(backoff ? backoff * 2 : 200, 10_000);
+        this.logger.error({ err: error, retryInMs: backoff }, 'outbox relay failed to publish; will retry');
+      }
+      await this.sleep(backoff || this.options.pollIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  /** A dedicated connection LISTENs for commits; losing it only means falling back to polling. */
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay-listener' });
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'outbox listener connection lost; polling only');
+    });
+    client.on('notification', () => this.wake?.());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not LISTEN for outbox commits; polling only');
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async cleanupIfDue(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastCleanup < 60_000) return;
+    this.lastCleanup = now;
+    await this.dataSource.query(
+      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)`,
+      [this.options.retentionHours * 3600],
+    );
+  }
+}
