@@ -1,0 +1,4 @@
+export * from './kafka-broker';
+export * from './database';
+export * from './service-process';
+export * from './graphql-client';

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface KafkaBroker {
+  brokers: string[];
+  /** True when this process started the broker (and will stop it). */
+  started: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * A Kafka-protocol broker for tests and local runs: `KAFKA_BROKERS` when set, otherwise
+ * librdkafka's mock cluster started through `kcat` (Debian package `kcat`). The mock speaks
+ * the real wire protocol (produce, fetch, consumer groups, auto-created topics), keeps
+ * data in memory, and dies with this process.
+ */
+export async function startKafkaBroker(options: { timeoutMs?: number } = {}): Promise<KafkaBroker> {
+  const configured = process.env.KAFKA_BROKERS?.trim();
+  if (configured) {
+    return { brokers: configured.split(',').map((b) => b.trim()), started: false, stop: async () => undefined };
+  }
+  const child: ChildProcess = spawn(
+    'kcat',
+    ['-C', '-t', '_keepalive', '-b', 'unused:1', '-X', 'test.mock.num.brokers=1', '-d', 'mock', '-q'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const brokers = await new Promise<string[]>((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kcat mock cluster did not report its address in time:\n${stderr.slice(-2000)}`));
+    }, options.timeoutMs ?? 15_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `Cannot start the local Kafka-protocol broker (${error.message}). Install kcat (bash tools/install-system-deps.sh) or set KAFKA_BROKERS.`,
+        ),
+      );
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`kcat exited with code ${code} before the mock cluster was up:\n${stderr.slice(-2000)}`));
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /bootstrap\.servers=(\S+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        child.stderr?.removeAllListeners('data');
+        child.stderr?.resume(); // keep draining the debug output
+        resolve(match[1].split(','));
+      }
+    });
+  });
+  return {
+    brokers,
+    started: true,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      }),
+  };
+}
