@@ -14,8 +14,12 @@ export type ParseResult =
 /**
  * Parses and validates a raw message value: JSON, envelope, known type and version,
  * payload schema. Never throws; the reason is meant for the dead-letter topic.
+ * `catalog` defaults to every event of the network; a consumer may pass its own.
  */
-export function parseEvent(raw: Buffer | string | null | undefined): ParseResult {
+export function parseEvent(
+  raw: Buffer | string | null | undefined,
+  catalog: ReadonlyMap<string, EventDefinition> = EVENT_CATALOG,
+): ParseResult {
   if (raw === null || raw === undefined) return { ok: false, reason: 'empty message value' };
   let json: unknown;
   try {
@@ -26,7 +30,7 @@ export function parseEvent(raw: Buffer | string | null | undefined): ParseResult
   const envelope = EnvelopeSchema.safeParse(json);
   if (!envelope.success) return { ok: false, reason: `invalid envelope: ${z.prettifyError(envelope.error)}` };
   const event = envelope.data as EventEnvelope;
-  const definition = EVENT_CATALOG.get(event.type);
+  const definition = catalog.get(event.type);
   if (!definition) return { ok: false, reason: `unknown event type ${event.type}`, envelope: event };
   if (definition.version !== event.version) {
     return { ok: false, reason: `unsupported version ${event.version} of ${event.type}`, envelope: event };

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { APP_PIPE, DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { ValidationPipe } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
@@ -47,6 +48,8 @@ export class PlatformModule {
       { provide: EventPublisher, useValue: new EventPublisher() },
       redisProvider,
       MessagingService,
+      // GraphQL input classes carry class-validator rules; a violation becomes BAD_USER_INPUT.
+      { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, stopAtFirstError: false }) },
     ];
     const exported: Array<string | symbol | Function> = [APP_CONFIG, ROOT_LOGGER, TokenVerifier, EventPublisher, REDIS, MessagingService];
     if (options.jobs) {

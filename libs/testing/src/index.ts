@@ -2,3 +2,4 @@ export * from './kafka-broker';
 export * from './database';
 export * from './service-process';
 export * from './graphql-client';
+export * from './wait-for';

@@ -8,11 +8,14 @@ export interface TraceContext {
   traceparent: string;
 }
 
-/** Parses a W3C `traceparent` header, or starts a new trace when it is absent or malformed. */
+/**
+ * Parses a W3C `traceparent` header, or starts a new trace when it is absent or malformed
+ * (including the all-zero ids and the version `ff`, which the spec declares invalid).
+ */
 export function traceContextFrom(header: string | string[] | undefined): TraceContext {
   const value = Array.isArray(header) ? header[0] : header;
   const match = value ? TRACEPARENT.exec(value.trim().toLowerCase()) : null;
-  if (match && !/^0+$/.test(match[2]) && !/^0+$/.test(match[3])) {
+  if (match && match[1] !== 'ff' && !/^0+$/.test(match[2]) && !/^0+$/.test(match[3])) {
     return { traceId: match[2], spanId: match[3], traceparent: match[0] };
   }
   return newTraceContext();

@@ -12,6 +12,8 @@ export interface EventConsumerOptions {
   /** Attempts for a failing handler before the message is dead-lettered. */
   maxAttempts?: number;
   retryBaseMs?: number;
+  /** Event definitions messages are validated against; defaults to the network's EVENT_CATALOG. */
+  catalog?: ReadonlyMap<string, EventDefinition>;
 }
 
 export interface ConsumeStats {
@@ -70,7 +72,7 @@ export class EventConsumer {
 
   /** Applies one raw message. Public so tests and replays can drive it without a broker. */
   async handle({ topic, partition, message }: Pick<EachMessagePayload, 'topic' | 'partition' | 'message'>): Promise<void> {
-    const parsed = parseEvent(message.value);
+    const parsed = parseEvent(message.value, this.options.catalog);
     if (!parsed.ok) {
       await this.deadLetter(topic, partition, message, parsed.reason);
       return;

@@ -33,6 +33,7 @@ const RELAY_LOCK = 7_305_001;
 export class OutboxRelay {
   private running = false;
   private wake: (() => void) | null = null;
+  private wakeRequested = false;
   private listener: Client | null = null;
   private loop: Promise<void> | null = null;
   private lastCleanup = 0;
@@ -53,7 +54,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.notify();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
@@ -107,16 +108,25 @@ export class OutboxRelay {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
+      // A commit notified while a batch was being published (or a stop) must not wait for the next poll.
+      if (this.wakeRequested || !this.running) {
+        this.wakeRequested = false;
         resolve();
+        return;
       }
-      this.wake = () => {
+      const done = () => {
+        clearTimeout(timer);
         this.wake = null;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
+  }
+
+  private notify(): void {
+    if (this.wake) this.wake();
+    else this.wakeRequested = true;
   }
 
   /** A dedicated connection LISTENs for commits; losing it only means falling back to polling. */
@@ -125,7 +135,7 @@ export class OutboxRelay {
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'outbox listener connection lost; polling only');
     });
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.notify());
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);

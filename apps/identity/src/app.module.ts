@@ -1,0 +1,64 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, subgraphGraphQLModule, JwksTokenVerifier } from '@talent/platform';
+import { AdminBootstrap } from './admin-bootstrap';
+import { AuthService } from './auth/auth.service';
+import { JwksController } from './auth/jwks.controller';
+import { LoginThrottle } from './auth/login-throttle';
+import { PasswordHasher } from './auth/password-hasher';
+import { RefreshTokenRecord } from './auth/refresh-token.entity';
+import { SigningKeys } from './auth/signing-keys';
+import { TokenService } from './auth/token.service';
+import type { IdentityConfig } from './config';
+import { FieldCipher } from './kyc/field-cipher';
+import { KycCaseRecord } from './kyc/kyc-case.entity';
+import { KycService } from './kyc/kyc.service';
+import { IdentitySchema1732600000000 } from './migrations/1732600000000-identity-schema';
+import { OrganizationMemberRecord, OrganizationRecord } from './organizations/organization.entity';
+import { OrganizationsService } from './organizations/organizations.service';
+import { IDENTITY_RESOLVERS } from './resolvers';
+import { TalentScreeningRecord } from './screening/talent-screening.entity';
+import { ScreeningService } from './screening/screening.service';
+import { UserRecord } from './users/user.entity';
+import { UsersService } from './users/users.service';
+
+export const IDENTITY_ENTITIES = [UserRecord, RefreshTokenRecord, KycCaseRecord, TalentScreeningRecord, OrganizationRecord, OrganizationMemberRecord];
+export const IDENTITY_MIGRATIONS = [IdentitySchema1732600000000];
+
+/** Services of the identity subgraph, shared by the app and by SDL printing. */
+export const IDENTITY_PROVIDERS = [
+  UsersService,
+  AuthService,
+  TokenService,
+  PasswordHasher,
+  LoginThrottle,
+  KycService,
+  ScreeningService,
+  OrganizationsService,
+  AdminBootstrap,
+];
+
+@Module({})
+export class IdentityModule {
+  static register(config: IdentityConfig, keys: SigningKeys, cipher: FieldCipher): DynamicModule {
+    return {
+      module: IdentityModule,
+      imports: [
+        PlatformModule.forService({
+          config,
+          entities: IDENTITY_ENTITIES,
+          migrations: IDENTITY_MIGRATIONS,
+          // Identity verifies its own tokens with its own key, without a network hop.
+          tokenVerifier: new JwksTokenVerifier(keys.localKeySet(), { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+        }),
+        subgraphGraphQLModule(),
+      ],
+      controllers: [JwksController],
+      providers: [
+        { provide: SigningKeys, useValue: keys },
+        { provide: FieldCipher, useValue: cipher },
+        ...IDENTITY_PROVIDERS,
+        ...IDENTITY_RESOLVERS,
+      ],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type KycDocumentType = 'PASSPORT' | 'ID_CARD' | 'DRIVERS_LICENSE';
+export type KycCaseStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+/** A KYC submission. Legal name, document number and date of birth are stored encrypted (see FieldCipher). */
+@Entity({ name: 'kyc_cases' })
+export class KycCaseRecord {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @Column('text')
+  status: KycCaseStatus;
+
+  @Column('text')
+  country: string;
+
+  @Column({ name: 'document_type', type: 'text' })
+  documentType: KycDocumentType;
+
+  @Column({ name: 'legal_name_enc', type: 'text' })
+  legalNameEnc: string;
+
+  @Column({ name: 'document_number_enc', type: 'text' })
+  documentNumberEnc: string;
+
+  @Column({ name: 'document_number_last4', type: 'text' })
+  documentNumberLast4: string;
+
+  @Column({ name: 'date_of_birth_enc', type: 'text' })
+  dateOfBirthEnc: string;
+
+  @Column({ name: 'submitted_at', type: 'timestamptz' })
+  submittedAt: Date;
+
+  @Column({ name: 'reviewed_by', type: 'uuid', nullable: true })
+  reviewedBy: string | null;
+
+  @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true })
+  reviewedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+}

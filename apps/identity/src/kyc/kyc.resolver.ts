@@ -1,0 +1,80 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Authenticated, CurrentUser, pageSize, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import { isUuid } from '../users/users.resolver';
+import { UserModel } from '../users/user.model';
+import { toUserModel, UsersService } from '../users/users.service';
+import type { KycCaseRecord } from './kyc-case.entity';
+import { KycCaseConnection, KycCaseModel, KycDocumentTypeEnum, ReviewDecisionEnum, SubmitKycInput } from './kyc.model';
+import { KycStatusEnum } from '../users/user.model';
+import { KycService } from './kyc.service';
+import { NotFoundError } from '@talent/platform';
+
+/** Never exposes the encrypted fields: only what the contract's KycCase shows. */
+const toModel = (r: KycCaseRecord): KycCaseModel =>
+  Object.assign(new KycCaseModel(), {
+    id: r.id,
+    userId: r.userId,
+    status: r.status as KycStatusEnum,
+    country: r.country,
+    documentType: r.documentType as KycDocumentTypeEnum,
+    documentNumberLast4: r.documentNumberLast4,
+    submittedAt: r.submittedAt,
+    reviewedById: r.reviewedBy,
+    reviewedAt: r.reviewedAt,
+    reason: r.reason,
+  });
+
+@Resolver(() => KycCaseModel)
+export class KycResolver {
+  constructor(
+    private readonly kyc: KycService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Mutation(() => KycCaseModel)
+  @Authenticated()
+  async submitKyc(
+    @CurrentUser() caller: AuthUser,
+    @Args('input') input: SubmitKycInput,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<KycCaseModel> {
+    return toModel(await this.kyc.submit(caller, input, meta.traceparent));
+  }
+
+  @Mutation(() => KycCaseModel)
+  @RequireRoles('INSPECTOR', 'ADMIN')
+  async reviewKyc(
+    @CurrentUser() caller: AuthUser,
+    @Args('caseId', { type: () => ID }) caseId: string,
+    @Args('decision', { type: () => ReviewDecisionEnum }) decision: ReviewDecisionEnum,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<KycCaseModel> {
+    if (!isUuid(caseId)) throw new NotFoundError('KYC case');
+    return toModel(await this.kyc.review(caller, caseId, decision, reason, meta.traceparent));
+  }
+
+  @Query(() => KycCaseConnection, { description: 'Open KYC cases, oldest first (INSPECTOR or ADMIN).' })
+  @RequireRoles('INSPECTOR', 'ADMIN')
+  async kycQueue(
+    @CurrentUser() caller: AuthUser,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<KycCaseConnection> {
+    const page = await this.kyc.queue(caller, pageSize(first, 20), after);
+    const edges = page.edges.map((e) => ({ cursor: e.cursor, node: toModel(e.node) }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @ResolveField(() => UserModel)
+  async user(@Parent() kycCase: KycCaseModel): Promise<UserModel> {
+    return toUserModel(await this.users.getOrThrow(kycCase.userId));
+  }
+
+  @ResolveField(() => UserModel, { nullable: true })
+  async reviewedBy(@Parent() kycCase: KycCaseModel): Promise<UserModel | null> {
+    if (!kycCase.reviewedById) return null;
+    const user = await this.users.findById(kycCase.reviewedById);
+    return user ? toUserModel(user) : null;
+  }
+}

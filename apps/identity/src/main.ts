@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { createLogger, createService, loadConfig, runService } from '@talent/platform';
+import { IdentityModule } from './app.module';
+import { SigningKeys } from './auth/signing-keys';
+import { IdentityConfigSchema } from './config';
+import { FieldCipher } from './kyc/field-cipher';
+
+void runService(async () => {
+  const config = loadConfig(IdentityConfigSchema);
+  const log = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const keys = await SigningKeys.fromPem(config.JWT_PRIVATE_KEY, () =>
+    log.warn('JWT_PRIVATE_KEY not set: signing with a key generated for this process (development only)'),
+  );
+  let kycKey = config.KYC_ENCRYPTION_KEY ? Buffer.from(config.KYC_ENCRYPTION_KEY, 'base64') : undefined;
+  if (!kycKey) {
+    log.warn('KYC_ENCRYPTION_KEY not set: encrypting KYC data with a key generated for this process (development only)');
+    kycKey = randomBytes(32);
+  }
+  const app = await createService(IdentityModule.register(config, keys, new FieldCipher(kycKey)), config);
+  await app.listen(config.PORT, '0.0.0.0');
+  log.info({ port: config.PORT }, 'identity listening');
+});

@@ -1,0 +1,33 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Authenticated, CurrentUser, type AuthUser } from '@talent/platform';
+import { UserModel } from '../users/user.model';
+import { isUuid } from '../users/users.resolver';
+import { toUserModel } from '../users/users.service';
+import { OrganizationModel } from './organization.model';
+import { OrganizationsService } from './organizations.service';
+
+@Resolver(() => OrganizationModel)
+export class OrganizationsResolver {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  @Query(() => OrganizationModel, { nullable: true })
+  organization(@Args('id', { type: () => ID }) id: string): Promise<OrganizationModel | null> {
+    return isUuid(id) ? this.organizations.findById(id) : Promise.resolve(null);
+  }
+
+  @ResolveReference()
+  resolveReference(ref: { id: string }): Promise<OrganizationModel | null> {
+    return isUuid(ref.id) ? this.organizations.findById(ref.id) : Promise.resolve(null);
+  }
+
+  @Mutation(() => OrganizationModel)
+  @Authenticated()
+  createOrganization(@CurrentUser() caller: AuthUser, @Args('name') name: string): Promise<OrganizationModel> {
+    return this.organizations.create(caller, name);
+  }
+
+  @ResolveField(() => [UserModel])
+  async members(@Parent() org: OrganizationModel): Promise<UserModel[]> {
+    return (await this.organizations.members(org.id)).map(toUserModel);
+  }
+}
