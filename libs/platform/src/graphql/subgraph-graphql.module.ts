@@ -20,18 +20,25 @@ export interface SubgraphOptions {
  * caller verified from the bearer token the gateway forwards, errors mapped to the
  * contract's codes, no stack traces.
  */
+/** The options that shape a subgraph's schema; shared by the server and by SDL printing (`npm run supergraph`). */
+export function subgraphSchemaOptions(options: SubgraphOptions = {}) {
+  return {
+    path: '/graphql',
+    autoSchemaFile: { federation: 2 as const },
+    sortSchema: true,
+    buildSchemaOptions: { orphanedTypes: options.orphanedTypes ?? [] },
+  };
+}
+
 export function subgraphGraphQLModule(options: SubgraphOptions = {}) {
   return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
     inject: [TokenVerifier, ROOT_LOGGER],
     useFactory: (verifier: TokenVerifier, logger: Logger) => ({
-      path: '/graphql',
-      autoSchemaFile: { federation: 2 },
-      sortSchema: true,
+      ...subgraphSchemaOptions(options),
       playground: false,
       introspection: true,
       includeStacktraceInErrorResponses: false,
-      buildSchemaOptions: { orphanedTypes: options.orphanedTypes ?? [] },
       formatError: createGraphQLErrorFormatter(logger.child({ component: 'graphql' })),
       context: async ({ req }: { req: Request }): Promise<RequestContext> => ({
         req,

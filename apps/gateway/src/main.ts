@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { loadConfig, runService, traceparentMiddleware } from '@talent/platform';
+import { GatewayConfigSchema } from './config';
+import { GatewayModule } from './gateway.module';
+
+void runService(async () => {
+  const config = loadConfig(GatewayConfigSchema);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.TRUST_PROXY ? 'loopback, linklocal, uniquelocal' : false);
+  app.disable('x-powered-by');
+  app.use(traceparentMiddleware);
+  // Oversized bodies are refused (413) before any parsing or planning.
+  app.useBodyParser('json', { limit: config.BODY_LIMIT });
+  app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, credentials: false });
+  app.enableShutdownHooks();
+  await app.listen(config.PORT, '0.0.0.0');
+});

@@ -1,0 +1,44 @@
+// Composes the supergraph offline from every subgraph's SDL (each printed in its own
+// process) with @apollo/composition, and writes apps/gateway/supergraph.graphql.
+// `--check` writes nothing and fails when composition fails or the committed file is stale.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SUBGRAPHS = ['identity'];
+const target = path.join(root, 'apps/gateway/supergraph.graphql');
+const check = process.argv.includes('--check');
+
+const dir = mkdtempSync(path.join(tmpdir(), 'supergraph-'));
+const services = SUBGRAPHS.map((app) => {
+  const out = path.join(dir, `${app}.json`);
+  execFileSync(process.execPath, [path.join(root, 'tools/supergraph/print-subgraph.cjs'), app, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const { name, url, sdl } = JSON.parse(readFileSync(out, 'utf8'));
+  return { name, url, typeDefs: parse(sdl) };
+});
+
+const result = composeServices(services);
+if (result.errors?.length) {
+  console.error('Composition failed:');
+  for (const error of result.errors) console.error(`  - ${error.message}`);
+  process.exit(1);
+}
+for (const hint of result.hints ?? []) console.error(`hint: ${hint.definition.code}: ${hint.message}`);
+
+const sdl = `${result.supergraphSdl.trim()}\n`;
+if (check) {
+  const committed = existsSync(target) ? readFileSync(target, 'utf8') : '';
+  if (committed !== sdl) {
+    console.error(`${path.relative(root, target)} is stale: run \`npm run supergraph\` and commit the result.`);
+    process.exit(1);
+  }
+  console.log(`supergraph up to date (${SUBGRAPHS.join(', ')})`);
+} else {
+  writeFileSync(target, sdl);
+  console.log(`wrote ${path.relative(root, target)} from ${SUBGRAPHS.join(', ')}`);
+}
