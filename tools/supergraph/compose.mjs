@@ -8,9 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { SUBGRAPH_SERVICES } from '../services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SUBGRAPHS = ['identity'];
+const SUBGRAPHS = SUBGRAPH_SERVICES.map((s) => s.name);
 const target = path.join(root, 'apps/gateway/supergraph.graphql');
 const check = process.argv.includes('--check');
 

@@ -19,5 +19,5 @@ export type Topic = (typeof Topics)[keyof typeof Topics];
 
 export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
-/** Every topic ops must provision on a real cluster (see k8s/base/kafka-topics.yaml). */
+/** Every topic ops must provision on a real cluster (see k8s/base/data/kafka-topics.yaml). */
 export const ALL_TOPICS: readonly string[] = Object.values(Topics).flatMap((t) => [t, deadLetterTopic(t)]);

@@ -1,3 +1,6 @@
+/** `T` without its falsy members. */
+export type Truthy<T> = Exclude<T, false | 0 | 0n | '' | null | undefined>;
+
 /**
  * Polls `probe` until it returns a truthy value (or stops throwing) and returns that value;
  * fails with the last error or value once `timeoutMs` has passed. For asynchronous effects
@@ -7,7 +10,7 @@ export async function waitFor<T>(
   probe: () => T | Promise<T>,
   timeoutMs = 10_000,
   options: { intervalMs?: number; message?: string } = {},
-): Promise<NonNullable<T>> {
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   const interval = options.intervalMs ?? 50;
   let last: unknown;
@@ -16,7 +19,7 @@ export async function waitFor<T>(
     try {
       last = await probe();
       lastError = undefined;
-      if (last) return last as NonNullable<T>;
+      if (last) return last as Truthy<T>;
     } catch (error) {
       lastError = error;
     }

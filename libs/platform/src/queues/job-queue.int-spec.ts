@@ -72,11 +72,16 @@ describe('JobQueue (BullMQ on the real Redis)', () => {
     queue.handle(ExpireOffers, async () => undefined);
     await queue.start();
 
-    const id = await queue.add(SendDigest, { userId } as z.input<typeof SendDigest.schema> as never, { delay: 300 });
+    // `channel` is left out on purpose: the schema's default must fill it in.
+    const data: z.input<typeof SendDigest.schema> = { userId };
+    const id = await queue.add(SendDigest, data as z.output<typeof SendDigest.schema>, { delay: 300 });
     expect(id).toBeDefined();
-    expect(await inspector.getJobState(id!)).toBe('delayed');
 
     await waitFor(async () => (await inspector.getJobState(id!)) === 'completed', 10_000, { message: 'delayed job completed' });
+    const job = (await inspector.getJob(id!))!;
+    expect(job.opts.delay).toBe(300);
+    // Not run before its time.
+    expect(job.processedOn! - job.timestamp).toBeGreaterThanOrEqual(300);
     expect(runs).toEqual([{ data: { userId, channel: 'EMAIL' }, id }]);
     expect(await inspector.getJobCounts('completed', 'failed', 'delayed', 'wait', 'active')).toEqual({
       completed: 1,

@@ -1,0 +1,201 @@
+// `npm run dev`: the whole stack on this machine, with demo data.
+// Checks PostgreSQL and Redis, starts a Kafka-protocol broker (kcat mock cluster) unless
+// KAFKA_BROKERS is set, builds, creates the databases, starts every service (each runs its
+// migrations) and then the gateway, seeds demo data, and stops everything on Ctrl-C.
+import { spawn, execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { GATEWAY, SUBGRAPH_SERVICES } from '../services.mjs';
+import { formatLine, prefix } from './log-format.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = new Set(process.argv.slice(2));
+const env = process.env;
+const ADMIN_URL = env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN_EMAIL = env.ADMIN_EMAIL || 'admin@talent.local';
+const ADMIN_PASSWORD = env.ADMIN_PASSWORD || 'admin-password-dev';
+const RAW_LOGS = env.DEV_LOG_FORMAT === 'json';
+
+const say = (msg) => console.log(`${prefix('dev')} ${msg}`);
+const children = [];
+let broker = null;
+let stopping = false;
+
+async function main() {
+  await checkPostgres();
+  await checkRedis();
+  if (!args.has('--no-build')) {
+    say('building (tsc -b)...');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  }
+  const { startKafkaBroker, ensureDatabase, databaseUrl } = await import(path.join(root, 'libs/testing/dist/index.js'));
+  broker = await startKafkaBroker();
+  const brokers = broker.brokers.join(',');
+  say(broker.started ? `Kafka-protocol broker (kcat mock cluster) at ${brokers}` : `Kafka at ${brokers} (KAFKA_BROKERS)`);
+
+  const secrets = devSecrets();
+  const common = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+    REDIS_URL,
+    KAFKA_BROKERS: brokers,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    JWKS_URL: `http://127.0.0.1:${SUBGRAPH_SERVICES[0].port}/.well-known/jwks.json`,
+  };
+  for (const service of SUBGRAPH_SERVICES) {
+    await ensureDatabase(service.database, ADMIN_URL);
+    start(service.name, `apps/${service.name}/dist/main.js`, {
+      ...common,
+      SERVICE_NAME: service.name,
+      PORT: String(service.port),
+      DATABASE_URL: databaseUrl(ADMIN_URL, service.database),
+      ...(service.name === 'identity'
+        ? { JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY, KYC_ENCRYPTION_KEY: secrets.KYC_ENCRYPTION_KEY, ADMIN_EMAIL, ADMIN_PASSWORD }
+        : {}),
+    });
+    await waitReady(service.name, service.port);
+  }
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPH_SERVICES.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${s.port}/graphql`]),
+  );
+  start('gateway', 'apps/gateway/dist/main.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(GATEWAY.port), ...subgraphUrls });
+  await waitReady('gateway', GATEWAY.port);
+
+  const gatewayUrl = `http://localhost:${GATEWAY.port}/graphql`;
+  if (!args.has('--no-seed')) {
+    await run('seed', ['tools/seed/seed.mjs'], { ...env, GATEWAY_URL: gatewayUrl, ADMIN_EMAIL, ADMIN_PASSWORD });
+  }
+  say(`ready: GraphQL at ${gatewayUrl} (landing page in a browser)`);
+  say(`admin: ${ADMIN_EMAIL} / ${env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : ADMIN_PASSWORD}; demo users: see README "Demo data"`);
+  say('Ctrl-C stops everything');
+}
+
+async function checkPostgres() {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    fail(
+      `PostgreSQL is not reachable at ${ADMIN_URL} (${error.message}).\n` +
+        `  Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n` +
+        `  or point POSTGRES_ADMIN_URL at a server where this user may create databases.`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function checkRedis() {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    fail(
+      `Redis is not reachable at ${REDIS_URL} (${error.message}).\n` +
+        `  Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no\n` +
+        `  or set REDIS_URL.`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Signing and encryption keys for local runs, kept in .dev/ (git-ignored) so restarts keep sessions and KYC data readable. */
+function devSecrets() {
+  const file = path.join(root, '.dev/secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(path.dirname(file), { recursive: true });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const secrets = {
+    JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    KYC_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  say('generated development keys in .dev/secrets.json');
+  return secrets;
+}
+
+function pipe(name, stream) {
+  createInterface({ input: stream }).on('line', (line) => console.log(formatLine(name, line, { raw: RAW_LOGS })));
+}
+
+function start(name, entry, childEnv) {
+  const child = spawn(process.execPath, [path.join(root, entry)], { cwd: root, env: { ...env, ...childEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  pipe(name, child.stdout);
+  pipe(name, child.stderr);
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    say(`${name} exited (${signal ?? code}); stopping the stack`);
+    void shutdown(1);
+  });
+  children.push({ name, child });
+}
+
+function run(name, argv, childEnv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    pipe(name, child.stdout);
+    pipe(name, child.stderr);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed with exit code ${code}`))));
+  });
+}
+
+async function waitReady(name, port, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/ready`);
+      if (res.ok) {
+        say(`${name} ready on http://localhost:${port}`);
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${name} was not ready on port ${port} within ${timeoutMs / 1000}s`);
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping...');
+  await Promise.all(
+    children.reverse().map(
+      ({ child }) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await broker?.stop();
+  process.exit(code);
+}
+
+function fail(message) {
+  console.error(`${prefix('dev')} ${message}`);
+  process.exit(1);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch((error) => {
+  console.error(`${prefix('dev')} ${error.message}`);
+  void shutdown(1);
+});
