@@ -1,11 +1,12 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_PIPE, DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { JwksTokenVerifier, TokenVerifier } from './auth/token-verifier';
 import { APP_CONFIG, type BaseConfig } from './config';
+import { DomainErrorFilter } from './errors/domain-error.filter';
 import { HealthController } from './health/health.controller';
 import { createLogger, createLoggerModule } from './logging/logger.module';
 import { ROOT_LOGGER } from './logging/root-logger';
@@ -49,9 +50,10 @@ export class PlatformModule {
       redisProvider,
       MessagingService,
       // GraphQL input classes carry class-validator rules; a violation becomes BAD_USER_INPUT.
+      { provide: APP_FILTER, useClass: DomainErrorFilter },
       { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, stopAtFirstError: false }) },
     ];
-    const exported: Array<string | symbol | Function> = [APP_CONFIG, ROOT_LOGGER, TokenVerifier, EventPublisher, REDIS, MessagingService];
+    const exported: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [APP_CONFIG, ROOT_LOGGER, TokenVerifier, EventPublisher, REDIS, MessagingService];
     if (options.jobs) {
       providers.push(
         {

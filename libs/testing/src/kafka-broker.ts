@@ -59,9 +59,13 @@ export async function startKafkaBroker(options: { timeoutMs?: number } = {}): Pr
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        // Not unref'd: the caller's process must not exit before the broker is gone.
+        const killer = setTimeout(() => child.kill('SIGKILL'), 1000);
+        child.once('exit', () => {
+          clearTimeout(killer);
+          resolve();
+        });
         child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
       }),
   };
 }

@@ -1,2 +1,3 @@
 export * from './domain-errors';
 export * from './format-graphql-error';
+export * from './domain-error.filter';

@@ -1,5 +1,6 @@
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { bearerToken, TokenVerifier } from '../auth/token-verifier';
@@ -39,6 +40,8 @@ export function subgraphGraphQLModule(options: SubgraphOptions = {}) {
       playground: false,
       introspection: true,
       includeStacktraceInErrorResponses: false,
+      // No Apollo Studio here: federated tracing data would only cost time per request.
+      plugins: [ApolloServerPluginInlineTraceDisabled() as never],
       formatError: createGraphQLErrorFormatter(logger.child({ component: 'graphql' })),
       context: async ({ req }: { req: Request }): Promise<RequestContext> => ({
         req,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createEvent, deadLetterTopic, defineEvent, type EventDefinition } from '@talent/events';
 import { createTestDatabase, uniquePrefix, waitFor, type TestDatabase } from '@talent/testing';
 import { ConflictError } from '../errors';
-import { dataSourceOptions, inTransaction } from '../persistence';
+import { dataSourceOptions, inTransaction, type PersistenceOptions } from '../persistence';
 import { EventConsumer } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { createKafka, createProducer } from './kafka';
@@ -111,7 +111,7 @@ interface DeadLetter {
 const headerText = (headers: IHeaders | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(String).join(',') : String(v)]));
 
-async function openDataSource(db: TestDatabase, applicationName: string, migration: new () => MigrationInterface, entities: Function[]) {
+async function openDataSource(db: TestDatabase, applicationName: string, migration: new () => MigrationInterface, entities: PersistenceOptions['entities']) {
   const dataSource = new DataSource({
     ...dataSourceOptions({ url: db.url, entities, migrations: [migration], applicationName, poolSize: 8 }),
     logging: ['error'],
