@@ -11,9 +11,13 @@ import { parse } from 'graphql';
 import { SUBGRAPH_SERVICES } from '../services.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SUBGRAPHS = SUBGRAPH_SERVICES.map((s) => s.name);
-const target = path.join(root, 'apps/gateway/supergraph.graphql');
-const check = process.argv.includes('--check');
+const argv = process.argv.slice(2);
+const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+// --subgraphs a,b and --out FILE compose a partial supergraph (used by tests that start only some services).
+const SUBGRAPHS = option('--subgraphs')?.split(',') ?? SUBGRAPH_SERVICES.map((s) => s.name);
+const target = path.resolve(option('--out') ?? path.join(root, 'apps/gateway/supergraph.graphql'));
+const check = argv.includes('--check');
+const quiet = argv.includes('--quiet');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'supergraph-'));
 const services = SUBGRAPHS.map((app) => {
@@ -29,7 +33,7 @@ if (result.errors?.length) {
   for (const error of result.errors) console.error(`  - ${error.message}`);
   process.exit(1);
 }
-for (const hint of result.hints ?? []) console.error(`hint: ${hint.definition.code}: ${hint.message}`);
+if (!quiet) for (const hint of result.hints ?? []) console.error(`hint: ${hint.definition.code}: ${hint.message}`);
 
 const sdl = `${result.supergraphSdl.trim()}\n`;
 if (check) {
@@ -41,5 +45,5 @@ if (check) {
   console.log(`supergraph up to date (${SUBGRAPHS.join(', ')})`);
 } else {
   writeFileSync(target, sdl);
-  console.log(`wrote ${path.relative(root, target)} from ${SUBGRAPHS.join(', ')}`);
+  if (!quiet) console.log(`wrote ${path.relative(root, target)} from ${SUBGRAPHS.join(', ')}`);
 }

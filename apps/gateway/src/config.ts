@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { booleanFromEnv } from '@talent/platform';
-
-/** The subgraphs composed into the supergraph; each URL can be overridden with SUBGRAPH_<NAME>_URL. */
-export const SUBGRAPHS = ['identity'] as const;
+import { booleanFromEnv, ConfigError } from '@talent/platform';
 
 export const GatewayConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -14,7 +11,6 @@ export const GatewayConfigSchema = z.object({
   JWT_AUDIENCE: z.string().default('talent-network'),
   /** The supergraph composed offline by `npm run supergraph` (committed). */
   SUPERGRAPH_PATH: z.string().optional(),
-  SUBGRAPH_IDENTITY_URL: z.url().optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
   MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
   MAX_QUERY_ALIASES: z.coerce.number().int().positive().default(15),
@@ -30,6 +26,19 @@ export const GatewayConfigSchema = z.object({
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 
-export function subgraphUrlOverrides(config: GatewayConfig): Record<string, string | undefined> {
-  return { identity: config.SUBGRAPH_IDENTITY_URL };
+/**
+ * Where each subgraph of the supergraph runs: `SUBGRAPH_<NAME>_URL` when set (validated),
+ * otherwise the URL it was composed with (local development defaults).
+ */
+export function subgraphUrls(composed: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const problems: string[] = [];
+  const urls: Record<string, string> = {};
+  for (const [name, url] of Object.entries(composed)) {
+    const variable = `SUBGRAPH_${name.toUpperCase()}_URL`;
+    const override = env[variable];
+    if (override !== undefined && !z.url().safeParse(override).success) problems.push(`${variable}: must be a URL`);
+    urls[name] = override ?? url;
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return urls;
 }

@@ -7,7 +7,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request } from 'express';
 import { bearerToken, createLogger, createLoggerModule, JwksTokenVerifier, traceContextFrom } from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
-import { subgraphUrlOverrides, type GatewayConfig } from './config';
+import { subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { GATEWAY_STATE, type GatewayState } from './gateway-state';
 import { HealthController } from './health.controller';
@@ -19,8 +19,7 @@ export class GatewayModule {
     const logging = { service: config.SERVICE_NAME, level: config.LOG_LEVEL };
     const log = createLogger(logging);
     const supergraph = loadSupergraph(config.SUPERGRAPH_PATH);
-    const overrides = subgraphUrlOverrides(config);
-    const subgraphUrls = Object.fromEntries(Object.entries(supergraph.urls).map(([name, url]) => [name, overrides[name] ?? url]));
+    const subgraphUrls = resolveSubgraphUrls(supergraph.urls);
     const state: GatewayState = { schemaLoaded: false, subgraphUrls };
     const verifier = JwksTokenVerifier.remote(config.JWKS_URL, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
     const development = config.NODE_ENV !== 'production';
@@ -74,7 +73,7 @@ export class GatewayModule {
           },
           gateway: {
             supergraphSdl: supergraph.sdl,
-            buildService: ({ name, url }) => new AuthenticatedDataSource({ url: overrides[name] ?? url }),
+            buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrls[name] ?? url }),
           },
         }),
       ],

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { EnvelopeSchema, type EventDefinition, type EventEnvelope } from './envelope';
 import * as identity from './identity';
+import * as jobs from './jobs';
+import * as matching from './matching';
 
 /** Every event of the network, by type. Adding an event means adding it here. */
 export const EVENT_CATALOG: ReadonlyMap<string, EventDefinition> = new Map(
-  [...Object.values(identity)].map((definition) => [definition.type, definition as EventDefinition]),
+  [...Object.values(identity), ...Object.values(jobs), ...Object.values(matching)].map((definition) => [definition.type, definition as EventDefinition]),
 );
 
 export type ParseResult =

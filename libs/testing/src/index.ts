@@ -3,3 +3,5 @@ export * from './database';
 export * from './service-process';
 export * from './graphql-client';
 export * from './wait-for';
+export * from './stack';
+export * from './personas';

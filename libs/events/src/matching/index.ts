@@ -1,0 +1,2 @@
+export * from './talent-profile-updated';
+export * from './matches-proposed';
