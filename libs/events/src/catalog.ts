@@ -3,10 +3,12 @@ import { EnvelopeSchema, type EventDefinition, type EventEnvelope } from './enve
 import * as identity from './identity';
 import * as jobs from './jobs';
 import * as matching from './matching';
+import * as referrals from './referrals';
+import * as rewards from './rewards';
 
 /** Every event of the network, by type. Adding an event means adding it here. */
 export const EVENT_CATALOG: ReadonlyMap<string, EventDefinition> = new Map(
-  [...Object.values(identity), ...Object.values(jobs), ...Object.values(matching)].map((definition) => [definition.type, definition as EventDefinition]),
+  [...Object.values(identity), ...Object.values(jobs), ...Object.values(matching), ...Object.values(referrals), ...Object.values(rewards)].map((definition) => [definition.type, definition as EventDefinition]),
 );
 
 export type ParseResult =

@@ -5,3 +5,5 @@ export * from './catalog';
 export * from './identity';
 export * from './jobs';
 export * from './matching';
+export * from './referrals';
+export * from './rewards';

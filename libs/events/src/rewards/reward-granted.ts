@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { defineEvent } from '../envelope';
+import { DecimalStringSchema, IsoDateTimeSchema } from '../common';
+import { Topics } from '../topics';
+
+/** BTRST paid from the community pool under a reward policy; idempotent on (policy, reference, beneficiary). */
+export const RewardGranted = defineEvent({
+  type: 'RewardGranted',
+  version: 1,
+  topic: Topics.rewards,
+  source: 'rewards',
+  schema: z.object({
+    grantId: z.uuid(),
+    beneficiaryId: z.uuid(),
+    /** e.g. talent.screened, rating.five_star, connector.referral, connector.client_referral */
+    policy: z.string(),
+    amount: DecimalStringSchema,
+    /** Id of the event or object that earned it. */
+    reference: z.string(),
+    grantedAt: IsoDateTimeSchema,
+  }),
+  aggregateIdOf: (p) => p.beneficiaryId,
+});
