@@ -5,10 +5,11 @@ import * as jobs from './jobs';
 import * as matching from './matching';
 import * as referrals from './referrals';
 import * as rewards from './rewards';
+import * as partner from './public';
 
 /** Every event of the network, by type. Adding an event means adding it here. */
 export const EVENT_CATALOG: ReadonlyMap<string, EventDefinition> = new Map(
-  [...Object.values(identity), ...Object.values(jobs), ...Object.values(matching), ...Object.values(referrals), ...Object.values(rewards)].map((definition) => [definition.type, definition as EventDefinition]),
+  [...Object.values(identity), ...Object.values(jobs), ...Object.values(matching), ...Object.values(referrals), ...Object.values(rewards), ...Object.values(partner)].map((definition) => [definition.type, definition as EventDefinition]),
 );
 
 export type ParseResult =

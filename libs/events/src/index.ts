@@ -7,3 +7,4 @@ export * from './jobs';
 export * from './matching';
 export * from './referrals';
 export * from './rewards';
+export * from './public';

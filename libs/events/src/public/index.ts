@@ -1,0 +1,2 @@
+export * from './job-posted';
+export * from './reward-granted';
