@@ -129,22 +129,39 @@ export class OutboxRelay {
     else this.wakeRequested = true;
   }
 
-  /** A dedicated connection LISTENs for commits; losing it only means falling back to polling. */
-  private async listen(): Promise<void> {
+  /**
+   * A dedicated connection LISTENs for commits. Losing it only means polling until it is
+   * back: it reconnects with a growing delay while the relay runs.
+   */
+  private async listen(attempt = 0): Promise<void> {
+    if (!this.running) return;
     const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay-listener' });
+    let retried = false;
+    const retry = () => {
+      if (retried) return;
+      retried = true;
+      if (this.listener === client) this.listener = null;
+      void client.end().catch(() => undefined);
+      if (!this.running) return;
+      const delay = Math.min(30_000, 500 * 2 ** attempt);
+      setTimeout(() => void this.listen(attempt + 1), delay).unref();
+    };
     client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'outbox listener connection lost; polling only');
+      this.logger.warn({ err: error }, 'outbox listener connection lost; polling until it reconnects');
+      retry();
     });
     client.on('notification', () => this.notify());
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
+      if (attempt > 0) this.notify(); // commits made while disconnected
     } catch (error) {
-      this.logger.warn({ err: error }, 'could not LISTEN for outbox commits; polling only');
-      await client.end().catch(() => undefined);
+      this.logger.warn({ err: error }, 'could not LISTEN for outbox commits; polling until it reconnects');
+      retry();
     }
   }
+
 
   private async cleanupIfDue(): Promise<void> {
     const now = Date.now();
