@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import pino from 'pino';
 import { Column, DataSource, Entity, PrimaryColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
@@ -317,6 +319,60 @@ describe('outbox and inbox across two services and the broker', () => {
 
     expect(await applied()).toEqual(before);
     expect(consumer.stats.applied).toBe(N);
+  });
+
+  it('a relay process killed (SIGKILL) after Kafka accepted a batch, before marking it, loses and doubles nothing', async () => {
+    // The in-process relay of the first test stands down: the doomed process must find the events unpublished.
+    await relay?.stop();
+    relay = null;
+    const accountId = randomUUID();
+    await producerDs.getRepository(Account).insert({ id: accountId, balance: 0, lastSequence: -1 });
+    const KILLED = 12;
+    const events = [];
+    for (let i = 0; i < KILLED; i++) events.push(await credit(accountId, 1000 + i));
+    const appliedBefore = consumer.stats.applied;
+
+    // A separate process runs the built relay; its afterPublish hook kills the process with SIGKILL
+    // right after Kafka acknowledged a first batch of 5: no finally, no shutdown hook runs.
+    const script = `
+      const { DataSource } = require('typeorm');
+      const pino = require('pino');
+      const p = require(${JSON.stringify(path.resolve(__dirname, '../../dist/index.js'))});
+      (async () => {
+        const logger = pino({ level: 'silent' });
+        const ds = new DataSource({ ...p.dataSourceOptions({ url: process.env.DB_URL, entities: [], migrations: [] }), migrationsRun: false });
+        await ds.initialize();
+        const producer = p.createProducer(p.createKafka({ clientId: 'doomed-relay', brokers: process.env.BROKERS.split(','), logger }));
+        await producer.connect();
+        const relay = new p.OutboxRelay(ds, producer, logger, {
+          databaseUrl: process.env.DB_URL, pollIntervalMs: 50, retentionHours: 72, batchSize: 5,
+          afterPublish: () => process.kill(process.pid, 'SIGKILL'),
+        });
+        await relay.publishBatch();
+      })();`;
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: path.resolve(__dirname, '../../../..'),
+      env: { ...process.env, DB_URL: producerDb.url, BROKERS: brokers.join(',') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    expect({ signal, stderr: stderr.slice(0, 500) }).toEqual({ signal: 'SIGKILL', stderr: '' });
+
+    // The killed relay's batch reached Kafka (applied once), yet nothing is marked published.
+    await waitFor(() => consumer.stats.applied >= appliedBefore + 5, 20_000, { message: 'the killed batch consumed' });
+    expect(await countOutbox('published_at IS NULL')).toBe(KILLED);
+
+    // The restarted relay publishes all of it, the killed batch again.
+    relay = new OutboxRelay(producerDs, relayProducer, logger, { databaseUrl: producerDb.url, pollIntervalMs: 100, retentionHours: 72 });
+    await relay.start();
+    await waitFor(async () => (await countOutbox('published_at IS NULL')) === 0, 20_000, { message: 'outbox drained' });
+    await waitFor(() => consumer.stats.applied >= appliedBefore + KILLED, 20_000, { message: 'all events applied' });
+
+    const own = (await applied()).filter((r) => r.aggregate_id === accountId);
+    expect(own.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
+    expect(own.map((r) => r.sequence)).toEqual(Array.from({ length: KILLED }, (_, i) => i));
   });
 
   it('dead-letters what it cannot parse, with the reason, and goes on with the partition', async () => {
