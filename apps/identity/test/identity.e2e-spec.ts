@@ -32,6 +32,9 @@ const USER = `query ($id: ID!) { user(id: $id) { id email displayName roles } }`
 const GRANT = `mutation ($u: ID!, $r: Role!) { grantRole(userId: $u, role: $r) { id roles } }`;
 const CREATE_ORG = `mutation ($n: String!) { createOrganization(name: $n) { id name createdAt members { id displayName email } } }`;
 
+// Jest 30 reads testTimeout only from the global config, not from the e2e project: set it here.
+jest.setTimeout(120_000);
+
 let stack: IdentityStack;
 let admin: Session;
 /** Client addresses (TEST-NET-3) so that each throttling scenario has its own per-address counter. */
@@ -420,60 +423,6 @@ describe('organizations', () => {
       const res = await stack.api.request(`query ($id: ID!) { organization(id: $id) { id } }`, { id });
       expect(res.errors).toBeUndefined();
       expect(res.data).toEqual({ organization: null });
-    }
-  });
-});
-
-describe('gateway hardening', () => {
-  const post = (body: string, headers: Record<string, string>) => fetch(`${stack.gateway.url}/graphql`, { method: 'POST', headers, body });
-
-  it('refuses a body larger than 64kb with HTTP 413', async () => {
-    const res = await post(JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(70 * 1024) } }), {
-      'content-type': 'application/json',
-    });
-    expect(res.status).toBe(413);
-  });
-
-  it('accepts a body just under the limit (control)', async () => {
-    const res = await post(JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(60 * 1024) } }), {
-      'content-type': 'application/json',
-    });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ data: { me: null } });
-  });
-
-  it('refuses a query deeper than the limit before running it', async () => {
-    const user = await register(stack);
-    let selection = '{ id }';
-    for (let i = 0; i < 6; i++) selection = `{ organizations { members ${selection} } }`;
-    const res = await user.api.request(`{ me ${selection} }`);
-    expect(res.errors?.length).toBeGreaterThan(0);
-    expect(res.data ?? null).toBeNull();
-    expect(res.errors![0].message).toMatch(/depth/i);
-  });
-
-  it('refuses a text/plain POST (CSRF prevention), and a form POST', async () => {
-    const plain = await post(JSON.stringify({ query: 'mutation { createOrganization(name: "CSRF Ltd") { id } }' }), {
-      'content-type': 'text/plain',
-    });
-    expect(plain.status).toBe(400);
-    expect(await plain.text()).toMatch(/CSRF/);
-    const form = await post('query=%7B%20me%20%7B%20id%20%7D%20%7D', { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(form.status).toBeGreaterThanOrEqual(400);
-    expect(form.status).toBeLessThan(500);
-    expect(await stack.sql(`SELECT 1 FROM organizations WHERE name = 'CSRF Ltd'`)).toHaveLength(0);
-  });
-
-  it('refuses batched requests', async () => {
-    const res = await post(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]), { 'content-type': 'application/json' });
-    expect(res.status).toBe(400);
-  });
-
-  it('answers /health and /ready with 200', async () => {
-    for (const path of ['/health', '/ready']) {
-      const res = await fetch(`${stack.gateway.url}${path}`);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ status: 'ok' });
     }
   });
 });

@@ -1,10 +1,12 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsEnum, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 import { RoleEnum, UserModel } from '../users/user.model';
 
 @InputType()
 export class RegisterInput {
   @Field()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email: string;

@@ -1,0 +1,135 @@
+/**
+ * The gateway's edge protections and probes, on the real stack (identity behind it):
+ * what a browser or a hostile client meets before any subgraph is called.
+ */
+import { errorCode } from '@talent/testing';
+import { register, startGatewayStack, type GatewayStack } from './stack';
+
+// Jest 30 reads testTimeout only from the global config, not from the e2e project: set it here.
+jest.setTimeout(120_000);
+
+let stack: GatewayStack;
+
+beforeAll(async () => {
+  stack = await startGatewayStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const post = (body: string, headers: Record<string, string>) => fetch(`${stack.gateway.url}/graphql`, { method: 'POST', headers, body });
+const organizationsNamed = async (name: string) => (await stack.sql('SELECT 1 FROM organizations WHERE name = $1', [name])).length;
+
+describe('request size', () => {
+  it('refuses a body larger than 64kb with HTTP 413', async () => {
+    const res = await post(JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(70 * 1024) } }), {
+      'content-type': 'application/json',
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('accepts a body just under the limit (control)', async () => {
+    const res = await post(JSON.stringify({ query: '{ me { id } }', variables: { padding: 'x'.repeat(60 * 1024) } }), {
+      'content-type': 'application/json',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { me: null } });
+  });
+});
+
+describe('query limits', () => {
+  const nested = (levels: number) => {
+    let selection = '{ id }';
+    for (let i = 0; i < levels; i++) selection = `{ organizations { members ${selection} } }`;
+    return `{ me ${selection} }`;
+  };
+
+  it('refuses a query deeper than the limit before running it: errors, no data', async () => {
+    const user = await register(stack);
+    const res = await user.api.request(nested(6)); // depth 14 > 10
+    expect(res.errors?.length).toBeGreaterThan(0);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors![0].message).toMatch(/depth/i);
+    // A query within the limit runs (control).
+    const ok = await user.api.request(nested(2));
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data!.me.organizations).toEqual([]);
+  });
+
+  it('refuses a deep mutation without running it', async () => {
+    const user = await register(stack);
+    let selection = '{ id }';
+    for (let i = 0; i < 6; i++) selection = `{ organizations { members ${selection} } }`;
+    const res = await user.api.request(`mutation { createOrganization(name: "Deep Org") { members ${selection} } }`);
+    expect(res.errors?.length).toBeGreaterThan(0);
+    expect(res.data ?? null).toBeNull();
+    expect(await organizationsNamed('Deep Org')).toBe(0);
+  });
+
+  it('refuses too many aliases', async () => {
+    const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ');
+    const res = await stack.api.request(`{ ${aliases} }`);
+    expect(res.errors?.length).toBeGreaterThan(0);
+    expect(res.data ?? null).toBeNull();
+  });
+
+  it('refuses batched requests', async () => {
+    const res = await post(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]), { 'content-type': 'application/json' });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('CSRF prevention', () => {
+  it('refuses a text/plain POST (a "simple" cross-site request) and runs nothing', async () => {
+    const user = await register(stack);
+    const res = await post(JSON.stringify({ query: 'mutation { createOrganization(name: "CSRF Ltd") { id } }' }), {
+      'content-type': 'text/plain',
+      authorization: `Bearer ${user.accessToken}`,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/CSRF/);
+    expect(await organizationsNamed('CSRF Ltd')).toBe(0);
+  });
+
+  it('refuses a form-encoded POST', async () => {
+    const res = await post('query=%7B%20me%20%7B%20id%20%7D%20%7D', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  });
+
+  it('accepts the same mutation as application/json (control)', async () => {
+    const user = await register(stack);
+    const res = await user.api.request('mutation { createOrganization(name: "JSON Ltd") { id } }');
+    expect(res.errors).toBeUndefined();
+    expect(await organizationsNamed('JSON Ltd')).toBe(1);
+  });
+});
+
+describe('errors', () => {
+  it('reports unknown fields as validation errors, without stack traces', async () => {
+    const res = await stack.api.request('{ me { id salary } }');
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(res)).not.toMatch(/stacktrace|\.ts:\d|node_modules/);
+  });
+});
+
+describe('probes', () => {
+  it('answers /health and /ready with 200 while identity is up', async () => {
+    for (const path of ['/health', '/ready']) {
+      const res = await fetch(`${stack.gateway.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok' });
+    }
+  });
+
+  // Last: stops identity.
+  it('is not ready without identity, but still alive', async () => {
+    await stack.identity.stop();
+    const ready = await fetch(`${stack.gateway.url}/ready`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toContain('"identity":"down"');
+    expect((await fetch(`${stack.gateway.url}/health`)).status).toBe(200);
+  });
+});
