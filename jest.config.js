@@ -19,7 +19,7 @@ const transform = {
 };
 const shared = {
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@noble|file-type|load-esm)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@noble|jose|file-type|load-esm)/)'],
   moduleNameMapper: { '^@talent/(events|platform|testing)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs'],

@@ -1,5 +1,9 @@
 // The services of the stack, in start order, with their local ports and databases.
 // Used by `npm run dev`, the supergraph composition and the benchmarks.
-export const SUBGRAPH_SERVICES = [{ name: 'identity', port: 4001, database: 'talent_identity' }];
+export const SUBGRAPH_SERVICES = [
+  { name: 'identity', port: 4001, database: 'talent_identity' },
+  { name: 'jobs', port: 4002, database: 'talent_jobs' },
+  { name: 'referrals', port: 4004, database: 'talent_referrals' },
+];
 
 export const GATEWAY = { name: 'gateway', port: 4000 };

@@ -70,6 +70,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         KAFKA_BROKERS: brokers,
         REDIS_URL: testRedisUrl(),
         REDIS_PREFIX: uniquePrefix(`${name}-e2e`),
+        // A group per stack: stacks of one test run share the broker, and a group left by a stopped stack rebalances slowly.
+        KAFKA_GROUP_ID: uniquePrefix(name),
         OUTBOX_POLL_INTERVAL_MS: '200',
         ...(name === 'identity'
           ? {

@@ -20,6 +20,8 @@ export const BaseConfigSchema = z.object({
     .min(1)
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
   KAFKA_CLIENT_ID: z.string().optional(),
+  /** Consumer group; defaults to SERVICE_NAME (every replica of a service shares it). */
+  KAFKA_GROUP_ID: z.string().min(1).optional(),
   /** Where subgraphs fetch identity's public keys. Identity itself verifies with its own keys. */
   JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().default('talent-network/identity'),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { EventDefinition } from '@talent/events';
 import type { Admin, Kafka, Producer } from 'kafkajs';
@@ -16,7 +16,7 @@ import { ON_EVENT_METADATA } from './on-event.decorator';
  * consumer that runs every `@OnEvent` handler found in the app.
  */
 @Injectable()
-export class MessagingService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly kafka: Kafka;
   readonly producer: Producer;
   readonly relay: OutboxRelay;
@@ -40,7 +40,7 @@ export class MessagingService implements OnApplicationBootstrap, OnApplicationSh
       retentionHours: config.OUTBOX_RETENTION_HOURS,
     });
     this.consumer = new EventConsumer(this.kafka, this.producer, dataSource, this.log.child({ component: 'consumer' }), {
-      groupId: config.SERVICE_NAME,
+      groupId: config.KAFKA_GROUP_ID ?? config.SERVICE_NAME,
       maxWaitTimeInMs: config.KAFKA_CONSUMER_MAX_WAIT_MS,
     });
   }
@@ -54,7 +54,8 @@ export class MessagingService implements OnApplicationBootstrap, OnApplicationSh
     this.log.info({ topics: this.consumer.topics }, 'messaging started');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes: the relay and the consumer still need it to finish their work. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop().catch((err) => this.log.warn({ err }, 'consumer stop failed'));
     await this.relay.stop().catch((err) => this.log.warn({ err }, 'relay stop failed'));
     await this.admin.disconnect().catch(() => undefined);

@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
+import { ApplicationRecord, InterviewRecord } from './applications/application.entity';
+import { ApplicationsService } from './applications/applications.service';
+import type { JobsConfig } from './config';
+import { ContractRecord } from './contracts/contract.entity';
+import { ContractsService } from './contracts/contracts.service';
+import { JobRecord } from './jobs/job.entity';
+import { JobsService } from './jobs/jobs.service';
+import { MemberRecord } from './members/member.entity';
+import { MembersService } from './members/members.service';
+import { MembershipHandler } from './members/membership.handler';
+import { JobsSchema1732700000000 } from './migrations/1732700000000-jobs-schema';
+import { RatingRecord } from './ratings/rating.entity';
+import { RatingsService } from './ratings/ratings.service';
+import { JOBS_RESOLVERS } from './resolvers';
+import { ReputationService } from './users/reputation.service';
+
+export const JOBS_ENTITIES = [MemberRecord, JobRecord, ApplicationRecord, InterviewRecord, ContractRecord, RatingRecord];
+export const JOBS_MIGRATIONS = [JobsSchema1732700000000];
+
+/** Services of the jobs subgraph (use cases, projections, event handlers). */
+export const JOBS_PROVIDERS = [MembersService, MembershipHandler, JobsService, ApplicationsService, ContractsService, RatingsService, ReputationService];
+
+@Module({})
+export class JobsModule {
+  static register(config: JobsConfig): DynamicModule {
+    return {
+      module: JobsModule,
+      imports: [
+        // Tokens are verified with identity's JWKS (JWKS_URL).
+        PlatformModule.forService({ config, entities: JOBS_ENTITIES, migrations: JOBS_MIGRATIONS }),
+        subgraphGraphQLModule(),
+      ],
+      providers: [...JOBS_PROVIDERS, ...JOBS_RESOLVERS],
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import type { ApplicationRecord } from './application.entity';
+import { ApplicationModel, ApplicationStatusEnum } from './application.model';
+import { canonicalAmount } from '../money/money';
+
+export const toApplicationModel = (r: ApplicationRecord): ApplicationModel =>
+  Object.assign(new ApplicationModel(), {
+    id: r.id,
+    jobId: r.jobId,
+    talentId: r.talentId,
+    coverLetter: r.coverLetter,
+    proposedRate: { amount: canonicalAmount(r.proposedRate), currency: r.currency },
+    stake: r.stake,
+    status: r.status as ApplicationStatusEnum,
+    createdAt: r.createdAt,
+  });

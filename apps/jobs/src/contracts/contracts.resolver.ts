@@ -1,0 +1,80 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Authenticated, CurrentUser, RequestMeta, type AuthUser } from '@talent/platform';
+import { toJobModel } from '../jobs/job.mapper';
+import { JobModel } from '../jobs/job.model';
+import { JobsService } from '../jobs/jobs.service';
+import { toRatingModel } from '../ratings/rating.mapper';
+import { RatingModel } from '../ratings/rating.model';
+import { RatingsService } from '../ratings/ratings.service';
+import { UserRef, userRef } from '../users/user.model';
+import { toContractModel } from './contract.mapper';
+import { ContractModel } from './contract.model';
+import { ContractsService } from './contracts.service';
+
+@Resolver(() => ContractModel)
+export class ContractsResolver {
+  constructor(
+    private readonly contracts: ContractsService,
+    private readonly jobs: JobsService,
+    private readonly ratingService: RatingsService,
+  ) {}
+
+  @Mutation(() => ContractModel, { description: "The job's client hires an open application: the job is filled." })
+  @Authenticated()
+  async hire(
+    @CurrentUser() caller: AuthUser,
+    @Args('applicationId', { type: () => ID }) applicationId: string,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<ContractModel> {
+    return toContractModel(await this.contracts.hire(caller, applicationId, meta.traceparent));
+  }
+
+  @Mutation(() => ContractModel, { description: "The contract's client, while it is ACTIVE." })
+  @Authenticated()
+  async completeContract(
+    @CurrentUser() caller: AuthUser,
+    @Args('contractId', { type: () => ID }) contractId: string,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<ContractModel> {
+    return toContractModel(await this.contracts.complete(caller, contractId, meta.traceparent));
+  }
+
+  @Query(() => ContractModel, { nullable: true, description: 'Visible to its talent, its client and admins; null for an unknown id.' })
+  @Authenticated()
+  async contract(@CurrentUser() caller: AuthUser, @Args('id', { type: () => ID }) id: string): Promise<ContractModel | null> {
+    const contract = await this.contracts.findVisible(caller, id);
+    return contract ? toContractModel(contract) : null;
+  }
+
+  @Query(() => [ContractModel], { description: "The caller's contracts, as talent or client, newest first." })
+  @Authenticated()
+  async myContracts(@CurrentUser() caller: AuthUser): Promise<ContractModel[]> {
+    return (await this.contracts.forUser(caller.id)).map(toContractModel);
+  }
+
+  @ResolveReference()
+  async resolveReference(ref: { __typename: 'Contract'; id: string }): Promise<ContractModel | null> {
+    const contract = await this.contracts.findById(ref.id);
+    return contract ? toContractModel(contract) : null;
+  }
+
+  @ResolveField(() => JobModel)
+  async job(@Parent() contract: ContractModel): Promise<JobModel> {
+    return toJobModel(await this.jobs.getById(contract.jobId));
+  }
+
+  @ResolveField(() => UserRef)
+  talent(@Parent() contract: ContractModel): UserRef {
+    return userRef(contract.talentId);
+  }
+
+  @ResolveField(() => UserRef)
+  client(@Parent() contract: ContractModel): UserRef {
+    return userRef(contract.clientId);
+  }
+
+  @ResolveField(() => [RatingModel])
+  async ratings(@Parent() contract: ContractModel): Promise<RatingModel[]> {
+    return (await this.ratingService.forContract(contract.id)).map(toRatingModel);
+  }
+}

@@ -1,0 +1,24 @@
+import { canonicalAmount } from '../money/money';
+import type { JobRecord } from './job.entity';
+import { BudgetModel, JobModel, JobStatusEnum, RateUnitEnum } from './job.model';
+
+export const toJobModel = (r: JobRecord): JobModel =>
+  Object.assign(new JobModel(), {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    skills: r.skills,
+    minYearsExperience: r.minYearsExperience,
+    countries: r.countries,
+    budget: Object.assign(new BudgetModel(), {
+      min: { amount: canonicalAmount(r.budgetMin), currency: r.currency },
+      max: { amount: canonicalAmount(r.budgetMax), currency: r.currency },
+      unit: r.rateUnit as RateUnitEnum,
+    }),
+    hoursPerWeek: r.hoursPerWeek,
+    durationWeeks: r.durationWeeks,
+    status: r.status as JobStatusEnum,
+    clientId: r.clientId,
+    organizationId: r.organizationId,
+    createdAt: r.createdAt,
+  });

@@ -1,0 +1,78 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Authenticated, CurrentUser, ForbiddenError, pageSize, RequestMeta, RequireRoles, UnauthenticatedError, type AuthUser } from '@talent/platform';
+import { toApplicationModel } from '../applications/application.mapper';
+import { ApplicationModel } from '../applications/application.model';
+import { ApplicationsService } from '../applications/applications.service';
+import { UserRef, userRef } from '../users/user.model';
+import { toJobModel } from './job.mapper';
+import { JobConnection, JobFilter, JobModel, PostJobInput } from './job.model';
+import { JobsService } from './jobs.service';
+import { OrganizationRef, organizationRef } from './organization.model';
+
+@Resolver(() => JobModel)
+export class JobsResolver {
+  constructor(
+    private readonly jobService: JobsService,
+    private readonly applicationService: ApplicationsService,
+  ) {}
+
+  @Query(() => JobModel, { nullable: true, description: 'Public; null for an unknown id.' })
+  async job(@Args('id', { type: () => ID }) id: string): Promise<JobModel | null> {
+    const job = await this.jobService.findById(id);
+    return job ? toJobModel(job) : null;
+  }
+
+  @Query(() => JobConnection, { description: 'Public. Newest first; filters combine (skills: jobs requiring all of them).' })
+  async jobs(
+    @Args('filter', { type: () => JobFilter, nullable: true }) filter: JobFilter | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<JobConnection> {
+    const page = await this.jobService.list(filter ?? {}, pageSize(first, 20), after);
+    const edges = page.edges.map((e) => ({ cursor: e.cursor, node: toJobModel(e.node) }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+  }
+
+  @Mutation(() => JobModel, { description: 'Members with the CLIENT role.' })
+  @RequireRoles('CLIENT')
+  async postJob(
+    @CurrentUser() caller: AuthUser,
+    @Args('input', { type: () => PostJobInput }) input: PostJobInput,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<JobModel> {
+    return toJobModel(await this.jobService.post(caller, input, meta.traceparent));
+  }
+
+  @Mutation(() => JobModel, { description: "The job's client; its open applications are declined." })
+  @Authenticated()
+  async closeJob(
+    @CurrentUser() caller: AuthUser,
+    @Args('id', { type: () => ID }) id: string,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<JobModel> {
+    return toJobModel(await this.jobService.close(caller, id, meta.traceparent));
+  }
+
+  @ResolveReference()
+  async resolveReference(ref: { __typename: 'Job'; id: string }): Promise<JobModel | null> {
+    const job = await this.jobService.findById(ref.id);
+    return job ? toJobModel(job) : null;
+  }
+
+  @ResolveField(() => UserRef)
+  client(@Parent() job: JobModel): UserRef {
+    return userRef(job.clientId);
+  }
+
+  @ResolveField(() => OrganizationRef, { nullable: true })
+  organization(@Parent() job: JobModel): OrganizationRef | null {
+    return job.organizationId ? organizationRef(job.organizationId) : null;
+  }
+
+  @ResolveField(() => [ApplicationModel], { description: "Visible to the job's client only (FORBIDDEN for anyone else)." })
+  async applications(@Parent() job: JobModel, @CurrentUser() caller: AuthUser | null): Promise<ApplicationModel[]> {
+    if (!caller) throw new UnauthenticatedError();
+    if (caller.id !== job.clientId) throw new ForbiddenError("Only the job's client may see its applications");
+    return (await this.applicationService.forJob(job.id)).map(toApplicationModel);
+  }
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { JobClosed, JobPosted } from '@talent/events';
+import {
+  BadUserInputError,
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  EventPublisher,
+  ForbiddenError,
+  inTransaction,
+  NotFoundError,
+  type AuthUser,
+} from '@talent/platform';
+import { ApplicationsService } from '../applications/applications.service';
+import { MembersService } from '../members/members.service';
+import { isUuid } from '../shared/ids';
+import { JobRecord, type JobStatus } from './job.entity';
+import { normalizeSkills, toPostJobCommand, type PostJobRequest } from './post-job.command';
+
+export interface JobListFilter {
+  status?: JobStatus | null;
+  skills?: string[] | null;
+  text?: string | null;
+  clientId?: string | null;
+}
+
+export interface JobPage {
+  edges: Array<{ cursor: string; node: JobRecord }>;
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+const MAX_SEARCH_TEXT = 200;
+
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventPublisher,
+    private readonly members: MembersService,
+    private readonly applications: ApplicationsService,
+  ) {}
+
+  /** A member client posts a job (the CLIENT role is checked by the resolver, from the token). */
+  post(caller: AuthUser, input: PostJobRequest, traceparent?: string): Promise<JobRecord> {
+    const command = toPostJobCommand(input);
+    return inTransaction(this.dataSource, async (tx) => {
+      await this.members.requireMember(tx, caller.id, 'post jobs');
+      // Milliseconds, like the column (timestamptz(3)): what is returned is what is stored.
+      const now = new Date();
+      const job = tx.getRepository(JobRecord).create({
+        id: randomUUID(),
+        clientId: caller.id,
+        organizationId: command.organizationId,
+        title: command.title,
+        description: command.description,
+        skills: command.skills,
+        minYearsExperience: command.minYearsExperience,
+        countries: command.countries,
+        budgetMin: command.budget.min,
+        budgetMax: command.budget.max,
+        currency: command.budget.currency,
+        rateUnit: command.budget.unit,
+        hoursPerWeek: command.hoursPerWeek,
+        durationWeeks: command.durationWeeks,
+        status: 'OPEN',
+        createdAt: now,
+        closedAt: null,
+      });
+      await tx.getRepository(JobRecord).insert(job);
+      await this.events.publish(
+        tx,
+        JobPosted,
+        {
+          jobId: job.id,
+          clientId: job.clientId,
+          organizationId: job.organizationId,
+          title: job.title,
+          skills: job.skills,
+          minYearsExperience: job.minYearsExperience,
+          countries: job.countries,
+          budget: { min: job.budgetMin, max: job.budgetMax, currency: job.currency, unit: job.rateUnit },
+          hoursPerWeek: job.hoursPerWeek,
+          durationWeeks: job.durationWeeks,
+          postedAt: now.toISOString(),
+        },
+        { traceparent },
+      );
+      return job;
+    });
+  }
+
+  /** The job's client closes an open job: its open applications are declined (JOB_CLOSED). */
+  close(caller: AuthUser, jobId: string, traceparent?: string): Promise<JobRecord> {
+    if (!isUuid(jobId)) throw new NotFoundError('Job');
+    return inTransaction(this.dataSource, async (tx) => {
+      const job = await tx.getRepository(JobRecord).findOne({ where: { id: jobId }, lock: { mode: 'pessimistic_write' } });
+      if (!job) throw new NotFoundError('Job');
+      if (job.clientId !== caller.id) throw new ForbiddenError("Only the job's client may close it");
+      if (job.status !== 'OPEN') throw new ConflictError(`The job is already ${job.status}`);
+      const now = new Date();
+      await tx.getRepository(JobRecord).update({ id: job.id }, { status: 'CLOSED', closedAt: now });
+      await this.applications.declineOpen(tx, job.id, 'JOB_CLOSED', now, traceparent);
+      await this.events.publish(tx, JobClosed, { jobId: job.id, clientId: job.clientId, status: 'CLOSED', closedAt: now.toISOString() }, { traceparent });
+      return { ...job, status: 'CLOSED', closedAt: now };
+    });
+  }
+
+  findById(id: string): Promise<JobRecord | null> {
+    return isUuid(id) ? this.dataSource.getRepository(JobRecord).findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  async getById(id: string): Promise<JobRecord> {
+    const job = await this.findById(id);
+    if (!job) throw new NotFoundError('Job');
+    return job;
+  }
+
+  /**
+   * Jobs newest first (createdAt desc, id desc) with keyset pagination. Filters combine:
+   * status; skills (jobs requiring ALL of them, GIN on skills); text (PostgreSQL full-text
+   * search over title and description, GIN on the generated tsvector); clientId.
+   */
+  async list(filter: JobListFilter, first: number, after?: string | null): Promise<JobPage> {
+    const conditions = this.conditions(filter);
+    if (!conditions) return { edges: [], hasNextPage: false, totalCount: 0 };
+    const query = () => {
+      const qb = this.dataSource.getRepository(JobRecord).createQueryBuilder('j');
+      for (const [where, params] of conditions) qb.andWhere(where, params);
+      return qb;
+    };
+    const page = query().orderBy('j.created_at', 'DESC').addOrderBy('j.id', 'DESC').limit(first + 1);
+    if (after) {
+      const [createdAt, id] = decodeCursor(after, 2);
+      if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !isUuid(id)) {
+        throw new BadUserInputError('Invalid cursor', 'after');
+      }
+      page.andWhere('(j.created_at, j.id) < (:createdAt, :id)', { createdAt, id });
+    }
+    const [rows, totalCount] = await Promise.all([page.getMany(), query().getCount()]);
+    const nodes = rows.slice(0, first);
+    return {
+      edges: nodes.map((node) => ({ cursor: encodeCursor([node.createdAt.toISOString(), node.id]), node })),
+      hasNextPage: rows.length > first,
+      totalCount,
+    };
+  }
+
+  /** The WHERE clauses of a filter; null when the filter can match nothing. */
+  private conditions(filter: JobListFilter): Array<[string, Record<string, unknown>]> | null {
+    const conditions: Array<[string, Record<string, unknown>]> = [];
+    if (filter.status) conditions.push(['j.status = :status', { status: filter.status }]);
+    const skills = normalizeSkills(filter.skills ?? []).filter(Boolean);
+    if (skills.length) conditions.push(['j.skills @> CAST(:skills AS text[])', { skills }]);
+    const text = filter.text?.trim();
+    if (text) {
+      if (text.length > MAX_SEARCH_TEXT) throw new BadUserInputError(`filter.text must be at most ${MAX_SEARCH_TEXT} characters`, 'filter.text');
+      conditions.push([`j.search @@ websearch_to_tsquery('english', :text)`, { text }]);
+    }
+    if (filter.clientId) {
+      if (!isUuid(filter.clientId)) return null;
+      conditions.push(['j.client_id = :clientId', { clientId: filter.clientId.toLowerCase() }]);
+    }
+    return conditions;
+  }
+}

@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The users jobs knows to be members (KYC approved), projected from identity's
+ * KycApproved events: jobs never reads identity's database.
+ */
+@Entity({ name: 'members' })
+export class MemberRecord {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @Column({ type: 'char', length: 2 })
+  country: string;
+
+  @Column({ name: 'kyc_case_id', type: 'uuid' })
+  kycCaseId: string;
+
+  @Column({ name: 'approved_at', type: 'timestamptz' })
+  approvedAt: Date;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt: Date;
+}

@@ -1,0 +1,26 @@
+import { Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentUser, hasRole, type AuthUser } from '@talent/platform';
+import { isUuid } from '../shared/ids';
+import { UserRef, userRef } from '../shared/user.reference';
+import { CodesService } from './codes.service';
+
+/** Referrals' part of `User`: the user's own referral code. */
+@Resolver(() => UserRef)
+export class CodesResolver {
+  constructor(private readonly codes: CodesService) {}
+
+  @ResolveReference()
+  resolveReference(ref: { __typename: 'User'; id: string }): UserRef | null {
+    return isUuid(ref.id) ? userRef(ref.id.toLowerCase()) : null;
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description:
+      "The user's own referral code, given when KYC is approved (null before). Visible to the user and to admins only; null for others.",
+  })
+  async referralCode(@Parent() user: UserRef, @CurrentUser() caller: AuthUser | null): Promise<string | null> {
+    if (caller?.id !== user.id && !hasRole(caller, 'ADMIN')) return null;
+    return this.codes.codeOf(user.id);
+  }
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { JobReferralCreated } from '@talent/events';
+import {
+  BadUserInputError,
+  ConflictError,
+  EventPublisher,
+  ForbiddenError,
+  inTransaction,
+  isUniqueViolation,
+  NotFoundError,
+  PreconditionFailedError,
+  type AuthUser,
+} from '@talent/platform';
+import { FraudCheck } from '../fraud/fraud-check';
+import { lockReferralGraph } from '../fraud/referral-graph.lock';
+import { ReferralInvalidator } from '../fraud/referral-invalidator';
+import { ProjectionsService } from '../projections/projections.service';
+import { isUuid } from '../shared/ids';
+import { JobReferralRecord, jobReferralRef } from './job-referral.entity';
+
+export const MAX_NOTE_LENGTH = 1000;
+
+export interface ReferTalentCommand {
+  jobId: string;
+  talentId: string;
+  note?: string | null;
+}
+
+/**
+ * Use case: a member refers a talent to an open job. Refused requests (errors) change
+ * nothing. A referral that closes a ring is kept, INVALID with REFERRAL_RING, and announced.
+ */
+@Injectable()
+export class ReferTalentToJob {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projections: ProjectionsService,
+    private readonly fraud: FraudCheck,
+    private readonly invalidator: ReferralInvalidator,
+    private readonly events: EventPublisher,
+  ) {}
+
+  async execute(caller: AuthUser, command: ReferTalentCommand, traceparent?: string): Promise<JobReferralRecord> {
+    const note = command.note?.trim() || null;
+    if (note && note.length > MAX_NOTE_LENGTH) throw new BadUserInputError(`note must be at most ${MAX_NOTE_LENGTH} characters`, 'note');
+    const jobId = command.jobId.toLowerCase();
+    const talentId = command.talentId.toLowerCase();
+    try {
+      return await inTransaction(this.dataSource, async (tx) => {
+        if (!(await this.projections.isMember(caller.id, tx))) {
+          throw new PreconditionFailedError('Only members may refer talent: complete KYC first');
+        }
+        if (talentId === caller.id) throw new ForbiddenError('You cannot refer yourself to a job');
+        const talent = isUuid(talentId) ? await this.projections.findUser(talentId, tx) : null;
+        if (!talent) throw new NotFoundError('Talent');
+        if (!talent.roles.includes('TALENT')) throw new BadUserInputError('This user is not a talent', 'talentId');
+        const job = isUuid(jobId) ? await this.projections.findJob(jobId, tx) : null;
+        if (!job) throw new NotFoundError('Job');
+        if (job.status !== 'OPEN') throw new PreconditionFailedError(`This job is ${job.status.toLowerCase()}: it takes no more referrals`);
+        if (job.clientId === caller.id) throw new ForbiddenError("A job's client cannot refer talent to their own job");
+        const repo = tx.getRepository(JobReferralRecord);
+        if (await repo.existsBy({ jobId, talentId })) throw duplicate();
+
+        await lockReferralGraph(tx);
+        const reason = await this.fraud.onCreation(tx, caller.id, talentId);
+        const now = new Date();
+        const record = repo.create({
+          id: randomUUID(),
+          jobId,
+          connectorId: caller.id,
+          talentId,
+          note,
+          status: reason ? 'INVALID' : 'SIGNED_UP',
+          invalidReason: reason,
+          rewardAmount: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await repo.insert(record);
+        await this.events.publish(
+          tx,
+          JobReferralCreated,
+          { jobReferralId: record.id, jobId, connectorId: caller.id, talentId, createdAt: now.toISOString() },
+          { traceparent },
+        );
+        if (reason) await this.invalidator.announce(tx, jobReferralRef(record), reason, traceparent);
+        return record;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'job_referrals_job_talent_key')) throw duplicate();
+      throw error;
+    }
+  }
+}
+
+const duplicate = () => new ConflictError('This talent was already referred to this job');

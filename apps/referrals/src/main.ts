@@ -1,0 +1,12 @@
+import 'reflect-metadata';
+import { createLogger, createService, loadConfig, runService } from '@talent/platform';
+import { ReferralsModule } from './app.module';
+import { ReferralsConfigSchema } from './config';
+
+void runService(async () => {
+  const config = loadConfig(ReferralsConfigSchema);
+  const log = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const app = await createService(ReferralsModule.register(config), config);
+  await app.listen(config.PORT, '0.0.0.0');
+  log.info({ port: config.PORT }, 'referrals listening');
+});

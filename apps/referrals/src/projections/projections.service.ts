@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { JobClosed, JobPosted, KycApproved, PayloadOf, RoleGranted, UserRegistered } from '@talent/events';
+import { KnownJobRecord } from './known-job.entity';
+import { KnownUserRecord } from './known-user.entity';
+import { MemberRecord } from './member.entity';
+
+/**
+ * The projections referrals keeps of other services' data, fed by their events only.
+ * Every write is idempotent: a replayed event leaves the row as it was.
+ */
+@Injectable()
+export class ProjectionsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async recordUser(tx: EntityManager, p: PayloadOf<typeof UserRegistered>): Promise<void> {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(KnownUserRecord)
+      .values({ id: p.userId, roles: [...new Set(p.roles)], registeredAt: new Date(p.registeredAt) })
+      .orIgnore()
+      .execute();
+  }
+
+  async recordRole(tx: EntityManager, p: PayloadOf<typeof RoleGranted>): Promise<void> {
+    await tx.query(`UPDATE users SET roles = array_append(roles, $2) WHERE id = $1 AND NOT ($2 = ANY (roles))`, [p.userId, p.role]);
+  }
+
+  async recordMember(tx: EntityManager, p: PayloadOf<typeof KycApproved>): Promise<void> {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(MemberRecord)
+      .values({ userId: p.userId, kycCaseId: p.caseId, approvedAt: new Date(p.approvedAt) })
+      .orIgnore()
+      .execute();
+  }
+
+  async recordJobPosted(tx: EntityManager, p: PayloadOf<typeof JobPosted>): Promise<void> {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(KnownJobRecord)
+      .values({ id: p.jobId, clientId: p.clientId, status: 'OPEN', postedAt: new Date(p.postedAt), closedAt: null })
+      .orIgnore()
+      .execute();
+  }
+
+  /** Closes the job; a job first seen closed is recorded closed. */
+  async recordJobClosed(tx: EntityManager, p: PayloadOf<typeof JobClosed>): Promise<void> {
+    await tx.query(
+      `INSERT INTO jobs (id, client_id, status, posted_at, closed_at) VALUES ($1, $2, $3, NULL, $4)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, closed_at = EXCLUDED.closed_at, updated_at = now()`,
+      [p.jobId, p.clientId, p.status, p.closedAt],
+    );
+  }
+
+  findUser(id: string, tx: EntityManager = this.dataSource.manager): Promise<KnownUserRecord | null> {
+    return tx.getRepository(KnownUserRecord).findOneBy({ id });
+  }
+
+  findJob(id: string, tx: EntityManager = this.dataSource.manager): Promise<KnownJobRecord | null> {
+    return tx.getRepository(KnownJobRecord).findOneBy({ id });
+  }
+
+  async isMember(userId: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return (await tx.getRepository(MemberRecord).countBy({ userId })) > 0;
+  }
+}

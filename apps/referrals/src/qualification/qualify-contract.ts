@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { ReferralQualified, type ContractStarted, type PayloadOf } from '@talent/events';
+import { EventPublisher, ROOT_LOGGER } from '@talent/platform';
+import { FraudCheck } from '../fraud/fraud-check';
+import { lockReferralGraph } from '../fraud/referral-graph.lock';
+import { ReferralInvalidator } from '../fraud/referral-invalidator';
+import { JobReferralRecord, jobReferralRef } from '../job-referrals/job-referral.entity';
+import { updateReferral } from '../shared/referral-store';
+import type { ReferralRef } from '../shared/referral.types';
+import { SignupReferralRecord, signupReferralRef } from '../signup-referrals/signup-referral.entity';
+import { QualificationRecord } from './qualification.entity';
+
+type Contract = PayloadOf<typeof ContractStarted>;
+
+/**
+ * Use case: a hire qualifies the referrals behind it, through the fraud rules.
+ * - Talent side: the job referral of this talent to this job, then the talent's own (TALENT)
+ *   signup referral. They are judged in that order; once one qualifies, the other is refused
+ *   as ALREADY_REWARDED, so one connector is paid per contract for the talent side.
+ * - Client side, on the client's first hire only: the client's (CLIENT) signup referral.
+ * Only pending (SIGNED_UP) referrals are considered. A contract is settled once: a redelivered
+ * or re-published ContractStarted changes nothing.
+ */
+@Injectable()
+export class QualifyContract {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly fraud: FraudCheck,
+    private readonly invalidator: ReferralInvalidator,
+    private readonly events: EventPublisher,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'qualification' });
+  }
+
+  async execute(tx: EntityManager, contract: Contract, traceparent?: string): Promise<void> {
+    const settled: unknown[] = await tx.query(
+      `INSERT INTO contracts (contract_id, job_id, client_id, talent_id, client_first_hire, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (contract_id) DO NOTHING RETURNING contract_id`,
+      [contract.contractId, contract.jobId, contract.clientId, contract.talentId, contract.clientFirstHire, contract.startedAt],
+    );
+    if (settled.length === 0) {
+      this.log.info({ contractId: contract.contractId }, 'contract already settled; ignored');
+      return;
+    }
+    await lockReferralGraph(tx);
+    const candidates = [...(await this.talentSide(tx, contract)), ...(contract.clientFirstHire ? await this.clientSide(tx, contract) : [])];
+    for (const referral of candidates) {
+      const reason = await this.fraud.onQualification(tx, referral, new Date(contract.startedAt));
+      if (reason) await this.invalidator.invalidate(tx, referral, reason, traceparent);
+      else await this.qualify(tx, referral, contract, traceparent);
+    }
+  }
+
+  private async talentSide(tx: EntityManager, contract: Contract): Promise<ReferralRef[]> {
+    const jobReferral = await tx
+      .getRepository(JobReferralRecord)
+      .findOneBy({ jobId: contract.jobId, talentId: contract.talentId, status: 'SIGNED_UP' });
+    const signup = await tx
+      .getRepository(SignupReferralRecord)
+      .findOneBy({ referredUserId: contract.talentId, kind: 'TALENT', status: 'SIGNED_UP' });
+    return [...(jobReferral ? [jobReferralRef(jobReferral)] : []), ...(signup ? [signupReferralRef(signup)] : [])];
+  }
+
+  private async clientSide(tx: EntityManager, contract: Contract): Promise<ReferralRef[]> {
+    const signup = await tx
+      .getRepository(SignupReferralRecord)
+      .findOneBy({ referredUserId: contract.clientId, kind: 'CLIENT', status: 'SIGNED_UP' });
+    return signup ? [signupReferralRef(signup)] : [];
+  }
+
+  private async qualify(tx: EntityManager, referral: ReferralRef, contract: Contract, traceparent?: string): Promise<void> {
+    const now = new Date();
+    await tx.getRepository(QualificationRecord).insert({
+      referralId: referral.id,
+      referralType: referral.type,
+      kind: referral.kind,
+      connectorId: referral.connectorId,
+      referredUserId: referral.referredUserId,
+      contractId: contract.contractId,
+      contractValue: contract.estimatedValue.amount,
+      currency: contract.estimatedValue.currency,
+      contractStartedAt: new Date(contract.startedAt),
+      qualifiedAt: now,
+    });
+    await updateReferral(tx, referral, { status: 'QUALIFIED' });
+    await this.events.publish(
+      tx,
+      ReferralQualified,
+      {
+        referralId: referral.id,
+        referralType: referral.type,
+        kind: referral.kind,
+        connectorId: referral.connectorId,
+        referredUserId: referral.referredUserId,
+        contractId: contract.contractId,
+        contractValue: contract.estimatedValue,
+        qualifiedAt: now.toISOString(),
+      },
+      { traceparent },
+    );
+    this.log.info({ referralId: referral.id, referralType: referral.type, contractId: contract.contractId }, 'referral qualified');
+  }
+}

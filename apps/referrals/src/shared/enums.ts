@@ -1,0 +1,40 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum ReferralKindEnum {
+  TALENT = 'TALENT',
+  CLIENT = 'CLIENT',
+}
+registerEnumType(ReferralKindEnum, { name: 'ReferralKind' });
+
+export enum ReferralStatusEnum {
+  SIGNED_UP = 'SIGNED_UP',
+  QUALIFIED = 'QUALIFIED',
+  REWARDED = 'REWARDED',
+  INVALID = 'INVALID',
+}
+registerEnumType(ReferralStatusEnum, {
+  name: 'ReferralStatus',
+  valuesMap: {
+    QUALIFIED: { description: 'The referred user was hired, or (a client) hired someone.' },
+    INVALID: { description: 'Refused, e.g. self-referral or a referral ring.' },
+  },
+});
+
+export enum ReferralInvalidReasonEnum {
+  SELF_REFERRAL = 'SELF_REFERRAL',
+  REFERRAL_RING = 'REFERRAL_RING',
+  ALREADY_REWARDED = 'ALREADY_REWARDED',
+  DAILY_CAP = 'DAILY_CAP',
+  NOT_A_MEMBER = 'NOT_A_MEMBER',
+}
+registerEnumType(ReferralInvalidReasonEnum, {
+  name: 'ReferralInvalidReason',
+  description: 'The fraud rule that refused a referral.',
+  valuesMap: {
+    SELF_REFERRAL: { description: 'The connector and the referred user are the same person.' },
+    REFERRAL_RING: { description: 'The referred user already referred the connector, directly or through a chain.' },
+    ALREADY_REWARDED: { description: 'Another referral of the same user and kind qualified first.' },
+    DAILY_CAP: { description: "The connector reached the day's qualification cap." },
+    NOT_A_MEMBER: { description: 'The connector was not a member when the referral qualified.' },
+  },
+});

@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { UserRegistered, type EnvelopeOf } from '@talent/events';
+import { OnEvent } from '@talent/platform';
+import { AttributeSignup } from './attribute-signup';
+
+@Injectable()
+export class SignupReferralsHandler {
+  constructor(private readonly attributeSignup: AttributeSignup) {}
+
+  @OnEvent(UserRegistered)
+  async onUserRegistered(event: EnvelopeOf<typeof UserRegistered>, tx: EntityManager): Promise<void> {
+    await this.attributeSignup.execute(tx, event.payload, event.traceparent);
+  }
+}

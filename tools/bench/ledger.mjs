@@ -1,0 +1,177 @@
+// `npm run build && node tools/bench/ledger.mjs`: throughput of the rewards ledger.
+//
+// On a fresh PostgreSQL database (migrations, genesis): BENCH_USERS members (default 5,000),
+// then BENCH_GRANTS reward deliveries (default 50,000) spread over them, 10% of which are
+// duplicate deliveries (the same policy, reference and beneficiary again, under a new event
+// id, so the inbox lets them through and only the grant's own idempotency stops them). Every
+// delivery goes through the service's consumer path: envelope validation, inbox insert and
+// the reward handler -> GrantsService -> Ledger, in one transaction, BENCH_CONCURRENCY (8)
+// in flight. Prints grants/s, the duplicate payments found by SQL (must be 0), and, as the
+// baseline of the ratio, the same run's rate of raw single-row INSERTs into a plain table at
+// the same concurrency. The database is dropped at the end.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const load = (p) => import(path.join(root, p));
+const { createTestDatabase } = await load('libs/testing/dist/index.js');
+const { dataSourceOptions, EventConsumer, inTransaction } = await load('libs/platform/dist/index.js');
+const { createEvent, TalentScreened, RatingSubmitted, ReferralQualified } = await load('libs/events/dist/index.js');
+const { REWARDS_ENTITIES, REWARDS_MIGRATIONS } = await load('apps/rewards/dist/app.module.js');
+const { createRewardsCore } = await load('apps/rewards/dist/core.js');
+const { RewardEventsHandler } = await load('apps/rewards/dist/grants/reward-events.handler.js');
+const { toUnits } = await load('apps/rewards/dist/ledger/decimal.js');
+const { default: typeorm } = await import('typeorm');
+const { default: pg } = await import('pg');
+const { default: pino } = await import('pino');
+
+const GRANTS = Number(process.env.BENCH_GRANTS ?? 50_000);
+const USERS = Number(process.env.BENCH_USERS ?? 5_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const DUPLICATE_SHARE = 0.1;
+const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
+
+/** Runs `task(i)` for i in [0, n) with `concurrency` in flight; returns the elapsed seconds. */
+async function run(n, concurrency, task, label) {
+  let next = 0;
+  let done = 0;
+  const started = process.hrtime.bigint();
+  const step = Math.max(1, Math.floor(n / 5));
+  const worker = async () => {
+    for (let i = next++; i < n; i = next++) {
+      await task(i);
+      if (++done % step === 0 && label) process.stderr.write(`  ${label}: ${done}/${n}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** A deterministic pseudo-random sequence, so runs are comparable. */
+function prng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const db = await createTestDatabase('bench_ledger');
+let dataSource;
+let pool;
+try {
+  dataSource = new typeorm.DataSource({
+    ...dataSourceOptions({ url: db.url, entities: REWARDS_ENTITIES, migrations: REWARDS_MIGRATIONS, poolSize: CONCURRENCY + 2, applicationName: 'bench-ledger' }),
+    logging: false,
+  });
+  await dataSource.initialize(); // runs the migrations
+  const core = createRewardsCore(dataSource, logger);
+  await core.genesis.ensureGenesis();
+
+  // Members, as the KycApproved projection records them (wallets opened), in batches.
+  const users = Array.from({ length: USERS }, () => randomUUID());
+  const BATCH = 250;
+  await run(Math.ceil(USERS / BATCH), Math.min(CONCURRENCY, 4), (b) =>
+    inTransaction(dataSource, async (tx) => {
+      for (const userId of users.slice(b * BATCH, (b + 1) * BATCH)) {
+        await core.members.recordApproval(tx, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() });
+      }
+    }),
+  );
+
+  // The deliveries: 90% distinct grants, 10% repeats of earlier ones (new event ids), shuffled.
+  const random = prng(42);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const now = new Date().toISOString();
+  const distinct = Math.round(GRANTS * (1 - DUPLICATE_SHARE));
+  const originals = Array.from({ length: distinct }, (_, i) => {
+    const user = users[i % USERS];
+    switch (i % 3) {
+      case 0:
+        return createEvent(TalentScreened, { screeningId: randomUUID(), talentId: pick(users), inspectorId: user, decision: 'APPROVED', screenedAt: now });
+      case 1:
+        return createEvent(RatingSubmitted, {
+          ratingId: randomUUID(),
+          contractId: randomUUID(),
+          raterId: pick(users),
+          rateeId: user,
+          rateeRole: 'TALENT',
+          stars: 5,
+          rateeAverageRating: 5,
+          rateeRatingsCount: 1,
+          submittedAt: now,
+        });
+      default:
+        return createEvent(ReferralQualified, {
+          referralId: randomUUID(),
+          referralType: 'JOB',
+          kind: random() < 0.5 ? 'TALENT' : 'CLIENT',
+          connectorId: user,
+          referredUserId: pick(users),
+          contractId: randomUUID(),
+          contractValue: { amount: (100 + Math.floor(random() * 2_000_000) / 100).toFixed(2), currency: 'USD' },
+          qualifiedAt: now,
+        });
+    }
+  });
+  const definitions = new Map([TalentScreened, RatingSubmitted, ReferralQualified].map((d) => [d.type, d]));
+  const deliveries = [...originals];
+  for (let i = 0; i < GRANTS - distinct; i++) {
+    // Mostly a recent grant (often still in flight: the unique index decides), sometimes an old one.
+    const index = random() < 0.7 ? Math.max(0, Math.min(distinct - 1, Math.floor(((i + 1) / (GRANTS - distinct)) * distinct) - Math.floor(random() * 16))) : Math.floor(random() * distinct);
+    const original = originals[index];
+    deliveries.splice(Math.min(deliveries.length, Math.ceil(index * (GRANTS / distinct)) + 1 + Math.floor(random() * 4)), 0, createEvent(definitions.get(original.type), original.payload));
+  }
+
+  // The service's consumer path, without a broker: validation, inbox, handler, one transaction each.
+  const deadLetters = [];
+  const consumer = new EventConsumer({}, { send: async (r) => void deadLetters.push(r) }, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100 });
+  const handler = new RewardEventsHandler(core.grants);
+  consumer
+    .on(TalentScreened, (e, tx) => handler.onTalentScreened(e, tx))
+    .on(RatingSubmitted, (e, tx) => handler.onRatingSubmitted(e, tx))
+    .on(ReferralQualified, (e, tx) => handler.onReferralQualified(e, tx));
+  const messages = deliveries.map((e) => ({ key: Buffer.from(e.aggregateId), value: Buffer.from(JSON.stringify(e)), offset: '0', timestamp: '0', attributes: 0, headers: {} }));
+  process.stderr.write(`${USERS} members ready; ${GRANTS} deliveries (${GRANTS - distinct} duplicates), ${CONCURRENCY} in flight\n`);
+  const grantSeconds = await run(messages.length, CONCURRENCY, (i) => consumer.handle({ topic: 'bench', partition: 0, message: messages[i] }), 'grants');
+
+  // Verification, by SQL on the ledger itself.
+  const q = async (text) => (await dataSource.query(text))[0];
+  const { duplicates } = await q(`
+    SELECT count(*)::int AS duplicates FROM (
+      SELECT t.reason, t.reference, p.account_id
+        FROM ledger_transactions t JOIN ledger_postings p ON p.transaction_id = t.id AND p.amount > 0
+       WHERE t.kind = 'REWARD'
+       GROUP BY 1, 2, 3 HAVING count(*) > 1) d`);
+  const { paid } = await q(`SELECT count(*)::int AS paid FROM reward_grants WHERE status = 'PAID'`);
+  const { rewards } = await q(`SELECT count(*)::int AS rewards FROM ledger_transactions WHERE kind = 'REWARD'`);
+  const { unbalanced } = await q(`SELECT count(*)::int AS unbalanced FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) u`);
+  const { total } = await q(`SELECT sum(amount)::text AS total FROM ledger_postings`);
+  const supply = await core.supply.supply();
+  const poolHolds = toUnits(supply.communityPoolRemaining) >= 0n && toUnits(supply.communityPoolRemaining) + toUnits(supply.distributedRewards) === toUnits('135000000');
+
+  // Baseline: raw single-row INSERTs (autocommit) into a plain table, same count, same concurrency.
+  pool = new pg.Pool({ connectionString: db.url, max: CONCURRENCY });
+  await pool.query(`CREATE TABLE bench_plain (id uuid PRIMARY KEY, n integer NOT NULL, note text NOT NULL)`);
+  const insertSeconds = await run(GRANTS, CONCURRENCY, (i) => pool.query(`INSERT INTO bench_plain (id, n, note) VALUES ($1, $2, $3)`, [randomUUID(), i, 'baseline']), 'inserts');
+
+  const grantsPerSecond = GRANTS / grantSeconds;
+  const insertsPerSecond = GRANTS / insertSeconds;
+  console.log(`\nrewards ledger: ${GRANTS} reward deliveries (${GRANTS - distinct} duplicates) over ${USERS} members, ${CONCURRENCY} in flight\n`);
+  console.table([
+    { what: 'reward grants (inbox + grant + journal + 3 events)', 'per second': Math.round(grantsPerSecond), seconds: grantSeconds.toFixed(1) },
+    { what: 'raw single-row INSERT (baseline)', 'per second': Math.round(insertsPerSecond), seconds: insertSeconds.toFixed(1) },
+  ]);
+  console.log(`grants / raw inserts: ${(grantsPerSecond / insertsPerSecond).toFixed(2)}`);
+  console.log(`paid grants: ${paid} (distinct: ${distinct}), REWARD journal transactions: ${rewards}`);
+  console.log(`duplicate payments (SQL): ${duplicates}`);
+  console.log(`unbalanced journal transactions: ${unbalanced}, sum of all postings: ${total}, dead letters: ${deadLetters.length}`);
+  console.log(`pool remaining ${supply.communityPoolRemaining} + distributed ${supply.distributedRewards} = 135000000: ${poolHolds}`);
+  const ok = duplicates === 0 && paid === distinct && rewards === distinct && unbalanced === 0 && toUnits(total) === 0n && deadLetters.length === 0 && poolHolds;
+  if (!ok) {
+    console.error('ledger benchmark: verification FAILED');
+    process.exitCode = 1;
+  }
+} finally {
+  await pool?.end().catch(() => undefined);
+  await dataSource?.destroy().catch(() => undefined);
+  await db.drop();
+}
