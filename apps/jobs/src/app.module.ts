@@ -10,6 +10,7 @@ import { JobsService } from './jobs/jobs.service';
 import { MemberRecord } from './members/member.entity';
 import { MembersService } from './members/members.service';
 import { MembershipHandler } from './members/membership.handler';
+import { StakeOutcomeHandler } from './applications/stake-outcome.handler';
 import { JobsSchema1732700000000 } from './migrations/1732700000000-jobs-schema';
 import { RatingRecord } from './ratings/rating.entity';
 import { RatingsService } from './ratings/ratings.service';
@@ -20,7 +21,7 @@ export const JOBS_ENTITIES = [MemberRecord, JobRecord, ApplicationRecord, Interv
 export const JOBS_MIGRATIONS = [JobsSchema1732700000000];
 
 /** Services of the jobs subgraph (use cases, projections, event handlers). */
-export const JOBS_PROVIDERS = [MembersService, MembershipHandler, JobsService, ApplicationsService, ContractsService, RatingsService, ReputationService];
+export const JOBS_PROVIDERS = [MembersService, MembershipHandler, JobsService, ApplicationsService, StakeOutcomeHandler, ContractsService, RatingsService, ReputationService];
 
 @Module({})
 export class JobsModule {

@@ -75,14 +75,22 @@ describe('applyToJob', () => {
     expect(await applicationCount(job.id)).toBe(1);
   });
 
-  it('refuses a stake (PRECONDITION_FAILED: staking is not available yet) and stores nothing', async () => {
-    const res = await talent2.api.request(APPLY, { jobId: job.id, letter: 'Staking', rate: { amount: '70', currency: 'USD' }, stake: '100' });
-    expect(errorCode(res)).toBe('PRECONDITION_FAILED');
-    expect(res.errors![0].message).toMatch(/staking is not available yet/i);
-    expect(errorCode(await talent2.api.request(APPLY, { jobId: job.id, letter: 'x', rate: { amount: '70', currency: 'USD' }, stake: '0' }))).toBe(
-      'BAD_USER_INPUT',
-    );
-    expect(await applicationCount(job.id)).toBe(1);
+  it('keeps a staked application in PENDING_STAKE until rewards answers; a zero stake is refused', async () => {
+    const stakedJob = await postJob(client.api, { title: 'A job worth staking for' });
+    expect(
+      errorCode(await talent2.api.request(APPLY, { jobId: stakedJob.id, letter: 'x', rate: { amount: '70', currency: 'USD' }, stake: '0' })),
+    ).toBe('BAD_USER_INPUT');
+    const { applyToJob } = await talent2.api.data(APPLY, {
+      jobId: stakedJob.id,
+      letter: 'Staking for priority',
+      rate: { amount: '70', currency: 'USD' },
+      stake: '100.5',
+    });
+    expect(applyToJob).toMatchObject({ status: 'PENDING_STAKE', stake: '100.5' });
+    // No rewards service runs in this stack: the stake is never confirmed, so the client cannot hire yet.
+    const hire = await client.api.request(`mutation ($id: ID!) { hire(applicationId: $id) { id } }`, { id: applyToJob.id });
+    expect(errorCode(hire)).toBe('CONFLICT');
+    expect(await applicationCount(stakedJob.id)).toBe(1);
   });
 
   it('refuses non-members (PRECONDITION_FAILED), non-talent (FORBIDDEN) and the job\'s own client (FORBIDDEN)', async () => {

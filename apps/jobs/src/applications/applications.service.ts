@@ -18,6 +18,7 @@ import { MembersService } from '../members/members.service';
 import { isUuid } from '../shared/ids';
 import { ApplicationRecord, InterviewRecord } from './application.entity';
 import {
+  canTransition,
   FINAL_APPLICATION_STATUSES,
   initialStatus,
   OPEN_APPLICATION_STATUSES,
@@ -27,12 +28,6 @@ import {
 import { toApplyCommand, type ApplyRequest } from './apply.command';
 
 type Resolution = PayloadOf<typeof ApplicationResolved>['status'];
-
-/**
- * Staking needs the rewards service (StakeLocked / StakeRejected), which is not running
- * yet: an application with a stake is refused rather than left waiting in PENDING_STAKE.
- */
-export const STAKING_AVAILABLE = false;
 
 @Injectable()
 export class ApplicationsService {
@@ -45,9 +40,6 @@ export class ApplicationsService {
   /** A member talent applies to an open job of someone else, once. */
   async apply(caller: AuthUser, request: ApplyRequest, traceparent?: string): Promise<ApplicationRecord> {
     const command = toApplyCommand(request);
-    if (command.stake !== null && !STAKING_AVAILABLE) {
-      throw new PreconditionFailedError('Staking is not available yet: apply without a stake');
-    }
     if (!isUuid(command.jobId)) throw new NotFoundError('Job');
     try {
       return await inTransaction(this.dataSource, async (tx) => {
@@ -99,6 +91,24 @@ export class ApplicationsService {
       if (isUniqueViolation(error, 'applications_one_per_talent_per_job')) throw new ConflictError('You have already applied to this job');
       throw error;
     }
+  }
+
+  /**
+   * rewards locked the stake (StakeLocked): a PENDING_STAKE application is submitted. An
+   * application that left PENDING_STAKE meanwhile (withdrawn, declined) stays as it is:
+   * its ApplicationResolved already tells rewards to release the stake.
+   */
+  async confirmStake(tx: EntityManager, applicationId: string): Promise<void> {
+    const application = await tx.getRepository(ApplicationRecord).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
+    if (!application || !canTransition(application.status, 'STAKE_LOCKED')) return;
+    await tx.getRepository(ApplicationRecord).update({ id: application.id }, { status: transition(application.status, 'STAKE_LOCKED'), updatedAt: new Date() });
+  }
+
+  /** rewards could not lock the stake (StakeRejected): a PENDING_STAKE application is REJECTED. */
+  async rejectStake(tx: EntityManager, applicationId: string, reason: string, traceparent?: string): Promise<void> {
+    const application = await tx.getRepository(ApplicationRecord).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
+    if (!application || !canTransition(application.status, 'STAKE_REJECTED')) return;
+    await this.resolve(tx, application, 'STAKE_REJECTED', `STAKE_REJECTED:${reason}`, new Date(), traceparent);
   }
 
   /** The talent withdraws their own open application. */
