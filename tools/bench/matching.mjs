@@ -10,6 +10,8 @@
 // its top N must equal the database's for every job. Prints both as one table, the query
 // plans of the slowest jobs, then drops the database.
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -98,7 +100,7 @@ function profile() {
   const ratingsCount = rated ? 1 + Math.floor(-Math.log(1 - random()) * 8) : 0;
   const averageRating = rated ? Math.round((5 - 1.6 * random() ** 2) * 100) / 100 : null;
   return {
-    id: crypto.randomUUID(),
+    id: randomUUID(),
     skills: skills(int(3, 12)),
     hourlyRate: (usd * PER_USD[currency]).toFixed(2),
     currency,
@@ -119,8 +121,8 @@ function jobPayload() {
   const durationWeeks = int(2, 16);
   const max = hourly ? perHour : Math.round((perHour * hoursPerWeek * durationWeeks) / 100) * 100 || 100;
   return {
-    jobId: crypto.randomUUID(),
-    clientId: crypto.randomUUID(),
+    jobId: randomUUID(),
+    clientId: randomUUID(),
     organizationId: null,
     title: 'Benchmark job',
     skills: skills(int(2, 6)),
@@ -268,27 +270,34 @@ try {
     if (JSON.stringify(top) === JSON.stringify(storedIds.get(job.jobId) ?? [])) identical++;
   }
 
-  // Plans: how the database answered (EXPLAIN of every ranking query, ANALYZE for the slowest jobs).
-  const recordQueries = async (payload) => {
-    const recorded = [];
-    await dataSource.transaction(async (tx) => {
+  // Plans: how the database answered. The engine runs again on a recording stand-in for the
+  // transaction, then its queries are explained in that transaction (same settings: no JIT,
+  // no parallel workers).
+  const explainJob = (payload, analyze) =>
+    dataSource.transaction(async (tx) => {
+      const recorded = [];
       const recorder = { query: (sql, params) => (/talent_profiles p/.test(sql) && recorded.push({ sql, params }), tx.query(sql, params)) };
       await engine.rank(recorder, criteriaOf(payload), MATCHES_PER_JOB);
+      const plans = [];
+      for (const q of recorded) {
+        const [{ 'QUERY PLAN': plan }] = await tx.query(`EXPLAIN (${analyze ? 'ANALYZE, ' : ''}FORMAT JSON) ${q.sql}`, q.params);
+        plans.push(plan[0]);
+      }
+      return plans;
     });
-    return recorded;
+  const scansOf = (plan) => {
+    const used = [];
+    const walk = (node) => {
+      if (/Scan/.test(node['Node Type'])) used.push(`${node['Node Type']}${node['Index Name'] ? ` on ${node['Index Name']}` : ''}`);
+      for (const child of node.Plans ?? []) walk(child);
+    };
+    walk(plan.Plan);
+    return used;
   };
   const scans = new Map();
-  const walk = (node, into) => {
-    const name = `${node['Node Type']}${node['Index Name'] ? ` on ${node['Index Name']}` : ''}`;
-    if (/Scan/.test(node['Node Type'])) into.add(name);
-    for (const child of node.Plans ?? []) walk(child, into);
-  };
   for (const job of measured) {
-    for (const q of await recordQueries(job)) {
-      const [{ 'QUERY PLAN': plan }] = await dataSource.query(`EXPLAIN (FORMAT JSON) ${q.sql}`, q.params);
-      const used = new Set();
-      walk(plan[0].Plan, used);
-      const key = [...used].sort().join(' + ');
+    for (const plan of await explainJob(job, false)) {
+      const key = scansOf(plan).sort().join(' + ');
       scans.set(key, (scans.get(key) ?? 0) + 1);
     }
   }
@@ -296,7 +305,7 @@ try {
 
   const sqlP = { p50: percentile(timings, 50), p95: percentile(timings, 95), max: Math.max(...timings) };
   console.log(
-    `\nmatching: ${PROFILES.toLocaleString('en-US')} eligible profiles, ${JOBS} jobs, top ${MATCHES_PER_JOB} per job, ${require('node:os').cpus().length} CPUs\n`,
+    `\nmatching: ${PROFILES.toLocaleString('en-US')} eligible profiles, ${JOBS} jobs, top ${MATCHES_PER_JOB} per job, ${cpus().length} CPUs\n`,
   );
   console.table([
     {
@@ -322,11 +331,8 @@ try {
   console.log('\nEXPLAIN ANALYZE of the slowest jobs:');
   for (const { job, ms: took } of slowest) {
     console.log(`- ${ms(took)} ms: skills [${job.skills.join(', ')}], ${job.budget.unit} ${job.budget.max} ${job.budget.currency}, countries [${job.countries.join(' ')}]`);
-    for (const q of await recordQueries(job)) {
-      const [{ 'QUERY PLAN': plan }] = await dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, q.params);
-      const used = new Set();
-      walk(plan[0].Plan, used);
-      console.log(`    ${ms(plan[0]['Execution Time'])} ms, ${plan[0].Plan['Actual Rows']} rows: ${[...used].join(' + ')}`);
+    for (const plan of await explainJob(job, true)) {
+      console.log(`    ${ms(plan['Execution Time'])} ms, ${plan.Plan['Actual Rows']} rows: ${scansOf(plan).join(' + ')}`);
     }
   }
   if (identical !== JOBS) process.exitCode = 1;

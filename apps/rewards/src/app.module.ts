@@ -1,0 +1,72 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
+import type { RewardsConfig } from './config';
+import { GenesisService } from './genesis/genesis.service';
+import { RewardGrantRecord } from './grants/grant.entity';
+import { GrantsService } from './grants/grants.service';
+import { RewardEventsHandler } from './grants/reward-events.handler';
+import { REWARDS_JOBS } from './jobs';
+import { Ledger } from './ledger/ledger';
+import { LedgerAccountRecord, LedgerPostingRecord, LedgerTransactionRecord } from './ledger/ledger.entity';
+import { MemberRecord } from './members/member.entity';
+import { MembersService } from './members/members.service';
+import { MembershipHandler } from './members/membership.handler';
+import { RewardsSchema1732900000000 } from './migrations/1732900000000-rewards-schema';
+import { PoliciesService } from './policies/policies.service';
+import { RewardPolicyRecord } from './policies/policy.entity';
+import { REWARDS_ORPHANED_TYPES, REWARDS_RESOLVERS } from './resolvers';
+import { ApplicationEventsHandler } from './staking/application-events.handler';
+import { StakeRecord } from './staking/stake.entity';
+import { StakingService } from './staking/staking.service';
+import { SupplyService } from './supply/supply.service';
+import { BalanceEvents } from './wallets/balance-events';
+import { WalletsService } from './wallets/wallets.service';
+import { ChainAdapter, LocalChainAdapter } from './withdrawals/chain-adapter';
+import { WithdrawalRecord } from './withdrawals/withdrawal.entity';
+import { WithdrawalProcessor } from './withdrawals/withdrawal.processor';
+import { WithdrawalsService } from './withdrawals/withdrawals.service';
+
+export const REWARDS_ENTITIES = [
+  LedgerAccountRecord,
+  LedgerTransactionRecord,
+  LedgerPostingRecord,
+  MemberRecord,
+  RewardPolicyRecord,
+  RewardGrantRecord,
+  StakeRecord,
+  WithdrawalRecord,
+];
+export const REWARDS_MIGRATIONS = [RewardsSchema1732900000000];
+
+/** Use cases, projections, event and job handlers of the rewards service. */
+export const REWARDS_PROVIDERS = [
+  Ledger,
+  BalanceEvents,
+  GenesisService,
+  MembersService,
+  MembershipHandler,
+  PoliciesService,
+  GrantsService,
+  RewardEventsHandler,
+  StakingService,
+  ApplicationEventsHandler,
+  WalletsService,
+  SupplyService,
+  WithdrawalsService,
+  WithdrawalProcessor,
+];
+
+@Module({})
+export class RewardsModule {
+  static register(config: RewardsConfig): DynamicModule {
+    return {
+      module: RewardsModule,
+      imports: [
+        // Tokens are verified with identity's JWKS (JWKS_URL).
+        PlatformModule.forService({ config, entities: REWARDS_ENTITIES, migrations: REWARDS_MIGRATIONS, jobs: REWARDS_JOBS }),
+        subgraphGraphQLModule({ orphanedTypes: REWARDS_ORPHANED_TYPES }),
+      ],
+      providers: [{ provide: ChainAdapter, useClass: LocalChainAdapter }, ...REWARDS_PROVIDERS, ...REWARDS_RESOLVERS],
+    };
+  }
+}

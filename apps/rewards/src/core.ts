@@ -1,0 +1,42 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { EventPublisher } from '@talent/platform';
+import { GenesisService } from './genesis/genesis.service';
+import { GrantsService } from './grants/grants.service';
+import { Ledger } from './ledger/ledger';
+import { MembersService } from './members/members.service';
+import { PoliciesService } from './policies/policies.service';
+import { StakingService } from './staking/staking.service';
+import { SupplyService } from './supply/supply.service';
+import { BalanceEvents } from './wallets/balance-events';
+import { WalletsService } from './wallets/wallets.service';
+import { ChainAdapter, LocalChainAdapter } from './withdrawals/chain-adapter';
+import { WithdrawalProcessor } from './withdrawals/withdrawal.processor';
+
+/**
+ * The rewards use cases wired by hand on a data source, without Nest: the same classes the
+ * service runs, for integration tests, the ledger benchmark and operational scripts.
+ */
+export function createRewardsCore(dataSource: DataSource, logger: Logger, options: { chain?: ChainAdapter } = {}) {
+  const events = new EventPublisher();
+  const ledger = new Ledger();
+  const members = new MembersService(ledger);
+  const policies = new PoliciesService(dataSource);
+  const balances = new BalanceEvents(events);
+  const chain = options.chain ?? new LocalChainAdapter(dataSource);
+  return {
+    events,
+    ledger,
+    members,
+    policies,
+    balances,
+    genesis: new GenesisService(dataSource, ledger, logger),
+    grants: new GrantsService(ledger, policies, balances, events, logger),
+    staking: new StakingService(ledger, members, balances, events, logger),
+    supply: new SupplyService(dataSource, ledger),
+    wallets: new WalletsService(dataSource, ledger),
+    withdrawalProcessor: new WithdrawalProcessor(dataSource, ledger, chain, balances, events, logger),
+  };
+}
+
+export type RewardsCore = ReturnType<typeof createRewardsCore>;

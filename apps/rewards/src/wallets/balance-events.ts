@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { BalanceChanged } from '@talent/events';
+import { EventPublisher } from '@talent/platform';
+import { fromUnits } from '../ledger/decimal';
+import type { WalletSnapshot } from '../ledger/ledger';
+
+/**
+ * Announces every change of a user's wallet (BalanceChanged: balance = available + locked),
+ * in the transaction that made it. The wallet's accounts are locked by the ledger until
+ * commit, so one user's events leave in the order of their changes.
+ */
+@Injectable()
+export class BalanceEvents {
+  constructor(private readonly events: EventPublisher) {}
+
+  async publish(tx: EntityManager, posted: { wallets: WalletSnapshot[]; createdAt: Date }, traceparent?: string): Promise<void> {
+    for (const wallet of posted.wallets) {
+      await this.events.publish(
+        tx,
+        BalanceChanged,
+        {
+          userId: wallet.userId,
+          balance: fromUnits(wallet.available + wallet.locked),
+          locked: fromUnits(wallet.locked),
+          entryId: wallet.entryId,
+          changedAt: posted.createdAt.toISOString(),
+        },
+        { traceparent },
+      );
+    }
+  }
+}

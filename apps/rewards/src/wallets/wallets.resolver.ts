@@ -1,0 +1,41 @@
+import { Args, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentUser, hasRole, pageSize, type AuthUser } from '@talent/platform';
+import { isUuid } from '../shared/ids';
+import { userRef, UserRef } from './user.model';
+import { LedgerEntryConnection, LedgerEntryKindEnum, TokenWalletModel } from './wallet.model';
+import { WalletsService } from './wallets.service';
+
+/** Rewards' part of `User`: the wallet, visible to its owner and to admins only. */
+@Resolver(() => UserRef)
+export class WalletsResolver {
+  constructor(private readonly wallets: WalletsService) {}
+
+  @ResolveReference()
+  resolveReference(ref: { __typename: 'User'; id: string }): UserRef | null {
+    return isUuid(ref.id) ? userRef(ref.id) : null;
+  }
+
+  @ResolveField(() => TokenWalletModel, { nullable: true, description: 'Visible to the user and to admins; null for anyone else.' })
+  async wallet(@Parent() user: UserRef, @CurrentUser() caller: AuthUser | null): Promise<TokenWalletModel | null> {
+    if (!caller || !isUuid(user.id)) return null;
+    if (caller.id.toLowerCase() !== user.id.toLowerCase() && !hasRole(caller, 'ADMIN')) return null;
+    const balances = await this.wallets.balances(user.id);
+    return Object.assign(new TokenWalletModel(), { userId: user.id, ...balances });
+  }
+}
+
+@Resolver(() => TokenWalletModel)
+export class TokenWalletResolver {
+  constructor(private readonly wallets: WalletsService) {}
+
+  @ResolveField(() => LedgerEntryConnection, { description: 'Newest first.' })
+  async entries(
+    @Parent() wallet: TokenWalletModel,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<LedgerEntryConnection> {
+    const page = await this.wallets.entries(wallet.userId, pageSize(first, 20), after);
+    const edges = page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, kind: e.node.kind as LedgerEntryKindEnum } }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}

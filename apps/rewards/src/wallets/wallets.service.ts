@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BadUserInputError, decodeCursor, encodeCursor } from '@talent/platform';
+import { walletAccounts } from '../ledger/accounts';
+import { fromUnits, normalize } from '../ledger/decimal';
+import { Ledger, type LedgerEntryKind } from '../ledger/ledger';
+
+export interface WalletBalances {
+  balance: string;
+  locked: string;
+  available: string;
+}
+
+export interface WalletEntry {
+  id: string;
+  kind: LedgerEntryKind;
+  amount: string;
+  reason: string;
+  reference: string;
+  createdAt: Date;
+}
+
+export interface EntryPage {
+  edges: Array<{ cursor: string; node: WalletEntry }>;
+  hasNextPage: boolean;
+}
+
+/**
+ * A user's wallet, read from the ledger: the available and locked accounts' latest
+ * balances, and their postings as entries (a stake lock or release shows both legs;
+ * the entries always add up to the balance).
+ */
+@Injectable()
+export class WalletsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: Ledger,
+  ) {}
+
+  async balances(userId: string): Promise<WalletBalances> {
+    const wallet = walletAccounts(userId);
+    const balances = await this.ledger.balancesOf(this.dataSource.manager, [wallet.available, wallet.locked]);
+    const available = balances.get(wallet.available) ?? 0n;
+    const locked = balances.get(wallet.locked) ?? 0n;
+    return { balance: fromUnits(available + locked), locked: fromUnits(locked), available: fromUnits(available) };
+  }
+
+  /** Newest first, keyset-paginated on the postings' global sequence. */
+  async entries(userId: string, first: number, after?: string | null): Promise<EntryPage> {
+    const wallet = walletAccounts(userId);
+    let before: string | null = null;
+    if (after) {
+      const [seq] = decodeCursor(after, 1);
+      if (typeof seq !== 'string' || !/^\d{1,18}$/.test(seq)) throw new BadUserInputError('Invalid cursor', 'after');
+      before = String(seq);
+    }
+    const rows: Array<{ id: string; seq: string; amount: string; kind: LedgerEntryKind; reason: string; reference: string; created_at: Date }> =
+      await this.dataSource.query(
+        `SELECT p.id, p.seq::text AS seq, p.amount::text AS amount, t.kind, t.reason, t.reference, p.created_at
+           FROM ledger_postings p
+           JOIN ledger_transactions t ON t.id = p.transaction_id
+          WHERE p.account_id = ANY($1::uuid[]) AND ($2::bigint IS NULL OR p.seq < $2::bigint)
+          ORDER BY p.seq DESC
+          LIMIT $3`,
+        [[wallet.available, wallet.locked], before, first + 1],
+      );
+    return {
+      edges: rows.slice(0, first).map((r) => ({
+        cursor: encodeCursor([r.seq]),
+        node: { id: r.id, kind: r.kind, amount: normalize(r.amount), reason: r.reason, reference: r.reference, createdAt: r.created_at },
+      })),
+      hasNextPage: rows.length > first,
+    };
+  }
+}

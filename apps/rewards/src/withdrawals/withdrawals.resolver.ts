@@ -1,0 +1,40 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Authenticated, CurrentUser, DecimalScalar, RequestMeta, type AuthUser } from '@talent/platform';
+import { normalize } from '../ledger/decimal';
+import type { WithdrawalRecord } from './withdrawal.entity';
+import { WithdrawalModel, WithdrawalStatusEnum } from './withdrawal.model';
+import { WithdrawalsService } from './withdrawals.service';
+
+const toModel = (r: WithdrawalRecord): WithdrawalModel =>
+  Object.assign(new WithdrawalModel(), {
+    id: r.id,
+    amount: normalize(r.amount),
+    toAddress: r.toAddress,
+    status: r.status as WithdrawalStatusEnum,
+    txHash: r.txHash,
+    createdAt: r.createdAt,
+  });
+
+@Resolver(() => WithdrawalModel)
+export class WithdrawalsResolver {
+  constructor(private readonly withdrawals: WithdrawalsService) {}
+
+  @Mutation(() => WithdrawalModel, {
+    description: 'Members only. Holds the amount from the available balance and sends it to an EIP-55 checksummed address.',
+  })
+  @Authenticated()
+  async requestWithdrawal(
+    @CurrentUser() caller: AuthUser,
+    @Args('amount', { type: () => DecimalScalar }) amount: string,
+    @Args('toAddress') toAddress: string,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<WithdrawalModel> {
+    return toModel(await this.withdrawals.request(caller, amount, toAddress, meta.traceparent));
+  }
+
+  @Query(() => [WithdrawalModel], { description: "The caller's withdrawals, newest first." })
+  @Authenticated()
+  async myWithdrawals(@CurrentUser() caller: AuthUser): Promise<WithdrawalModel[]> {
+    return (await this.withdrawals.mine(caller)).map(toModel);
+  }
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { WithdrawalRequested } from '@talent/events';
+import {
+  BadUserInputError,
+  EventPublisher,
+  InsufficientFundsError,
+  inTransaction,
+  JobQueue,
+  PreconditionFailedError,
+  ROOT_LOGGER,
+  type AuthUser,
+} from '@talent/platform';
+import { SystemAccounts, walletAccounts } from '../ledger/accounts';
+import { DecimalFormatError, fromUnits, MAX_UNITS, toUnits } from '../ledger/decimal';
+import { Ledger } from '../ledger/ledger';
+import { MembersService } from '../members/members.service';
+import { BalanceEvents } from '../wallets/balance-events';
+import { checkWithdrawalAddress } from './eip55';
+import { ProcessWithdrawal } from './withdrawal.jobs';
+import { WithdrawalRecord } from './withdrawal.entity';
+
+/**
+ * Withdrawals to an external address: the amount moves from the member's available
+ * balance to `withdrawals.pending` at request (so it cannot be spent twice), and a job
+ * sends it through the chain adapter (see WithdrawalProcessor).
+ */
+@Injectable()
+export class WithdrawalsService implements OnApplicationBootstrap {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: Ledger,
+    private readonly members: MembersService,
+    private readonly balances: BalanceEvents,
+    private readonly events: EventPublisher,
+    @Inject(ROOT_LOGGER) logger: Logger,
+    @Optional() private readonly jobs?: JobQueue,
+  ) {
+    this.log = logger.child({ component: 'withdrawals' });
+  }
+
+  /** Requests still waiting after a restart (e.g. the process died between commit and enqueue) are queued again. */
+  async onApplicationBootstrap(): Promise<void> {
+    const waiting: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM withdrawals WHERE status = 'REQUESTED' ORDER BY created_at`);
+    for (const { id } of waiting) await this.enqueue(id);
+    if (waiting.length) this.log.info({ count: waiting.length }, 'requested withdrawals queued again');
+  }
+
+  async request(caller: AuthUser, amountInput: string, toAddressInput: string, traceparent?: string): Promise<WithdrawalRecord> {
+    let units: bigint;
+    try {
+      units = toUnits(amountInput);
+    } catch (error) {
+      if (error instanceof DecimalFormatError) throw new BadUserInputError('amount must be a decimal with at most 18 decimals', 'amount');
+      throw error;
+    }
+    if (units <= 0n) throw new BadUserInputError('amount must be greater than 0', 'amount');
+    const address = checkWithdrawalAddress(toAddressInput);
+    if (!address.ok) throw new BadUserInputError(address.reason, 'toAddress');
+    if (units > MAX_UNITS) throw new InsufficientFundsError();
+    const userId = caller.id.toLowerCase();
+    const amount = fromUnits(units);
+
+    const record = await inTransaction(this.dataSource, async (tx) => {
+      if (!(await this.members.isMember(tx, userId))) throw new PreconditionFailedError('Only members (KYC approved) may withdraw');
+      const id = randomUUID();
+      const posted = await this.ledger.post(tx, {
+        kind: 'WITHDRAWAL',
+        reason: 'withdrawal.requested',
+        reference: id,
+        idempotencyKey: `withdrawal.hold:${id}`,
+        postings: [
+          { accountId: walletAccounts(userId).available, amount: -units },
+          { accountId: SystemAccounts.withdrawalsPending.id, amount: units },
+        ],
+      });
+      const now = posted.createdAt;
+      const row: WithdrawalRecord = Object.assign(new WithdrawalRecord(), {
+        id,
+        userId,
+        amount,
+        toAddress: address.address,
+        status: 'REQUESTED',
+        txHash: null,
+        failureReason: null,
+        holdTransactionId: posted.id,
+        settleTransactionId: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.getRepository(WithdrawalRecord).insert(row);
+      await this.events.publish(
+        tx,
+        WithdrawalRequested,
+        { withdrawalId: id, userId, amount, toAddress: address.address, requestedAt: now.toISOString() },
+        { traceparent },
+      );
+      await this.balances.publish(tx, posted, traceparent);
+      return row;
+    });
+    this.log.info({ withdrawalId: record.id, userId, amount }, 'withdrawal requested');
+    await this.enqueue(record.id);
+    return record;
+  }
+
+  /** The caller's withdrawals, newest first. */
+  mine(caller: AuthUser): Promise<WithdrawalRecord[]> {
+    return this.dataSource.getRepository(WithdrawalRecord).find({
+      where: { userId: caller.id.toLowerCase() },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: 200,
+    });
+  }
+
+  private async enqueue(withdrawalId: string): Promise<void> {
+    if (!this.jobs) throw new Error('the job queue is not configured');
+    // The job id is the withdrawal id: queueing the same withdrawal again is a no-op while its job exists.
+    await this.jobs.add(ProcessWithdrawal, { withdrawalId }, { jobId: withdrawalId });
+  }
+}
