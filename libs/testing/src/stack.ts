@@ -10,6 +10,8 @@ import { startServiceProcess, workspaceRoot, type ServiceProcess } from './servi
 
 export interface StackService {
   process: ServiceProcess;
+  /** The service's Kafka consumer group in this stack. */
+  groupId: string;
   db: TestDatabase;
   /** Runs SQL on the service's own database (for checks a user cannot make: PII at rest, outbox, inbox). */
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -62,6 +64,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let jwksUrl = '';
     for (const name of names) {
       const db = await createTestDatabase(`${name}_e2e`);
+      const groupId = options.env?.[name]?.KAFKA_GROUP_ID ?? uniquePrefix(name);
       dbs.push(db);
       const env: Record<string, string> = {
         SERVICE_NAME: name,
@@ -71,7 +74,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         REDIS_URL: testRedisUrl(),
         REDIS_PREFIX: uniquePrefix(`${name}-e2e`),
         // A group per stack: stacks of one test run share the broker, and a group left by a stopped stack rebalances slowly.
-        KAFKA_GROUP_ID: uniquePrefix(name),
+        KAFKA_GROUP_ID: groupId,
         OUTBOX_POLL_INTERVAL_MS: '200',
         ...(name === 'identity'
           ? {
@@ -90,7 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const client = new Client({ connectionString: db.url });
       await client.connect();
       clients.push(client);
-      services[name] = { process: proc, db, sql: async (text, params) => (await client.query(text, params as unknown[])).rows };
+      services[name] = { process: proc, groupId, db, sql: async (text, params) => (await client.query(text, params as unknown[])).rows };
     }
     const gateway = await startServiceProcess({
       name: 'gateway',
