@@ -3,6 +3,7 @@
 export const SUBGRAPH_SERVICES = [
   { name: 'identity', port: 4001, database: 'talent_identity' },
   { name: 'jobs', port: 4002, database: 'talent_jobs' },
+  { name: 'matching', port: 4003, database: 'talent_matching' },
   { name: 'referrals', port: 4004, database: 'talent_referrals' },
   { name: 'rewards', port: 4005, database: 'talent_rewards' },
 ];

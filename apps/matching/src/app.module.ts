@@ -1,0 +1,49 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
+import type { MatchingConfig } from './config';
+import { EligibilityHandler } from './eligibility/eligibility.handler';
+import { EligibilityService } from './eligibility/eligibility.service';
+import { JobRecord } from './jobs/job.entity';
+import { JobsProjection } from './jobs/jobs.projection';
+import { MatchRecord } from './matches/match.entity';
+import { MatchesService } from './matches/matches.service';
+import { MatchingSettings } from './matching-settings';
+import { MatchingSchema1732800000000 } from './migrations/1732800000000-matching-schema';
+import { ProfilesService } from './profiles/profiles.service';
+import { TalentProfileRecord } from './profiles/talent-profile.entity';
+import { RankingEngine } from './ranking/ranking.engine';
+import { SkillStatistics } from './ranking/skill-statistics';
+import { ReputationHandler } from './reputation/reputation.handler';
+import { MATCHING_RESOLVERS } from './resolvers';
+import { StatsService } from './stats/stats.service';
+
+export const MATCHING_ENTITIES = [TalentProfileRecord, JobRecord, MatchRecord];
+export const MATCHING_MIGRATIONS = [MatchingSchema1732800000000];
+
+/** Services and event handlers of the matching subgraph. */
+export const MATCHING_PROVIDERS = [
+  SkillStatistics,
+  RankingEngine,
+  MatchesService,
+  EligibilityService,
+  ProfilesService,
+  StatsService,
+  EligibilityHandler,
+  ReputationHandler,
+  JobsProjection,
+];
+
+@Module({})
+export class MatchingModule {
+  static register(config: MatchingConfig): DynamicModule {
+    const settings: MatchingSettings = { matchesPerJob: config.MATCHES_PER_JOB };
+    return {
+      module: MatchingModule,
+      imports: [
+        PlatformModule.forService({ config, entities: MATCHING_ENTITIES, migrations: MATCHING_MIGRATIONS }),
+        subgraphGraphQLModule(),
+      ],
+      providers: [{ provide: MatchingSettings, useValue: settings }, ...MATCHING_PROVIDERS, ...MATCHING_RESOLVERS],
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import { BadUserInputError, isCountryCode } from '@talent/platform';
+
+export interface ProfileInput {
+  headline: string;
+  skills: string[];
+  yearsExperience: number;
+  hourlyRate: { amount: string; currency: string };
+  country: string;
+  hoursPerWeek: number;
+  openToWork: boolean;
+}
+
+/** A valid profile, normalised. */
+export interface ProfileCommand {
+  headline: string;
+  /** Trimmed, lower-case, unique, in the order given. */
+  skills: string[];
+  yearsExperience: number;
+  /** Canonical: no leading zeros, two decimals ("85.00"). */
+  hourlyRate: { amount: string; currency: string };
+  country: string;
+  hoursPerWeek: number;
+  openToWork: boolean;
+}
+
+export const LIMITS = {
+  headline: { min: 3, max: 140 },
+  skills: { min: 1, max: 30 },
+  skill: { min: 1, max: 40 },
+  yearsExperience: { min: 0, max: 60 },
+  hoursPerWeek: { min: 1, max: 80 },
+} as const;
+
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** At most 10 digits before the point (the column is NUMERIC(12,2)) and 2 after. */
+const AMOUNT = /^(\d{1,10})(?:\.(\d{1,2}))?$/;
+
+/** Normalises a skill name: trimmed, lower-case, inner whitespace kept as single spaces. */
+export const normaliseSkill = (skill: string): string => skill.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** Unique normalised skills in first-seen order (no validation). */
+export const normaliseSkills = (skills: readonly string[]): string[] => [...new Set(skills.map(normaliseSkill).filter((s) => s.length > 0))];
+
+/** The canonical amount ("085.5" -> "85.50"), or BAD_USER_INPUT when not a positive decimal with at most 2 decimals. */
+export function parseRateAmount(amount: string, field: string): string {
+  const match = AMOUNT.exec(amount.trim());
+  if (!match) throw new BadUserInputError(`${field} must be a decimal string with at most 2 decimals, e.g. "85.50"`, field);
+  const units = match[1].replace(/^0+(?=\d)/, '');
+  const cents = (match[2] ?? '').padEnd(2, '0');
+  if (/^0+$/.test(units + cents)) throw new BadUserInputError(`${field} must be positive`, field);
+  return `${units}.${cents}`;
+}
+
+function intInRange(value: number, range: { min: number; max: number }, field: string): number {
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new BadUserInputError(`${field} must be a whole number from ${range.min} to ${range.max}`, field);
+  }
+  return value;
+}
+
+/** Validates and normalises upsertTalentProfile's input; the first problem found is a BAD_USER_INPUT naming its field. */
+export function normaliseProfileInput(input: ProfileInput): ProfileCommand {
+  const headline = input.headline.trim();
+  const headlineLength = [...headline].length;
+  if (headlineLength < LIMITS.headline.min || headlineLength > LIMITS.headline.max) {
+    throw new BadUserInputError(`headline must be ${LIMITS.headline.min} to ${LIMITS.headline.max} characters`, 'headline');
+  }
+
+  const skills: string[] = [];
+  for (const raw of input.skills) {
+    const skill = normaliseSkill(raw);
+    const length = [...skill].length;
+    if (length < LIMITS.skill.min || length > LIMITS.skill.max) {
+      throw new BadUserInputError(`each skill must be ${LIMITS.skill.min} to ${LIMITS.skill.max} characters`, 'skills');
+    }
+    if (!skills.includes(skill)) skills.push(skill);
+  }
+  if (skills.length < LIMITS.skills.min || skills.length > LIMITS.skills.max) {
+    throw new BadUserInputError(`skills must list ${LIMITS.skills.min} to ${LIMITS.skills.max} different skills`, 'skills');
+  }
+
+  const yearsExperience = intInRange(input.yearsExperience, LIMITS.yearsExperience, 'yearsExperience');
+  const amount = parseRateAmount(input.hourlyRate.amount, 'hourlyRate.amount');
+  const currency = input.hourlyRate.currency.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency) || !CURRENCIES.has(currency)) {
+    throw new BadUserInputError(`hourlyRate.currency: unknown ISO 4217 currency "${input.hourlyRate.currency}"`, 'hourlyRate.currency');
+  }
+  const country = input.country.trim().toUpperCase();
+  if (!isCountryCode(country)) throw new BadUserInputError(`Unknown country code ${input.country}`, 'country');
+  const hoursPerWeek = intInRange(input.hoursPerWeek, LIMITS.hoursPerWeek, 'hoursPerWeek');
+
+  return { headline, skills, yearsExperience, hourlyRate: { amount, currency }, country, hoursPerWeek, openToWork: input.openToWork };
+}

@@ -1,0 +1,66 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentUser, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import type { TalentProfileRecord } from './talent-profile.entity';
+import { TalentProfileInput, TalentProfileModel } from './talent-profile.model';
+import { ProfilesService } from './profiles.service';
+import { UserReference, userReference } from './user.reference';
+
+const isUuid = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+export const toProfileModel = (p: TalentProfileRecord): TalentProfileModel =>
+  Object.assign(new TalentProfileModel(), {
+    userId: p.userId,
+    headline: p.headline,
+    skills: p.skills,
+    yearsExperience: p.yearsExperience,
+    hourlyRate: { amount: p.hourlyRate, currency: p.currency },
+    country: p.country,
+    hoursPerWeek: p.hoursPerWeek,
+    openToWork: p.openToWork,
+    updatedAt: p.updatedAt,
+  });
+
+@Resolver(() => TalentProfileModel)
+export class ProfilesResolver {
+  constructor(private readonly profiles: ProfilesService) {}
+
+  @Query(() => TalentProfileModel, { nullable: true, description: "A talent's profile (public); null when they have none." })
+  async talentProfile(@Args('userId', { type: () => ID }) userId: string): Promise<TalentProfileModel | null> {
+    if (!isUuid(userId)) return null;
+    const profile = await this.profiles.findByUserId(userId);
+    return profile ? toProfileModel(profile) : null;
+  }
+
+  @Mutation(() => TalentProfileModel, { description: "TALENT only: creates or replaces the caller's profile." })
+  @RequireRoles('TALENT')
+  async upsertTalentProfile(
+    @CurrentUser() caller: AuthUser,
+    @Args('input') input: TalentProfileInput,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<TalentProfileModel> {
+    return toProfileModel(await this.profiles.upsert(caller, input, meta.traceparent));
+  }
+
+  @ResolveField(() => UserReference)
+  user(@Parent() profile: TalentProfileModel): UserReference {
+    return userReference(profile.userId);
+  }
+}
+
+/** Extends identity's User with the talent's profile. */
+@Resolver(() => UserReference)
+export class TalentUserResolver {
+  constructor(private readonly profiles: ProfilesService) {}
+
+  @ResolveReference()
+  resolveReference(ref: { __typename: 'User'; id: string }): UserReference {
+    return userReference(ref.id);
+  }
+
+  @ResolveField(() => TalentProfileModel, { nullable: true })
+  async talentProfile(@Parent() user: UserReference): Promise<TalentProfileModel | null> {
+    if (!isUuid(user.id)) return null;
+    const profile = await this.profiles.findByUserId(user.id);
+    return profile ? toProfileModel(profile) : null;
+  }
+}
