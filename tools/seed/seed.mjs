@@ -42,6 +42,126 @@ async function must(query, variables, token) {
 
 const USER_FIELDS = 'id displayName roles kycStatus isMember screeningStatus';
 
+/** Retries a call while another service has not yet caught up through Kafka (e.g. membership). */
+async function eventually(call, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${error.message}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+const PROFILES = {
+  ada: { headline: 'Backend engineer: payments and ledgers', skills: ['typescript', 'nestjs', 'postgresql', 'kafka'], yearsExperience: 8, rate: '85', hoursPerWeek: 30 },
+  bruno: { headline: 'Full-stack engineer', skills: ['typescript', 'react', 'node.js', 'graphql'], yearsExperience: 6, rate: '70', hoursPerWeek: 40 },
+  chen: { headline: 'Data engineer', skills: ['python', 'postgresql', 'kafka', 'airflow'], yearsExperience: 5, rate: '75', hoursPerWeek: 35 },
+  dara: { headline: 'Product designer', skills: ['figma', 'design systems', 'user research'], yearsExperience: 9, rate: '90', hoursPerWeek: 25 },
+  emeka: { headline: 'Mobile engineer', skills: ['kotlin', 'swift', 'react native'], yearsExperience: 4, rate: '60', hoursPerWeek: 40 },
+  inspector: { headline: 'Staff engineer and talent inspector', skills: ['typescript', 'go', 'postgresql'], yearsExperience: 12, rate: '120', hoursPerWeek: 10 },
+};
+
+const JOBS = [
+  { client: 'globex', title: 'Ledger service for robot fleet billing', skills: ['typescript', 'postgresql', 'kafka'], min: '60', max: '95', years: 4, countries: [] },
+  { client: 'globex', title: 'Data pipeline for telemetry', skills: ['python', 'kafka', 'postgresql'], min: '55', max: '85', years: 3, countries: [] },
+  { client: 'initech', title: 'GraphQL API for the payments dashboard', skills: ['typescript', 'graphql', 'react'], min: '50', max: '80', years: 3, countries: ['DE', 'PL', 'BR', 'NG', 'SG', 'JP'] },
+];
+
+async function seedMarketplace(people) {
+  // Talent profiles (the "bid"): matching ranks them once screened and open to work.
+  for (const [key, p] of Object.entries(PROFILES)) {
+    const person = people[key];
+    await must(
+      `mutation($input: TalentProfileInput!) { upsertTalentProfile(input: $input) { updatedAt } }`,
+      {
+        input: {
+          headline: p.headline,
+          skills: p.skills,
+          yearsExperience: p.yearsExperience,
+          hourlyRate: { amount: p.rate, currency: 'USD' },
+          country: person.country,
+          hoursPerWeek: p.hoursPerWeek,
+          openToWork: true,
+        },
+      },
+      person.token,
+    );
+  }
+
+  // A signup through a connector's referral code.
+  const hana = people.hana;
+  const code = await eventually(async () => {
+    const data = await must(`{ me { referralCode } }`, {}, hana.token);
+    if (!data.me.referralCode) throw new Error('no referral code yet');
+    return data.me.referralCode;
+  }, 'hana gets a referral code');
+  const kai = await registerOrSignIn({ key: 'kai', displayName: 'Kai Tanaka', roles: ['TALENT'], referralCode: code });
+  people.kai = { key: 'kai', country: 'JP', ...kai };
+
+  const globex = people.globex;
+  const existing = await must(`query($id: ID!) { jobs(filter: { clientId: $id }) { totalCount } }`, { id: globex.user.id });
+  if (existing.jobs.totalCount > 0) return 'marketplace already seeded';
+
+  const jobIds = [];
+  for (const job of JOBS) {
+    const posted = await eventually(
+      () =>
+        must(
+          `mutation($input: PostJobInput!) { postJob(input: $input) { id } }`,
+          {
+            input: {
+              title: job.title,
+              description: `${job.title}. Remote, async-first team; long-term engagement possible.`,
+              skills: job.skills,
+              minYearsExperience: job.years,
+              countries: job.countries,
+              budget: { min: { amount: job.min, currency: 'USD' }, max: { amount: job.max, currency: 'USD' }, unit: 'HOURLY' },
+              hoursPerWeek: 30,
+              durationWeeks: 12,
+            },
+          },
+          people[job.client].token,
+        ),
+      `${job.client} posts a job`,
+    );
+    jobIds.push(posted.postJob.id);
+  }
+
+  // bruno (a connector too) refers chen to the telemetry job; chen applies, interviews and is hired.
+  await eventually(
+    () => must(`mutation($j: ID!, $t: ID!) { referTalentToJob(jobId: $j, talentId: $t, note: "Ran Kafka pipelines at scale") { id } }`, { j: jobIds[1], t: people.chen.user.id }, people.bruno.token),
+    'bruno refers chen',
+  );
+  const apply = (person, jobId, rate, stake = null) =>
+    eventually(
+      () =>
+        must(
+          `mutation($j: ID!, $r: MoneyInput!, $s: Decimal) { applyToJob(jobId: $j, coverLetter: "I have shipped this kind of system before.", proposedRate: $r, stake: $s) { id } }`,
+          { j: jobId, r: { amount: rate, currency: 'USD' }, s: stake },
+          person.token,
+        ),
+      `${person.key} applies`,
+    ).then((d) => d.applyToJob.id);
+  await apply(people.ada, jobIds[0], '85');
+  const chenApplication = await apply(people.chen, jobIds[1], '75');
+  // The inspector earned BTRST for screening and stakes some of it for priority.
+  await eventually(async () => {
+    const w = await must(`{ me { wallet { available } } }`, {}, people.inspector.token);
+    if (Number(w.me.wallet?.available ?? 0) < 10) throw new Error('no balance yet');
+  }, 'inspector paid for screening');
+  await apply(people.inspector, jobIds[2], '78', '10');
+
+  await must(`mutation($id: ID!) { recordInterview(applicationId: $id, outcome: ATTENDED) { id } }`, { id: chenApplication }, globex.token);
+  const { hire } = await must(`mutation($id: ID!) { hire(applicationId: $id) { id } }`, { id: chenApplication }, globex.token);
+  await must(`mutation($id: ID!) { completeContract(contractId: $id) { id } }`, { id: hire.id }, globex.token);
+  await must(`mutation($id: ID!) { rateContract(contractId: $id, stars: 5, comment: "Delivered early, great docs") { id } }`, { id: hire.id }, globex.token);
+  await must(`mutation($id: ID!) { rateContract(contractId: $id, stars: 5, comment: "Clear scope, fast feedback") { id } }`, { id: hire.id }, people.chen.token);
+  return `${JOBS.length} jobs, 3 applications (one staked), 1 hire through a job referral, a completed contract rated 5/5 both ways`;
+}
+
 async function signIn(email, password) {
   const data = await must(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { ${USER_FIELDS} } } }`, {
     e: email,
@@ -53,7 +173,15 @@ async function signIn(email, password) {
 async function registerOrSignIn(person) {
   const res = await gql(
     `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { ${USER_FIELDS} } } }`,
-    { input: { email: emailOf(person.key), password: DEMO_PASSWORD, displayName: person.displayName, roles: person.roles } },
+    {
+      input: {
+        email: emailOf(person.key),
+        password: DEMO_PASSWORD,
+        displayName: person.displayName,
+        roles: person.roles,
+        ...(person.referralCode ? { referralCode: person.referralCode } : {}),
+      },
+    },
   );
   if (!res.errors) return { token: res.data.register.accessToken, user: res.data.register.user, created: true };
   if (res.errors[0].extensions?.code !== 'CONFLICT') throw new Error(res.errors[0].message);
@@ -128,8 +256,10 @@ async function main() {
     await must(`mutation($n: String!) { createOrganization(name: $n) { id } }`, { n: person.organization }, person.token);
   }
 
+  const marketplace = await seedMarketplace(people);
+
   console.log(
-    `seeded ${DEMO_USERS.length} demo users (${created} new), password "${DEMO_PASSWORD}", emails <key>@demo.talent.local: ${DEMO_USERS.map((u) => u.key).join(', ')}`,
+    `seeded ${DEMO_USERS.length} demo users (${created} new), password "${DEMO_PASSWORD}", emails <key>@demo.talent.local: ${DEMO_USERS.map((u) => u.key).join(', ')}, kai (signed up with hana's referral code); ${marketplace}`,
   );
 }
 

@@ -12,6 +12,7 @@ import { MemberRecord } from './members/member.entity';
 import { MembersService } from './members/members.service';
 import { MembershipHandler } from './members/membership.handler';
 import { RewardsSchema1732900000000 } from './migrations/1732900000000-rewards-schema';
+import { AwaitingMembershipGrants1733000000000 } from './migrations/1733000000000-awaiting-membership-grants';
 import { PoliciesService } from './policies/policies.service';
 import { RewardPolicyRecord } from './policies/policy.entity';
 import { REWARDS_ORPHANED_TYPES, REWARDS_RESOLVERS } from './resolvers';
@@ -36,7 +37,7 @@ export const REWARDS_ENTITIES = [
   StakeRecord,
   WithdrawalRecord,
 ];
-export const REWARDS_MIGRATIONS = [RewardsSchema1732900000000];
+export const REWARDS_MIGRATIONS = [RewardsSchema1732900000000, AwaitingMembershipGrants1733000000000];
 
 /** Use cases, projections, event and job handlers of the rewards service. */
 export const REWARDS_PROVIDERS = [

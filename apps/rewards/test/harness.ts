@@ -47,7 +47,7 @@ export async function openRewards(label: string, options: { poolSize?: number; c
   const deadLetters: unknown[] = [];
   const producer = { send: async (record: unknown) => void deadLetters.push(record) } as unknown as Producer;
   const consumer = new EventConsumer({} as Kafka, producer, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100, maxAttempts: 2, retryBaseMs: 5 });
-  const membership = new MembershipHandler(core.members);
+  const membership = new MembershipHandler(core.members, core.grants);
   const rewards = new RewardEventsHandler(core.grants);
   const applications = new ApplicationEventsHandler(core.staking);
   consumer

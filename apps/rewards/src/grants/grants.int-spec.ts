@@ -145,18 +145,42 @@ describe('grants from events', () => {
     expect((await walletOf(h, connector)).balance).toBe('54');
   });
 
-  it('pays members only: a non-member grant is refused and recorded, so a replay after KYC still pays nothing', async () => {
+  it('pays members only: work done before KYC approval is refused once the approval arrives, and a replay still pays nothing', async () => {
     const outsider = randomUUID();
     const event = screened(outsider);
     await h.deliver(event);
-    expect(await grantsOf(outsider)).toEqual([expect.objectContaining({ status: 'REFUSED', refusal_reason: 'NOT_A_MEMBER' })]);
+    // Not known as a member yet: the grant waits (the approval may only be late) and pays nothing.
+    expect(await grantsOf(outsider)).toEqual([]);
+    expect(await h.sql('SELECT count(*)::int AS n FROM awaiting_membership_grants WHERE beneficiary_id = $1', [outsider])).toEqual([{ n: 1 }]);
+    // The approval is dated after the work: it was a non-member's work, refused for good.
     await h.deliver(approved(outsider));
+    expect(await grantsOf(outsider)).toEqual([expect.objectContaining({ status: 'REFUSED', refusal_reason: 'NOT_A_MEMBER' })]);
     await h.deliver(republished(TalentScreened, event));
     expect(await grantsOf(outsider)).toHaveLength(1);
     expect((await walletOf(h, outsider)).balance).toBe('0');
     // New work after membership is paid.
     await h.deliver(screened(outsider));
     expect((await walletOf(h, outsider)).balance).toBe('25');
+  });
+
+  it('pays a member whose approval arrives after their work (events of different users are not ordered)', async () => {
+    const inspector = randomUUID();
+    const approval = approved(inspector); // approved first ...
+    const work = createEvent(TalentScreened, {
+      screeningId: randomUUID(),
+      talentId: randomUUID(),
+      inspectorId: inspector,
+      decision: 'APPROVED',
+      screenedAt: new Date(Date.parse(approval.payload.approvedAt) + 1000).toISOString(),
+    }, { occurredAt: new Date(Date.parse(approval.payload.approvedAt) + 1000) });
+    await h.deliver(work); // ... but the work reaches rewards first
+    expect((await walletOf(h, inspector)).balance).toBe('0');
+    await h.deliver(approval);
+    expect((await walletOf(h, inspector)).balance).toBe('25');
+    expect(await grantsOf(inspector)).toEqual([expect.objectContaining({ status: 'PAID' })]);
+    expect(await h.sql('SELECT count(*)::int AS n FROM awaiting_membership_grants WHERE beneficiary_id = $1', [inspector])).toEqual([{ n: 0 }]);
+    await h.deliver(republished(TalentScreened, work));
+    expect((await walletOf(h, inspector)).balance).toBe('25');
   });
 
   it('replaying every event twice (redelivered, and re-published with new ids) pays nothing twice', async () => {

@@ -20,11 +20,17 @@ export interface GrantCommand {
   basis?: Money;
   eventId?: string;
   traceparent?: string;
+  /**
+   * When the work was done (the earning event's occurredAt). With it, a grant to a user not
+   * (yet) known as a member waits for their KycApproved instead of being refused at once.
+   */
+  earnedAt?: string;
 }
 
 export type GrantOutcome =
   | { status: 'PAID'; grantId: string; amount: string; transactionId: string }
   | { status: 'REFUSED'; grantId: string; reason: GrantRefusal }
+  | { status: 'AWAITING_MEMBERSHIP' }
   | { status: 'DUPLICATE' };
 
 type Decision = { pay: bigint } | { refuse: GrantRefusal };
@@ -60,6 +66,8 @@ export class GrantsService {
     const key = [command.policyKey, command.reference, beneficiaryId] as const;
     const context = await this.context(tx, key);
     if (context.decided) return { status: 'DUPLICATE' };
+
+    if (!context.member && context.policy.active && command.earnedAt) return this.awaitMembership(tx, command, key);
 
     const decision = await this.decide(tx, command, context);
     const grantId = randomUUID();
@@ -110,6 +118,37 @@ export class GrantsService {
       return { status: 'REFUSED', grantId, reason: 'POOL_EXHAUSTED' };
     }
     return { status: 'PAID', grantId, amount, transactionId };
+  }
+
+  /**
+   * A member's approval arrived: settles the grants that waited for it. Work done at or after
+   * the approval is paid (the approval merely arrived late); earlier work was done by a
+   * non-member and is refused (NOT_A_MEMBER), as it would have been on time.
+   */
+  async settleAwaitingMembership(tx: EntityManager, userId: string, approvedAt: string): Promise<GrantOutcome[]> {
+    const waiting: Array<{ command: GrantCommand; earned_at: Date }> = await tx.query(
+      // A CTE, so that TypeORM returns the rows (a bare DELETE ... RETURNING comes back as [rows, count]).
+      `WITH settled AS (DELETE FROM awaiting_membership_grants WHERE beneficiary_id = $1 RETURNING command, earned_at)
+       SELECT command, earned_at FROM settled ORDER BY earned_at`,
+      [userId.toLowerCase()],
+    );
+    const outcomes: GrantOutcome[] = [];
+    const approved = new Date(approvedAt).getTime();
+    for (const { command, earned_at } of waiting) {
+      if (earned_at.getTime() >= approved) outcomes.push(await this.grant(tx, { ...command, earnedAt: undefined }));
+      else outcomes.push(await this.refuse(tx, randomUUID(), command, command.beneficiaryId.toLowerCase(), 'NOT_A_MEMBER'));
+    }
+    return outcomes;
+  }
+
+  private async awaitMembership(tx: EntityManager, command: GrantCommand, key: readonly [string, string, string]): Promise<GrantOutcome> {
+    await tx.query(
+      `INSERT INTO awaiting_membership_grants (policy_key, reference, beneficiary_id, command, earned_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [...key, JSON.stringify(command), command.earnedAt],
+    );
+    this.log.info({ policy: command.policyKey, reference: command.reference, beneficiaryId: key[2] }, 'reward waits for the beneficiary\'s membership');
+    return { status: 'AWAITING_MEMBERSHIP' };
   }
 
   /** What a decision needs, in one round trip: the policy, membership, and whether this grant was decided already. */

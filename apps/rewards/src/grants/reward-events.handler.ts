@@ -24,6 +24,7 @@ export class RewardEventsHandler {
       beneficiaryId: p.inspectorId,
       eventId: event.id,
       traceparent: event.traceparent,
+      earnedAt: event.occurredAt,
     });
   }
 
@@ -38,6 +39,7 @@ export class RewardEventsHandler {
       beneficiaryId: p.rateeId,
       eventId: event.id,
       traceparent: event.traceparent,
+      earnedAt: event.occurredAt,
     });
   }
 
@@ -52,6 +54,7 @@ export class RewardEventsHandler {
       basis: p.contractValue,
       eventId: event.id,
       traceparent: event.traceparent,
+      earnedAt: event.occurredAt,
     });
   }
 }
