@@ -222,7 +222,7 @@ describe('token economy: rewards, referrals, stakes and withdrawals', () => {
 
     // Read every event of the run back from the topics and produce it again (same ids).
     const kafka = new Kafka({ clientId: 'replayer', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'rewards.events.v1'];
+    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'rewards.events.v1'].map((t) => stack.topic(t));
     const reader = kafka.consumer({ groupId: uniquePrefix('replay-reader'), maxWaitTimeInMs: 100 });
     const messages: Array<{ topic: string; key: Buffer | null; value: Buffer | null }> = [];
     await reader.connect();

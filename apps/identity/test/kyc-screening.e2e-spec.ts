@@ -22,7 +22,7 @@ import {
   type Session,
 } from './stack';
 
-const TOPIC = 'identity.events.v1';
+const TOPIC_NAME = 'identity.events.v1';
 const ME = `{ me { id kycStatus isMember screeningStatus roles } }`;
 const USER = `query ($id: ID!) { user(id: $id) { id kycStatus isMember screeningStatus } }`;
 const QUEUE = `query ($first: Int, $after: String) {
@@ -85,7 +85,7 @@ beforeAll(async () => {
   const kafka = new Kafka({ clientId: 'identity-e2e', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
   consumer = kafka.consumer({ groupId: `identity-e2e-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  await consumer.subscribe({ topic: stack.topic(TOPIC_NAME), fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
@@ -439,7 +439,7 @@ describe('events', () => {
     // A consumer of the topic receives every one of them, keyed by the user, with id and type headers.
     const expected = [...rows, ...bootstrap];
     await waitFor(() => expected.every((r) => received.some((m) => m.envelope.id === r.id)), 30_000, {
-      message: `all ${expected.length} events consumed from ${TOPIC}`,
+      message: `all ${expected.length} events consumed from ${TOPIC_NAME}`,
     });
     for (const r of expected) {
       const message = received.find((m) => m.envelope.id === r.id)!;

@@ -1,20 +1,5 @@
-import { execFile } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from 'pg';
-import {
-  createTestDatabase,
-  GraphQLClient,
-  startServiceProcess,
-  testRedisUrl,
-  uniquePrefix,
-  workspaceRoot,
-  type ServiceProcess,
-  type TestDatabase,
-} from '@talent/testing';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { startStack, type GraphQLClient, type ServiceProcess, type TestDatabase } from '@talent/testing';
 
 /**
  * The real identity stack for end-to-end tests: a fresh PostgreSQL database, the built
@@ -33,6 +18,8 @@ export interface IdentityStack {
   signingKey: KeyObject;
   /** 32 bytes that encrypt KYC fields at rest (handed to identity as KYC_ENCRYPTION_KEY). */
   kycKey: Buffer;
+  /** This stack's name for a topic (its services prefix every topic). */
+  topic(name: string): string;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
@@ -43,98 +30,25 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
 }
 
-/**
- * A supergraph of the identity subgraph alone, composed from the current code: the gateway
- * then plans only for what runs, whatever other subgraphs the committed supergraph holds.
- */
-async function composeIdentitySupergraph(): Promise<string> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'identity-supergraph-')), 'supergraph.graphql');
-  const script = path.join(workspaceRoot(), 'tools/supergraph/compose.mjs');
-  await promisify(execFile)(process.execPath, [script, '--subgraphs', 'identity', '--out', file, '--quiet'], { cwd: workspaceRoot() });
-  return file;
-}
-
-/**
- * `ServiceProcess.stop()` waits for an 'exit' event, and a process that already ended by a
- * signal (Nest re-raises SIGTERM after its shutdown hooks) has exitCode null, so a second
- * stop would wait forever. Each service's stop runs once and later calls share its result.
- */
-function stopOnce(service: ServiceProcess): ServiceProcess {
-  let stopping: Promise<number | null> | undefined;
-  return { ...service, output: () => service.output(), stop: (signal) => (stopping ??= service.stop(signal)) };
-}
-
+/** The shared test stack (libs/testing `startStack`) with identity alone behind the gateway. */
 export async function startIdentityStack(options: StackOptions = {}): Promise<IdentityStack> {
-  const brokers = process.env.KAFKA_BROKERS;
-  if (!brokers) throw new Error('KAFKA_BROKERS is not set: run through the e2e jest project (its globalSetup starts a broker)');
-  const signingKey = generateKeyPairSync('ed25519').privateKey;
-  const kycKey = randomBytes(32);
-  const admin = { email: `admin-${randomBytes(4).toString('hex')}@example.test`, password: `Adm1n-${randomBytes(9).toString('base64url')}` };
-  const supergraph = composeIdentitySupergraph();
-  supergraph.catch(() => undefined); // awaited below; this only avoids an unhandled rejection meanwhile
-  const db = await createTestDatabase('identity_e2e');
-  const started: ServiceProcess[] = [];
-  let client: Client | undefined;
-  const stopAll = async () => {
-    for (const p of [...started].reverse()) await p.stop().catch(() => undefined);
-    await client?.end().catch(() => undefined);
-    await db.drop().catch(() => undefined);
-    const file = await supergraph.catch(() => undefined);
-    if (file) rmSync(path.dirname(file), { recursive: true, force: true });
+  const stack = await startStack({
+    services: ['identity'],
+    env: { identity: options.identityEnv ?? {}, gateway: options.gatewayEnv ?? {} },
+  });
+  const { db, process: identity, sql } = stack.services.identity;
+  return {
+    db,
+    identity,
+    gateway: stack.gateway,
+    api: stack.api,
+    admin: stack.admin,
+    signingKey: stack.signingKey,
+    kycKey: stack.kycKey,
+    topic: stack.topic,
+    sql,
+    stop: stack.stop,
   };
-  try {
-    const identity = stopOnce(
-      await startServiceProcess({
-        name: 'identity',
-        entry: 'apps/identity/dist/main.js',
-        env: {
-          DATABASE_URL: db.url,
-          DATABASE_POOL_SIZE: '5',
-          KAFKA_BROKERS: brokers,
-          REDIS_URL: testRedisUrl(),
-          REDIS_PREFIX: uniquePrefix('identity-e2e'),
-          ADMIN_EMAIL: admin.email,
-          ADMIN_PASSWORD: admin.password,
-          ACCESS_TOKEN_TTL_SECONDS: '600',
-          JWT_PRIVATE_KEY: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-          KYC_ENCRYPTION_KEY: kycKey.toString('base64'),
-          OUTBOX_POLL_INTERVAL_MS: '200',
-          ...options.identityEnv,
-        },
-      }),
-    );
-    started.push(identity);
-    const gateway = stopOnce(
-      await startServiceProcess({
-        name: 'gateway',
-        entry: 'apps/gateway/dist/main.js',
-        env: {
-          SUPERGRAPH_PATH: await supergraph,
-          JWKS_URL: `${identity.url}/.well-known/jwks.json`,
-          SUBGRAPH_IDENTITY_URL: `${identity.url}/graphql`,
-          ...options.gatewayEnv,
-        },
-      }),
-    );
-    started.push(gateway);
-    client = new Client({ connectionString: db.url });
-    await client.connect();
-    const pg = client;
-    return {
-      db,
-      identity,
-      gateway,
-      api: new GraphQLClient(`${gateway.url}/graphql`),
-      admin,
-      signingKey,
-      kycKey,
-      sql: async (text, params) => (await pg.query(text, params as unknown[])).rows,
-      stop: stopAll,
-    };
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
 }
 
 /** A unique, valid email for one test. */

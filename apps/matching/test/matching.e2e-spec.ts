@@ -106,7 +106,7 @@ const jobPayload = (clientId: string, overrides: Partial<PayloadOf<typeof JobPos
 });
 
 async function publish(topic: string, key: string, envelope: unknown): Promise<void> {
-  await producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(envelope) }] });
+  await producer.send({ topic: stack.topic(topic), acks: -1, messages: [{ key, value: JSON.stringify(envelope) }] });
 }
 
 async function postJob(payload: PayloadOf<typeof JobPosted>): Promise<void> {
@@ -135,7 +135,7 @@ beforeAll(async () => {
   await producer.connect();
   consumer = kafka.consumer({ groupId: `matching-e2e-${randomUUID()}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: true });
   await consumer.connect();
-  await consumer.subscribe({ topic: 'matching.events.v1', fromBeginning: true });
+  await consumer.subscribe({ topic: stack.topic('matching.events.v1'), fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       const envelope = JSON.parse(String(message.value));

@@ -45,7 +45,7 @@ export async function startHarness(referralsEnv: Record<string, string> = {}): P
     await producer.connect();
     consumer = kafka.consumer({ groupId: `referrals-e2e-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await consumer.connect();
-    await consumer.subscribe({ topic: Topics.referrals, fromBeginning: true });
+    await consumer.subscribe({ topic: stack.topic(Topics.referrals), fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void received.push(JSON.parse(String(message.value))) });
     return { stack, admin: await signInAdmin(stack), received, producer, stop };
   } catch (error) {
@@ -72,7 +72,7 @@ export async function deliver(h: Harness, envelope: EventEnvelope, topic: string
 
 /** Sends an envelope without waiting for it to be applied (e.g. again: a redelivery, whose id the inbox already holds). */
 export async function redeliver(h: Harness, envelope: EventEnvelope, topic: string): Promise<void> {
-  await h.producer.send({ topic, acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
+  await h.producer.send({ topic: h.stack.topic(topic), acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
 }
 
 export async function publish<D extends EventDefinition>(h: Harness, definition: D, payload: PayloadOf<D>): Promise<EnvelopeOf<D>> {

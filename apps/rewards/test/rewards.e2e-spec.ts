@@ -53,7 +53,7 @@ const rewardsSql = <T = Record<string, any>>(text: string, params?: unknown[]) =
 
 async function publish<D extends EventDefinition>(definition: D, payload: PayloadOf<D>): Promise<EventEnvelope> {
   const envelope = createEvent(definition, payload) as EventEnvelope;
-  await producer.send({ topic: definition.topic, acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
+  await producer.send({ topic: stack.topic(definition.topic), acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
   published.push({ topic: definition.topic, envelope });
   return envelope;
 }
@@ -296,7 +296,7 @@ describe('rewards through the gateway', () => {
       ...published.map(({ topic, envelope }) => ({ topic, envelope: { ...envelope, id: randomUUID() } })),
     ];
     for (const { topic, envelope } of replay) {
-      await producer.send({ topic, acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
+      await producer.send({ topic: stack.topic(topic), acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
     }
     await waitForConsumerToCatchUp();
     // The copies with new ids passed the inbox (each is recorded as applied) and changed nothing either;
@@ -313,7 +313,7 @@ async function waitForConsumerToCatchUp(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1'];
+    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1'].map((t) => stack.topic(t));
     await waitFor(
       async () => {
         for (const topic of topics) {

@@ -19,6 +19,9 @@ export interface StackService {
 
 export interface Stack {
   services: Record<string, StackService>;
+  /** This stack's name for a topic: its services prefix every topic, so stacks sharing a broker never see each other's events. */
+  topic(name: string): string;
+  topicPrefix: string;
   gateway: ServiceProcess;
   /** Anonymous client of the gateway's /graphql. */
   api: GraphQLClient;
@@ -44,6 +47,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers) throw new Error('KAFKA_BROKERS is not set: run through a jest project whose globalSetup starts a broker');
   const names = ['identity', ...options.services.filter((s) => s !== 'identity')];
+  const topicPrefix = `${uniquePrefix('stack')}.`;
   const signingKey = generateKeyPairSync('ed25519').privateKey;
   const kycKey = randomBytes(32);
   const admin = { email: `admin-${randomBytes(4).toString('hex')}@example.test`, password: `Adm1n-${randomBytes(9).toString('base64url')}` };
@@ -75,6 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         REDIS_PREFIX: uniquePrefix(`${name}-e2e`),
         // A group per stack: stacks of one test run share the broker, and a group left by a stopped stack rebalances slowly.
         KAFKA_GROUP_ID: groupId,
+        KAFKA_TOPIC_PREFIX: topicPrefix,
         OUTBOX_POLL_INTERVAL_MS: '200',
         ...(name === 'identity'
           ? {
@@ -106,7 +111,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
     });
     started.push(gateway);
-    return { services, gateway, api: new GraphQLClient(`${gateway.url}/graphql`), admin, signingKey, kycKey, stop };
+    return { services, topic: (name) => `${topicPrefix}${name}`, topicPrefix, gateway, api: new GraphQLClient(`${gateway.url}/graphql`), admin, signingKey, kycKey, stop };
   } catch (error) {
     await stop();
     throw error;

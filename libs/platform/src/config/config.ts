@@ -20,6 +20,15 @@ export const BaseConfigSchema = z.object({
     .min(1)
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
   KAFKA_CLIENT_ID: z.string().optional(),
+  /**
+   * Prepended to every topic this service produces to and consumes from. Empty in
+   * production; lets several stacks share one cluster (test runs, previews) without
+   * seeing each other's events.
+   */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dots, dashes and underscores only')
+    .default(''),
   /** Consumer group; defaults to SERVICE_NAME (every replica of a service shares it). */
   KAFKA_GROUP_ID: z.string().min(1).optional(),
   /** Where subgraphs fetch identity's public keys. Identity itself verifies with its own keys. */

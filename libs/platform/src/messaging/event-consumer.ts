@@ -8,6 +8,8 @@ export type EventHandlerFn = (event: EventEnvelope, tx: EntityManager) => Promis
 
 export interface EventConsumerOptions {
   groupId: string;
+  /** Prepended to each event's topic (see KAFKA_TOPIC_PREFIX). */
+  topicPrefix?: string;
   maxWaitTimeInMs: number;
   /** Attempts for a failing handler before the message is dead-lettered. */
   maxAttempts?: number;
@@ -50,7 +52,8 @@ export class EventConsumer {
   }
 
   get topics(): string[] {
-    return [...new Set([...this.handlers.values()].map((h) => h.definition.topic))];
+    const prefix = this.options.topicPrefix ?? '';
+    return [...new Set([...this.handlers.values()].map((h) => `${prefix}${h.definition.topic}`))];
   }
 
   async start(): Promise<void> {

@@ -38,9 +38,11 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       databaseUrl: config.DATABASE_URL,
       pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
       retentionHours: config.OUTBOX_RETENTION_HOURS,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
     });
     this.consumer = new EventConsumer(this.kafka, this.producer, dataSource, this.log.child({ component: 'consumer' }), {
       groupId: config.KAFKA_GROUP_ID ?? config.SERVICE_NAME,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
       maxWaitTimeInMs: config.KAFKA_CONSUMER_MAX_WAIT_MS,
     });
   }

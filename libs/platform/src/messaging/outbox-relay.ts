@@ -9,6 +9,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs: number;
   batchSize?: number;
   retentionHours: number;
+  /** Prepended to each event's topic (see KAFKA_TOPIC_PREFIX). */
+  topicPrefix?: string;
   /** Test seam: runs after Kafka accepted a batch and before it is marked published (a crash there means a redelivery). */
   afterPublish?: (eventIds: string[]) => Promise<void> | void;
 }
@@ -75,9 +77,10 @@ export class OutboxRelay {
       for (const row of rows) {
         const headers: Record<string, string> = { 'event-id': row.id, 'event-type': row.type };
         if (row.envelope.traceparent) headers.traceparent = row.envelope.traceparent;
-        const list = byTopic.get(row.topic) ?? [];
+        const topic = `${this.options.topicPrefix ?? ''}${row.topic}`;
+        const list = byTopic.get(topic) ?? [];
         list.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers });
-        byTopic.set(row.topic, list);
+        byTopic.set(topic, list);
       }
       await this.producer.sendBatch({
         acks: -1,
