@@ -1,6 +1,5 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, pageSize, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
-import { isUuid } from '../users/users.resolver';
+import { Authenticated, type AuthUser, CurrentUser, isUuid, pageSize, RequestMeta, RequireRoles } from '@talent/platform';
 import { UserModel } from '../users/user.model';
 import { toUserModel, UsersService } from '../users/users.service';
 import type { KycCaseRecord } from './kyc-case.entity';

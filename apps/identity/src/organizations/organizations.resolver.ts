@@ -1,7 +1,6 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, type AuthUser } from '@talent/platform';
+import { Authenticated, type AuthUser, CurrentUser, isUuid } from '@talent/platform';
 import { UserModel } from '../users/user.model';
-import { isUuid } from '../users/users.resolver';
 import { toUserModel } from '../users/users.service';
 import { OrganizationModel } from './organization.model';
 import { OrganizationsService } from './organizations.service';

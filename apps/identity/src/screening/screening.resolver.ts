@@ -1,8 +1,7 @@
 import { Args, ID, Mutation, Resolver } from '@nestjs/graphql';
-import { CurrentUser, NotFoundError, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import { type AuthUser, CurrentUser, isUuid, NotFoundError, RequestMeta, RequireRoles } from '@talent/platform';
 import { ReviewDecisionEnum } from '../kyc/kyc.model';
 import { UserModel } from '../users/user.model';
-import { isUuid } from '../users/users.resolver';
 import { toUserModel } from '../users/users.service';
 import { ScreeningService } from './screening.service';
 

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentUser, hasRole, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import { CurrentUser, hasRole, isUuid, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
 import { OrganizationModel } from '../organizations/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { RoleEnum, UserModel } from './user.model';
@@ -55,5 +55,3 @@ export class UsersResolver {
     return toUserModel(await this.users.grantRole(caller, userId, role, meta.traceparent));
   }
 }
-
-export const isUuid = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -2,20 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type PayloadOf } from '@talent/events';
-import {
-  BadUserInputError,
-  ConflictError,
-  EventPublisher,
-  ForbiddenError,
-  inTransaction,
-  isUniqueViolation,
-  NotFoundError,
-  PreconditionFailedError,
-  type AuthUser,
-} from '@talent/platform';
+import { type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { JobRecord } from '../jobs/job.entity';
 import { MembersService } from '../members/members.service';
-import { isUuid } from '../shared/ids';
 import { ApplicationRecord, InterviewRecord } from './application.entity';
 import {
   canTransition,

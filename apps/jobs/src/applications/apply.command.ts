@@ -1,6 +1,5 @@
-import { BadUserInputError } from '@talent/platform';
+import { BadUserInputError, charLength } from '@talent/platform';
 import { parseMoney, type Money } from '../money/money';
-import { charLength } from '../shared/ids';
 
 export interface ApplyRequest {
   jobId: string;

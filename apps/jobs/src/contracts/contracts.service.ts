@@ -2,23 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ContractCompleted, ContractStarted, JobClosed } from '@talent/events';
-import {
-  ConflictError,
-  EventPublisher,
-  ForbiddenError,
-  hasRole,
-  inTransaction,
-  isUniqueViolation,
-  NotFoundError,
-  type AuthUser,
-} from '@talent/platform';
+import { type AuthUser, ConflictError, EventPublisher, ForbiddenError, hasRole, inTransaction, isUniqueViolation, isUuid, NotFoundError } from '@talent/platform';
 import { ApplicationRecord } from '../applications/application.entity';
 import { transition } from '../applications/application-status';
 import { ApplicationsService } from '../applications/applications.service';
 import { JobRecord } from '../jobs/job.entity';
 import { MembersService } from '../members/members.service';
 import { estimatedValue } from '../money/money';
-import { isUuid } from '../shared/ids';
 import { ContractRecord } from './contract.entity';
 
 @Injectable()

@@ -2,20 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobClosed, JobPosted } from '@talent/events';
-import {
-  BadUserInputError,
-  ConflictError,
-  decodeCursor,
-  encodeCursor,
-  EventPublisher,
-  ForbiddenError,
-  inTransaction,
-  NotFoundError,
-  type AuthUser,
-} from '@talent/platform';
+import { type AuthUser, BadUserInputError, ConflictError, decodeCursor, encodeCursor, EventPublisher, ForbiddenError, inTransaction, isUuid, NotFoundError } from '@talent/platform';
 import { ApplicationsService } from '../applications/applications.service';
 import { MembersService } from '../members/members.service';
-import { isUuid } from '../shared/ids';
 import { JobRecord, type JobStatus } from './job.entity';
 import { normalizeSkills, toPostJobCommand, type PostJobRequest } from './post-job.command';
 

@@ -1,6 +1,5 @@
-import { BadUserInputError, isCountryCode } from '@talent/platform';
+import { BadUserInputError, charLength, isCountryCode, isUuid } from '@talent/platform';
 import { compareAmounts, parseMoney, type RateUnit } from '../money/money';
-import { charLength, isUuid } from '../shared/ids';
 
 /** What postJob receives (the GraphQL input's shape). */
 export interface PostJobRequest {

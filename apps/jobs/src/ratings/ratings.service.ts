@@ -2,21 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RatingSubmitted } from '@talent/events';
-import {
-  BadUserInputError,
-  ConflictError,
-  EventPublisher,
-  ForbiddenError,
-  inTransaction,
-  isUniqueViolation,
-  NotFoundError,
-  PreconditionFailedError,
-  type AuthUser,
-} from '@talent/platform';
+import { type AuthUser, BadUserInputError, charLength, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { ContractRecord } from '../contracts/contract.entity';
 import { isParty } from '../contracts/contracts.service';
 import { MembersService } from '../members/members.service';
-import { charLength, isUuid } from '../shared/ids';
 import { ReputationService } from '../users/reputation.service';
 import { RatingRecord, type RateeRole } from './rating.entity';
 

@@ -1,7 +1,7 @@
+import { BatchLoader, isUuid, PerRequest } from '@talent/platform';
 import { Context, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import type { RequestContext } from '@talent/platform';
-import { isUuid } from '../shared/ids';
-import { BatchLoader, PerRequest } from './batch-loader';
+
 import { emptyReputation, ReputationService } from './reputation.service';
 import { ReputationModel, UserRef, userRef } from './user.model';
 

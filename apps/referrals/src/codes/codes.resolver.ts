@@ -1,6 +1,5 @@
 import { Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentUser, hasRole, type AuthUser } from '@talent/platform';
-import { isUuid } from '../shared/ids';
+import { type AuthUser, CurrentUser, hasRole, isUuid } from '@talent/platform';
 import { UserRef, userRef } from '../shared/user.reference';
 import { CodesService } from './codes.service';
 

@@ -1,6 +1,5 @@
 import { Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentUser, type AuthUser } from '@talent/platform';
-import { isUuid } from '../shared/ids';
+import { type AuthUser, CurrentUser, isUuid } from '@talent/platform';
 import { JobRef, jobRef } from '../shared/job.reference';
 import { toJobReferralModel } from './job-referral.mapper';
 import { JobReferralModel } from './job-referral.model';

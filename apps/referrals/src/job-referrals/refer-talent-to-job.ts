@@ -2,22 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobReferralCreated } from '@talent/events';
-import {
-  BadUserInputError,
-  ConflictError,
-  EventPublisher,
-  ForbiddenError,
-  inTransaction,
-  isUniqueViolation,
-  NotFoundError,
-  PreconditionFailedError,
-  type AuthUser,
-} from '@talent/platform';
+import { type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { FraudCheck } from '../fraud/fraud-check';
 import { lockReferralGraph } from '../fraud/referral-graph.lock';
 import { ReferralInvalidator } from '../fraud/referral-invalidator';
 import { ProjectionsService } from '../projections/projections.service';
-import { isUuid } from '../shared/ids';
 import { JobReferralRecord, jobReferralRef } from './job-referral.entity';
 
 export const MAX_NOTE_LENGTH = 1000;

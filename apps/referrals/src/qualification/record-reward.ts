@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { PayloadOf, RewardGranted } from '@talent/events';
-import { ROOT_LOGGER } from '@talent/platform';
-import { isUuid } from '../shared/ids';
+import { isUuid, ROOT_LOGGER } from '@talent/platform';
 import { findReferral, updateReferral } from '../shared/referral-store';
 
 /** The reward policies that pay connectors for referrals; their grants reference the referral id. */

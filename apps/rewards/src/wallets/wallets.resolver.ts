@@ -1,6 +1,5 @@
 import { Args, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentUser, hasRole, pageSize, type AuthUser } from '@talent/platform';
-import { isUuid } from '../shared/ids';
+import { type AuthUser, CurrentUser, hasRole, isUuid, pageSize } from '@talent/platform';
 import { userRef, UserRef } from './user.model';
 import { LedgerEntryConnection, LedgerEntryKindEnum, TokenWalletModel } from './wallet.model';
 import { WalletsService } from './wallets.service';
