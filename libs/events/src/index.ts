@@ -8,3 +8,4 @@ export * from './matching';
 export * from './referrals';
 export * from './rewards';
 export * from './public';
+export * from './payments';

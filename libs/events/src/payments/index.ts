@@ -1,0 +1,3 @@
+export * from './invoice-submitted';
+export * from './invoice-paid';
+export * from './payment-failed';
