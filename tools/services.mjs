@@ -6,6 +6,8 @@ export const SUBGRAPH_SERVICES = [
   { name: 'matching', port: 4003, database: 'talent_matching' },
   { name: 'referrals', port: 4004, database: 'talent_referrals' },
   { name: 'rewards', port: 4005, database: 'talent_rewards' },
+  { name: 'payments', port: 4006, database: 'talent_payments' },
+  { name: 'governance', port: 4007, database: 'talent_governance' },
 ];
 
 export const GATEWAY = { name: 'gateway', port: 4000 };

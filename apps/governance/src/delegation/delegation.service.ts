@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type AuthUser, BadUserInputError, inTransaction, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import { MembersService } from '../members/members.service';
+import { CURRENT, instantParam, type Instant } from './instant';
+
+/**
+ * Vote delegation, Compound-style (one level, not transitive):
+ * - a member delegates all of their voting power to one other member, or to themselves
+ *   (stored as "no delegate": they vote with their own power);
+ * - a delegate's power = own balance (unless they delegated it away) + the balances of the
+ *   users whose current delegate they are. Power a delegate received is NOT passed on when
+ *   the delegate delegates in turn: only their own balance moves. So there are no chains
+ *   or cycles to resolve, and a user who delegated may still receive delegation.
+ * Each change appends a row effective from its time, so power is known at any past instant.
+ */
+@Injectable()
+export class DelegationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly members: MembersService,
+  ) {}
+
+  /** Sets the caller's delegate (themselves: clears it). Returns the caller's id. */
+  async delegate(caller: AuthUser, toUserId: string): Promise<string> {
+    if (!isUuid(toUserId)) throw new BadUserInputError('toUserId must be a user id (UUID)', 'toUserId');
+    const me = caller.id.toLowerCase();
+    const to = toUserId.toLowerCase();
+    await inTransaction(this.dataSource, async (tx) => {
+      // Locking the delegator's member row orders their concurrent changes.
+      const rows: unknown[] = await tx.query(`SELECT user_id FROM members WHERE user_id = $1 FOR UPDATE`, [me]);
+      if (!rows.length) throw new PreconditionFailedError('Only members (KYC approved) may delegate votes');
+      if (to !== me && !(await this.members.isMember(to, tx))) throw new NotFoundError('Member');
+      const delegatee = to === me ? null : to;
+      if ((await this.delegateAt(me, CURRENT, tx)) === delegatee) return;
+      // Effective now, and never before the delegator's previous change (rows stay in order whatever the clock does).
+      await tx.query(
+        `INSERT INTO delegations (delegator_id, delegatee_id, from_time)
+         SELECT $1, $2, GREATEST(clock_timestamp(), COALESCE(max(from_time), '-infinity'))
+           FROM delegations WHERE delegator_id = $1`,
+        [me, delegatee],
+      );
+    });
+    return me;
+  }
+
+  /** The user's delegate at `at`; null when none (or delegated to themselves). */
+  async delegateAt(userId: string, at: Instant, tx: EntityManager = this.dataSource.manager): Promise<string | null> {
+    const [row] = (await tx.query(
+      `SELECT delegatee_id FROM delegations
+        WHERE delegator_id = $1 AND from_time <= $2::timestamptz
+        ORDER BY from_time DESC, id DESC LIMIT 1`,
+      [userId.toLowerCase(), instantParam(at)],
+    )) as Array<{ delegatee_id: string | null }>;
+    return row?.delegatee_id ?? null;
+  }
+}

@@ -1,0 +1,44 @@
+import { Args, ID, Mutation, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Authenticated, CurrentUser, DecimalScalar, isUuid, type AuthUser } from '@talent/platform';
+import { UserRef, userRef } from '../shared/user.model';
+import { DelegationService } from './delegation.service';
+import { CURRENT } from './instant';
+import { VotingPowerService } from './voting-power.service';
+
+/** Governance's part of `User`: voting power and delegate (public), and `delegateVotes`. */
+@Resolver(() => UserRef)
+export class GovernanceUserResolver {
+  constructor(
+    private readonly delegation: DelegationService,
+    private readonly power: VotingPowerService,
+  ) {}
+
+  @ResolveReference()
+  resolveReference(ref: { __typename: 'User'; id: string }): UserRef | null {
+    return isUuid(ref.id) ? userRef(ref.id) : null;
+  }
+
+  @ResolveField(() => DecimalScalar, {
+    description:
+      'Own BTRST balance unless delegated away, plus the balances of the users who delegated to this user (one level, not transitive). "0" when none.',
+  })
+  async votingPower(@Parent() user: UserRef): Promise<string> {
+    return isUuid(user.id) ? this.power.current(user.id) : '0';
+  }
+
+  @ResolveField(() => UserRef, { nullable: true, description: 'Whom this user delegated their votes to; null when none (votes with own power).' })
+  async delegate(@Parent() user: UserRef): Promise<UserRef | null> {
+    if (!isUuid(user.id)) return null;
+    const id = await this.delegation.delegateAt(user.id, CURRENT);
+    return id ? userRef(id) : null;
+  }
+
+  @Mutation(() => UserRef, {
+    description:
+      'Members only. Delegates all of your voting power to another member; delegating to yourself clears the delegation. One level: power you received is not passed on. Returns you.',
+  })
+  @Authenticated()
+  async delegateVotes(@CurrentUser() caller: AuthUser, @Args('toUserId', { type: () => ID }) toUserId: string): Promise<UserRef> {
+    return userRef(await this.delegation.delegate(caller, toUserId));
+  }
+}

@@ -1,0 +1,23 @@
+import { Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { CurrentUser, isUuid, requireUser, type AuthUser } from '@talent/platform';
+import { toInvoiceModel } from '../invoices/invoice.mapper';
+import { InvoiceModel } from '../invoices/invoice.model';
+import { InvoicesService } from '../invoices/invoices.service';
+import { ContractRef, contractRef } from './contract.model';
+
+/** Payments' part of `Contract`: its invoices. */
+@Resolver(() => ContractRef)
+export class ContractsResolver {
+  constructor(private readonly invoiceService: InvoicesService) {}
+
+  @ResolveReference()
+  resolveReference(ref: { __typename: 'Contract'; id: string }): ContractRef | null {
+    return isUuid(ref.id) ? contractRef(ref.id) : null;
+  }
+
+  /** Field guards do not run on field resolvers, hence the explicit check. */
+  @ResolveField(() => [InvoiceModel], { description: "The contract's invoices, oldest first: for its talent and client and admins (FORBIDDEN for others)." })
+  async invoices(@Parent() contract: ContractRef, @CurrentUser() caller: AuthUser | null): Promise<InvoiceModel[]> {
+    return (await this.invoiceService.forContract(requireUser(caller), contract.id)).map(toInvoiceModel);
+  }
+}

@@ -1,0 +1,12 @@
+import 'reflect-metadata';
+import { createLogger, createService, loadConfig, runService } from '@talent/platform';
+import { PaymentsModule } from './app.module';
+import { PaymentsConfigSchema } from './config';
+
+void runService(async () => {
+  const config = loadConfig(PaymentsConfigSchema);
+  const log = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const app = await createService(PaymentsModule.register(config), config);
+  await app.listen(config.PORT, '0.0.0.0');
+  log.info({ port: config.PORT }, 'payments listening');
+});

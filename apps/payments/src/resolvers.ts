@@ -1,0 +1,5 @@
+import { ContractsResolver } from './contracts/contracts.resolver';
+import { InvoicesResolver } from './invoices/invoices.resolver';
+
+/** Every resolver of the payments subgraph (also used to print its SDL for composition). */
+export const PAYMENTS_RESOLVERS = [InvoicesResolver, ContractsResolver];
