@@ -1,5 +1,6 @@
 import type { ApplicationRecord } from './application.entity';
 import { ApplicationModel, ApplicationStatusEnum } from './application.model';
+import { trimDecimal } from '@talent/platform';
 import { canonicalAmount } from '../money/money';
 
 export const toApplicationModel = (r: ApplicationRecord): ApplicationModel =>
@@ -9,7 +10,7 @@ export const toApplicationModel = (r: ApplicationRecord): ApplicationModel =>
     talentId: r.talentId,
     coverLetter: r.coverLetter,
     proposedRate: { amount: canonicalAmount(r.proposedRate), currency: r.currency },
-    stake: r.stake,
+    stake: r.stake === null ? null : trimDecimal(r.stake),
     status: r.status as ApplicationStatusEnum,
     createdAt: r.createdAt,
   });

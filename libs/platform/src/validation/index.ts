@@ -1,2 +1,3 @@
 export * from './countries';
 export * from './ids';
+export * from './decimal-text';
