@@ -71,12 +71,24 @@ describe('postJob', () => {
     const [row] = await jobsSql(stack, `SELECT budget_min::text, budget_max::text, pg_typeof(budget_min)::text AS type FROM jobs WHERE id = $1`, [job.id]);
     expect(row).toEqual({ budget_min: '85.50', budget_max: '120.00', type: 'numeric' });
 
-    // JobPosted is in the outbox, committed with the job, and published.
+    // JobPosted and its partner projection are in the outbox, committed with the job, and published.
     const events = await waitFor(async () => {
       const rows = await outboxOf(stack, [job.id]);
-      return rows.length === 1 && rows[0].published && rows;
+      return rows.length === 2 && rows.every((r) => r.published) && rows;
     }, 15_000);
-    expect(events[0]).toMatchObject({
+    const partner = events.find((e) => e.type === 'job.posted')!;
+    expect(partner.payload).toEqual({
+      jobId: job.id,
+      title: expect.any(String),
+      skills: ['rust', 'llvm', 'compilers'],
+      countries: ['US', 'DE'],
+      budget: { min: '85.50', max: '120.00', currency: 'USD', unit: 'HOURLY' },
+      hoursPerWeek: expect.any(Number),
+      durationWeeks: expect.any(Number),
+      postedAt: expect.any(String),
+    });
+    expect(JSON.stringify(partner.payload)).not.toContain(client.id);
+    expect(events.find((e) => e.type === 'JobPosted')).toMatchObject({
       type: 'JobPosted',
       payload: {
         jobId: job.id,
@@ -238,10 +250,11 @@ describe('closeJob', () => {
 
     const events = await waitFor(async () => {
       const rows = await outboxOf(stack, [job.id, application.id]);
-      return rows.length === 4 && rows.every((r) => r.published) && rows;
+      return rows.length === 6 && rows.every((r) => r.published) && rows;
     }, 15_000);
-    expect(events.map((e) => e.type)).toEqual(['JobPosted', 'ApplicationSubmitted', 'ApplicationResolved', 'JobClosed']);
-    expect(events[2].payload).toMatchObject({ applicationId: application.id, status: 'DECLINED', reason: 'JOB_CLOSED', stake: null });
-    expect(events[3].payload).toMatchObject({ jobId: job.id, clientId: client.id, status: 'CLOSED' });
+    expect(events.map((e) => e.type)).toEqual(['JobPosted', 'job.posted', 'ApplicationSubmitted', 'ApplicationResolved', 'JobClosed', 'job.closed']);
+    expect(events[3].payload).toMatchObject({ applicationId: application.id, status: 'DECLINED', reason: 'JOB_CLOSED', stake: null });
+    expect(events[4].payload).toMatchObject({ jobId: job.id, clientId: client.id, status: 'CLOSED' });
+    expect(events[5].payload).toEqual({ jobId: job.id, status: 'CLOSED', closedAt: expect.any(String) });
   });
 });

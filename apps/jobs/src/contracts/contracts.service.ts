@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ContractCompleted, ContractStarted, JobClosed } from '@talent/events';
+import { ContractCompleted, ContractStarted } from '@talent/events';
+import { publishJobClosed } from '../jobs/job-events';
 import { type AuthUser, ConflictError, EventPublisher, ForbiddenError, hasRole, inTransaction, isUniqueViolation, isUuid, NotFoundError } from '@talent/platform';
 import { ApplicationRecord } from '../applications/application.entity';
 import { transition } from '../applications/application-status';
@@ -78,7 +79,7 @@ export class ContractsService {
         await this.applications.resolve(tx, application, 'HIRE', 'HIRED', now, traceparent);
         await this.applications.declineOpen(tx, job.id, 'JOB_FILLED', now, traceparent);
         await tx.getRepository(JobRecord).update({ id: job.id }, { status: 'FILLED', closedAt: now });
-        await this.events.publish(tx, JobClosed, { jobId: job.id, clientId: job.clientId, status: 'FILLED', closedAt: now.toISOString() }, { traceparent });
+        await publishJobClosed(this.events, tx, job, 'FILLED', now, traceparent);
         return contract;
       });
     } catch (error) {

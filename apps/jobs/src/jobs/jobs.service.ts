@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { JobClosed, JobPosted } from '@talent/events';
 import { type AuthUser, BadUserInputError, ConflictError, decodeCursor, encodeCursor, EventPublisher, ForbiddenError, inTransaction, isUuid, NotFoundError } from '@talent/platform';
 import { ApplicationsService } from '../applications/applications.service';
 import { MembersService } from '../members/members.service';
 import { JobRecord, type JobStatus } from './job.entity';
+import { publishJobClosed, publishJobPosted } from './job-events';
 import { normalizeSkills, toPostJobCommand, type PostJobRequest } from './post-job.command';
 
 export interface JobListFilter {
@@ -59,24 +59,7 @@ export class JobsService {
         closedAt: null,
       });
       await tx.getRepository(JobRecord).insert(job);
-      await this.events.publish(
-        tx,
-        JobPosted,
-        {
-          jobId: job.id,
-          clientId: job.clientId,
-          organizationId: job.organizationId,
-          title: job.title,
-          skills: job.skills,
-          minYearsExperience: job.minYearsExperience,
-          countries: job.countries,
-          budget: { min: job.budgetMin, max: job.budgetMax, currency: job.currency, unit: job.rateUnit },
-          hoursPerWeek: job.hoursPerWeek,
-          durationWeeks: job.durationWeeks,
-          postedAt: now.toISOString(),
-        },
-        { traceparent },
-      );
+      await publishJobPosted(this.events, tx, job, now, traceparent);
       return job;
     });
   }
@@ -92,7 +75,7 @@ export class JobsService {
       const now = new Date();
       await tx.getRepository(JobRecord).update({ id: job.id }, { status: 'CLOSED', closedAt: now });
       await this.applications.declineOpen(tx, job.id, 'JOB_CLOSED', now, traceparent);
-      await this.events.publish(tx, JobClosed, { jobId: job.id, clientId: job.clientId, status: 'CLOSED', closedAt: now.toISOString() }, { traceparent });
+      await publishJobClosed(this.events, tx, job, 'CLOSED', now, traceparent);
       return { ...job, status: 'CLOSED', closedAt: now };
     });
   }
