@@ -11,3 +11,4 @@ export * from './redis';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './validation';
+export * from './money';

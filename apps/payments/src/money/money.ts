@@ -1,49 +1,17 @@
-import { BadUserInputError } from '@talent/platform';
+import { BadUserInputError, formatCents } from '@talent/platform';
 
 /**
- * Money in the payments service: amounts are decimal strings in major units with at most two
- * decimals, stored as NUMERIC(20,2), and computed on as integer cents (BigInt). Never floats.
+ * Invoice arithmetic on the shared money kit (libs/platform: integer cents, ISO 4217).
  * Every rounding here is HALF UP to the cent (all amounts are non-negative).
  */
-export type RateUnit = 'HOURLY' | 'FIXED';
+export { canonicalAmount, formatCents, parseAmount, parseCurrency, toCents, type MoneyValue as Money, type RateUnit } from '@talent/platform';
 
-export interface Money {
-  /** Canonical: exactly two decimals ("1500.00"). */
-  amount: string;
-  /** ISO 4217, upper case. */
-  currency: string;
-}
-
-const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
-
-/** A user-given amount: at most 12 integer digits and 2 decimals (fits NUMERIC(20,2) with the fee). */
-const AMOUNT = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
-/** What NUMERIC columns hand back (any scale), e.g. "1500.00" or "12.5". */
-const STORED = /^(-?)(\d+)(?:\.(\d+))?$/;
 /** Hours as a JSON number prints them (shortest round-trip form): at most 3 integer digits and 2 decimals. */
 const HOURS = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
 /** A fee rate: a decimal between 0 and 1 with at most 4 decimals (NUMERIC(5,4)). */
 const FEE_RATE = /^(\d+)(?:\.(\d{1,4}))?$/;
 
 export const MAX_HOURS_PER_INVOICE = 168;
-
-/** Parses a user-given amount into cents: a positive decimal string with at most 2 decimals, or BAD_USER_INPUT on `field`. */
-export function parseAmount(amount: string, field: string): bigint {
-  const match = AMOUNT.exec(amount.trim());
-  if (!match) {
-    throw new BadUserInputError(`${field} must be a positive decimal string with at most 2 decimals and 12 digits before the point, e.g. "1250.50"`, field);
-  }
-  const cents = BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
-  if (cents <= 0n) throw new BadUserInputError(`${field} must be positive`, field);
-  return cents;
-}
-
-/** Validates a currency code (trimmed, upper-cased) against ISO 4217, or BAD_USER_INPUT on `field`. */
-export function parseCurrency(currency: string, field: string): string {
-  const code = currency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(code) || !CURRENCIES.has(code)) throw new BadUserInputError(`${field}: unknown ISO 4217 currency "${currency}"`, field);
-  return code;
-}
 
 /**
  * Hours worked, in hundredths of an hour: 0 < hours <= 168 with at most 2 decimals, or
@@ -59,26 +27,6 @@ export function parseHours(hours: number, field: string): bigint {
   }
   return hundredths;
 }
-
-/** Cents of an amount read from the database (NUMERIC as a string); at most two significant decimals. */
-export function toCents(amount: string): bigint {
-  const match = STORED.exec(amount);
-  if (!match) throw new RangeError(`not a decimal amount: ${amount}`);
-  const decimals = (match[3] ?? '').replace(/0+$/, '');
-  if (decimals.length > 2) throw new RangeError(`more than 2 decimals: ${amount}`);
-  const cents = BigInt(match[2]) * 100n + BigInt(decimals.padEnd(2, '0'));
-  return match[1] === '-' ? -cents : cents;
-}
-
-/** 123456n cents -> "1234.56". */
-export function formatCents(cents: bigint): string {
-  const sign = cents < 0n ? '-' : '';
-  const abs = cents < 0n ? -cents : cents;
-  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
-}
-
-/** Canonical form of a stored amount ("12.5" -> "12.50"). */
-export const canonicalAmount = (amount: string): string => formatCents(toCents(amount));
 
 /** "10.50" hundredths of an hour -> "10.50". */
 export const formatHours = (hundredths: bigint): string => formatCents(hundredths);
