@@ -150,6 +150,8 @@ try {
 
   // Baseline: raw single-row INSERTs (autocommit) into a plain table, same count, same concurrency.
   pool = new pg.Pool({ connectionString: db.url, max: CONCURRENCY });
+  // An idle client's connection error (e.g. the server closing it) must not crash the run unreported.
+  pool.on('error', (error) => console.error(`baseline pool: ${error.message}`));
   await pool.query(`CREATE TABLE bench_plain (id uuid PRIMARY KEY, n integer NOT NULL, note text NOT NULL)`);
   const insertSeconds = await run(GRANTS, CONCURRENCY, (i) => pool.query(`INSERT INTO bench_plain (id, n, note) VALUES ($1, $2, $3)`, [randomUUID(), i, 'baseline']), 'inserts');
 
