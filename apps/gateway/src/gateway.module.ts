@@ -5,7 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request } from 'express';
-import { bearerToken, createLogger, createLoggerModule, JwksTokenVerifier, traceContextFrom } from '@talent/platform';
+import { bearerToken, createLogger, createLoggerModule, JwksTokenVerifier, Metrics, METRICS, MetricsController, traceContextFrom } from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
 import { subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
@@ -77,8 +77,11 @@ export class GatewayModule {
           },
         }),
       ],
-      controllers: [HealthController],
-      providers: [{ provide: GATEWAY_STATE, useValue: state }],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: GATEWAY_STATE, useValue: state },
+        { provide: METRICS, useValue: new Metrics(config.SERVICE_NAME) },
+      ],
     };
   }
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { loadConfig, runService, traceparentMiddleware } from '@talent/platform';
+import { loadConfig, METRICS, runService, traceparentMiddleware, type Metrics } from '@talent/platform';
 import { GatewayConfigSchema } from './config';
 import { GatewayModule } from './gateway.module';
 
@@ -13,6 +13,7 @@ void runService(async () => {
   app.set('trust proxy', config.TRUST_PROXY ? 'loopback, linklocal, uniquelocal' : false);
   app.disable('x-powered-by');
   app.use(traceparentMiddleware);
+  app.use(app.get<Metrics>(METRICS).middleware);
   // Oversized bodies are refused (413) before any parsing or planning.
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
   app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, credentials: false });

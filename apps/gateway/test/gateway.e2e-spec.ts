@@ -125,6 +125,16 @@ describe('probes', () => {
   });
 
   // Last: stops identity.
+  it('exposes Prometheus metrics: request durations at the gateway, the outbox backlog in identity', async () => {
+    await stack.api.request('{ me { id } }');
+    const gateway = await (await fetch(`${stack.gateway.url}/metrics`)).text();
+    const graphqlCount = gateway.split('\n').find((l) => l.startsWith('http_request_duration_seconds_count{') && l.includes('route="/graphql"'));
+    expect(graphqlCount).toMatch(/service="gateway".*\} [1-9]\d*$/);
+    const identity = await (await fetch(`${stack.identity.url}/metrics`)).text();
+    expect(identity).toMatch(/^outbox_pending_events\{service="identity"\} \d+$/m);
+    expect(identity).toMatch(/^process_resident_memory_bytes\{service="identity"\} \d+/m);
+  });
+
   it('is not ready without identity, but still alive', async () => {
     await stack.identity.stop();
     const ready = await fetch(`${stack.gateway.url}/ready`);

@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import type { BaseConfig } from './config';
 import { ConfigError } from './config';
 import { traceContextFrom } from './logging/trace-context';
+import type { Metrics } from './metrics/metrics';
+import { METRICS } from './metrics/metrics.controller';
 
 export interface ServiceOptions {
   /** Largest accepted JSON body. */
@@ -26,6 +28,7 @@ export async function createService(module: DynamicModule, config: BaseConfig, o
   app.set('trust proxy', config.TRUST_PROXY ? 'loopback, linklocal, uniquelocal' : false);
   app.disable('x-powered-by');
   app.use(traceparentMiddleware);
+  app.use(app.get<Metrics>(METRICS).middleware);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '256kb' });
   app.enableShutdownHooks();
   return app;

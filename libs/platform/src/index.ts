@@ -12,3 +12,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './validation';
 export * from './money';
+export * from './metrics';

@@ -8,6 +8,9 @@ import { JwksTokenVerifier, TokenVerifier } from './auth/token-verifier';
 import { APP_CONFIG, type BaseConfig } from './config';
 import { DomainErrorFilter } from './errors/domain-error.filter';
 import { HealthController } from './health/health.controller';
+import { Metrics } from './metrics/metrics';
+import { METRICS, MetricsController } from './metrics/metrics.controller';
+import { DataSource } from 'typeorm';
 import { createLogger, createLoggerModule } from './logging/logger.module';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { EventPublisher } from './messaging/event-publisher';
@@ -50,10 +53,22 @@ export class PlatformModule {
       redisProvider,
       MessagingService,
       // GraphQL input classes carry class-validator rules; a violation becomes BAD_USER_INPUT.
+      {
+        provide: METRICS,
+        inject: [DataSource],
+        useFactory: (dataSource: DataSource) => {
+          const metrics = new Metrics(config.SERVICE_NAME);
+          // Events committed but not yet on Kafka: grows when the broker or the relay is down.
+          metrics.gauge('outbox_pending_events', 'Outbox events not yet published to Kafka', async () =>
+            Number((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n),
+          );
+          return metrics;
+        },
+      },
       { provide: APP_FILTER, useClass: DomainErrorFilter },
       { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, stopAtFirstError: false }) },
     ];
-    const exported: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [APP_CONFIG, ROOT_LOGGER, TokenVerifier, EventPublisher, REDIS, MessagingService];
+    const exported: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [METRICS, APP_CONFIG, ROOT_LOGGER, TokenVerifier, EventPublisher, REDIS, MessagingService];
     if (options.jobs) {
       providers.push(
         {
@@ -83,7 +98,7 @@ export class PlatformModule {
           }),
         ),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers,
       exports: exported,
     };
