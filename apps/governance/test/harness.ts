@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { BalanceChanged, createEvent, KycApproved, type EventEnvelope } from '@talent/events';
 import { dataSourceOptions, EventConsumer } from '@talent/platform';
-import { createTestDatabase, type TestDatabase } from '@talent/testing';
+import { createTestDatabase, deliverEnvelope, type TestDatabase } from '@talent/testing';
 import { GOVERNANCE_ENTITIES, GOVERNANCE_MIGRATIONS } from '../src/app.module';
 import { CheckpointsHandler } from '../src/checkpoints/checkpoints.handler';
 import { CheckpointsService } from '../src/checkpoints/checkpoints.service';
@@ -58,17 +58,7 @@ export async function openGovernance(label: string): Promise<GovernanceHarness> 
     delegation,
     power,
     deadLetters,
-    deliver: (envelope) => {
-      const message = {
-        key: Buffer.from(envelope.aggregateId),
-        value: Buffer.from(JSON.stringify(envelope)),
-        offset: '0',
-        timestamp: String(Date.now()),
-        attributes: 0,
-        headers: {},
-      } as KafkaMessage;
-      return consumer.handle({ topic: 'test', partition: 0, message });
-    },
+    deliver: (envelope) => deliverEnvelope(consumer, envelope),
     sql: (text, params) => dataSource.query(text, params as unknown[]),
     close: async () => {
       await dataSource.destroy();

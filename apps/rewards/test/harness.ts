@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
 import { dataSourceOptions, EventConsumer, inTransaction, type JobQueue } from '@talent/platform';
-import { createTestDatabase, type TestDatabase } from '@talent/testing';
+import { createTestDatabase, deliverEnvelope, type TestDatabase } from '@talent/testing';
 import { REWARDS_ENTITIES, REWARDS_MIGRATIONS } from '../src/app.module';
 import { createRewardsCore, type RewardsCore } from '../src/core';
 import { RewardEventsHandler } from '../src/grants/reward-events.handler';
@@ -71,17 +71,7 @@ export async function openRewards(label: string, options: { poolSize?: number; c
     deadLetters,
     withdrawals,
     queued,
-    deliver: (envelope) => {
-      const message = {
-        key: Buffer.from(envelope.aggregateId),
-        value: Buffer.from(JSON.stringify(envelope)),
-        offset: '0',
-        timestamp: String(Date.now()),
-        attributes: 0,
-        headers: {},
-      } as KafkaMessage;
-      return consumer.handle({ topic: 'test', partition: 0, message });
-    },
+    deliver: (envelope) => deliverEnvelope(consumer, envelope),
     sql: (text, params) => dataSource.query(text, params as unknown[]),
     close: async () => {
       await dataSource.destroy();

@@ -5,3 +5,4 @@ export * from './graphql-client';
 export * from './wait-for';
 export * from './stack';
 export * from './personas';
+export * from './deliver';

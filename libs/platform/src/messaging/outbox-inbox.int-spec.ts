@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
 import pino from 'pino';
 import { Column, DataSource, Entity, PrimaryColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
-import { createEvent, deadLetterTopic, defineEvent, type EventDefinition } from '@talent/events';
-import { createTestDatabase, uniquePrefix, waitFor, type TestDatabase } from '@talent/testing';
+import { createEvent, deadLetterTopic, defineEvent, type EventDefinition, type EventEnvelope } from '@talent/events';
+import { createTestDatabase, deliverEnvelope, uniquePrefix, waitFor, type TestDatabase } from '@talent/testing';
 import { ConflictError } from '../errors';
 import { dataSourceOptions, inTransaction, type PersistenceOptions } from '../persistence';
 import { EventConsumer } from './event-consumer';
@@ -306,15 +306,7 @@ describe('outbox and inbox across two services and the broker', () => {
     });
     await waitFor(() => consumer.stats.duplicates >= duplicatesBefore + N, 30_000, { message: 'replayed messages consumed' });
 
-    const message = {
-      key: Buffer.from(outbox[0].message_key),
-      value: Buffer.from(JSON.stringify(outbox[0].envelope)),
-      offset: '0',
-      timestamp: String(Date.now()),
-      attributes: 0,
-      headers: {},
-    } as KafkaMessage;
-    await consumer.handle({ topic, partition: 0, message });
+    await deliverEnvelope(consumer, outbox[0].envelope as EventEnvelope, topic);
     expect(consumer.stats.duplicates).toBe(duplicatesBefore + N + 1);
 
     expect(await applied()).toEqual(before);
