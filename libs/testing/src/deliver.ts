@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@talent/events';
+import { EVENT_CATALOG, type EventEnvelope } from '@talent/events';
 import type { KafkaMessage } from 'kafkajs';
 
 /**
@@ -11,7 +11,8 @@ export interface MessageHandler {
   handle(delivery: { topic: string; partition: number; message: KafkaMessage }): Promise<void>;
 }
 
-export function deliverEnvelope(consumer: MessageHandler, envelope: EventEnvelope, topic = 'test'): Promise<void> {
+/** `topic` defaults to the event's own topic (consumers refuse an event on another service's topic). */
+export function deliverEnvelope(consumer: MessageHandler, envelope: EventEnvelope, topic = EVENT_CATALOG.get(envelope.type)?.topic ?? 'test'): Promise<void> {
   const message = {
     key: Buffer.from(envelope.aggregateId),
     value: Buffer.from(JSON.stringify(envelope)),

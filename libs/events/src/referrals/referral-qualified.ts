@@ -3,7 +3,10 @@ import { defineEvent } from '../envelope';
 import { IsoDateTimeSchema, MoneySchema } from '../common';
 import { Topics } from '../topics';
 
-/** A referral led to a hire; rewards pays the connector on the contract value. */
+/**
+ * A referral led to a hire: QUALIFIED, nothing paid yet. Rewards pays the connector as the
+ * contract's invoices are paid (InvoicePaid), within the policy's earning window and caps.
+ */
 export const ReferralQualified = defineEvent({
   type: 'ReferralQualified',
   version: 1,
@@ -17,6 +20,7 @@ export const ReferralQualified = defineEvent({
     connectorId: z.uuid(),
     referredUserId: z.uuid(),
     contractId: z.uuid(),
+    /** The value declared at hire, for information only: no reward is computed on it. */
     contractValue: MoneySchema,
     qualifiedAt: IsoDateTimeSchema,
   }),

@@ -17,6 +17,11 @@ export const RewardGranted = defineEvent({
     amount: DecimalStringSchema,
     /** Id of the event or object that earned it. */
     reference: z.string(),
+    /**
+     * What the earnings accrue to when one source earns several grants, e.g. the referral id of
+     * a connector's per-invoice grants (reference = the invoice id). Absent otherwise.
+     */
+    sourceId: z.string().optional(),
     grantedAt: IsoDateTimeSchema,
   }),
   aggregateIdOf: (p) => p.beneficiaryId,

@@ -27,6 +27,7 @@ export interface ConsumeStats {
 /**
  * Consumes events for the handlers registered on it, effectively once:
  * - every message is validated (envelope, type, version, payload); an invalid one goes to `<topic>.dlq` with the reason;
+ * - an event not from its owner (catalog `source`, on the owner's topic) is dead-lettered the same way;
  * - the event id is recorded in the inbox in the same transaction as the handlers' changes,
  *   so a redelivered event changes nothing;
  * - a handler that keeps failing is retried, then dead-lettered, so one bad event never blocks the partition.
@@ -83,6 +84,11 @@ export class EventConsumer {
     const entry = this.handlers.get(parsed.event.type);
     if (!entry) return; // another service's concern
     const { event } = parsed;
+    const forged = this.notFromOwner(topic, event, entry.definition);
+    if (forged) {
+      await this.deadLetter(topic, partition, message, forged);
+      return;
+    }
     const log = this.logger.child({ eventId: event.id, eventType: event.type, traceparent: event.traceparent });
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
@@ -114,6 +120,19 @@ export class EventConsumer {
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+  }
+
+  /**
+   * An event is accepted only from the service that owns its type, on that service's topic:
+   * a `source` other than the catalog's producer, or a topic other than the producer's (say a
+   * ReferralQualified written to jobs' topic), is refused for good. Kafka ACLs enforce the
+   * same in production; this check holds wherever they are missing or misconfigured.
+   */
+  private notFromOwner(topic: string, event: EventEnvelope, definition: EventDefinition): string | null {
+    if (event.source !== definition.source) return `${event.type} must come from ${definition.source}, not from source "${event.source}"`;
+    const expected = `${this.options.topicPrefix ?? ''}${definition.topic}`;
+    if (topic !== expected) return `${event.type} is published on ${expected} only, not on ${topic}`;
+    return null;
   }
 
   private async deadLetter(

@@ -376,6 +376,8 @@ describe('outbox and inbox across two services and the broker', () => {
       { value: raw({ type: 'TestAccountClosed' }), reason: /unknown event type TestAccountClosed/ },
       { value: raw({ version: 2 }), reason: /unsupported version 2 of TestAccountCredited/ },
       { value: raw({ payload: { accountId, amount: -5, sequence: 0 } }), reason: /invalid TestAccountCredited payload/ },
+      // A valid event that claims another producer: forged, refused whatever its payload.
+      { value: raw({ source: 'payments' }), reason: /TestAccountCredited must come from accounts-test, not from source "payments"/ },
     ];
     // One key: one partition, where the bad messages come first.
     await relayProducer.send({
@@ -391,7 +393,7 @@ describe('outbox and inbox across two services and the broker', () => {
         return found.length >= bad.length && found;
       },
       20_000,
-      { message: 'four dead letters' },
+      { message: 'five dead letters' },
     );
     expect(letters).toHaveLength(bad.length);
     letters.forEach((letter, i) => {
@@ -403,6 +405,16 @@ describe('outbox and inbox across two services and the broker', () => {
     expect((await applied()).filter((r) => r.aggregate_id === accountId)).toEqual([
       { event_id: valid.id, kind: 'credit', aggregate_id: accountId, sequence: 0, amount: 7 },
     ]);
+  });
+
+  it('refuses an event that arrives on a topic other than its producer\'s (a forged event on another service\'s topic)', async () => {
+    const accountId = randomUUID();
+    const forged = createEvent(AccountCredited, { accountId, amount: 1_000_000, sequence: 0 });
+    const deadLettered = consumer.stats.deadLettered;
+    await deliverEnvelope(consumer, forged, `${run}.someone-else.v1`);
+    expect(consumer.stats.deadLettered).toBe(deadLettered + 1);
+    expect((await applied()).filter((r) => r.aggregate_id === accountId)).toEqual([]);
+    expect(await consumerDs.query('SELECT event_id FROM inbox WHERE event_id = $1', [forged.id])).toEqual([]);
   });
 
   it('retries a handler that fails transiently, dead-letters one that refuses the event or keeps failing', async () => {
