@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BaseConfigSchema } from '@talent/platform';
+import { parseUsdRates } from './fx/usd-value';
 import { isFeeRate } from './money/money';
 
 export const PaymentsConfigSchema = BaseConfigSchema.extend({
@@ -17,6 +18,22 @@ export const PaymentsConfigSchema = BaseConfigSchema.extend({
     .trim()
     .default('0.10')
     .refine(isFeeRate, 'must be a decimal between 0 and 1 with at most 4 decimals, e.g. "0.10"'),
+  /**
+   * USD per unit of other currencies, e.g. "EUR=1.08,GBP=1.27", written into `usd_rates` at start.
+   * Paid invoices in a currency without a rate carry no USD value (rewards on paid value refuse
+   * them with NO_FX_RATE rather than guess). Empty: USD only.
+   */
+  USD_RATES: z
+    .string()
+    .trim()
+    .default('')
+    .superRefine((value, ctx) => {
+      try {
+        parseUsdRates(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
 });
 
 export type PaymentsConfig = z.infer<typeof PaymentsConfigSchema>;

@@ -57,6 +57,14 @@ export class InvoiceRecord {
 
   @Column({ name: 'paid_at', type: 'timestamptz', nullable: true })
   paidAt: Date | null;
+
+  /** The subtotal in USD at payments' rate when it was paid (InvoicePaid carries it); null before, or without a rate. */
+  @Column({ name: 'subtotal_usd', type: 'numeric', nullable: true })
+  subtotalUsd: string | null;
+
+  /** USD per unit of `currency` used for `subtotalUsd`. */
+  @Column({ name: 'usd_rate', type: 'numeric', nullable: true })
+  usdRate: string | null;
 }
 
 export type AttemptStatus = 'PENDING' | 'SUCCEEDED' | 'DECLINED';

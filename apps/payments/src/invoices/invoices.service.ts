@@ -16,6 +16,7 @@ import {
   PreconditionFailedError,
 } from '@talent/platform';
 import { ContractRecord } from '../contracts/contract.entity';
+import { UsdRates } from '../fx/usd-rates';
 import { formatCents, priceInvoice } from '../money/money';
 import { ParametersService } from '../parameters/parameters.service';
 import { PAYMENT_PROVIDER, type ChargeResult, type PaymentProvider } from '../provider/payment-provider';
@@ -38,6 +39,7 @@ export class InvoicesService {
     private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
     private readonly parameters: ParametersService,
+    private readonly usdRates: UsdRates,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
   ) {}
 
@@ -71,6 +73,8 @@ export class InvoicesService {
         createdAt: now,
         approvedAt: null,
         paidAt: null,
+        subtotalUsd: null,
+        usdRate: null,
       });
       await tx.getRepository(InvoiceRecord).insert(invoice);
       const money = (amount: string) => ({ amount, currency: invoice.currency });
@@ -176,14 +180,27 @@ export class InvoicesService {
       if (attempt.status !== 'PENDING') return invoice;
       const now = new Date();
       if (result.status === 'SUCCEEDED') {
+        // The USD value at payments' rate when it was paid: what rewards on paid value are computed on.
+        const usd = await this.usdRates.usdValue(tx, invoice.subtotal, invoice.currency);
         await tx.getRepository(PaymentAttemptRecord).update({ id: attempt.id }, { status: 'SUCCEEDED', providerReference: result.chargeId, completedAt: now });
-        await tx.getRepository(InvoiceRecord).update({ id: invoice.id }, { status: 'PAID', paidAt: now, providerReference: result.chargeId, failureReason: null });
+        await tx.getRepository(InvoiceRecord).update(
+          { id: invoice.id },
+          { status: 'PAID', paidAt: now, providerReference: result.chargeId, failureReason: null, subtotalUsd: usd?.amount ?? null, usdRate: usd?.rate ?? null },
+        );
         await tx.query(
           `INSERT INTO fee_accruals (invoice_id, contract_id, amount, currency, fee_rate, accrued_at)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (invoice_id) DO NOTHING`,
           [invoice.id, invoice.contractId, invoice.platformFee, invoice.currency, invoice.feeRate, now],
         );
-        const paid: InvoiceRecord = { ...invoice, status: 'PAID', paidAt: now, providerReference: result.chargeId, failureReason: null };
+        const paid: InvoiceRecord = {
+          ...invoice,
+          status: 'PAID',
+          paidAt: now,
+          providerReference: result.chargeId,
+          failureReason: null,
+          subtotalUsd: usd?.amount ?? null,
+          usdRate: usd?.rate ?? null,
+        };
         const money = (amount: string) => ({ amount, currency: paid.currency });
         await this.events.publish(
           tx,
@@ -197,6 +214,8 @@ export class InvoicesService {
             platformFee: money(paid.platformFee),
             feeRate: paid.feeRate,
             total: money(paid.total),
+            subtotalUsd: usd ? { amount: usd.amount, currency: 'USD' } : null,
+            usdRate: usd?.rate ?? null,
             providerReference: result.chargeId,
             paidAt: now.toISOString(),
           },

@@ -1,0 +1,51 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { APP_CONFIG, formatCents, ROOT_LOGGER, toCents } from '@talent/platform';
+import type { PaymentsConfig } from '../config';
+import { parseUsdRates, usdCents } from './usd-value';
+
+export interface UsdValue {
+  /** The amount in USD, canonical 2 decimals. */
+  amount: string;
+  /** USD per unit of the original currency, as stored ("1" for USD). */
+  rate: string;
+}
+
+/** payments' own rate table (`usd_rates`): the USD value of what was paid. */
+@Injectable()
+export class UsdRates implements OnModuleInit {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: PaymentsConfig,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'usd-rates' });
+  }
+
+  /** Rates from USD_RATES replace the stored ones at start (USD itself stays 1). */
+  async onModuleInit(): Promise<void> {
+    const rates = [...parseUsdRates(this.config.USD_RATES)].filter(([currency]) => currency !== 'USD');
+    for (const [currency, rate] of rates) {
+      await this.dataSource.query(
+        `INSERT INTO usd_rates (currency, usd_per_unit) VALUES ($1, $2)
+         ON CONFLICT (currency) DO UPDATE SET usd_per_unit = EXCLUDED.usd_per_unit, updated_at = now()`,
+        [currency, rate],
+      );
+    }
+    if (rates.length) this.log.info({ currencies: rates.map(([c]) => c) }, 'USD rates loaded from USD_RATES');
+  }
+
+  /** The USD value of `amount` in `currency` at the current rate, or null when there is none. */
+  async usdValue(tx: EntityManager, amount: string, currency: string): Promise<UsdValue | null> {
+    const rows: Array<{ rate: string }> = await tx.query(
+      `SELECT trim_scale(usd_per_unit)::text AS rate FROM usd_rates WHERE currency = $1`,
+      [currency],
+    );
+    if (rows.length === 0) return null;
+    const rate = rows[0].rate;
+    return { amount: formatCents(usdCents(toCents(amount), rate)), rate };
+  }
+}
