@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import type { RewardsConfig } from './config';
+import { ContractEarnings } from './earnings/contract-earnings';
 import { GenesisService } from './genesis/genesis.service';
 import { RewardGrantRecord } from './grants/grant.entity';
 import { GrantsService } from './grants/grants.service';
@@ -13,6 +14,7 @@ import { MembersService } from './members/members.service';
 import { MembershipHandler } from './members/membership.handler';
 import { RewardsSchema1732900000000 } from './migrations/1732900000000-rewards-schema';
 import { AwaitingMembershipGrants1733000000000 } from './migrations/1733000000000-awaiting-membership-grants';
+import { RewardsOnPaidValue1735200000000 } from './migrations/1735200000000-rewards-on-paid-value';
 import { PoliciesService } from './policies/policies.service';
 import { RewardPolicyRecord } from './policies/policy.entity';
 import { REWARDS_ORPHANED_TYPES, REWARDS_RESOLVERS } from './resolvers';
@@ -37,7 +39,7 @@ export const REWARDS_ENTITIES = [
   StakeRecord,
   WithdrawalRecord,
 ];
-export const REWARDS_MIGRATIONS = [RewardsSchema1732900000000, AwaitingMembershipGrants1733000000000];
+export const REWARDS_MIGRATIONS = [RewardsSchema1732900000000, AwaitingMembershipGrants1733000000000, RewardsOnPaidValue1735200000000];
 
 /** Use cases, projections, event and job handlers of the rewards service. */
 export const REWARDS_PROVIDERS = [
@@ -48,6 +50,7 @@ export const REWARDS_PROVIDERS = [
   MembershipHandler,
   PoliciesService,
   GrantsService,
+  ContractEarnings,
   RewardEventsHandler,
   StakingService,
   ApplicationEventsHandler,

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { EventPublisher } from '@talent/platform';
+import { ContractEarnings } from './earnings/contract-earnings';
 import { GenesisService } from './genesis/genesis.service';
 import { GrantsService } from './grants/grants.service';
 import { Ledger } from './ledger/ledger';
@@ -24,6 +25,7 @@ export function createRewardsCore(dataSource: DataSource, logger: Logger, option
   const policies = new PoliciesService(dataSource);
   const balances = new BalanceEvents(events);
   const chain = options.chain ?? new LocalChainAdapter(dataSource);
+  const grants = new GrantsService(ledger, policies, balances, events, logger);
   return {
     events,
     ledger,
@@ -31,7 +33,8 @@ export function createRewardsCore(dataSource: DataSource, logger: Logger, option
     policies,
     balances,
     genesis: new GenesisService(dataSource, ledger, logger),
-    grants: new GrantsService(ledger, policies, balances, events, logger),
+    grants,
+    earnings: new ContractEarnings(grants, policies),
     staking: new StakingService(ledger, members, balances, events, logger),
     supply: new SupplyService(dataSource, ledger),
     wallets: new WalletsService(dataSource, ledger),

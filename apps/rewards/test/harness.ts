@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
+import { InvoicePaid, KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
 import { dataSourceOptions, EventConsumer, inTransaction, type JobQueue } from '@talent/platform';
 import { createTestDatabase, deliverEnvelope, type TestDatabase } from '@talent/testing';
 import { REWARDS_ENTITIES, REWARDS_MIGRATIONS } from '../src/app.module';
@@ -48,13 +48,14 @@ export async function openRewards(label: string, options: { poolSize?: number; c
   const producer = { send: async (record: unknown) => void deadLetters.push(record) } as unknown as Producer;
   const consumer = new EventConsumer({} as Kafka, producer, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100, maxAttempts: 2, retryBaseMs: 5 });
   const membership = new MembershipHandler(core.members, core.grants);
-  const rewards = new RewardEventsHandler(core.grants);
+  const rewards = new RewardEventsHandler(core.grants, core.earnings);
   const applications = new ApplicationEventsHandler(core.staking);
   consumer
     .on(KycApproved, (e, tx) => membership.onKycApproved(e as never, tx))
     .on(TalentScreened, (e, tx) => rewards.onTalentScreened(e as never, tx))
     .on(RatingSubmitted, (e, tx) => rewards.onRatingSubmitted(e as never, tx))
     .on(ReferralQualified, (e, tx) => rewards.onReferralQualified(e as never, tx))
+    .on(InvoicePaid, (e, tx) => rewards.onInvoicePaid(e as never, tx))
     .on(ApplicationSubmitted, (e, tx) => applications.onApplicationSubmitted(e as never, tx))
     .on(InterviewRecorded, (e, tx) => applications.onInterviewRecorded(e as never, tx))
     .on(ApplicationResolved, (e, tx) => applications.onApplicationResolved(e as never, tx));

@@ -1,7 +1,20 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type GrantStatus = 'PAID' | 'REFUSED';
-export type GrantRefusal = 'NOT_A_MEMBER' | 'POOL_EXHAUSTED' | 'NO_FX_RATE' | 'POLICY_INACTIVE' | 'INVALID_AMOUNT';
+export const GRANT_REFUSALS = [
+  'NOT_A_MEMBER',
+  'POOL_EXHAUSTED',
+  'NO_FX_RATE',
+  'POLICY_INACTIVE',
+  'INVALID_AMOUNT',
+  'ALREADY_REWARDED',
+  'OUTSIDE_EARNING_WINDOW',
+  'GRANT_CAP',
+  'DAILY_CAP',
+  'MONTHLY_CAP',
+  'SOURCE_CAP',
+] as const;
+export type GrantRefusal = (typeof GRANT_REFUSALS)[number];
 
 /**
  * One decision per (policy, reference, beneficiary), unique: paid once, or refused and kept
@@ -35,6 +48,14 @@ export class RewardGrantRecord {
 
   @Column({ name: 'event_id', type: 'uuid', nullable: true })
   eventId: string | null;
+
+  /** What the earnings accrue to, e.g. the referral of a per-invoice connector grant. */
+  @Column({ name: 'source_id', type: 'text', nullable: true })
+  sourceId: string | null;
+
+  /** When it was earned: caps count by this instant's UTC day and month. */
+  @Column({ name: 'earned_at', type: 'timestamptz' })
+  earnedAt: Date;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -9,19 +9,19 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomUUID } from 'node:crypto';
 import {
   createEvent,
+  InvoicePaid,
   KycApproved,
   RatingSubmitted,
   ReferralQualified,
   TalentScreened,
   type EventDefinition,
   type EventEnvelope,
-  type Money,
   type PayloadOf,
 } from '@talent/events';
 import { inTransaction } from '@talent/platform';
 import { addMember, assertLedgerConsistent, balanceOf, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
-import { COMMUNITY_POOL } from '../ledger/accounts';
-import { fromUnits, toUnits } from '../ledger/decimal';
+import { COMMUNITY_POOL, walletAccounts } from '../ledger/accounts';
+import { toUnits } from '../ledger/decimal';
 
 let h: RewardsHarness;
 const now = () => new Date().toISOString();
@@ -38,113 +38,258 @@ afterEach(() => {
   expect(h.deadLetters).toEqual([]);
 });
 
-const screened = (inspectorId: string, decision: 'APPROVED' | 'REJECTED' = 'APPROVED') =>
-  createEvent(TalentScreened, { screeningId: randomUUID(), talentId: randomUUID(), inspectorId, decision, screenedAt: now() });
-const rated = (rateeId: string, stars: number) =>
+const DAY = 86_400_000;
+const screened = (inspectorId: string, talentId: string = randomUUID(), options: { at?: Date; decision?: 'APPROVED' | 'REJECTED' } = {}) =>
+  createEvent(
+    TalentScreened,
+    { screeningId: randomUUID(), talentId, inspectorId, decision: options.decision ?? 'APPROVED', screenedAt: (options.at ?? new Date()).toISOString() },
+    { occurredAt: options.at },
+  );
+const rated = (rateeId: string, stars: number, contractId: string = randomUUID(), rateeRole: 'TALENT' | 'CLIENT' = 'TALENT') =>
   createEvent(RatingSubmitted, {
     ratingId: randomUUID(),
-    contractId: randomUUID(),
+    contractId,
     raterId: randomUUID(),
     rateeId,
-    rateeRole: 'TALENT',
+    rateeRole,
     stars,
     rateeAverageRating: stars,
     rateeRatingsCount: 1,
     submittedAt: now(),
   });
-const referral = (connectorId: string, contractValue: Money, kind: 'TALENT' | 'CLIENT' = 'TALENT') =>
+const referral = (connectorId: string, contractId: string = randomUUID(), kind: 'TALENT' | 'CLIENT' = 'TALENT', qualifiedAt = new Date()) =>
   createEvent(ReferralQualified, {
     referralId: randomUUID(),
     referralType: 'SIGNUP',
     kind,
     connectorId,
     referredUserId: randomUUID(),
-    contractId: randomUUID(),
-    contractValue,
-    qualifiedAt: now(),
+    contractId,
+    // Declared at hire: never what anyone is paid on.
+    contractValue: { amount: '99999999.00', currency: 'USD' },
+    qualifiedAt: qualifiedAt.toISOString(),
   });
+/** A paid invoice of `subtotal` (USD unless said otherwise; payments' USD value is null without a rate). */
+const paid = (contractId: string, subtotal: string, options: { currency?: string; usd?: string | null; paidAt?: Date } = {}) => {
+  const currency = options.currency ?? 'USD';
+  const usd = options.usd === undefined ? (currency === 'USD' ? subtotal : null) : options.usd;
+  const paidAt = (options.paidAt ?? new Date()).toISOString();
+  return createEvent(InvoicePaid, {
+    invoiceId: randomUUID(),
+    contractId,
+    talentId: randomUUID(),
+    clientId: randomUUID(),
+    subtotal: { amount: subtotal, currency },
+    platformFee: { amount: '0.00', currency },
+    feeRate: '0.10',
+    total: { amount: subtotal, currency },
+    subtotalUsd: usd === null ? null : { amount: usd, currency: 'USD' },
+    usdRate: usd === null ? null : '1',
+    providerReference: `ch_${randomUUID()}`,
+    paidAt,
+  });
+};
 const approved = (userId: string) =>
   createEvent(KycApproved, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: now() });
 /** The same payload under a new event id: what a producer re-publishing (not redelivering) looks like. */
 const republished = <D extends EventDefinition>(definition: D, envelope: EventEnvelope) => createEvent(definition, envelope.payload as PayloadOf<D>);
 
 const grantsOf = (beneficiaryId: string) =>
-  h.sql(`SELECT policy_key, reference, amount::text AS amount, status, refusal_reason FROM reward_grants WHERE beneficiary_id = $1 ORDER BY created_at`, [beneficiaryId]);
+  h.sql(
+    `SELECT policy_key, reference, source_id, amount::text AS amount, status, refusal_reason FROM reward_grants WHERE beneficiary_id = $1 ORDER BY created_at, earned_at`,
+    [beneficiaryId],
+  );
 const outboxCount = async (type: string) => (await h.sql(`SELECT count(*)::int AS n FROM outbox WHERE type = $1`, [type]))[0].n as number;
 
 describe('reward policies', () => {
-  it('are seeded in the database with their defaults', async () => {
-    const policies = (await h.core.policies.list()).map((p) => ({ key: p.key, amount: p.amount, rate: p.rate, currency: p.rateCurrency }));
+  it('are seeded in the database with their defaults, caps and earning rules', async () => {
+    const policies = (await h.core.policies.list()).map((p) => ({
+      key: p.key,
+      amount: p.amount,
+      rate: p.rate,
+      currency: p.rateCurrency,
+      caps: [p.capPerGrant, p.capPerBeneficiaryDay, p.capPerBeneficiaryMonth, p.capPerSource].map((c) => (c === null ? null : Number(c))),
+      window: p.earningWindowDays,
+      minPaidUsd: p.minPaidUsd,
+      once: p.oncePerReference,
+    }));
     expect(policies).toEqual([
-      { key: 'connector.client_referral', amount: null, rate: '0.020000000000000000', currency: 'USD' },
-      { key: 'connector.referral', amount: null, rate: '0.050000000000000000', currency: 'USD' },
-      { key: 'rating.five_star', amount: '10.000000000000000000', rate: null, currency: null },
-      { key: 'talent.screened', amount: '25.000000000000000000', rate: null, currency: null },
+      { key: 'connector.client_referral', amount: null, rate: '0.020000000000000000', currency: 'USD', caps: [2000, null, 20000, 10000], window: 365, minPaidUsd: null, once: false },
+      { key: 'connector.referral', amount: null, rate: '0.050000000000000000', currency: 'USD', caps: [5000, null, 50000, 25000], window: 365, minPaidUsd: null, once: false },
+      { key: 'rating.five_star', amount: '10.000000000000000000', rate: null, currency: null, caps: [null, 50, 300, null], window: null, minPaidUsd: '400.00', once: false },
+      { key: 'talent.screened', amount: '25.000000000000000000', rate: null, currency: null, caps: [null, 250, null, null], window: null, minPaidUsd: null, once: true },
     ]);
   });
 });
 
-describe('grants from events', () => {
-  it('pays the inspector for every screening, approved or rejected, with RewardGranted, its public projection and BalanceChanged', async () => {
+describe('screening', () => {
+  it('pays the inspector for the first decision on a talent, with RewardGranted, its public projection and BalanceChanged', async () => {
     const inspector = await addMember(h);
-    const first = screened(inspector, 'APPROVED');
+    const first = screened(inspector, randomUUID(), { decision: 'REJECTED' });
     await h.deliver(first);
-    await h.deliver(screened(inspector, 'REJECTED'));
-    expect(await walletOf(h, inspector)).toEqual({ balance: '50', locked: '0', available: '50' });
+    expect(await walletOf(h, inspector)).toEqual({ balance: '25', locked: '0', available: '25' });
     expect(await grantsOf(inspector)).toEqual([
-      { policy_key: 'talent.screened', reference: first.payload.screeningId, amount: '25.000000000000000000', status: 'PAID', refusal_reason: null },
-      expect.objectContaining({ policy_key: 'talent.screened', status: 'PAID' }),
+      { policy_key: 'talent.screened', reference: first.payload.talentId, source_id: null, amount: '25.000000000000000000', status: 'PAID', refusal_reason: null },
     ]);
-    const events = await h.sql(`SELECT type, topic, message_key, envelope FROM outbox WHERE envelope->'payload'->>'reference' = $1 OR envelope->'payload'->>'grantId' IN (SELECT id::text FROM reward_grants WHERE reference = $1)`, [first.payload.screeningId]);
+    const events = await h.sql(`SELECT type, topic, message_key, envelope FROM outbox WHERE envelope->'payload'->>'grantId' IN (SELECT id::text FROM reward_grants WHERE reference = $1)`, [
+      first.payload.talentId,
+    ]);
     const granted = events.find((e) => e.type === 'RewardGranted')!;
     expect(granted).toMatchObject({ topic: 'rewards.events.v1', message_key: inspector });
-    expect(granted.envelope.payload).toMatchObject({ beneficiaryId: inspector, policy: 'talent.screened', amount: '25', reference: first.payload.screeningId });
+    expect(granted.envelope.payload).toMatchObject({ beneficiaryId: inspector, policy: 'talent.screened', amount: '25', reference: first.payload.talentId });
     const partner = events.find((e) => e.type === 'reward.granted')!;
     expect(partner.topic).toBe('public.rewards.v1');
     expect(Object.keys(partner.envelope.payload).sort()).toEqual(['amount', 'grantId', 'grantedAt', 'policy']);
     expect(JSON.stringify(partner.envelope)).not.toContain(inspector);
     const balanceEvents = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'BalanceChanged' AND message_key = $1 ORDER BY seq`, [inspector]);
-    expect(balanceEvents.map((e) => [e.p.balance, e.p.locked])).toEqual([
-      ['25', '0'],
-      ['50', '0'],
-    ]);
+    expect(balanceEvents.map((e) => [e.p.balance, e.p.locked])).toEqual([['25', '0']]);
   });
 
-  it('pays five stars (and only five) to the rated party', async () => {
+  it('screening the same talent again pays nothing: not the same inspector, not another (recorded ALREADY_REWARDED)', async () => {
+    const [inspector, other] = [await addMember(h), await addMember(h)];
+    const talent = randomUUID();
+    await h.deliver(screened(inspector, talent, { decision: 'REJECTED' }));
+    await h.deliver(screened(inspector, talent, { decision: 'REJECTED' }));
+    await h.deliver(screened(inspector, talent, { decision: 'APPROVED' }));
+    await h.deliver(screened(other, talent));
+    expect((await walletOf(h, inspector)).balance).toBe('25');
+    expect((await walletOf(h, other)).balance).toBe('0');
+    expect(await grantsOf(other)).toEqual([expect.objectContaining({ status: 'REFUSED', refusal_reason: 'ALREADY_REWARDED', reference: talent })]);
+  });
+
+  it('an inspector earns at most the daily cap; the next UTC day pays again', async () => {
+    const inspector = await addMember(h);
+    const today = new Date();
+    for (let i = 0; i < 11; i++) await h.deliver(screened(inspector, randomUUID(), { at: today }));
+    expect((await walletOf(h, inspector)).balance).toBe('250'); // cap 250 = 10 screenings
+    const grants = await grantsOf(inspector);
+    expect(grants.filter((g) => g.status === 'PAID')).toHaveLength(10);
+    expect(grants.filter((g) => g.status === 'REFUSED')).toEqual([expect.objectContaining({ refusal_reason: 'DAILY_CAP', amount: null })]);
+    await h.deliver(screened(inspector, randomUUID(), { at: new Date(today.getTime() + DAY) }));
+    expect((await walletOf(h, inspector)).balance).toBe('275');
+  });
+});
+
+describe('five-star ratings pay on paid work', () => {
+  it('pays each rated side once per contract, only when its paid invoices reach the minimum (in any order)', async () => {
+    const [talent, client] = [await addMember(h), await addMember(h)];
+    const contract = randomUUID();
+    await h.deliver(rated(talent, 5, contract));
+    await h.deliver(rated(client, 5, contract, 'CLIENT'));
+    expect((await walletOf(h, talent)).balance).toBe('0'); // nothing paid yet
+    await h.deliver(paid(contract, '300.00'));
+    expect((await walletOf(h, talent)).balance).toBe('0'); // 300 < 400
+    expect(await grantsOf(talent)).toEqual([]);
+    await h.deliver(paid(contract, '100.00'));
+    expect((await walletOf(h, talent)).balance).toBe('10');
+    expect((await walletOf(h, client)).balance).toBe('10');
+    expect(await grantsOf(talent)).toEqual([expect.objectContaining({ policy_key: 'rating.five_star', reference: contract, status: 'PAID' })]);
+    // Later invoices, or another 5-star rating of the same side, pay nothing more.
+    await h.deliver(paid(contract, '1000.00'));
+    await h.deliver(rated(talent, 5, contract));
+    expect((await walletOf(h, talent)).balance).toBe('10');
+  });
+
+  it('pays a rating that arrives after the paid work; four stars earn nothing; an unconvertible invoice does not count', async () => {
     const ratee = await addMember(h);
-    await h.deliver(rated(ratee, 4));
-    await h.deliver(rated(ratee, 5));
+    const contract = randomUUID();
+    await h.deliver(paid(contract, '500.00', { currency: 'EUR', usd: null }));
+    await h.deliver(rated(ratee, 5, contract));
+    expect((await walletOf(h, ratee)).balance).toBe('0');
+    await h.deliver(paid(contract, '400.00'));
     expect((await walletOf(h, ratee)).balance).toBe('10');
-    expect((await grantsOf(ratee)).map((g) => g.policy_key)).toEqual(['rating.five_star']);
+    const other = randomUUID();
+    await h.deliver(paid(other, '5000.00'));
+    await h.deliver(rated(ratee, 4, other));
+    expect((await walletOf(h, ratee)).balance).toBe('10');
   });
+});
 
-  it('pays connectors the policy rate x the contract value, truncated to 18 decimals', async () => {
+describe('connector referrals pay on paid invoices', () => {
+  it('pays rate x each paid subtotal in USD, one grant per invoice (reference = invoice, source = referral), whatever arrives first', async () => {
     const connector = await addMember(h);
-    const talentReferral = referral(connector, { amount: '12000.00', currency: 'USD' });
-    await h.deliver(talentReferral);
-    await h.deliver(referral(connector, { amount: '1234.56', currency: 'USD' }, 'CLIENT'));
+    const contract = randomUUID();
+    const early = paid(contract, '1000.00');
+    await h.deliver(early); // paid before rewards saw the qualification
+    const talentSide = referral(connector, contract);
+    await h.deliver(talentSide);
+    expect((await walletOf(h, connector)).balance).toBe('50');
+    const later = paid(contract, '234.56');
+    await h.deliver(later);
+    await h.deliver(referral(connector, contract, 'CLIENT'));
     const grants = await grantsOf(connector);
-    expect(grants.map((g) => [g.policy_key, g.reference, g.amount])).toEqual([
-      ['connector.referral', talentReferral.payload.referralId, '600.000000000000000000'],
-      ['connector.client_referral', expect.any(String), '24.691200000000000000'],
+    expect(grants.map((g) => [g.policy_key, g.reference, g.source_id, g.amount])).toEqual([
+      ['connector.referral', early.payload.invoiceId, talentSide.payload.referralId, '50.000000000000000000'],
+      ['connector.referral', later.payload.invoiceId, talentSide.payload.referralId, '11.728000000000000000'],
+      ['connector.client_referral', early.payload.invoiceId, expect.any(String), '20.000000000000000000'],
+      ['connector.client_referral', later.payload.invoiceId, expect.any(String), '4.691200000000000000'],
     ]);
-    expect((await walletOf(h, connector)).available).toBe('624.6912');
+    expect((await walletOf(h, connector)).available).toBe('86.4192');
+    const granted = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1`, [later.payload.invoiceId]);
+    expect(granted.map((g) => g.p.sourceId)).toHaveLength(2);
+    expect(granted.map((g) => g.p.sourceId)).toContain(talentSide.payload.referralId);
   });
 
-  it('refuses (and records) a value in a currency without a conversion rate; converts once a rate is known', async () => {
+  it('a qualification alone pays nothing, whatever value was declared at hire', async () => {
     const connector = await addMember(h);
-    const eur = referral(connector, { amount: '1000', currency: 'EUR' });
+    await h.deliver(referral(connector));
+    expect((await walletOf(h, connector)).balance).toBe('0');
+    expect(await grantsOf(connector)).toEqual([]);
+  });
+
+  it('refuses, and records, what exceeds a cap: per grant, per referral; and invoices paid after the earning window', async () => {
+    const connector = await addMember(h);
+    const contract = randomUUID();
+    await h.deliver(referral(connector, contract, 'TALENT', new Date(Date.now() - 400 * DAY)));
+    await h.deliver(paid(contract, '1000.00')); // 400 days after qualification: outside the 365-day window
+    expect(await grantsOf(connector)).toEqual([expect.objectContaining({ status: 'REFUSED', refusal_reason: 'OUTSIDE_EARNING_WINDOW' })]);
+
+    const big = randomUUID();
+    await h.deliver(referral(connector, big));
+    await h.deliver(paid(big, '100001.00')); // 5000.05 > 5000 per grant: refused whole, never trimmed
+    await h.deliver(paid(big, '100000.00')); // 5000: paid
+    expect((await walletOf(h, connector)).balance).toBe('5000');
+    for (let i = 0; i < 4; i++) await h.deliver(paid(big, '100000.00')); // 25000 per referral in all
+    await h.deliver(paid(big, '20.00')); // 1 more than the referral's cap
+    expect((await walletOf(h, connector)).balance).toBe('25000');
+    const refused = (await grantsOf(connector)).filter((g) => g.status === 'REFUSED').map((g) => g.refusal_reason);
+    expect(refused).toEqual(['OUTSIDE_EARNING_WINDOW', 'GRANT_CAP', 'SOURCE_CAP']);
+  });
+
+  it('a connector earns at most the monthly cap across referrals', async () => {
+    const connector = await addMember(h);
+    await h.sql(`UPDATE reward_policies SET cap_per_beneficiary_month = 60 WHERE key = 'connector.referral'`);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const contract = randomUUID();
+        await h.deliver(referral(connector, contract));
+        await h.deliver(paid(contract, '500.00')); // 25 each
+      }
+      expect((await walletOf(h, connector)).balance).toBe('50');
+      expect((await grantsOf(connector)).map((g) => g.refusal_reason)).toEqual([null, null, 'MONTHLY_CAP']);
+    } finally {
+      await h.sql(`UPDATE reward_policies SET cap_per_beneficiary_month = 50000 WHERE key = 'connector.referral'`);
+    }
+  });
+
+  it('refuses (and records) an invoice without a USD value when rewards has no rate either; converts once a rate is known', async () => {
+    const connector = await addMember(h);
+    const contract = randomUUID();
+    await h.deliver(referral(connector, contract));
+    const eur = paid(contract, '1000.00', { currency: 'EUR', usd: null });
     await h.deliver(eur);
     expect(await grantsOf(connector)).toEqual([expect.objectContaining({ status: 'REFUSED', refusal_reason: 'NO_FX_RATE', amount: null })]);
     // A rate arriving later does not pay the refused one again ...
     await h.sql(`INSERT INTO fx_rates (currency, quote_currency, rate) VALUES ('EUR', 'USD', 1.08)`);
-    await h.deliver(republished(ReferralQualified, eur));
+    await h.deliver(republished(InvoicePaid, eur));
     expect((await walletOf(h, connector)).balance).toBe('0');
-    // ... but converts the next referral: 1000 EUR x 1.08 x 0.05 = 54.
-    await h.deliver(referral(connector, { amount: '1000', currency: 'EUR' }));
+    // ... but converts the next invoice: 1000 EUR x 1.08 x 0.05 = 54.
+    await h.deliver(paid(contract, '1000.00', { currency: 'EUR', usd: null }));
     expect((await walletOf(h, connector)).balance).toBe('54');
   });
+});
 
+describe('membership and idempotency', () => {
   it('pays members only: work done before KYC approval is refused once the approval arrives, and a replay still pays nothing', async () => {
     const outsider = randomUUID();
     const event = screened(outsider);
@@ -166,13 +311,7 @@ describe('grants from events', () => {
   it('pays a member whose approval arrives after their work (events of different users are not ordered)', async () => {
     const inspector = randomUUID();
     const approval = approved(inspector); // approved first ...
-    const work = createEvent(TalentScreened, {
-      screeningId: randomUUID(),
-      talentId: randomUUID(),
-      inspectorId: inspector,
-      decision: 'APPROVED',
-      screenedAt: new Date(Date.parse(approval.payload.approvedAt) + 1000).toISOString(),
-    }, { occurredAt: new Date(Date.parse(approval.payload.approvedAt) + 1000) });
+    const work = screened(inspector, randomUUID(), { at: new Date(Date.parse(approval.payload.approvedAt) + 1000) });
     await h.deliver(work); // ... but the work reaches rewards first
     expect((await walletOf(h, inspector)).balance).toBe('0');
     await h.deliver(approval);
@@ -188,9 +327,11 @@ describe('grants from events', () => {
     const sent: EventEnvelope[] = [];
     const send = async (e: EventEnvelope) => (sent.push(e), h.deliver(e));
     for (const [i, person] of people.entries()) {
+      const contract = randomUUID();
       await send(screened(person));
-      await send(rated(person, 5));
-      await send(referral(person, { amount: String(1000 * (i + 1)), currency: 'USD' }));
+      await send(rated(person, 5, contract));
+      await send(referral(person, contract));
+      await send(paid(contract, String(1000 * (i + 1))));
     }
     const snapshot = async () => ({
       wallets: await Promise.all(people.map((p) => walletOf(h, p))),
@@ -221,12 +362,20 @@ describe('grants from events', () => {
     // And the use case itself, called concurrently in separate transactions.
     const outcomes = await Promise.all(
       Array.from({ length: 6 }, () =>
-        inTransaction(h.dataSource, (tx) => h.core.grants.grant(tx, { policyKey: 'rating.five_star', reference: 'rating-1', beneficiaryId: inspector })),
+        inTransaction(h.dataSource, (tx) => h.core.grants.grant(tx, { policyKey: 'rating.five_star', reference: 'contract-1', beneficiaryId: inspector })),
       ),
     );
     expect(outcomes.filter((o) => o.status === 'PAID')).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === 'DUPLICATE')).toHaveLength(5);
     expect((await walletOf(h, inspector)).balance).toBe('35');
+  });
+
+  it('concurrent grants to one beneficiary cannot slip past a cap together', async () => {
+    const inspector = await addMember(h);
+    const at = new Date();
+    await Promise.all(Array.from({ length: 14 }, () => h.deliver(screened(inspector, randomUUID(), { at }))));
+    expect((await walletOf(h, inspector)).balance).toBe('250');
+    expect((await grantsOf(inspector)).filter((g) => g.refusal_reason === 'DAILY_CAP')).toHaveLength(4);
   });
 });
 
@@ -234,9 +383,20 @@ describe('pool exhaustion', () => {
   it('refuses a grant larger than the pool, never paying part of it, and pays one that fits', async () => {
     const whale = await addMember(h);
     const pool = toUnits(await balanceOf(h, COMMUNITY_POOL.id));
-    // Drain the pool to exactly 5 BTRST with one referral (rate 0.05 per USD).
-    const drainUsd = fromUnits((pool - toUnits('5')) * 20n);
-    await h.deliver(referral(whale, { amount: drainUsd, currency: 'USD' }));
+    // Drain the pool to exactly 5 BTRST (a journal entry straight from the pool: no policy pays that much).
+    const drain = pool - toUnits('5');
+    await inTransaction(h.dataSource, (tx) =>
+      h.core.ledger.post(tx, {
+        kind: 'REWARD',
+        reason: 'test.drain',
+        reference: randomUUID(),
+        idempotencyKey: `test.drain:${randomUUID()}`,
+        postings: [
+          { accountId: COMMUNITY_POOL.id, amount: -drain },
+          { accountId: walletAccounts(whale).available, amount: drain },
+        ],
+      }),
+    );
     expect(await balanceOf(h, COMMUNITY_POOL.id)).toBe('5');
     const whaleBalance = (await walletOf(h, whale)).balance;
 
@@ -248,8 +408,9 @@ describe('pool exhaustion', () => {
     expect(await balanceOf(h, COMMUNITY_POOL.id)).toBe('5');
 
     // A refused grant stays refused, even once the pool could pay it.
-    await h.deliver(rated(inspector, 5)); // 10 > 5: refused too
-    await h.deliver(referral(inspector, { amount: '100', currency: 'USD' })); // exactly 5: paid
+    const contract = randomUUID();
+    await h.deliver(referral(inspector, contract));
+    await h.deliver(paid(contract, '100.00')); // exactly 5: paid
     expect((await walletOf(h, inspector)).balance).toBe('5');
     expect(await balanceOf(h, COMMUNITY_POOL.id)).toBe('0');
     await h.deliver(republished(TalentScreened, tooBig));
@@ -264,6 +425,6 @@ describe('pool exhaustion', () => {
 });
 
 function definitionOf(e: EventEnvelope): EventDefinition {
-  const definitions: EventDefinition[] = [TalentScreened, RatingSubmitted, ReferralQualified, KycApproved];
+  const definitions: EventDefinition[] = [TalentScreened, RatingSubmitted, ReferralQualified, InvoicePaid, KycApproved];
   return definitions.find((d) => d.type === e.type)!;
 }

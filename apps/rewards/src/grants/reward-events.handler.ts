@@ -1,26 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { RatingSubmitted, ReferralQualified, TalentScreened, type EnvelopeOf } from '@talent/events';
+import { InvoicePaid, RatingSubmitted, ReferralQualified, TalentScreened, type EnvelopeOf } from '@talent/events';
 import { OnEvent } from '@talent/platform';
+import { ContractEarnings } from '../earnings/contract-earnings';
 import { PolicyKeys } from '../policies/policies.service';
 import { GrantsService } from './grants.service';
 
 /**
- * The events that earn rewards, each mapped to one grant (thin: the rules live in GrantsService).
+ * The events that earn rewards (thin: the rules live in GrantsService and ContractEarnings).
  * They run in the inbox transaction, so a redelivered event is skipped before it gets here,
- * and the grant's own unique key stops a re-published copy with a new event id.
+ * and each grant's own unique key stops a re-published copy with a new event id.
  */
 @Injectable()
 export class RewardEventsHandler {
-  constructor(private readonly grants: GrantsService) {}
+  constructor(
+    private readonly grants: GrantsService,
+    private readonly earnings: ContractEarnings,
+  ) {}
 
-  /** Screening work is the same whatever the decision: the inspector is paid for approvals and rejections alike. */
+  /**
+   * Screening pays once per talent, for the first decision (approved or rejected: the work is
+   * the same): reference = the talent, and the policy is once-per-reference, so a re-screening
+   * by the same or another inspector is recorded and refused (ALREADY_REWARDED).
+   */
   @OnEvent(TalentScreened)
   async onTalentScreened(event: EnvelopeOf<typeof TalentScreened>, tx: EntityManager): Promise<void> {
     const p = event.payload;
     await this.grants.grant(tx, {
       policyKey: PolicyKeys.talentScreened,
-      reference: p.screeningId,
+      reference: p.talentId,
       beneficiaryId: p.inspectorId,
       eventId: event.id,
       traceparent: event.traceparent,
@@ -28,33 +36,20 @@ export class RewardEventsHandler {
     });
   }
 
-  /** Five stars earn the rated party (talent or client) `rating.five_star`. */
+  /** A 5-star rating waits for the contract's paid invoices to reach the policy's minimum. */
   @OnEvent(RatingSubmitted)
   async onRatingSubmitted(event: EnvelopeOf<typeof RatingSubmitted>, tx: EntityManager): Promise<void> {
-    const p = event.payload;
-    if (p.stars !== 5) return;
-    await this.grants.grant(tx, {
-      policyKey: PolicyKeys.fiveStarRating,
-      reference: p.ratingId,
-      beneficiaryId: p.rateeId,
-      eventId: event.id,
-      traceparent: event.traceparent,
-      earnedAt: event.occurredAt,
-    });
+    await this.earnings.recordRating(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
   }
 
-  /** The connector earns the policy's rate x the contract value; reference = referralId (referrals waits for it). */
+  /** QUALIFIED pays nothing by itself: the connector earns on the contract's paid invoices. */
   @OnEvent(ReferralQualified)
   async onReferralQualified(event: EnvelopeOf<typeof ReferralQualified>, tx: EntityManager): Promise<void> {
-    const p = event.payload;
-    await this.grants.grant(tx, {
-      policyKey: p.kind === 'CLIENT' ? PolicyKeys.connectorClientReferral : PolicyKeys.connectorReferral,
-      reference: p.referralId,
-      beneficiaryId: p.connectorId,
-      basis: p.contractValue,
-      eventId: event.id,
-      traceparent: event.traceparent,
-      earnedAt: event.occurredAt,
-    });
+    await this.earnings.recordReferral(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
+  }
+
+  @OnEvent(InvoicePaid)
+  async onInvoicePaid(event: EnvelopeOf<typeof InvoicePaid>, tx: EntityManager): Promise<void> {
+    await this.earnings.recordPaidInvoice(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
   }
 }

@@ -15,7 +15,16 @@ export class PoliciesResolver {
         description: p.description,
         amount: p.amount === null ? null : normalize(p.amount),
         rate: p.rate === null ? null : normalize(p.rate),
+        capPerGrant: orNull(p.capPerGrant),
+        capPerBeneficiaryDay: orNull(p.capPerBeneficiaryDay),
+        capPerBeneficiaryMonth: orNull(p.capPerBeneficiaryMonth),
+        capPerSource: orNull(p.capPerSource),
+        earningWindowDays: p.earningWindowDays,
+        minPaidUsd: p.minPaidUsd,
+        oncePerReference: p.oncePerReference,
       }),
     );
   }
 }
+
+const orNull = (value: string | null): string | null => (value === null ? null : normalize(value));

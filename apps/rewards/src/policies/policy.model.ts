@@ -1,4 +1,4 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { DecimalScalar } from '@talent/platform';
 
 @ObjectType('RewardPolicy')
@@ -14,4 +14,25 @@ export class RewardPolicyModel {
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Rate applied to a value (e.g. BTRST per USD of contract value), or null.' })
   rate: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Most BTRST one grant may pay; a larger one is refused (GRANT_CAP), never trimmed. Null: no cap.' })
+  capPerGrant: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Most BTRST one beneficiary may earn under this policy per UTC day (DAILY_CAP). Null: no cap.' })
+  capPerBeneficiaryDay: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Most BTRST one beneficiary may earn under this policy per UTC month (MONTHLY_CAP). Null: no cap.' })
+  capPerBeneficiaryMonth: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Most BTRST one source (e.g. one referral) may earn in all (SOURCE_CAP). Null: no cap.' })
+  capPerSource: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Days after a referral qualified during which its paid invoices earn (OUTSIDE_EARNING_WINDOW after). Null: no limit.' })
+  earningWindowDays: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Paid invoices, in USD, a contract must reach before a rating reward pays. Null: none.' })
+  minPaidUsd: string | null;
+
+  @Field({ description: 'True when only the first grant for a reference pays, whoever earns it (screening: the first decision on a talent).' })
+  oncePerReference: boolean;
 }

@@ -1,7 +1,7 @@
 import { Args, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { type AuthUser, CurrentUser, hasRole, isUuid, pageSize } from '@talent/platform';
 import { userRef, UserRef } from './user.model';
-import { LedgerEntryConnection, LedgerEntryKindEnum, TokenWalletModel } from './wallet.model';
+import { LedgerEntryConnection, LedgerEntryKindEnum, RewardGrantModel, RewardGrantStatusEnum, TokenWalletModel } from './wallet.model';
 import { WalletsService } from './wallets.service';
 
 /** Rewards' part of `User`: the wallet, visible to its owner and to admins only. */
@@ -36,5 +36,16 @@ export class TokenWalletResolver {
     const page = await this.wallets.entries(wallet.userId, pageSize(first, 20), after);
     const edges = page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, kind: e.node.kind as LedgerEntryKindEnum } }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @ResolveField(() => [RewardGrantModel], {
+    description: 'Reward decisions on this wallet, newest first: what was paid, and what was refused with the reason (caps, earning window, membership...).',
+  })
+  async rewards(
+    @Parent() wallet: TokenWalletModel,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+  ): Promise<RewardGrantModel[]> {
+    const decisions = await this.wallets.rewards(wallet.userId, pageSize(first, 20));
+    return decisions.map((d) => ({ ...d, status: d.status as RewardGrantStatusEnum }));
   }
 }

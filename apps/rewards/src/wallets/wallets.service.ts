@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BadUserInputError, decodeCursor, encodeCursor } from '@talent/platform';
+import type { GrantRefusal } from '../grants/grant.entity';
 import { walletAccounts } from '../ledger/accounts';
 import { fromUnits, normalize } from '../ledger/decimal';
 import { Ledger, type LedgerEntryKind } from '../ledger/ledger';
@@ -17,6 +18,18 @@ export interface WalletEntry {
   amount: string;
   reason: string;
   reference: string;
+  createdAt: Date;
+}
+
+export interface RewardDecision {
+  id: string;
+  policy: string;
+  reference: string;
+  sourceId: string | null;
+  status: 'PAID' | 'REFUSED';
+  amount: string | null;
+  refusalReason: GrantRefusal | null;
+  earnedAt: Date;
   createdAt: Date;
 }
 
@@ -43,6 +56,28 @@ export class WalletsService {
     const available = balances.get(wallet.available) ?? 0n;
     const locked = balances.get(wallet.locked) ?? 0n;
     return { balance: fromUnits(available + locked), locked: fromUnits(locked), available: fromUnits(available) };
+  }
+
+  /** The user's reward decisions, paid and refused, newest first. */
+  async rewards(userId: string, first: number): Promise<RewardDecision[]> {
+    const rows: Array<{ id: string; policy_key: string; reference: string; source_id: string | null; status: 'PAID' | 'REFUSED'; amount: string | null; refusal_reason: GrantRefusal | null; earned_at: Date; created_at: Date }> =
+      await this.dataSource.query(
+        `SELECT id, policy_key, reference, source_id, status, amount::text AS amount, refusal_reason, earned_at, created_at
+           FROM reward_grants WHERE beneficiary_id = $1
+          ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [userId.toLowerCase(), first],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      policy: r.policy_key,
+      reference: r.reference,
+      sourceId: r.source_id,
+      status: r.status,
+      amount: r.amount === null ? null : normalize(r.amount),
+      refusalReason: r.refusal_reason,
+      earnedAt: r.earned_at,
+      createdAt: r.created_at,
+    }));
   }
 
   /** Newest first, keyset-paginated on the postings' global sequence. */
