@@ -32,6 +32,7 @@ try {
       REDIS_PREFIX: uniquePrefix('bench'),
       JWT_PRIVATE_KEY: (await import('node:crypto')).generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       KYC_ENCRYPTION_KEY: (await import('node:crypto')).randomBytes(32).toString('base64'),
+      KYC_FINGERPRINT_KEY: (await import('node:crypto')).randomBytes(32).toString('base64'),
     },
   });
   cleanup.push(identity);

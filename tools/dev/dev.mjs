@@ -56,7 +56,13 @@ async function main() {
       PORT: String(service.port),
       DATABASE_URL: databaseUrl(ADMIN_URL, service.database),
       ...(service.name === 'identity'
-        ? { JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY, KYC_ENCRYPTION_KEY: secrets.KYC_ENCRYPTION_KEY, ADMIN_EMAIL, ADMIN_PASSWORD }
+        ? {
+            JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY,
+            KYC_ENCRYPTION_KEY: secrets.KYC_ENCRYPTION_KEY,
+            KYC_FINGERPRINT_KEY: secrets.KYC_FINGERPRINT_KEY,
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+          }
         : {}),
     });
     await waitReady(service.name, service.port);
@@ -111,18 +117,25 @@ async function checkRedis() {
   }
 }
 
-/** Signing and encryption keys for local runs, kept in .dev/ (git-ignored) so restarts keep sessions and KYC data readable. */
+/**
+ * Signing, encryption and fingerprint keys for local runs, kept in .dev/ (git-ignored) so restarts
+ * keep sessions and KYC data readable and members' document fingerprints comparable. A key missing
+ * from an older file is added to it, leaving the others as they are.
+ */
 function devSecrets() {
   const file = path.join(root, '.dev/secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  mkdirSync(path.dirname(file), { recursive: true });
-  const { privateKey } = generateKeyPairSync('ed25519');
+  const existing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const secrets = {
-    JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    KYC_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    JWT_PRIVATE_KEY: existing.JWT_PRIVATE_KEY ?? generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    KYC_ENCRYPTION_KEY: existing.KYC_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    KYC_FINGERPRINT_KEY: existing.KYC_FINGERPRINT_KEY ?? randomBytes(32).toString('base64'),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  say('generated development keys in .dev/secrets.json');
+  const added = Object.keys(secrets).filter((k) => existing[k] === undefined);
+  if (added.length > 0) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...existing, ...secrets }, null, 2), { mode: 0o600 });
+    say(`generated development keys in .dev/secrets.json (${added.join(', ')})`);
+  }
   return secrets;
 }
 

@@ -9,10 +9,14 @@ import { RefreshTokenRecord } from './auth/refresh-token.entity';
 import { SigningKeys } from './auth/signing-keys';
 import { TokenService } from './auth/token.service';
 import type { IdentityConfig } from './config';
+import { DocumentFingerprinter } from './kyc/document-fingerprint';
+import { DocumentFingerprintBackfill } from './kyc/document-fingerprint.backfill';
 import { FieldCipher } from './kyc/field-cipher';
 import { KycCaseRecord } from './kyc/kyc-case.entity';
 import { KycService } from './kyc/kyc.service';
+import { MemberDocumentRecord } from './kyc/member-document.entity';
 import { IdentitySchema1732600000000 } from './migrations/1732600000000-identity-schema';
+import { MemberDocuments1735300000000 } from './migrations/1735300000000-member-documents';
 import { OrganizationMemberRecord, OrganizationRecord } from './organizations/organization.entity';
 import { OrganizationsService } from './organizations/organizations.service';
 import { IDENTITY_RESOLVERS } from './resolvers';
@@ -21,8 +25,16 @@ import { ScreeningService } from './screening/screening.service';
 import { UserRecord } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
-export const IDENTITY_ENTITIES = [UserRecord, RefreshTokenRecord, KycCaseRecord, TalentScreeningRecord, OrganizationRecord, OrganizationMemberRecord];
-export const IDENTITY_MIGRATIONS = [IdentitySchema1732600000000];
+export const IDENTITY_ENTITIES = [
+  UserRecord,
+  RefreshTokenRecord,
+  KycCaseRecord,
+  MemberDocumentRecord,
+  TalentScreeningRecord,
+  OrganizationRecord,
+  OrganizationMemberRecord,
+];
+export const IDENTITY_MIGRATIONS = [IdentitySchema1732600000000, MemberDocuments1735300000000];
 
 /** Services of the identity subgraph, shared by the app and by SDL printing. */
 export const IDENTITY_PROVIDERS = [
@@ -32,6 +44,7 @@ export const IDENTITY_PROVIDERS = [
   PasswordHasher,
   LoginThrottle,
   KycService,
+  DocumentFingerprintBackfill,
   ScreeningService,
   OrganizationsService,
   AdminBootstrap,
@@ -39,7 +52,7 @@ export const IDENTITY_PROVIDERS = [
 
 @Module({})
 export class IdentityModule {
-  static register(config: IdentityConfig, keys: SigningKeys, cipher: FieldCipher): DynamicModule {
+  static register(config: IdentityConfig, keys: SigningKeys, cipher: FieldCipher, fingerprints: DocumentFingerprinter): DynamicModule {
     return {
       module: IdentityModule,
       imports: [
@@ -56,6 +69,7 @@ export class IdentityModule {
       providers: [
         { provide: SigningKeys, useValue: keys },
         { provide: FieldCipher, useValue: cipher },
+        { provide: DocumentFingerprinter, useValue: fingerprints },
         ...IDENTITY_PROVIDERS,
         ...IDENTITY_RESOLVERS,
       ],

@@ -11,6 +11,15 @@ export const IdentityConfigSchema = BaseConfigSchema.extend({
     .string()
     .optional()
     .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  /**
+   * 32 random bytes, base64: keys the HMAC-SHA256 fingerprint of identity documents that
+   * finds a second account with a member's document. Its own key, never KYC_ENCRYPTION_KEY;
+   * changing it orphans the stored fingerprints.
+   */
+  KYC_FINGERPRINT_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   /** Bootstrap administrator, created (or given ADMIN) at start when both are set. */
@@ -27,6 +36,17 @@ export const IdentityConfigSchema = BaseConfigSchema.extend({
   .refine((c) => c.NODE_ENV !== 'production' || !!c.KYC_ENCRYPTION_KEY, {
     path: ['KYC_ENCRYPTION_KEY'],
     message: 'required in production (32 bytes, base64)',
-  });
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || !!c.KYC_FINGERPRINT_KEY, {
+    path: ['KYC_FINGERPRINT_KEY'],
+    message: 'required in production (32 bytes, base64)',
+  })
+  .refine(
+    (c) =>
+      !c.KYC_FINGERPRINT_KEY ||
+      !c.KYC_ENCRYPTION_KEY ||
+      !Buffer.from(c.KYC_FINGERPRINT_KEY, 'base64').equals(Buffer.from(c.KYC_ENCRYPTION_KEY, 'base64')),
+    { path: ['KYC_FINGERPRINT_KEY'], message: 'must differ from KYC_ENCRYPTION_KEY' },
+  );
 
 export type IdentityConfig = z.infer<typeof IdentityConfigSchema>;

@@ -4,6 +4,7 @@ import { createLogger, createService, loadConfig, runService } from '@talent/pla
 import { IdentityModule } from './app.module';
 import { SigningKeys } from './auth/signing-keys';
 import { IdentityConfigSchema } from './config';
+import { DocumentFingerprinter } from './kyc/document-fingerprint';
 import { FieldCipher } from './kyc/field-cipher';
 
 void runService(async () => {
@@ -17,7 +18,15 @@ void runService(async () => {
     log.warn('KYC_ENCRYPTION_KEY not set: encrypting KYC data with a key generated for this process (development only)');
     kycKey = randomBytes(32);
   }
-  const app = await createService(IdentityModule.register(config, keys, new FieldCipher(kycKey)), config);
+  let fingerprintKey = config.KYC_FINGERPRINT_KEY ? Buffer.from(config.KYC_FINGERPRINT_KEY, 'base64') : undefined;
+  if (!fingerprintKey) {
+    log.warn('KYC_FINGERPRINT_KEY not set: fingerprinting identity documents with a key generated for this process (development only)');
+    fingerprintKey = randomBytes(32);
+  }
+  const app = await createService(
+    IdentityModule.register(config, keys, new FieldCipher(kycKey), new DocumentFingerprinter(fingerprintKey)),
+    config,
+  );
   await app.listen(config.PORT, '0.0.0.0');
   log.info({ port: config.PORT }, 'identity listening');
 });

@@ -18,6 +18,8 @@ export interface IdentityStack {
   signingKey: KeyObject;
   /** 32 bytes that encrypt KYC fields at rest (handed to identity as KYC_ENCRYPTION_KEY). */
   kycKey: Buffer;
+  /** 32 bytes that key identity document fingerprints (handed to identity as KYC_FINGERPRINT_KEY). */
+  fingerprintKey: Buffer;
   /** This stack's name for a topic (its services prefix every topic). */
   topic(name: string): string;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -32,9 +34,13 @@ export interface StackOptions {
 
 /** The shared test stack (libs/testing `startStack`) with identity alone behind the gateway. */
 export async function startIdentityStack(options: StackOptions = {}): Promise<IdentityStack> {
+  const fingerprintKey = randomBytes(32);
   const stack = await startStack({
     services: ['identity'],
-    env: { identity: options.identityEnv ?? {}, gateway: options.gatewayEnv ?? {} },
+    env: {
+      identity: { KYC_FINGERPRINT_KEY: fingerprintKey.toString('base64'), ...options.identityEnv },
+      gateway: options.gatewayEnv ?? {},
+    },
   });
   const { db, process: identity, sql } = stack.services.identity;
   return {
@@ -45,6 +51,7 @@ export async function startIdentityStack(options: StackOptions = {}): Promise<Id
     admin: stack.admin,
     signingKey: stack.signingKey,
     kycKey: stack.kycKey,
+    fingerprintKey: options.identityEnv?.KYC_FINGERPRINT_KEY ? Buffer.from(options.identityEnv.KYC_FINGERPRINT_KEY, 'base64') : fingerprintKey,
     topic: stack.topic,
     sql,
     stop: stack.stop,

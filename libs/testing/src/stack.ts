@@ -88,6 +88,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
               ACCESS_TOKEN_TTL_SECONDS: '600',
               JWT_PRIVATE_KEY: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
               KYC_ENCRYPTION_KEY: kycKey.toString('base64'),
+              KYC_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
             }
           : { JWKS_URL: jwksUrl }),
         ...options.env?.[name],

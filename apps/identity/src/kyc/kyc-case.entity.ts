@@ -3,6 +3,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export type KycDocumentType = 'PASSPORT' | 'ID_CARD' | 'DRIVERS_LICENSE';
 export type KycCaseStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
+/** Associated data binding an encrypted field to its case and column (see FieldCipher). */
+export const kycFieldAad = (caseId: string, field: 'legal_name' | 'document_number' | 'date_of_birth'): string => `kyc_cases:${caseId}:${field}`;
+
 /** A KYC submission. Legal name, document number and date of birth are stored encrypted (see FieldCipher). */
 @Entity({ name: 'kyc_cases' })
 export class KycCaseRecord {
@@ -32,6 +35,14 @@ export class KycCaseRecord {
 
   @Column({ name: 'date_of_birth_enc', type: 'text' })
   dateOfBirthEnc: string;
+
+  /**
+   * Keyed hash of document type, country and number (see DocumentFingerprinter): finds a
+   * document that already belongs to a member. Null only for cases submitted before it
+   * existed, until the start-up backfill (or their approval) computes it.
+   */
+  @Column({ name: 'document_fingerprint', type: 'text', nullable: true })
+  documentFingerprint: string | null;
 
   @Column({ name: 'submitted_at', type: 'timestamptz' })
   submittedAt: Date;

@@ -1,5 +1,17 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, type AuthUser, CurrentUser, isUuid, pageSize, RequestMeta, RequireRoles } from '@talent/platform';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Authenticated,
+  type AuthUser,
+  BatchLoader,
+  CurrentUser,
+  hasRole,
+  isUuid,
+  pageSize,
+  PerRequest,
+  type RequestContext,
+  RequestMeta,
+  RequireRoles,
+} from '@talent/platform';
 import { UserModel } from '../users/user.model';
 import { toUserModel, UsersService } from '../users/users.service';
 import type { KycCaseRecord } from './kyc-case.entity';
@@ -25,10 +37,15 @@ const toModel = (r: KycCaseRecord): KycCaseModel =>
 
 @Resolver(() => KycCaseModel)
 export class KycResolver {
+  /** One query per request for `documentAlreadyUsed` of every case it returns. */
+  private readonly documentUse: PerRequest<BatchLoader<string, boolean>>;
+
   constructor(
     private readonly kyc: KycService,
     private readonly users: UsersService,
-  ) {}
+  ) {
+    this.documentUse = new PerRequest(() => new BatchLoader((ids) => this.kyc.documentsAlreadyUsed(ids)));
+  }
 
   @Mutation(() => KycCaseModel)
   @Authenticated()
@@ -63,6 +80,16 @@ export class KycResolver {
     const page = await this.kyc.queue(caller, pageSize(first, 20), after);
     const edges = page.edges.map((e) => ({ cursor: e.cursor, node: toModel(e.node) }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @ResolveField(() => Boolean, {
+    nullable: true,
+    description:
+      'For reviewers (INSPECTOR, ADMIN) only: true when another member account was approved with the same identity document; such a case cannot be approved. Null for anyone else, so that nobody can probe whether a document is registered.',
+  })
+  async documentAlreadyUsed(@Parent() kycCase: KycCaseModel, @Context() context: RequestContext, @CurrentUser() caller: AuthUser | null): Promise<boolean | null> {
+    if (!caller || !(hasRole(caller, 'INSPECTOR') || hasRole(caller, 'ADMIN'))) return null;
+    return this.documentUse.for(context).load(kycCase.id);
   }
 
   @ResolveField(() => UserModel)

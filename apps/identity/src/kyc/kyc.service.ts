@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { KycApproved, KycRejected, KycSubmitted } from '@talent/events';
 import {
   BadUserInputError,
@@ -16,8 +16,10 @@ import {
   type AuthUser,
 } from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
-import { KycCaseRecord, type KycDocumentType } from './kyc-case.entity';
+import { KycCaseRecord, kycFieldAad as aad, type KycDocumentType } from './kyc-case.entity';
+import { DocumentFingerprinter, normalizeDocumentNumber } from './document-fingerprint';
 import { FieldCipher } from './field-cipher';
+import { MemberDocumentRecord } from './member-document.entity';
 
 export interface SubmitKycCommand {
   legalName: string;
@@ -29,8 +31,9 @@ export interface SubmitKycCommand {
 
 const MIN_AGE = 18;
 
-/** Associated data binding an encrypted field to its case and column. */
-const aad = (caseId: string, field: string) => `kyc_cases:${caseId}:${field}`;
+/** Why an approval is refused when the document is a member's already (shown to the inspector). */
+export const DOCUMENT_ALREADY_USED =
+  'This identity document already belongs to another member account (one person, one membership): this case cannot be approved';
 
 @Injectable()
 export class KycService {
@@ -38,6 +41,7 @@ export class KycService {
     private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
+    @Inject(DocumentFingerprinter) private readonly fingerprints: DocumentFingerprinter,
   ) {}
 
   /**
@@ -48,7 +52,7 @@ export class KycService {
     const country = input.country.toUpperCase();
     if (!isCountryCode(country)) throw new BadUserInputError(`Unknown country code ${input.country}`, 'country');
     assertAdult(input.dateOfBirth);
-    const documentNumber = input.documentNumber.replace(/[\s-]/g, '').toUpperCase();
+    const documentNumber = normalizeDocumentNumber(input.documentNumber);
     if (documentNumber.length < 5) throw new BadUserInputError('documentNumber is too short', 'documentNumber');
     try {
       return await inTransaction(this.dataSource, async (tx) => {
@@ -67,6 +71,7 @@ export class KycService {
           documentNumberEnc: this.cipher.encrypt(documentNumber, aad(id, 'document_number')),
           documentNumberLast4: documentNumber.slice(-4),
           dateOfBirthEnc: this.cipher.encrypt(input.dateOfBirth, aad(id, 'date_of_birth')),
+          documentFingerprint: this.fingerprints.fingerprint({ documentType: input.documentType, country, documentNumber }),
           submittedAt: new Date(),
           reviewedBy: null,
           reviewedAt: null,
@@ -88,8 +93,12 @@ export class KycService {
     }
   }
 
-  /** INSPECTOR or ADMIN (checked by the resolver); never one's own case; a decided case stays decided. */
-  review(
+  /**
+   * INSPECTOR or ADMIN (checked by the resolver); never one's own case; a decided case stays
+   * decided. An approval claims the case's identity document for its user: refused (CONFLICT,
+   * nothing changes) when the document is another member's already; rejecting still works.
+   */
+  async review(
     reviewer: AuthUser,
     caseId: string,
     decision: 'APPROVE' | 'REJECT',
@@ -98,12 +107,31 @@ export class KycService {
   ): Promise<KycCaseRecord> {
     const trimmedReason = reason?.trim() || null;
     if (trimmedReason && trimmedReason.length > 1000) throw new BadUserInputError('reason must be at most 1000 characters', 'reason');
+    try {
+      return await this.decide(reviewer, caseId, decision, trimmedReason, traceparent);
+    } catch (error) {
+      // Backstop: a claim that fails on the primary key instead of inserting nothing (see
+      // claimDocument) is the same refusal. The driver error is not kept as a cause: its detail
+      // names the fingerprint.
+      if (isUniqueViolation(error, 'member_documents_pkey')) throw new ConflictError(DOCUMENT_ALREADY_USED);
+      throw error;
+    }
+  }
+
+  private decide(
+    reviewer: AuthUser,
+    caseId: string,
+    decision: 'APPROVE' | 'REJECT',
+    trimmedReason: string | null,
+    traceparent?: string,
+  ): Promise<KycCaseRecord> {
     return inTransaction(this.dataSource, async (tx) => {
       const record = await tx.getRepository(KycCaseRecord).findOne({ where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
       if (!record) throw new NotFoundError('KYC case');
       if (record.userId === reviewer.id) throw new ForbiddenError('Nobody reviews their own KYC case');
       if (record.status !== 'PENDING') throw new ConflictError(`This case was already ${record.status.toLowerCase()}`);
       const now = new Date();
+      if (decision === 'APPROVE') await this.claimDocument(tx, record, now);
       record.status = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
       record.reviewedBy = reviewer.id;
       record.reviewedAt = now;
@@ -129,6 +157,47 @@ export class KycService {
       }
       return record;
     });
+  }
+
+  /**
+   * Records the approved case's document as its user's, in the approving transaction. A case
+   * submitted before fingerprints existed and not yet backfilled gets its fingerprint here.
+   */
+  private async claimDocument(tx: EntityManager, record: KycCaseRecord, approvedAt: Date): Promise<void> {
+    if (!record.documentFingerprint) {
+      const documentNumber = this.cipher.decrypt(record.documentNumberEnc, aad(record.id, 'document_number'));
+      record.documentFingerprint = this.fingerprints.fingerprint({ documentType: record.documentType, country: record.country, documentNumber });
+      await tx.getRepository(KycCaseRecord).update({ id: record.id }, { documentFingerprint: record.documentFingerprint });
+    }
+    const holder = await tx.getRepository(MemberDocumentRecord).findOneBy({ fingerprint: record.documentFingerprint });
+    if (holder?.userId === record.userId) return;
+    if (holder) throw new ConflictError(DOCUMENT_ALREADY_USED);
+    // Two approvals of one document racing past the check above: the primary key lets one
+    // through. The other's insert waits for it to commit and then inserts nothing, which is
+    // refused like a holder found. ON CONFLICT rather than a unique violation, because a failed
+    // query is logged with its parameters, and one of them is the fingerprint.
+    const claimed: unknown[] = await tx.query(
+      `INSERT INTO member_documents (fingerprint, user_id, kyc_case_id, approved_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint`,
+      [record.documentFingerprint, record.userId, record.id, approvedAt],
+    );
+    if (claimed.length === 0) throw new ConflictError(DOCUMENT_ALREADY_USED);
+  }
+
+  /**
+   * For each case: whether another account was approved with the same identity document
+   * (such a case cannot be approved). Unknown ids and cases without a fingerprint yet are false.
+   */
+  async documentsAlreadyUsed(caseIds: string[]): Promise<Map<string, boolean>> {
+    const result = new Map(caseIds.map((id) => [id, false]));
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT c.id FROM kyc_cases c
+         JOIN member_documents m ON m.fingerprint = c.document_fingerprint AND m.user_id <> c.user_id
+        WHERE c.id = ANY($1::uuid[])`,
+      [caseIds],
+    );
+    for (const { id } of rows) result.set(id, true);
+    return result;
   }
 
   /** Open cases, oldest first, without the reviewer's own. Keyset pagination on (submittedAt, id). */
