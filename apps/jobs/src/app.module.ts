@@ -12,13 +12,14 @@ import { MembersService } from './members/members.service';
 import { MembershipHandler } from './members/membership.handler';
 import { StakeOutcomeHandler } from './applications/stake-outcome.handler';
 import { JobsSchema1732700000000 } from './migrations/1732700000000-jobs-schema';
+import { JobRateTolerance1735100000000 } from './migrations/1735100000000-job-rate-tolerance';
 import { RatingRecord } from './ratings/rating.entity';
 import { RatingsService } from './ratings/ratings.service';
 import { JOBS_RESOLVERS } from './resolvers';
 import { ReputationService } from './users/reputation.service';
 
 export const JOBS_ENTITIES = [MemberRecord, JobRecord, ApplicationRecord, InterviewRecord, ContractRecord, RatingRecord];
-export const JOBS_MIGRATIONS = [JobsSchema1732700000000];
+export const JOBS_MIGRATIONS = [JobsSchema1732700000000, JobRateTolerance1735100000000];
 
 /** Services of the jobs subgraph (use cases, projections, event handlers). */
 export const JOBS_PROVIDERS = [MembersService, MembershipHandler, JobsService, ApplicationsService, StakeOutcomeHandler, ContractsService, RatingsService, ReputationService];

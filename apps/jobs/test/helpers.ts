@@ -65,6 +65,7 @@ export interface JobInput {
   minYearsExperience: number;
   countries: string[];
   budget: { min: { amount: string; currency: string }; max: { amount: string; currency: string }; unit: 'HOURLY' | 'FIXED' };
+  rateTolerancePercent?: number | null;
   hoursPerWeek: number;
   durationWeeks: number;
   organizationId?: string | null;

@@ -137,6 +137,91 @@ describe('applyToJob', () => {
   });
 });
 
+describe("rates within the job's terms", () => {
+  const HIRE_RATE = `mutation ($id: ID!) { hire(applicationId: $id) { id unit rate { amount currency } estimatedValue { amount currency } } }`;
+  const attempt = (who: Persona, jobId: string, amount: string) => who.api.request(APPLY, { jobId, letter: 'Worth every cent.', rate: { amount, currency: 'USD' } });
+  // Their own client and talents: these hires must not change the other tests' first hires and reputations.
+  let hirer: Persona;
+  let ravi: Persona;
+  let rosa: Persona;
+
+  beforeAll(async () => {
+    [hirer, ravi, rosa] = await Promise.all([
+      member(stack, admin, ['CLIENT'], 'Client Rhea'),
+      member(stack, admin, ['TALENT'], 'Talent Ravi'),
+      member(stack, admin, ['TALENT'], 'Talent Rosa'),
+    ]);
+  }, 120_000);
+
+  it('refuses a rate above the budget or below it (BAD_USER_INPUT naming the budget) and creates nothing', async () => {
+    const job = await postJob(hirer.api, { title: 'A 60-90 USD/h job' });
+    const mineBefore = (await rosa.api.data(MY_APPLICATIONS)).myApplications;
+    for (const amount of ['5000000', '90.01', '59.99']) {
+      const res = await attempt(rosa, job.id, amount);
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors![0].extensions).toMatchObject({ field: 'proposedRate.amount' });
+      expect(res.errors![0].message).toContain('60.00 to 90.00 USD per hour');
+    }
+    expect((await rosa.api.data(MY_APPLICATIONS)).myApplications).toEqual(mineBefore);
+    expect(await applicationCount(job.id)).toBe(0);
+    expect(await jobsSql(stack, `SELECT 1 FROM outbox WHERE type = 'ApplicationSubmitted' AND envelope->'payload'->>'jobId' = $1`, [job.id])).toEqual([]);
+
+    // The edges of the budget are in.
+    expect((await attempt(rosa, job.id, '90')).errors).toBeUndefined();
+    expect((await attempt(ravi, job.id, '60')).errors).toBeUndefined();
+  });
+
+  it("accepts a rate above the max within the client's tolerance; the hire contracts at that rate, and ContractStarted carries appliedAt", async () => {
+    const job = await postJob(hirer.api, { title: 'A tolerant job', rateTolerancePercent: 10, hoursPerWeek: 10, durationWeeks: 2 });
+    const over = await attempt(ravi, job.id, '99.01');
+    expect(errorCode(over)).toBe('BAD_USER_INPUT');
+    expect(over.errors![0].message).toContain("or up to 99.00 USD with the client's 10% tolerance");
+    expect(await applicationCount(job.id)).toBe(0);
+
+    const res = await attempt(ravi, job.id, '99');
+    expect(res.errors).toBeUndefined();
+    const application = res.data!.applyToJob;
+    expect(application).toMatchObject({ status: 'SUBMITTED', proposedRate: { amount: '99.00', currency: 'USD' } });
+
+    const { hire } = await hirer.api.data(HIRE_RATE, { id: application.id });
+    expect(hire).toMatchObject({ unit: 'HOURLY', rate: { amount: '99.00', currency: 'USD' }, estimatedValue: { amount: '1980.00', currency: 'USD' } });
+    const [{ created_at: appliedAt }] = await jobsSql<{ created_at: Date }>(stack, 'SELECT created_at FROM applications WHERE id = $1', [application.id]);
+    const [started] = (await outboxOf(stack, [hire.id])).filter((e) => e.type === 'ContractStarted');
+    expect(started.payload).toMatchObject({
+      contractId: hire.id,
+      applicationId: application.id,
+      rate: { amount: '99.00', currency: 'USD' },
+      appliedAt: appliedAt.toISOString(),
+    });
+    expect(started.payload.appliedAt).toBe(application.createdAt);
+    expect(Date.parse(started.payload.appliedAt)).toBeLessThanOrEqual(Date.parse(started.payload.startedAt));
+  });
+
+  it('values a fixed-price contract at the accepted amount', async () => {
+    const job = await postJob(hirer.api, {
+      title: 'A fixed-price job',
+      budget: { min: { amount: '1000', currency: 'USD' }, max: { amount: '2000', currency: 'USD' }, unit: 'FIXED' },
+      rateTolerancePercent: 5,
+    });
+    expect(errorCode(await attempt(rosa, job.id, '2100.01'))).toBe('BAD_USER_INPUT');
+    const application = (await attempt(rosa, job.id, '2100')).data!.applyToJob;
+    const { hire } = await hirer.api.data(HIRE_RATE, { id: application.id });
+    expect(hire).toMatchObject({ unit: 'FIXED', rate: { amount: '2100.00', currency: 'USD' }, estimatedValue: { amount: '2100.00', currency: 'USD' } });
+  });
+
+  it("refuses to hire an application whose rate is outside the job's terms (PRECONDITION_FAILED), even if one got in", async () => {
+    const job = await postJob(hirer.api, { title: 'A job with a planted application' });
+    const application = (await attempt(rosa, job.id, '80')).data!.applyToJob;
+    // As if it got past applyToJob (older data, a bug): the hire checks again.
+    await jobsSql(stack, `UPDATE applications SET proposed_rate = 5000000 WHERE id = $1`, [application.id]);
+    const res = await hirer.api.request(HIRE_RATE, { id: application.id });
+    expect(errorCode(res)).toBe('PRECONDITION_FAILED');
+    expect(res.errors![0].message).toContain('5000000.00 USD');
+    expect(await jobsSql(stack, 'SELECT id FROM contracts WHERE job_id = $1', [job.id])).toEqual([]);
+    expect((await jobsSql(stack, 'SELECT status FROM jobs WHERE id = $1', [job.id]))[0].status).toBe('OPEN');
+  });
+});
+
 describe('withdraw and interviews', () => {
   it('lets only the applicant withdraw an open application, once', async () => {
     const job = await postJob(client.api, { title: 'Withdraw job' });

@@ -101,6 +101,15 @@ describe('postJob', () => {
     });
   });
 
+  it("stores the client's rate tolerance above the budget (0..50 percent, 0 by default) and shows it on the job", async () => {
+    const TOLERANCE = `query ($id: ID!) { job(id: $id) { rateTolerancePercent } }`;
+    const plain = await postJob(client.api);
+    const tolerant = await postJob(client.api, { rateTolerancePercent: 50 });
+    expect((await stack.api.data(TOLERANCE, { id: plain.id })).job).toEqual({ rateTolerancePercent: 0 });
+    expect((await stack.api.data(TOLERANCE, { id: tolerant.id })).job).toEqual({ rateTolerancePercent: 50 });
+    expect(await jobsSql(stack, 'SELECT rate_tolerance_percent FROM jobs WHERE id = $1', [tolerant.id])).toEqual([{ rate_tolerance_percent: 50 }]);
+  });
+
   it('links an organization by id; identity resolves it', async () => {
     const { createOrganization: org } = await client.api.data(`mutation { createOrganization(name: "Acme Compilers") { id } }`);
     const job = await postJob(client.api, { organizationId: org.id });
@@ -120,6 +129,8 @@ describe('postJob', () => {
     ['105 weeks', { durationWeeks: 105 }, 'durationWeeks'],
     ['a 2-character title', { title: 'ab' }, 'title'],
     ['an organization id that is not a UUID', { organizationId: 'acme' }, 'organizationId'],
+    ['a 51% rate tolerance', { rateTolerancePercent: 51 }, 'rateTolerancePercent'],
+    ['a negative rate tolerance', { rateTolerancePercent: -1 }, 'rateTolerancePercent'],
   ])('refuses %s with BAD_USER_INPUT naming the field, and stores nothing', async (_, overrides, field) => {
     const before = await jobCount(client.id);
     const res = await client.api.request(POST_JOB, { input: jobInput(overrides) });

@@ -4,6 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type PayloadOf } from '@talent/events';
 import { type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { JobRecord } from '../jobs/job.entity';
+import { describeTerms, rateTermsOf, rateVerdict } from '../jobs/rate-terms';
 import { MembersService } from '../members/members.service';
 import { ApplicationRecord, InterviewRecord } from './application.entity';
 import {
@@ -40,6 +41,14 @@ export class ApplicationsService {
         if (job.status !== 'OPEN') throw new PreconditionFailedError(`This job is ${job.status}: it takes no more applications`);
         if (command.proposedRate.currency !== job.currency) {
           throw new BadUserInputError(`proposedRate must be in the job's budget currency, ${job.currency}`, 'proposedRate.currency');
+        }
+        // The contract will be valued at this rate: it must stay within what the client posted.
+        const terms = rateTermsOf(job);
+        if (rateVerdict(terms, command.proposedRate) !== 'WITHIN') {
+          throw new BadUserInputError(
+            `proposedRate must be within the job's budget, ${describeTerms(terms)} (got ${command.proposedRate.amount} ${command.proposedRate.currency})`,
+            'proposedRate.amount',
+          );
         }
         if (await tx.getRepository(ApplicationRecord).existsBy({ jobId: job.id, talentId: caller.id })) {
           throw new ConflictError('You have already applied to this job');

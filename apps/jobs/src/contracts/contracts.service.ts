@@ -3,13 +3,25 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ContractCompleted, ContractStarted } from '@talent/events';
 import { publishJobClosed } from '../jobs/job-events';
-import { type AuthUser, ConflictError, EventPublisher, ForbiddenError, hasRole, inTransaction, isUniqueViolation, isUuid, NotFoundError } from '@talent/platform';
+import {
+  type AuthUser,
+  ConflictError,
+  EventPublisher,
+  ForbiddenError,
+  hasRole,
+  inTransaction,
+  isUniqueViolation,
+  isUuid,
+  NotFoundError,
+  PreconditionFailedError,
+} from '@talent/platform';
 import { ApplicationRecord } from '../applications/application.entity';
 import { transition } from '../applications/application-status';
 import { ApplicationsService } from '../applications/applications.service';
 import { JobRecord } from '../jobs/job.entity';
+import { describeTerms, rateTermsOf, rateVerdict } from '../jobs/rate-terms';
 import { MembersService } from '../members/members.service';
-import { estimatedValue } from '../money/money';
+import { canonicalAmount, estimatedValue } from '../money/money';
 import { ContractRecord } from './contract.entity';
 
 @Injectable()
@@ -22,7 +34,8 @@ export class ContractsService {
   ) {}
 
   /**
-   * The job's client hires an applicant, in one transaction: a contract at the proposed rate,
+   * The job's client hires an applicant, in one transaction: a contract at the proposed (accepted) rate,
+   * checked again against the job's terms (PRECONDITION_FAILED outside them),
    * the application HIRED, the job FILLED, its other open applications DECLINED (JOB_FILLED).
    * The job's row lock (FOR UPDATE) makes concurrent hires for one job wait and then fail.
    */
@@ -40,6 +53,14 @@ export class ContractsService {
           .getRepository(ApplicationRecord)
           .findOneOrFail({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
         transition(application.status, 'HIRE'); // CONFLICT before anything is written
+        // Defence in depth: applyToJob refuses rates outside the job's terms, but the contract is valued
+        // at this rate, so an application that got past it (older data, a bug) is never hired.
+        const terms = rateTermsOf(job);
+        if (rateVerdict(terms, { amount: application.proposedRate, currency: application.currency }) !== 'WITHIN') {
+          throw new PreconditionFailedError(
+            `The application's rate, ${canonicalAmount(application.proposedRate)} ${application.currency}, is outside the job's terms (${describeTerms(terms)}): it cannot be hired`,
+          );
+        }
         // The client's row lock makes "first hire" exact when one client hires for two jobs at once.
         await this.members.lock(tx, job.clientId);
         const clientFirstHire = !(await tx.getRepository(ContractRecord).existsBy({ clientId: job.clientId }));
@@ -72,6 +93,7 @@ export class ContractsService {
             unit: contract.rateUnit,
             estimatedValue: { amount: contract.estimatedValue, currency: contract.currency },
             clientFirstHire,
+            appliedAt: application.createdAt.toISOString(),
             startedAt: now.toISOString(),
           },
           { traceparent },

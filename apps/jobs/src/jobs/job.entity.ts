@@ -49,6 +49,10 @@ export class JobRecord {
   @Column({ name: 'rate_unit', type: 'text' })
   rateUnit: RateUnit;
 
+  /** Whole percent (0..50) the client accepts above budgetMax; 0 means the budget is the limit (see rate-terms). */
+  @Column({ name: 'rate_tolerance_percent', type: 'int' })
+  rateTolerancePercent: number;
+
   @Column({ name: 'hours_per_week', type: 'int' })
   hoursPerWeek: number;
 

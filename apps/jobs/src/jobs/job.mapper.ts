@@ -15,6 +15,7 @@ export const toJobModel = (r: JobRecord): JobModel =>
       max: { amount: canonicalAmount(r.budgetMax), currency: r.currency },
       unit: r.rateUnit as RateUnitEnum,
     }),
+    rateTolerancePercent: r.rateTolerancePercent,
     hoursPerWeek: r.hoursPerWeek,
     durationWeeks: r.durationWeeks,
     status: r.status as JobStatusEnum,

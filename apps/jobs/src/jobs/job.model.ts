@@ -51,6 +51,11 @@ export class JobModel {
   @Field(() => BudgetModel)
   budget: BudgetModel;
 
+  @Field(() => Int, {
+    description: 'Whole percent above budget.max that the client accepts as a proposed rate (0..50); 0: the budget is the limit.',
+  })
+  rateTolerancePercent: number;
+
   @Field(() => Int)
   hoursPerWeek: number;
 
@@ -136,6 +141,12 @@ export class PostJobInput {
 
   @Field(() => BudgetInput)
   budget: BudgetInput;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Whole percent above budget.max to accept as a proposed rate, 0..50 (default 0). Never below budget.min.',
+  })
+  rateTolerancePercent?: number | null;
 
   @Field(() => Int)
   hoursPerWeek: number;

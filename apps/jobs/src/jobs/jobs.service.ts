@@ -52,6 +52,7 @@ export class JobsService {
         budgetMax: command.budget.max,
         currency: command.budget.currency,
         rateUnit: command.budget.unit,
+        rateTolerancePercent: command.rateTolerancePercent,
         hoursPerWeek: command.hoursPerWeek,
         durationWeeks: command.durationWeeks,
         status: 'OPEN',

@@ -38,6 +38,7 @@ describe('toPostJobCommand', () => {
       minYearsExperience: 5,
       countries: ['US', 'DE'],
       budget: { min: '80.00', max: '120.50', currency: 'USD', unit: 'HOURLY' },
+      rateTolerancePercent: 0,
       hoursPerWeek: 40,
       durationWeeks: 12,
       organizationId: 'a3c1e0f2-0000-4000-8000-000000000001',
@@ -87,8 +88,22 @@ describe('toPostJobCommand', () => {
     ['three decimals', { budget: { min: { amount: '10.001', currency: 'USD' }, max: { amount: '20', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
     ['a float-like amount', { budget: { min: { amount: '1e3', currency: 'USD' }, max: { amount: '2000', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
     ['an organization id that is not a UUID', { organizationId: 'acme' }, 'organizationId'],
+    ['a negative rate tolerance', { rateTolerancePercent: -1 }, 'rateTolerancePercent'],
+    ['a rate tolerance of 51%', { rateTolerancePercent: 51 }, 'rateTolerancePercent'],
+    ['a fractional rate tolerance', { rateTolerancePercent: 2.5 }, 'rateTolerancePercent'],
+    ['a NaN rate tolerance', { rateTolerancePercent: Number.NaN }, 'rateTolerancePercent'],
   ])('refuses %s (field %s)', (_, overrides, expected) => {
     expect(field(overrides)).toBe(expected);
+  });
+
+  it.each<[number | null | undefined, number]>([
+    [undefined, 0],
+    [null, 0],
+    [0, 0],
+    [10, 10],
+    [50, 50],
+  ])('takes a rate tolerance of %p as %p percent', (given, expected) => {
+    expect(toPostJobCommand(valid({ rateTolerancePercent: given })).rateTolerancePercent).toBe(expected);
   });
 });
 

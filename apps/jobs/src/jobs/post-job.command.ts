@@ -9,6 +9,8 @@ export interface PostJobRequest {
   minYearsExperience: number;
   countries: string[];
   budget: { min: { amount: string; currency: string }; max: { amount: string; currency: string }; unit: RateUnit };
+  /** Whole percent above budget.max the client accepts; absent or null means 0. */
+  rateTolerancePercent?: number | null;
   hoursPerWeek: number;
   durationWeeks: number;
   organizationId?: string | null;
@@ -22,6 +24,8 @@ export interface PostJobCommand {
   minYearsExperience: number;
   countries: string[];
   budget: { min: string; max: string; currency: string; unit: RateUnit };
+  /** 0..50: a proposed rate may be at most budget.max x (1 + rateTolerancePercent / 100), never below budget.min. */
+  rateTolerancePercent: number;
   hoursPerWeek: number;
   durationWeeks: number;
   organizationId: string | null;
@@ -33,6 +37,7 @@ export const LIMITS = {
   skills: [1, 20],
   skillLength: [1, 40],
   minYearsExperience: [0, 50],
+  rateTolerancePercent: [0, 50],
   hoursPerWeek: [1, 80],
   durationWeeks: [1, 104],
 } as const;
@@ -94,6 +99,7 @@ export function toPostJobCommand(input: PostJobRequest): PostJobCommand {
     minYearsExperience: integer(input.minYearsExperience, 'minYearsExperience'),
     countries: countriesOf(input.countries),
     budget: budgetOf(input.budget),
+    rateTolerancePercent: integer(input.rateTolerancePercent ?? 0, 'rateTolerancePercent'),
     hoursPerWeek: integer(input.hoursPerWeek, 'hoursPerWeek'),
     durationWeeks: integer(input.durationWeeks, 'durationWeeks'),
     organizationId: organizationId?.toLowerCase() ?? null,

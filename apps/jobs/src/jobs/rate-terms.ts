@@ -1,0 +1,62 @@
+import { formatCents, toCents, type Money, type RateUnit } from '../money/money';
+import type { JobRecord } from './job.entity';
+
+/**
+ * The rates a job accepts: its budget [min, max] in its currency, and the tolerance its client
+ * allows above the max. A rate is within the terms when it is in the job's currency and
+ * min <= rate <= max x (1 + tolerancePercent / 100). Exact: integer cents, no floats.
+ *
+ * Why it matters: a contract is valued by its accepted rate, and nothing a client and a talent
+ * can declare between themselves without money moving may be worth more than the job's terms.
+ */
+export interface RateTerms {
+  /** Decimal strings (NUMERIC as read from the database, or canonical). */
+  min: string;
+  max: string;
+  currency: string;
+  unit: RateUnit;
+  /** Whole percent, 0..50 (see post-job.command). */
+  tolerancePercent: number;
+}
+
+export type RateVerdict = 'WITHIN' | 'OTHER_CURRENCY' | 'BELOW_MIN' | 'ABOVE_MAX';
+
+export const rateTermsOf = (job: Pick<JobRecord, 'budgetMin' | 'budgetMax' | 'currency' | 'rateUnit' | 'rateTolerancePercent'>): RateTerms => ({
+  min: job.budgetMin,
+  max: job.budgetMax,
+  currency: job.currency,
+  unit: job.rateUnit,
+  tolerancePercent: job.rateTolerancePercent,
+});
+
+/**
+ * The highest rate the terms accept, in cents: max x (100 + tolerance) / 100, rounded down.
+ * For an integer number of cents r, r <= max x (1 + t/100) exactly when r <= this ceiling.
+ */
+function ceilingCents(terms: RateTerms): bigint {
+  const t = terms.tolerancePercent;
+  if (!Number.isInteger(t) || t < 0) throw new RangeError(`tolerancePercent must be a non-negative integer (got ${t})`);
+  return (toCents(terms.max) * BigInt(100 + t)) / 100n;
+}
+
+/** The highest rate the terms accept ("99.00" for a max of 90 with 10%). */
+export const rateCeiling = (terms: RateTerms): string => formatCents(ceilingCents(terms));
+
+/** Where a rate stands against a job's terms. */
+export function rateVerdict(terms: RateTerms, rate: Money): RateVerdict {
+  if (rate.currency !== terms.currency) return 'OTHER_CURRENCY';
+  const cents = toCents(rate.amount);
+  if (cents < toCents(terms.min)) return 'BELOW_MIN';
+  if (cents > ceilingCents(terms)) return 'ABOVE_MAX';
+  return 'WITHIN';
+}
+
+/** The terms in words, for error messages: "60.00 to 90.00 USD per hour, or up to 99.00 USD with the client's 10% tolerance". */
+export function describeTerms(terms: RateTerms): string {
+  const per = terms.unit === 'HOURLY' ? ' per hour' : ' (fixed price)';
+  const budget = `${formatCents(toCents(terms.min))} to ${formatCents(toCents(terms.max))} ${terms.currency}${per}`;
+  const ceiling = ceilingCents(terms);
+  return ceiling > toCents(terms.max)
+    ? `${budget}, or up to ${formatCents(ceiling)} ${terms.currency} with the client's ${terms.tolerancePercent}% tolerance`
+    : budget;
+}
