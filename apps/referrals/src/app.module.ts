@@ -10,6 +10,9 @@ import { JobReferralRecord } from './job-referrals/job-referral.entity';
 import { JobReferralsService } from './job-referrals/job-referrals.service';
 import { ReferTalentToJob } from './job-referrals/refer-talent-to-job';
 import { ReferralsSchema1732900000000 } from './migrations/1732900000000-referrals-schema';
+import { ReferredAfterApplication1735100000000 } from './migrations/1735100000000-referred-after-application';
+import { ReferralRewards1735200000000 } from './migrations/1735200000000-referral-rewards';
+import { KnownApplicationRecord } from './projections/known-application.entity';
 import { KnownJobRecord } from './projections/known-job.entity';
 import { KnownUserRecord } from './projections/known-user.entity';
 import { MemberRecord } from './projections/member.entity';
@@ -30,13 +33,14 @@ export const REFERRALS_ENTITIES = [
   KnownUserRecord,
   MemberRecord,
   KnownJobRecord,
+  KnownApplicationRecord,
   ReferralCodeRecord,
   SignupReferralRecord,
   JobReferralRecord,
   SettledContractRecord,
   QualificationRecord,
 ];
-export const REFERRALS_MIGRATIONS = [ReferralsSchema1732900000000];
+export const REFERRALS_MIGRATIONS = [ReferralsSchema1732900000000, ReferredAfterApplication1735100000000, ReferralRewards1735200000000];
 
 /** Services and event handlers of the referrals service. */
 export const REFERRALS_PROVIDERS = [

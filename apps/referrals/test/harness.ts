@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import {
+  ApplicationSubmitted,
   ContractStarted,
   createEvent,
   JobClosed,
@@ -132,20 +133,34 @@ export async function postJob(h: Harness, clientId: string): Promise<string> {
 export const closeJob = (h: Harness, jobId: string, clientId: string, status: 'CLOSED' | 'FILLED' = 'CLOSED') =>
   publish(h, JobClosed, { jobId, clientId, status, closedAt: new Date().toISOString() });
 
+/** An application, as jobs would announce it. */
+export const applyToJob = (h: Harness, application: { jobId: string; talentId: string; clientId: string; submittedAt?: Date }) =>
+  publish(h, ApplicationSubmitted, {
+    applicationId: randomUUID(),
+    jobId: application.jobId,
+    talentId: application.talentId,
+    clientId: application.clientId,
+    proposedRate: { amount: '75.00', currency: 'USD' },
+    stake: null,
+    submittedAt: (application.submittedAt ?? new Date()).toISOString(),
+  });
+
 /** A hire, as jobs would announce it. */
 export function hire(
   h: Harness,
-  contract: { jobId: string; talentId: string; clientId: string; clientFirstHire?: boolean; value?: string; startedAt?: Date },
+  contract: { jobId: string; talentId: string; clientId: string; clientFirstHire?: boolean; value?: string; appliedAt?: Date; startedAt?: Date },
 ) {
   return publish(h, ContractStarted, contractStarted(contract));
 }
 
+/** `appliedAt` (when the hired application was submitted) defaults to now: after any referral the test made before hiring. */
 export function contractStarted(contract: {
   jobId: string;
   talentId: string;
   clientId: string;
   clientFirstHire?: boolean;
   value?: string;
+  appliedAt?: Date;
   startedAt?: Date;
 }): PayloadOf<typeof ContractStarted> {
   return {
@@ -158,18 +173,20 @@ export function contractStarted(contract: {
     unit: 'HOURLY',
     estimatedValue: { amount: contract.value ?? '36000.00', currency: 'USD' },
     clientFirstHire: contract.clientFirstHire ?? false,
+    appliedAt: (contract.appliedAt ?? new Date()).toISOString(),
     startedAt: (contract.startedAt ?? new Date()).toISOString(),
   };
 }
 
-/** A referral reward, as rewards would announce it. */
-export const grantReward = (h: Harness, grant: { referralId: string; connectorId: string; amount: string; policy?: string }) =>
+/** A referral reward for one paid invoice, as rewards would announce it (reference = the invoice, source = the referral). */
+export const grantReward = (h: Harness, grant: { referralId: string; connectorId: string; amount: string; policy?: string; grantId?: string }) =>
   publish(h, RewardGranted, {
-    grantId: randomUUID(),
+    grantId: grant.grantId ?? randomUUID(),
     beneficiaryId: grant.connectorId,
     policy: grant.policy ?? 'connector.referral',
     amount: grant.amount,
-    reference: grant.referralId,
+    reference: randomUUID(),
+    sourceId: grant.referralId,
     grantedAt: new Date().toISOString(),
   });
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ContractStarted, createEvent, Topics } from '@talent/events';
 import { errorCode, GraphQLClient, makeMember, registerPersona, waitFor, type Persona } from '@talent/testing';
 import {
+  applyToJob,
   awaitEvent,
   closeJob,
   deliver,
@@ -364,6 +365,99 @@ describe('qualification', () => {
   });
 });
 
+describe('a job referral must come before the application', () => {
+  let client: Persona;
+
+  beforeAll(async () => {
+    client = await registered(h, ['CLIENT'], 'Orderly client');
+  });
+
+  const jobReferralRows = (jobId: string, talentId: string) =>
+    referralsSql(h, 'SELECT id, status, invalid_reason FROM job_referrals WHERE job_id = $1 AND talent_id = $2', [jobId, talentId]);
+
+  it('refuses up front (PRECONDITION_FAILED) to refer a talent referrals has seen apply to the job, and changes nothing', async () => {
+    const [connector, applicant, other] = await Promise.all([
+      member(h, ['CONNECTOR'], 'Too late'),
+      registered(h, ['TALENT'], 'Already applied'),
+      registered(h, ['TALENT'], 'Not applied'),
+    ]);
+    const job = await postJob(h, client.id);
+    await applyToJob(h, { jobId: job, talentId: applicant.id, clientId: client.id });
+    expect(await referralsSql(h, 'SELECT job_id, talent_id FROM applications WHERE job_id = $1', [job])).toEqual([{ job_id: job, talent_id: applicant.id }]);
+
+    const outboxBefore = await count('SELECT count(*)::int AS n FROM outbox');
+    const res = await connector.api.request(REFER, { jobId: job, talentId: applicant.id, note: null });
+    expect(errorCode(res)).toBe('PRECONDITION_FAILED');
+    expect(res.errors![0].message).toMatch(/already applied to this job: a job referral must come before the application/);
+    expect(res.data ?? null).toBeNull();
+    expect(await jobReferralRows(job, applicant.id)).toEqual([]);
+    expect(await count('SELECT count(*)::int AS n FROM outbox')).toBe(outboxBefore);
+
+    // The same job, a talent who has not applied: referred as usual.
+    expect((await refer(connector, job, other.id)).status).toBe('SIGNED_UP');
+  });
+
+  it('when referrals never saw the application, the hire refuses a referral made after it (REFERRED_AFTER_APPLICATION): nothing qualifies', async () => {
+    const [connector, talent] = await Promise.all([member(h, ['CONNECTOR'], 'Backdater'), registered(h, ['TALENT'], 'Applied first')]);
+    const job = await postJob(h, client.id);
+    const appliedAt = new Date(Date.now() - 60_000); // jobs' ApplicationSubmitted never reached referrals (lag)
+    const referral = await refer(connector, job, talent.id);
+    expect(referral.status).toBe('SIGNED_UP');
+
+    const contract = await hire(h, { jobId: job, talentId: talent.id, clientId: client.id, appliedAt });
+    expect(await jobReferral(connector, referral.id)).toMatchObject({ status: 'INVALID', invalidReason: 'REFERRED_AFTER_APPLICATION' });
+    expect(await awaitEvent(h, 'ReferralInvalidated', (p) => p.referralId === referral.id)).toMatchObject({
+      referralType: 'JOB',
+      connectorId: connector.id,
+      referredUserId: talent.id,
+      reason: 'REFERRED_AFTER_APPLICATION',
+    });
+    expect(await outboxTypes([referral.id])).toEqual(['JobReferralCreated', 'ReferralInvalidated']);
+    expect(await referralsSql(h, 'SELECT referral_id FROM qualifications WHERE contract_id = $1', [contract.payload.contractId])).toEqual([]);
+    expect(eventsOf(h, 'ReferralQualified', (p) => p.contractId === contract.payload.contractId)).toEqual([]);
+  });
+
+  it("the talent's signup referral is then judged as usual, and qualifies", async () => {
+    const [signupConnector, jobConnector] = await Promise.all([member(h, ['CONNECTOR'], 'Signed them up'), member(h, ['CONNECTOR'], 'Jumped in')]);
+    const talent = await registered(h, ['TALENT'], 'Recruited early', signupConnector.code);
+    const job = await postJob(h, client.id);
+    const appliedAt = new Date(Date.now() - 60_000);
+    const viaJob = await refer(jobConnector, job, talent.id);
+    const viaSignup = await signupReferral(signupConnector, talent.id);
+
+    const contract = await hire(h, { jobId: job, talentId: talent.id, clientId: client.id, appliedAt });
+    expect(await jobReferral(jobConnector, viaJob.id)).toMatchObject({ status: 'INVALID', invalidReason: 'REFERRED_AFTER_APPLICATION' });
+    expect((await signupReferral(signupConnector, talent.id)).status).toBe('QUALIFIED');
+    expect(await awaitEvent(h, 'ReferralQualified', (p) => p.contractId === contract.payload.contractId)).toMatchObject({
+      referralId: viaSignup.id,
+      referralType: 'SIGNUP',
+      connectorId: signupConnector.id,
+    });
+    expect(await referralsSql(h, 'SELECT referral_id FROM qualifications WHERE contract_id = $1', [contract.payload.contractId])).toEqual([
+      { referral_id: viaSignup.id },
+    ]);
+  });
+
+  it('a job referral made before the application still qualifies, with the application seen or not', async () => {
+    const [connector, seen, unseen] = await Promise.all([
+      member(h, ['CONNECTOR'], 'On time'),
+      registered(h, ['TALENT'], 'Referred, then applied'),
+      registered(h, ['TALENT'], 'Referred, then applied unseen'),
+    ]);
+    const job = await postJob(h, client.id);
+    const otherJob = await postJob(h, client.id);
+    const first = await refer(connector, job, seen.id);
+    const second = await refer(connector, otherJob, unseen.id);
+
+    const submittedAt = new Date();
+    await applyToJob(h, { jobId: job, talentId: seen.id, clientId: client.id, submittedAt });
+    await hire(h, { jobId: job, talentId: seen.id, clientId: client.id, appliedAt: submittedAt });
+    await hire(h, { jobId: otherJob, talentId: unseen.id, clientId: client.id });
+    expect((await jobReferral(connector, first.id)).status).toBe('QUALIFIED');
+    expect((await jobReferral(connector, second.id)).status).toBe('QUALIFIED');
+  });
+});
+
 describe('rewards', () => {
   it('RewardGranted for a qualified referral shows it REWARDED with the amount; other grants change nothing', async () => {
     const [connector, client] = await Promise.all([member(h, ['CONNECTOR'], 'Payee'), registered(h, ['CLIENT'], 'Payer')]);
@@ -387,10 +481,15 @@ describe('rewards', () => {
     expect((await jobReferral(connector, viaJob.id)).status).toBe('QUALIFIED');
     expect(await signupReferral(connector, waiting.id)).toMatchObject({ status: 'SIGNED_UP', rewardAmount: null });
 
-    await grantReward(h, { referralId: viaJob.id, connectorId: connector.id, amount: '480.000000000000000001' });
+    // One grant per paid invoice: REWARDED with the running total; a grant published again (new event id) counts once.
+    const firstGrant = randomUUID();
+    await grantReward(h, { referralId: viaJob.id, connectorId: connector.id, amount: '480.000000000000000001', grantId: firstGrant });
     await grantReward(h, { referralId: viaSignup.id, connectorId: connector.id, amount: '125.5', policy: 'connector.client_referral' });
     expect(await jobReferral(connector, viaJob.id)).toMatchObject({ status: 'REWARDED', rewardAmount: '480.000000000000000001' });
     expect(await signupReferral(connector, referredClient.id)).toMatchObject({ status: 'REWARDED', rewardAmount: '125.5' });
+    await grantReward(h, { referralId: viaJob.id, connectorId: connector.id, amount: '480.000000000000000001', grantId: firstGrant });
+    await grantReward(h, { referralId: viaJob.id, connectorId: connector.id, amount: '19.999999999999999999' });
+    expect(await jobReferral(connector, viaJob.id)).toMatchObject({ status: 'REWARDED', rewardAmount: '500' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { creationVerdict, qualificationVerdict, utcDay, type QualificationFacts } from './rules';
+import { creationVerdict, jobReferralOrderVerdict, qualificationVerdict, utcDay, type QualificationFacts } from './rules';
 
 const A = 'a0000000-0000-4000-8000-000000000001';
 const B = 'b0000000-0000-4000-8000-000000000002';
@@ -55,6 +55,31 @@ describe('qualificationVerdict', () => {
     expect(qualificationVerdict({ ...allFailing, referredUserId: B })).toBe('REFERRAL_RING');
     expect(qualificationVerdict({ ...allFailing, referredUserId: B, closesRing: false })).toBe('NOT_A_MEMBER');
     expect(qualificationVerdict({ ...allFailing, referredUserId: B, closesRing: false, connectorIsMember: true })).toBe('ALREADY_REWARDED');
+  });
+});
+
+describe('jobReferralOrderVerdict', () => {
+  const appliedAt = new Date('2025-03-10T12:00:00.000Z');
+
+  it('lets a job referral made before the application count', () => {
+    expect(jobReferralOrderVerdict(new Date('2025-03-10T11:59:59.999Z'), appliedAt)).toBeNull();
+    expect(jobReferralOrderVerdict(new Date('2025-03-01T00:00:00.000Z'), appliedAt)).toBeNull();
+  });
+
+  it('refuses one made at the same instant or after (REFERRED_AFTER_APPLICATION)', () => {
+    expect(jobReferralOrderVerdict(new Date('2025-03-10T12:00:00.000Z'), appliedAt)).toBe('REFERRED_AFTER_APPLICATION');
+    expect(jobReferralOrderVerdict(new Date('2025-03-10T12:00:00.001Z'), appliedAt)).toBe('REFERRED_AFTER_APPLICATION');
+    expect(jobReferralOrderVerdict(new Date('2025-03-11T00:00:00.000Z'), appliedAt)).toBe('REFERRED_AFTER_APPLICATION');
+  });
+
+  it('compares instants, whatever the offset they were written with', () => {
+    expect(jobReferralOrderVerdict(new Date('2025-03-10T13:59:00+02:00'), appliedAt)).toBeNull();
+    expect(jobReferralOrderVerdict(new Date('2025-03-10T14:00:00+02:00'), appliedAt)).toBe('REFERRED_AFTER_APPLICATION');
+  });
+
+  it('fails closed on an unreadable date', () => {
+    expect(jobReferralOrderVerdict(new Date('2025-03-01T00:00:00.000Z'), new Date('not a date'))).toBe('REFERRED_AFTER_APPLICATION');
+    expect(jobReferralOrderVerdict(new Date(Number.NaN), appliedAt)).toBe('REFERRED_AFTER_APPLICATION');
   });
 });
 

@@ -44,6 +44,15 @@ export function qualificationVerdict(facts: QualificationFacts): InvalidReason |
   return null;
 }
 
+/**
+ * A job referral counts only if it was made strictly before the talent applied to the job: one
+ * made later claims an application that happened without it. Fails closed (an unreadable date
+ * refuses). Signup referrals are not concerned: their code can only be given at registration.
+ */
+export function jobReferralOrderVerdict(referralCreatedAt: Date, appliedAt: Date): InvalidReason | null {
+  return referralCreatedAt.getTime() < appliedAt.getTime() ? null : 'REFERRED_AFTER_APPLICATION';
+}
+
 /** The UTC calendar day containing `at`, as a half-open interval [start, end). */
 export function utcDay(at: Date): { start: Date; end: Date } {
   const start = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));

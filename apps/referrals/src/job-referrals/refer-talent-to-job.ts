@@ -18,8 +18,9 @@ export interface ReferTalentCommand {
 }
 
 /**
- * Use case: a member refers a talent to an open job. Refused requests (errors) change
- * nothing. A referral that closes a ring is kept, INVALID with REFERRAL_RING, and announced.
+ * Use case: a member refers a talent to an open job, before the talent applies to it. Refused
+ * requests (errors) change nothing. A referral that closes a ring is kept, INVALID with
+ * REFERRAL_RING, and announced.
  */
 @Injectable()
 export class ReferTalentToJob {
@@ -51,6 +52,11 @@ export class ReferTalentToJob {
         if (job.clientId === caller.id) throw new ForbiddenError("A job's client cannot refer talent to their own job");
         const repo = tx.getRepository(JobReferralRecord);
         if (await repo.existsBy({ jobId, talentId })) throw duplicate();
+        // Known up front when jobs' ApplicationSubmitted already arrived; if it lags, qualification
+        // refuses the referral anyway (REFERRED_AFTER_APPLICATION, on ContractStarted.appliedAt).
+        if (await this.projections.hasApplied(tx, jobId, talentId)) {
+          throw new PreconditionFailedError('This talent already applied to this job: a job referral must come before the application');
+        }
 
         await lockReferralGraph(tx);
         const reason = await this.fraud.onCreation(tx, caller.id, talentId);

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { JobClosed, JobPosted, KycApproved, RoleGranted, UserRegistered, type EnvelopeOf } from '@talent/events';
+import { ApplicationSubmitted, JobClosed, JobPosted, KycApproved, RoleGranted, UserRegistered, type EnvelopeOf } from '@talent/events';
 import { OnEvent } from '@talent/platform';
 import { ProjectionsService } from './projections.service';
 
-/** Feeds the users, members and jobs projections from identity's and jobs' events. */
+/** Feeds the users, members, jobs and applications projections from identity's and jobs' events. */
 @Injectable()
 export class ProjectionsHandler {
   constructor(private readonly projections: ProjectionsService) {}
@@ -32,5 +32,10 @@ export class ProjectionsHandler {
   @OnEvent(JobClosed)
   async onJobClosed(event: EnvelopeOf<typeof JobClosed>, tx: EntityManager): Promise<void> {
     await this.projections.recordJobClosed(tx, event.payload);
+  }
+
+  @OnEvent(ApplicationSubmitted)
+  async onApplicationSubmitted(event: EnvelopeOf<typeof ApplicationSubmitted>, tx: EntityManager): Promise<void> {
+    await this.projections.recordApplication(tx, event.payload);
   }
 }

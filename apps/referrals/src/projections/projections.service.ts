@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { JobClosed, JobPosted, KycApproved, PayloadOf, RoleGranted, UserRegistered } from '@talent/events';
+import type { ApplicationSubmitted, JobClosed, JobPosted, KycApproved, PayloadOf, RoleGranted, UserRegistered } from '@talent/events';
+import { KnownApplicationRecord } from './known-application.entity';
 import { KnownJobRecord } from './known-job.entity';
 import { KnownUserRecord } from './known-user.entity';
 import { MemberRecord } from './member.entity';
 
 /**
- * The projections referrals keeps of other services' data, fed by their events only.
+ * The projections referrals keeps of other services' data (users, members, jobs, applications), fed by their events only.
  * Every write is idempotent: a replayed event leaves the row as it was.
  */
 @Injectable()
@@ -54,6 +55,22 @@ export class ProjectionsService {
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, closed_at = EXCLUDED.closed_at, updated_at = now()`,
       [p.jobId, p.clientId, p.status, p.closedAt],
     );
+  }
+
+  /** A talent applied to a job (one application per talent and job: a replay keeps the row as it was). */
+  async recordApplication(tx: EntityManager, p: PayloadOf<typeof ApplicationSubmitted>): Promise<void> {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(KnownApplicationRecord)
+      .values({ jobId: p.jobId, talentId: p.talentId, submittedAt: new Date(p.submittedAt) })
+      .orIgnore()
+      .execute();
+  }
+
+  /** Whether the talent is known to have applied to the job (as far as the projection has caught up). */
+  hasApplied(tx: EntityManager, jobId: string, talentId: string): Promise<boolean> {
+    return tx.getRepository(KnownApplicationRecord).existsBy({ jobId, talentId });
   }
 
   findUser(id: string, tx: EntityManager = this.dataSource.manager): Promise<KnownUserRecord | null> {

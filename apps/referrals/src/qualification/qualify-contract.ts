@@ -6,6 +6,7 @@ import { EventPublisher, ROOT_LOGGER } from '@talent/platform';
 import { FraudCheck } from '../fraud/fraud-check';
 import { lockReferralGraph } from '../fraud/referral-graph.lock';
 import { ReferralInvalidator } from '../fraud/referral-invalidator';
+import { jobReferralOrderVerdict } from '../fraud/rules';
 import { JobReferralRecord, jobReferralRef } from '../job-referrals/job-referral.entity';
 import { updateReferral } from '../shared/referral-store';
 import type { ReferralRef } from '../shared/referral.types';
@@ -14,11 +15,21 @@ import { QualificationRecord } from './qualification.entity';
 
 type Contract = PayloadOf<typeof ContractStarted>;
 
+/** A pending referral behind a hire, and when it was made. */
+interface Candidate {
+  referral: ReferralRef;
+  createdAt: Date;
+}
+
 /**
  * Use case: a hire qualifies the referrals behind it, through the fraud rules.
  * - Talent side: the job referral of this talent to this job, then the talent's own (TALENT)
  *   signup referral. They are judged in that order; once one qualifies, the other is refused
  *   as ALREADY_REWARDED, so one connector is paid per contract for the talent side.
+ *   The job referral counts only if it was made before the talent applied (`appliedAt`);
+ *   otherwise it is refused as REFERRED_AFTER_APPLICATION and the signup referral is judged as
+ *   usual. referTalentToJob refuses such referrals up front when it has already seen the
+ *   application; this check is the authoritative one (that projection can lag).
  * - Client side, on the client's first hire only: the client's (CLIENT) signup referral.
  * Only pending (SIGNED_UP) referrals are considered. A contract is settled once: a redelivered
  * or re-published ContractStarted changes nothing.
@@ -48,28 +59,34 @@ export class QualifyContract {
     }
     await lockReferralGraph(tx);
     const candidates = [...(await this.talentSide(tx, contract)), ...(contract.clientFirstHire ? await this.clientSide(tx, contract) : [])];
-    for (const referral of candidates) {
-      const reason = await this.fraud.onQualification(tx, referral, new Date(contract.startedAt));
+    const appliedAt = new Date(contract.appliedAt);
+    for (const { referral, createdAt } of candidates) {
+      const reason =
+        (referral.type === 'JOB' ? jobReferralOrderVerdict(createdAt, appliedAt) : null) ??
+        (await this.fraud.onQualification(tx, referral, new Date(contract.startedAt)));
       if (reason) await this.invalidator.invalidate(tx, referral, reason, traceparent);
       else await this.qualify(tx, referral, contract, traceparent);
     }
   }
 
-  private async talentSide(tx: EntityManager, contract: Contract): Promise<ReferralRef[]> {
+  private async talentSide(tx: EntityManager, contract: Contract): Promise<Candidate[]> {
     const jobReferral = await tx
       .getRepository(JobReferralRecord)
       .findOneBy({ jobId: contract.jobId, talentId: contract.talentId, status: 'SIGNED_UP' });
     const signup = await tx
       .getRepository(SignupReferralRecord)
       .findOneBy({ referredUserId: contract.talentId, kind: 'TALENT', status: 'SIGNED_UP' });
-    return [...(jobReferral ? [jobReferralRef(jobReferral)] : []), ...(signup ? [signupReferralRef(signup)] : [])];
+    return [
+      ...(jobReferral ? [{ referral: jobReferralRef(jobReferral), createdAt: jobReferral.createdAt }] : []),
+      ...(signup ? [{ referral: signupReferralRef(signup), createdAt: signup.createdAt }] : []),
+    ];
   }
 
-  private async clientSide(tx: EntityManager, contract: Contract): Promise<ReferralRef[]> {
+  private async clientSide(tx: EntityManager, contract: Contract): Promise<Candidate[]> {
     const signup = await tx
       .getRepository(SignupReferralRecord)
       .findOneBy({ referredUserId: contract.clientId, kind: 'CLIENT', status: 'SIGNED_UP' });
-    return signup ? [signupReferralRef(signup)] : [];
+    return signup ? [{ referral: signupReferralRef(signup), createdAt: signup.createdAt }] : [];
   }
 
   private async qualify(tx: EntityManager, referral: ReferralRef, contract: Contract, traceparent?: string): Promise<void> {

@@ -26,6 +26,7 @@ export enum ReferralInvalidReasonEnum {
   ALREADY_REWARDED = 'ALREADY_REWARDED',
   DAILY_CAP = 'DAILY_CAP',
   NOT_A_MEMBER = 'NOT_A_MEMBER',
+  REFERRED_AFTER_APPLICATION = 'REFERRED_AFTER_APPLICATION',
 }
 registerEnumType(ReferralInvalidReasonEnum, {
   name: 'ReferralInvalidReason',
@@ -36,5 +37,6 @@ registerEnumType(ReferralInvalidReasonEnum, {
     ALREADY_REWARDED: { description: 'Another referral of the same user and kind qualified first.' },
     DAILY_CAP: { description: "The connector reached the day's qualification cap." },
     NOT_A_MEMBER: { description: 'The connector was not a member when the referral qualified.' },
+    REFERRED_AFTER_APPLICATION: { description: 'The job referral was made after the talent had applied to the job: a job referral must come first.' },
   },
 });

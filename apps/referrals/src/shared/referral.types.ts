@@ -7,7 +7,7 @@ export type ReferralKind = 'TALENT' | 'CLIENT';
 export type ReferralType = 'SIGNUP' | 'JOB';
 
 /** Why a fraud rule refused a referral (the reasons ReferralInvalidated carries). */
-export type InvalidReason = 'SELF_REFERRAL' | 'REFERRAL_RING' | 'ALREADY_REWARDED' | 'DAILY_CAP' | 'NOT_A_MEMBER';
+export type InvalidReason = 'SELF_REFERRAL' | 'REFERRAL_RING' | 'ALREADY_REWARDED' | 'DAILY_CAP' | 'NOT_A_MEMBER' | 'REFERRED_AFTER_APPLICATION';
 
 /** What the qualification and fraud rules need to know of a referral, whichever table it lives in. */
 export interface ReferralRef {

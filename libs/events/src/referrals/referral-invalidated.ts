@@ -14,7 +14,7 @@ export const ReferralInvalidated = defineEvent({
     referralType: z.enum(['SIGNUP', 'JOB']),
     connectorId: z.uuid(),
     referredUserId: z.uuid(),
-    reason: z.enum(['SELF_REFERRAL', 'REFERRAL_RING', 'ALREADY_REWARDED', 'DAILY_CAP', 'NOT_A_MEMBER']),
+    reason: z.enum(['SELF_REFERRAL', 'REFERRAL_RING', 'ALREADY_REWARDED', 'DAILY_CAP', 'NOT_A_MEMBER', 'REFERRED_AFTER_APPLICATION']),
     invalidatedAt: IsoDateTimeSchema,
   }),
   aggregateIdOf: (p) => p.referralId,
