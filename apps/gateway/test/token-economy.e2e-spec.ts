@@ -15,8 +15,8 @@ import {
 
 /*
  * The token economy end to end, through the gateway, on the real stack (identity, jobs,
- * referrals and rewards as processes): supply, the inspector paid for screening, signup
- * and job referrals leading to a connector reward, stakes locked / refused / slashed /
+ * referrals, rewards and payments as processes): supply, the inspector paid for screening, signup
+ * and job referrals leading to a connector reward on paid invoices, stakes locked / refused / slashed /
  * released, a 5-star reward, withdrawals; then every event of the run delivered again,
  * and every balance unchanged.
  */
@@ -74,7 +74,7 @@ describe('token economy: rewards, referrals, stakes and withdrawals', () => {
     }, 30_000, { message });
 
   beforeAll(async () => {
-    stack = await startStack({ services: ['jobs', 'referrals', 'rewards'] });
+    stack = await startStack({ services: ['jobs', 'referrals', 'rewards', 'payments'] });
     admin = await signInAdmin(stack);
     inspector = await createInspector(stack, admin);
     await makeMember(stack, inspector, admin);
@@ -160,7 +160,7 @@ describe('token economy: rewards, referrals, stakes and withdrawals', () => {
     expect(Number((await stack.api.data(SUPPLY)).tokenSupply.treasuryBalance)).toBe(treasuryBefore + 10);
   });
 
-  it('a job referral leads to a hire: the connector is paid rate x contract value and the referral shows REWARDED', async () => {
+  it('a job referral leads to a hire: QUALIFIED pays nothing; each paid invoice pays the connector rate x its subtotal, and the referral shows REWARDED with the total', async () => {
     const REFER = `mutation ($job: ID!, $talent: ID!) { referTalentToJob(jobId: $job, talentId: $talent, note: "Built two payment APIs") { id status } }`;
     const referral = (await eventually(() => jobConnector.api.request<{ referTalentToJob: { id: string; status: string } }>(REFER, { job: mainJob, talent: talent.id }), 'referrals knows the job'))!.referTalentToJob;
     expect(referral.status).toBe('SIGNED_UP');
@@ -173,18 +173,42 @@ describe('token economy: rewards, referrals, stakes and withdrawals', () => {
     );
     contractId = hire.id;
     expect(hire.estimatedValue.amount).toBe('28800.00');
+    const referralStatus = () =>
+      waitFor(async () => {
+        const { job } = await client.api.data<{ job: { referrals: Array<{ id: string; status: string; connector: { id: string } }> } }>(
+          `query ($id: ID!) { job(id: $id) { referrals { id status connector { id } } } }`,
+          { id: mainJob },
+        );
+        return job.referrals.find((r) => r.id === referral.id && r.status !== 'SIGNED_UP');
+      }, 30_000, { message: 'referral qualified' });
+    expect((await referralStatus()).status).toBe('QUALIFIED');
+    // The hire declared 28,800 USD: nothing is paid on a declaration.
+    await waitFor(async () => (await stack.services.rewards.sql('SELECT 1 FROM referral_sources WHERE referral_id = $1', [referral.id])).length > 0, 30_000, {
+      message: 'rewards saw the qualification',
+    });
+    expect(Number(await balanceOf(jobConnector))).toBe(0);
 
+    // The talent invoices 10 hours (800 USD); the client pays: the connector earns 0.05 x 800.
+    const { submitInvoice } = (await eventually(
+      () => talent.api.request<{ submitInvoice: { id: string } }>(`mutation ($c: ID!) { submitInvoice(input: { contractId: $c, description: "Week 1", hours: 10 }) { id } }`, { c: contractId }),
+      'payments knows the contract',
+    ))!;
+    const approved = await client.api.data<{ approveInvoice: { status: string } }>(`mutation ($i: ID!) { approveInvoice(invoiceId: $i, idempotencyKey: "week-1-payment") { status } }`, {
+      i: submitInvoice.id,
+    });
+    expect(approved.approveInvoice.status).toBe('PAID');
     const { rewardPolicies } = await stack.api.data<{ rewardPolicies: Array<{ key: string; rate: string | null }> }>(`{ rewardPolicies { key rate } }`);
     const rate = Number(rewardPolicies.find((p) => p.key === 'connector.referral')!.rate);
-    await waitBalance(jobConnector, String(rate * 28800), 'connector paid');
+    await waitBalance(jobConnector, String(rate * 800), 'connector paid on the paid invoice');
     const rewarded = await waitFor(async () => {
-      const { job } = await client.api.data<{ job: { referrals: Array<{ id: string; status: string; connector: { id: string } }> } }>(
-        `query ($id: ID!) { job(id: $id) { referrals { id status connector { id } } } }`,
+      const { job } = await client.api.data<{ job: { referrals: Array<{ id: string; status: string; rewardAmount: string | null; connector: { id: string } }> } }>(
+        `query ($id: ID!) { job(id: $id) { referrals { id status rewardAmount connector { id } } } }`,
         { id: mainJob },
       );
       return job.referrals.find((r) => r.id === referral.id && r.status === 'REWARDED');
     }, 30_000, { message: 'referral REWARDED' });
     expect(rewarded.connector.id).toBe(jobConnector.id);
+    expect(Number(rewarded.rewardAmount)).toBe(rate * 800);
     // One connector is paid per contract: the signup referral of the same talent is not.
     expect(Number(await balanceOf(connector))).toBe(0);
   });
@@ -222,7 +246,7 @@ describe('token economy: rewards, referrals, stakes and withdrawals', () => {
 
     // Read every event of the run back from the topics and produce it again (same ids).
     const kafka = new Kafka({ clientId: 'replayer', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'rewards.events.v1'].map((t) => stack.topic(t));
+    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'rewards.events.v1', 'payments.events.v1'].map((t) => stack.topic(t));
     const reader = kafka.consumer({ groupId: uniquePrefix('replay-reader'), maxWaitTimeInMs: 100 });
     const messages: Array<{ topic: string; key: Buffer | null; value: Buffer | null }> = [];
     await reader.connect();
@@ -253,7 +277,7 @@ describe('token economy: rewards, referrals, stakes and withdrawals', () => {
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const groups = ['jobs', 'referrals', 'rewards'].map((name) => stack.services[name].groupId);
+        const groups = ['jobs', 'referrals', 'rewards', 'payments'].map((name) => stack.services[name].groupId);
         for (const groupId of groups) {
           for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
             const high = await admin.fetchTopicOffsets(topic);

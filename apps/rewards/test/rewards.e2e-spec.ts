@@ -11,6 +11,7 @@ import {
   ApplicationSubmitted,
   createEvent,
   InterviewRecorded,
+  InvoicePaid,
   RatingSubmitted,
   ReferralQualified,
   type EventDefinition,
@@ -85,6 +86,22 @@ const walletBecomes = (p: Persona, expected: Record<string, string>, what: strin
 const stakeStatus = async (applicationId: string) =>
   (await rewardsSql<{ status: string; rejection_reason: string | null }>('SELECT status, rejection_reason FROM stakes WHERE application_id = $1', [applicationId]))[0];
 
+/** payments' InvoicePaid for a USD invoice of `subtotal` on a contract. */
+const paidInvoice = (contractId: string, subtotal: string) => ({
+  invoiceId: randomUUID(),
+  contractId,
+  talentId: randomUUID(),
+  clientId: randomUUID(),
+  subtotal: { amount: subtotal, currency: 'USD' },
+  platformFee: { amount: '0.00', currency: 'USD' },
+  feeRate: '0.10',
+  total: { amount: subtotal, currency: 'USD' },
+  subtotalUsd: { amount: subtotal, currency: 'USD' },
+  usdRate: '1',
+  providerReference: `ch_${randomUUID()}`,
+  paidAt: new Date().toISOString(),
+});
+
 const application = (talentId: string, stake: string | null) => ({
   applicationId: randomUUID(),
   jobId: randomUUID(),
@@ -149,10 +166,11 @@ describe('rewards through the gateway', () => {
     expect((await supply()).distributedRewards).toBe('25');
   });
 
-  it('pays a 5-star rating to the rated party, and nothing for 4 stars', async () => {
+  it('pays a 5-star rating to the rated party once the contract\'s paid invoices reach the minimum, and nothing for 4 stars', async () => {
+    const contractId = randomUUID();
     const rating = (stars: number) => ({
       ratingId: randomUUID(),
-      contractId: randomUUID(),
+      contractId,
       raterId: randomUUID(),
       rateeId: talent.id,
       rateeRole: 'TALENT' as const,
@@ -162,31 +180,60 @@ describe('rewards through the gateway', () => {
       submittedAt: new Date().toISOString(),
     });
     await publish(RatingSubmitted, rating(4));
-    const five = await publish(RatingSubmitted, rating(5));
+    await publish(RatingSubmitted, rating(5));
+    // No paid work yet: nothing is paid (and nothing refused: the rating waits for payments).
+    await publish(InvoicePaid, paidInvoice(contractId, '399.99'));
+    await waitFor(async () => (await rewardsSql(`SELECT 1 FROM paid_invoices WHERE contract_id = $1`, [contractId])).length > 0, 30_000, { message: 'invoice seen' });
+    expect((await walletOf(talent)).balance).toBe('0');
+    await publish(InvoicePaid, paidInvoice(contractId, '0.01'));
     await walletBecomes(talent, { balance: '10' }, 'the ratee is paid 10');
     const grants = await rewardsSql(`SELECT policy_key, reference FROM reward_grants WHERE beneficiary_id = $1`, [talent.id]);
-    expect(grants).toEqual([{ policy_key: 'rating.five_star', reference: (five.payload as { ratingId: string }).ratingId }]);
+    expect(grants).toEqual([{ policy_key: 'rating.five_star', reference: contractId }]);
   });
 
-  it('pays a connector the policy rate x the contract value, with the referral id as reference', async () => {
+  it('pays a connector the policy rate x each paid invoice of the contract, not the value declared at hire', async () => {
     connector = await member(['CONNECTOR']);
-    const referral = (kind: 'TALENT' | 'CLIENT', amount: string) => ({
+    const referral = (kind: 'TALENT' | 'CLIENT', contractId: string) => ({
       referralId: randomUUID(),
       referralType: 'JOB' as const,
       kind,
       connectorId: connector.id,
       referredUserId: talent.id,
-      contractId: randomUUID(),
-      contractValue: { amount, currency: 'USD' },
+      contractId,
+      contractValue: { amount: '5000000000.00', currency: 'USD' },
       qualifiedAt: new Date().toISOString(),
     });
-    const talentReferral = await publish(ReferralQualified, referral('TALENT', '12000.00'));
-    await publish(ReferralQualified, referral('CLIENT', '1000'));
+    const [talentContract, clientContract] = [randomUUID(), randomUUID()];
+    const talentReferral = await publish(ReferralQualified, referral('TALENT', talentContract));
+    await publish(ReferralQualified, referral('CLIENT', clientContract));
+    await waitFor(async () => (await rewardsSql(`SELECT count(*)::int AS n FROM referral_sources`))[0].n === 2, 30_000, { message: 'qualifications seen' });
+    expect((await walletOf(connector)).balance).toBe('0'); // qualified: nothing paid yet
+    const invoice = await publish(InvoicePaid, paidInvoice(talentContract, '12000.00'));
+    await publish(InvoicePaid, paidInvoice(clientContract, '1000.00'));
     await walletBecomes(connector, { balance: '620' }, 'the connector is paid 0.05 x 12000 + 0.02 x 1000');
-    const [event] = await rewardsSql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1`, [
-      (talentReferral.payload as { referralId: string }).referralId,
+    const [event] = await rewardsSql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1 AND envelope->'payload'->>'policy' = 'connector.referral'`, [
+      (invoice.payload as { invoiceId: string }).invoiceId,
     ]);
-    expect(event.p).toMatchObject({ policy: 'connector.referral', amount: '600', beneficiaryId: connector.id });
+    expect(event.p).toMatchObject({ policy: 'connector.referral', amount: '600', beneficiaryId: connector.id, sourceId: (talentReferral.payload as { referralId: string }).referralId });
+
+    // An invoice whose reward would exceed the cap per grant is refused whole, and the connector sees why.
+    const huge = await publish(InvoicePaid, paidInvoice(talentContract, '200000.00'));
+    const REWARDS = `{ me { wallet { balance rewards(first: 10) { policy reference sourceId status amount refusalReason } } } }`;
+    const refused = await waitFor(async () => {
+      const { me } = await connector.api.data(REWARDS);
+      return me.wallet.rewards.find((r: { reference: string }) => r.reference === (huge.payload as { invoiceId: string }).invoiceId);
+    }, 30_000, { message: 'refusal recorded' });
+    expect(refused).toEqual({
+      policy: 'connector.referral',
+      reference: (huge.payload as { invoiceId: string }).invoiceId,
+      sourceId: (talentReferral.payload as { referralId: string }).referralId,
+      status: 'REFUSED',
+      amount: null,
+      refusalReason: 'GRANT_CAP',
+    });
+    expect((await walletOf(connector)).balance).toBe('620');
+    // Nobody else sees it.
+    expect((await talent.api.data(`query ($id: ID!) { user(id: $id) { wallet { rewards { status } } } }`, { id: connector.id })).user.wallet).toBeNull();
   });
 
   it('locks a stake, refuses one above the available balance, slashes a no-show to the treasury, releases otherwise', async () => {
@@ -313,7 +360,7 @@ async function waitForConsumerToCatchUp(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1'].map((t) => stack.topic(t));
+    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'payments.events.v1'].map((t) => stack.topic(t));
     await waitFor(
       async () => {
         for (const topic of topics) {
