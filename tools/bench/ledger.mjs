@@ -17,7 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const load = (p) => import(path.join(root, p));
 const { createTestDatabase } = await load('libs/testing/dist/index.js');
 const { dataSourceOptions, EventConsumer, inTransaction } = await load('libs/platform/dist/index.js');
-const { createEvent, TalentScreened, RatingSubmitted, ReferralQualified } = await load('libs/events/dist/index.js');
+const { createEvent, InvoicePaid, TalentScreened, RatingSubmitted, ReferralQualified } = await load('libs/events/dist/index.js');
 const { REWARDS_ENTITIES, REWARDS_MIGRATIONS } = await load('apps/rewards/dist/app.module.js');
 const { createRewardsCore } = await load('apps/rewards/dist/core.js');
 const { RewardEventsHandler } = await load('apps/rewards/dist/grants/reward-events.handler.js');
@@ -77,42 +77,85 @@ try {
     }),
   );
 
-  // The deliveries: 90% distinct grants, 10% repeats of earlier ones (new event ids), shuffled.
+  // The service's consumer path, without a broker: validation, inbox, handler, one transaction each.
+  const deadLetters = [];
+  const consumer = new EventConsumer({}, { send: async (r) => void deadLetters.push(r) }, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100 });
+  const handler = new RewardEventsHandler(core.grants, core.earnings);
+  consumer
+    .on(TalentScreened, (e, tx) => handler.onTalentScreened(e, tx))
+    .on(RatingSubmitted, (e, tx) => handler.onRatingSubmitted(e, tx))
+    .on(ReferralQualified, (e, tx) => handler.onReferralQualified(e, tx))
+    .on(InvoicePaid, (e, tx) => handler.onInvoicePaid(e, tx));
+  const definitions = new Map([TalentScreened, RatingSubmitted, ReferralQualified, InvoicePaid].map((d) => [d.type, d]));
+  // Each message on its producer's topic: consumers refuse an event on any other.
+  const deliver = (e) =>
+    consumer.handle({
+      topic: definitions.get(e.type).topic,
+      partition: 0,
+      message: { key: Buffer.from(e.aggregateId), value: Buffer.from(JSON.stringify(e)), offset: '0', timestamp: '0', attributes: 0, headers: {} },
+    });
+
+  // Rewards are earned on paid value. Set-up (not timed): contracts with a qualified referral, and
+  // contracts rated 5 stars; neither pays anything until an invoice of the contract is paid.
   const random = prng(42);
   const pick = (list) => list[Math.floor(random() * list.length)];
   const now = new Date().toISOString();
   const distinct = Math.round(GRANTS * (1 - DUPLICATE_SHARE));
+  const setup = [];
+  const paidInvoice = (contractId, amount) =>
+    createEvent(InvoicePaid, {
+      invoiceId: randomUUID(),
+      contractId,
+      talentId: pick(users),
+      clientId: pick(users),
+      subtotal: { amount, currency: 'USD' },
+      platformFee: { amount: '0.00', currency: 'USD' },
+      feeRate: '0.10',
+      total: { amount, currency: 'USD' },
+      subtotalUsd: { amount, currency: 'USD' },
+      usdRate: '1',
+      providerReference: 'bench',
+      paidAt: now,
+    });
+  // The timed deliveries: 90% distinct grant-earning events, 10% repeats of earlier ones (new event ids), shuffled.
   const originals = Array.from({ length: distinct }, (_, i) => {
-    const user = users[i % USERS];
+    // Each member earns about as often under each policy (well within the daily caps).
+    const user = users[Math.floor(i / 3) % USERS];
+    const contractId = randomUUID();
     switch (i % 3) {
       case 0:
-        return createEvent(TalentScreened, { screeningId: randomUUID(), talentId: pick(users), inspectorId: user, decision: 'APPROVED', screenedAt: now });
+        return createEvent(TalentScreened, { screeningId: randomUUID(), talentId: randomUUID(), inspectorId: user, decision: 'APPROVED', screenedAt: now });
       case 1:
-        return createEvent(RatingSubmitted, {
-          ratingId: randomUUID(),
-          contractId: randomUUID(),
-          raterId: pick(users),
-          rateeId: user,
-          rateeRole: 'TALENT',
-          stars: 5,
-          rateeAverageRating: 5,
-          rateeRatingsCount: 1,
-          submittedAt: now,
-        });
+        setup.push(
+          createEvent(RatingSubmitted, {
+            ratingId: randomUUID(),
+            contractId,
+            raterId: pick(users),
+            rateeId: user,
+            rateeRole: 'TALENT',
+            stars: 5,
+            rateeAverageRating: 5,
+            rateeRatingsCount: 1,
+            submittedAt: now,
+          }),
+        );
+        return paidInvoice(contractId, (400 + Math.floor(random() * 100_000) / 100).toFixed(2));
       default:
-        return createEvent(ReferralQualified, {
-          referralId: randomUUID(),
-          referralType: 'JOB',
-          kind: random() < 0.5 ? 'TALENT' : 'CLIENT',
-          connectorId: user,
-          referredUserId: pick(users),
-          contractId: randomUUID(),
-          contractValue: { amount: (100 + Math.floor(random() * 2_000_000) / 100).toFixed(2), currency: 'USD' },
-          qualifiedAt: now,
-        });
+        setup.push(
+          createEvent(ReferralQualified, {
+            referralId: randomUUID(),
+            referralType: 'JOB',
+            kind: random() < 0.5 ? 'TALENT' : 'CLIENT',
+            connectorId: user,
+            referredUserId: pick(users),
+            contractId,
+            contractValue: { amount: '0.01', currency: 'USD' },
+            qualifiedAt: now,
+          }),
+        );
+        return paidInvoice(contractId, (100 + Math.floor(random() * 2_000_000) / 100).toFixed(2));
     }
   });
-  const definitions = new Map([TalentScreened, RatingSubmitted, ReferralQualified].map((d) => [d.type, d]));
   const deliveries = [...originals];
   for (let i = 0; i < GRANTS - distinct; i++) {
     // Mostly a recent grant (often still in flight: the unique index decides), sometimes an old one.
@@ -120,18 +163,9 @@ try {
     const original = originals[index];
     deliveries.splice(Math.min(deliveries.length, Math.ceil(index * (GRANTS / distinct)) + 1 + Math.floor(random() * 4)), 0, createEvent(definitions.get(original.type), original.payload));
   }
-
-  // The service's consumer path, without a broker: validation, inbox, handler, one transaction each.
-  const deadLetters = [];
-  const consumer = new EventConsumer({}, { send: async (r) => void deadLetters.push(r) }, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100 });
-  const handler = new RewardEventsHandler(core.grants);
-  consumer
-    .on(TalentScreened, (e, tx) => handler.onTalentScreened(e, tx))
-    .on(RatingSubmitted, (e, tx) => handler.onRatingSubmitted(e, tx))
-    .on(ReferralQualified, (e, tx) => handler.onReferralQualified(e, tx));
-  const messages = deliveries.map((e) => ({ key: Buffer.from(e.aggregateId), value: Buffer.from(JSON.stringify(e)), offset: '0', timestamp: '0', attributes: 0, headers: {} }));
-  process.stderr.write(`${USERS} members ready; ${GRANTS} deliveries (${GRANTS - distinct} duplicates), ${CONCURRENCY} in flight\n`);
-  const grantSeconds = await run(messages.length, CONCURRENCY, (i) => consumer.handle({ topic: 'bench', partition: 0, message: messages[i] }), 'grants');
+  await run(setup.length, CONCURRENCY, (i) => deliver(setup[i]));
+  process.stderr.write(`${USERS} members ready, ${setup.length} referrals and ratings waiting for paid invoices; ${GRANTS} deliveries (${GRANTS - distinct} duplicates), ${CONCURRENCY} in flight\n`);
+  const grantSeconds = await run(deliveries.length, CONCURRENCY, (i) => deliver(deliveries[i]), 'grants');
 
   // Verification, by SQL on the ledger itself.
   const q = async (text) => (await dataSource.query(text))[0];
@@ -142,6 +176,7 @@ try {
        WHERE t.kind = 'REWARD'
        GROUP BY 1, 2, 3 HAVING count(*) > 1) d`);
   const { paid } = await q(`SELECT count(*)::int AS paid FROM reward_grants WHERE status = 'PAID'`);
+  const refusals = await dataSource.query(`SELECT policy_key, refusal_reason, count(*)::int AS n FROM reward_grants WHERE status = 'REFUSED' GROUP BY 1, 2 ORDER BY 1, 2`);
   const { rewards } = await q(`SELECT count(*)::int AS rewards FROM ledger_transactions WHERE kind = 'REWARD'`);
   const { unbalanced } = await q(`SELECT count(*)::int AS unbalanced FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) u`);
   const { total } = await q(`SELECT sum(amount)::text AS total FROM ledger_postings`);
@@ -165,6 +200,7 @@ try {
   console.log(`grants / raw inserts: ${(grantsPerSecond / insertsPerSecond).toFixed(2)}`);
   console.log(`paid grants: ${paid} (distinct: ${distinct}), REWARD journal transactions: ${rewards}`);
   console.log(`duplicate payments (SQL): ${duplicates}`);
+  if (refusals.length) console.log(`refused: ${refusals.map((r) => `${r.policy_key} ${r.refusal_reason} x${r.n}`).join(', ')}`);
   console.log(`unbalanced journal transactions: ${unbalanced}, sum of all postings: ${total}, dead letters: ${deadLetters.length}`);
   console.log(`pool remaining ${supply.communityPoolRemaining} + distributed ${supply.distributedRewards} = 135000000: ${poolHolds}`);
   const ok = duplicates === 0 && paid === distinct && rewards === distinct && unbalanced === 0 && toUnits(total) === 0n && deadLetters.length === 0 && poolHolds;

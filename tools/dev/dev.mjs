@@ -64,6 +64,8 @@ async function main() {
             ADMIN_PASSWORD,
           }
         : {}),
+      // Documented demo rates (USD per unit) for paid invoices in other currencies; production sets its own.
+      ...(service.name === 'payments' ? { USD_RATES: env.USD_RATES ?? 'EUR=1.08,GBP=1.27,JPY=0.0067' } : {}),
     });
     await waitReady(service.name, service.port);
   }

@@ -156,10 +156,25 @@ async function seedMarketplace(people) {
 
   await must(`mutation($id: ID!) { recordInterview(applicationId: $id, outcome: ATTENDED) { id } }`, { id: chenApplication }, globex.token);
   const { hire } = await must(`mutation($id: ID!) { hire(applicationId: $id) { id } }`, { id: chenApplication }, globex.token);
+  // chen invoices two weeks and globex pays them: rewards are earned on paid value, so bruno (the
+  // connector) earns connector.referral on each paid invoice, and the 5-star ratings below pay
+  // because the contract's paid invoices pass the policy's minimum.
+  for (const [week, hours] of [[1, 35], [2, 30]]) {
+    const { submitInvoice } = await eventually(
+      () =>
+        must(
+          `mutation($c: ID!, $h: Float!, $d: String!) { submitInvoice(input: { contractId: $c, description: $d, hours: $h }) { id } }`,
+          { c: hire.id, h: hours, d: `Telemetry pipeline, week ${week}` },
+          people.chen.token,
+        ),
+      `chen invoices week ${week}`,
+    );
+    await must(`mutation($i: ID!, $k: String!) { approveInvoice(invoiceId: $i, idempotencyKey: $k) { status } }`, { i: submitInvoice.id, k: `seed-chen-week-${week}` }, globex.token);
+  }
   await must(`mutation($id: ID!) { completeContract(contractId: $id) { id } }`, { id: hire.id }, globex.token);
   await must(`mutation($id: ID!) { rateContract(contractId: $id, stars: 5, comment: "Delivered early, great docs") { id } }`, { id: hire.id }, globex.token);
   await must(`mutation($id: ID!) { rateContract(contractId: $id, stars: 5, comment: "Clear scope, fast feedback") { id } }`, { id: hire.id }, people.chen.token);
-  return `${JOBS.length} jobs, 3 applications (one staked), 1 hire through a job referral, a completed contract rated 5/5 both ways`;
+  return `${JOBS.length} jobs, 3 applications (one staked), 1 hire through a job referral, 2 paid invoices, a completed contract rated 5/5 both ways`;
 }
 
 async function signIn(email, password) {
