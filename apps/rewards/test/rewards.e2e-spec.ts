@@ -27,6 +27,7 @@ import {
   signInAdmin,
   startStack,
   waitFor,
+  waitForConsumerCaughtUp,
   type Persona,
   type Stack,
 } from '@talent/testing';
@@ -356,27 +357,5 @@ describe('rewards through the gateway', () => {
 });
 
 /** Until the rewards consumer group has committed every message of the topics it reads. */
-async function waitForConsumerToCatchUp(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'payments.events.v1'].map((t) => stack.topic(t));
-    await waitFor(
-      async () => {
-        for (const topic of topics) {
-          const ends = await admin.fetchTopicOffsets(topic);
-          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-          for (const end of ends) {
-            const done = committed.partitions.find((p) => p.partition === end.partition);
-            if (Number(end.high) > 0 && Number(done?.offset ?? -1) < Number(end.high)) return false;
-          }
-        }
-        return true;
-      },
-      60_000,
-      { intervalMs: 250, message: 'rewards consumed every replayed message' },
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
+const waitForConsumerToCatchUp = () =>
+  waitForConsumerCaughtUp(groupId, ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'payments.events.v1'].map((t) => stack.topic(t)));

@@ -6,3 +6,4 @@ export * from './wait-for';
 export * from './stack';
 export * from './personas';
 export * from './deliver';
+export * from './consumer-lag';

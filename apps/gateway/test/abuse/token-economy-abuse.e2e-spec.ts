@@ -9,6 +9,7 @@ import {
   signInAdmin,
   startStack,
   waitFor,
+  waitForConsumerCaughtUp,
   type Persona,
   type Stack,
 } from '@talent/testing';
@@ -102,32 +103,11 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
   };
   const snapshot = async (people: Persona[]) => ({ balances: await Promise.all(people.map(async (p) => (await wallet(p)).balance)), distributed: (await supply()).distributedRewards });
   /** Waits until rewards has consumed every event on the topics it reads (so "nothing moved" is not just "not yet"). */
-  const rewardsCaughtUp = async () => {
-    const kafka = new Kafka({ clientId: 'abuse-lag', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-    const kafkaAdmin = kafka.admin();
-    await kafkaAdmin.connect();
-    try {
-      const topics = ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'payments.events.v1'].map((t) => stack.topic(t));
-      await waitFor(
-        async () => {
-          for (const topic of topics) {
-            const ends = await kafkaAdmin.fetchTopicOffsets(topic).catch(() => []);
-            if (ends.length === 0) continue; // nothing was ever written there
-            const [committed] = await kafkaAdmin.fetchOffsets({ groupId: stack.services.rewards.groupId, topics: [topic] });
-            for (const end of ends) {
-              const done = committed.partitions.find((p) => p.partition === end.partition);
-              if (Number(end.high) > 0 && Number(done?.offset ?? -1) < Number(end.high)) return false;
-            }
-          }
-          return true;
-        },
-        60_000,
-        { intervalMs: 250, message: 'rewards consumed every event' },
-      );
-    } finally {
-      await kafkaAdmin.disconnect();
-    }
-  };
+  const rewardsCaughtUp = () =>
+    waitForConsumerCaughtUp(
+      stack.services.rewards.groupId,
+      ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'payments.events.v1'].map((t) => stack.topic(t)),
+    );
   /** Hires `talent` on `job` at `rate` (as `client`), waiting for jobs to know both as members. */
   const applyAndHire = async (talent: Persona, client: Persona, job: string, rate: string) => {
     const { applyToJob } = await eventually(() => talent.api.request<{ applyToJob: { id: string } }>(APPLY, { job, rate: usd(rate) }), 'talent can apply');
