@@ -85,7 +85,7 @@ describe('createGraphQLErrorFormatter', () => {
     expect(result).toEqual({ message: 'cursor is malformed', path: ['me', 'balance'], extensions: { code: 'BAD_USER_INPUT' } });
   });
 
-  it('hides an unexpected error behind INTERNAL_SERVER_ERROR and logs it in full', () => {
+  it('hides an unexpected error behind INTERNAL_SERVER_ERROR and logs its type, message and stack', () => {
     const sql = 'duplicate key value violates unique constraint "users_email_key" in INSERT INTO users (email) VALUES ($1)';
     const error = new Error(sql);
     const { format, logger } = setup();
@@ -99,7 +99,38 @@ describe('createGraphQLErrorFormatter', () => {
     expect(shown).not.toContain('stacktrace');
     expect(shown).not.toContain('.ts:');
     expect(logger.error).toHaveBeenCalledTimes(1);
-    expect(logger.error.mock.calls[0][0]).toMatchObject({ err: error, path: ['me', 'balance'] });
+    expect(logger.error.mock.calls[0][0]).toMatchObject({
+      err: { type: 'Error', message: sql, stack: expect.stringContaining('format-graphql-error.spec') },
+      path: ['me', 'balance'],
+    });
+  });
+
+  it("logs a failed query by code, constraint and table, never with the driver's detail, parameters or query", () => {
+    // What TypeORM throws: a QueryFailedError carrying the statement, its parameters and the driver's error fields.
+    const driverError = Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
+      code: '23505',
+      constraint: 'users_email_key',
+      table: 'users',
+      schema: 'public',
+      detail: 'Key (email)=(ada@example.org) already exists.',
+    });
+    class QueryFailedError extends Error {}
+    const error = Object.assign(new QueryFailedError(driverError.message), {
+      ...driverError,
+      query: 'INSERT INTO "users"("email", "password_hash") VALUES ($1, $2)',
+      parameters: ['ada@example.org', 'scrypt$32768$8$1$c2FsdA==$a2V5'],
+      driverError,
+    });
+    const { format, logger } = setup();
+
+    format(...resolverError(error));
+
+    const logged = logger.error.mock.calls[0][0];
+    expect(logged.err).toMatchObject({ type: 'QueryFailedError', code: '23505', constraint: 'users_email_key', table: 'users' });
+    const line = JSON.stringify(logged);
+    for (const leak of ['ada@example.org', 'scrypt$', 'Key (email)', 'INSERT INTO', '"parameters"', '"detail"', '"query"', '"driverError"']) {
+      expect(line).not.toContain(leak);
+    }
   });
 
   it("passes graphql-js's own request errors through with their message", () => {

@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { HttpException } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { redactDeep, serializeError } from '../logging/redaction';
 import { DomainError } from './domain-errors';
 
 /** Codes that graphql-js and Apollo produce themselves for malformed operations: safe to pass on. */
@@ -28,8 +29,8 @@ const HTTP_STATUS_CODES: Record<number, string> = {
 /**
  * One place where errors become what a client sees: domain errors keep their code and
  * message, validation errors become BAD_USER_INPUT with the offending messages, and
- * anything unexpected becomes a bare INTERNAL_SERVER_ERROR (logged in full here, never
- * returned: no stack traces, no SQL).
+ * anything unexpected becomes a bare INTERNAL_SERVER_ERROR (logged here without the values it
+ * carried, never returned: no stack traces, no SQL).
  */
 export function createGraphQLErrorFormatter(logger: Pick<Logger, 'error'>) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -56,7 +57,10 @@ export function createGraphQLErrorFormatter(logger: Pick<Logger, 'error'>) {
     if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
       return { ...base, extensions: { code } };
     }
-    logger.error({ err: original, path: formatted.path }, 'unhandled error in GraphQL operation');
+    // Logged by type, message, stack and what failed (SQLSTATE, constraint, table): never a driver's
+    // `detail` (the row's values), `parameters` or `query`, whatever logger this is.
+    const err = original instanceof Error ? serializeError(original) : redactDeep(original);
+    logger.error({ err, path: formatted.path }, 'unhandled error in GraphQL operation');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

@@ -3,6 +3,7 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { DomainError } from '../errors';
+import { loggableError, scrubText } from '../logging/redaction';
 
 export type EventHandlerFn = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
 
@@ -111,12 +112,13 @@ export class EventConsumer {
       } catch (error) {
         const permanent = error instanceof DomainError;
         if (permanent || attempt >= maxAttempts) {
-          log.error({ err: error, attempt }, 'event handler failed; dead-lettering');
-          await this.deadLetter(topic, partition, message, `handler failed after ${attempt} attempt(s): ${(error as Error).message}`);
+          log.error({ err: loggableError(error), attempt }, 'event handler failed; dead-lettering');
+          // The reason goes to the log and to the dead-letter headers: scrubbed of values (a SQL error's key detail, e-mails).
+          await this.deadLetter(topic, partition, message, `handler failed after ${attempt} attempt(s): ${scrubText(String((error as Error)?.message ?? error))}`);
           return;
         }
         const delay = (this.options.retryBaseMs ?? 100) * 2 ** (attempt - 1);
-        log.warn({ err: error, attempt, retryInMs: delay }, 'event handler failed; retrying');
+        log.warn({ err: loggableError(error), attempt, retryInMs: delay }, 'event handler failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { Producer, Message } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import { loggableError } from '../logging/redaction';
 import { OUTBOX_CHANNEL } from './event-publisher';
 
 export interface OutboxRelayOptions {
@@ -103,7 +104,7 @@ export class OutboxRelay {
         if (published > 0) continue;
       } catch (error) {
         backoff = Math.min(backoff ? backoff * 2 : 200, 10_000);
-        this.logger.error({ err: error, retryInMs: backoff }, 'outbox relay failed to publish; will retry');
+        this.logger.error({ err: loggableError(error), retryInMs: backoff }, 'outbox relay failed to publish; will retry');
       }
       await this.sleep(backoff || this.options.pollIntervalMs);
     }
@@ -150,7 +151,7 @@ export class OutboxRelay {
       setTimeout(() => void this.listen(attempt + 1), delay).unref();
     };
     client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'outbox listener connection lost; polling until it reconnects');
+      this.logger.warn({ err: loggableError(error) }, 'outbox listener connection lost; polling until it reconnects');
       retry();
     });
     client.on('notification', () => this.notify());
@@ -160,7 +161,7 @@ export class OutboxRelay {
       this.listener = client;
       if (attempt > 0) this.notify(); // commits made while disconnected
     } catch (error) {
-      this.logger.warn({ err: error }, 'could not LISTEN for outbox commits; polling until it reconnects');
+      this.logger.warn({ err: loggableError(error) }, 'could not LISTEN for outbox commits; polling until it reconnects');
       retry();
     }
   }

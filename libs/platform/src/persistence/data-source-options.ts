@@ -1,7 +1,10 @@
+import type { Logger } from 'pino';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { createLogger } from '../logging/logger.module';
 import { MessagingMigration1732500000000 } from '../messaging/messaging.migration';
 import { InboxRecord } from '../messaging/inbox.entity';
 import { OutboxRecord } from '../messaging/outbox.entity';
+import { PinoTypeOrmLogger } from './typeorm-logger';
 
 export interface PersistenceOptions {
   url: string;
@@ -11,6 +14,8 @@ export interface PersistenceOptions {
   migrations: Function[];
   poolSize?: number;
   applicationName?: string;
+  /** Where TypeORM logs (failed statements by code and constraint, migrations); a warn-level logger when absent. */
+  logger?: Logger;
 }
 
 /**
@@ -26,7 +31,8 @@ export function dataSourceOptions(options: PersistenceOptions): DataSourceOption
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error', 'migration'],
+    // Through pino, and never a statement's text or parameters (see PinoTypeOrmLogger).
+    logger: new PinoTypeOrmLogger(options.logger ?? createLogger({ service: options.applicationName ?? 'typeorm', level: process.env.LOG_LEVEL ?? 'warn' })),
     extra: { max: options.poolSize ?? 10, application_name: options.applicationName },
   };
 }

@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type JobsOptions, type RepeatOptions } from 'bullmq';
 import type { Logger } from 'pino';
+import { loggableError } from '../logging/redaction';
 import { assertCatalogComplete, type JobData, type JobDefinition } from './job-catalog';
 
 export type JobHandlerFn = (data: unknown, meta: { id?: string; attemptsMade: number }) => Promise<void>;
@@ -29,6 +30,8 @@ export class JobQueue {
   ) {
     this.catalog = new Map(options.catalog.map((d) => [d.name, d]));
     this.queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
+    // Without a listener, BullMQ prints connection errors to stderr itself, past pino.
+    this.queue.on('error', (err) => this.logger.warn({ err }, 'job queue connection error'));
   }
 
   handle(definition: JobDefinition, fn: JobHandlerFn): void {
@@ -50,7 +53,8 @@ export class JobQueue {
       },
       { connection: this.options.connection, prefix: this.options.prefix, concurrency: this.options.concurrency ?? 4 },
     );
-    this.worker.on('failed', (job, err) => this.logger.error({ err, job: job?.name, jobId: job?.id }, 'job failed'));
+    this.worker.on('failed', (job, err) => this.logger.error({ err: loggableError(err), job: job?.name, jobId: job?.id }, 'job failed'));
+    this.worker.on('error', (err) => this.logger.warn({ err }, 'job worker error'));
     await this.worker.waitUntilReady();
   }
 
