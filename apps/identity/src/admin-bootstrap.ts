@@ -9,9 +9,11 @@ import type { IdentityConfig } from './config';
 import { UserRecord } from './users/user.entity';
 
 /**
- * Creates the bootstrap administrator from ADMIN_EMAIL / ADMIN_PASSWORD at start, or
- * grants ADMIN to an existing account with that email. The password of an existing
- * account is left alone: the environment is not a password-reset channel.
+ * Creates the bootstrap administrator from ADMIN_EMAIL / ADMIN_PASSWORD at start, when no
+ * account has that email. An existing account is never promoted: whoever registered the
+ * address first (perhaps before ops chose it) would become ADMIN at the next restart. It is
+ * left as it is, with a warning; an existing admin grants ADMIN, or ops picks another email.
+ * Neither is the environment a password-reset channel: an existing account's password is left alone.
  */
 @Injectable()
 export class AdminBootstrap implements OnApplicationBootstrap {
@@ -32,29 +34,34 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       await tx.query('SELECT pg_advisory_xact_lock(7305002)'); // replicas starting together create one admin
       const repo = tx.getRepository(UserRecord);
       const existing = await repo.findOneBy({ email });
-      if (existing?.roles.includes('ADMIN')) return;
-      const now = new Date();
-      let userId = existing?.id;
-      if (!existing) {
-        userId = randomUUID();
-        await repo.insert({
-          id: userId,
-          email,
-          passwordHash,
-          displayName: 'Administrator',
-          roles: ['ADMIN'],
-          kycStatus: 'NOT_STARTED',
-          screeningStatus: 'NOT_SCREENED',
-          referralCode: null,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await this.events.publish(tx, UserRegistered, { userId, roles: ['ADMIN'], referralCode: null, registeredAt: now.toISOString() });
-      } else {
-        await repo.update({ id: existing.id }, { roles: [...existing.roles, 'ADMIN'], updatedAt: now });
+      if (existing) {
+        if (!existing.roles.includes('ADMIN')) {
+          // The user id, never the email: logs carry no PII.
+          this.logger.warn(
+            { userId: existing.id },
+            'ADMIN_EMAIL belongs to an existing account that is not an admin: it was NOT made admin. Have an admin grant ADMIN, or set ADMIN_EMAIL to an unused address',
+          );
+        }
+        return;
       }
-      await this.events.publish(tx, RoleGranted, { userId: userId!, role: 'ADMIN', grantedBy: null });
-      this.logger.info({ userId }, existing ? 'bootstrap admin role granted' : 'bootstrap admin created');
+      const now = new Date();
+      const userId = randomUUID();
+      await repo.insert({
+        id: userId,
+        email,
+        passwordHash,
+        displayName: 'Administrator',
+        roles: ['ADMIN'],
+        kycStatus: 'NOT_STARTED',
+        screeningStatus: 'NOT_SCREENED',
+        referralCode: null,
+        disabledAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.events.publish(tx, UserRegistered, { userId, roles: ['ADMIN'], referralCode: null, registeredAt: now.toISOString() });
+      await this.events.publish(tx, RoleGranted, { userId, role: 'ADMIN', grantedBy: null });
+      this.logger.info({ userId }, 'bootstrap admin created');
     });
   }
 }

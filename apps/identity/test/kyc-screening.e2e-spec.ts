@@ -353,10 +353,11 @@ describe('PII at rest', () => {
     const plaintexts = ['Grace Brewster Murray', 'Grace', 'Murray', '1986-12-09', '19861209', 'GB77319902', 'GB-7731 9902', '77319902'];
     for (const column of ['legal_name_enc', 'document_number_enc', 'date_of_birth_enc']) {
       const value: string = row[column];
-      expect(value).toMatch(/^v1\./);
+      // Versioned, naming its key (KYC_ENCRYPTION_KEY is the key `default`).
+      expect(value).toMatch(/^v2\.default\./);
       for (const p of plaintexts) expect(value.toLowerCase()).not.toContain(p.toLowerCase());
       // Not merely an encoding of the plaintext either.
-      const decoded = Buffer.from(value.split('.')[3] ?? '', 'base64url').toString('utf8');
+      const decoded = Buffer.from(value.split('.')[4] ?? '', 'base64url').toString('utf8');
       for (const p of plaintexts) expect(decoded).not.toContain(p);
     }
     expect(row.document_number_last4).toBe('9902');

@@ -39,7 +39,8 @@ export async function startIdentityStack(options: StackOptions = {}): Promise<Id
     services: ['identity'],
     env: {
       identity: { KYC_FINGERPRINT_KEY: fingerprintKey.toString('base64'), ...options.identityEnv },
-      gateway: options.gatewayEnv ?? {},
+      // The test runner plays the proxy in front of the gateway: its X-Forwarded-For names each scenario's client address.
+      gateway: { TRUSTED_PROXIES: 'loopback', ...options.gatewayEnv },
     },
   });
   const { db, process: identity, sql } = stack.services.identity;

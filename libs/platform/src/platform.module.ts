@@ -4,6 +4,8 @@ import { ValidationPipe } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { RedisRevocationList } from './auth/redis-revocation-list';
+import { RevocationList } from './auth/revocation-list';
 import { JwksTokenVerifier, TokenVerifier } from './auth/token-verifier';
 import { APP_CONFIG, type BaseConfig } from './config';
 import { DomainErrorFilter } from './errors/domain-error.filter';
@@ -27,8 +29,10 @@ export interface PlatformModuleOptions {
   migrations: PersistenceOptions['migrations'];
   /** The service's BullMQ job catalog; every job needs exactly one `@ProcessesJob` handler. */
   jobs?: readonly JobDefinition[];
-  /** How callers' tokens are verified; defaults to identity's JWKS at `JWKS_URL`. */
+  /** How callers' tokens are verified; defaults to identity's JWKS at `JWKS_URL`, checked against `revocationList`. */
   tokenVerifier?: TokenVerifier;
+  /** Tokens revoked before they expire; defaults to the shared list in Redis at `REDIS_URL`. */
+  revocationList?: RevocationList;
 }
 
 /**
@@ -43,12 +47,14 @@ export class PlatformModule {
     const { config } = options;
     const logging = { service: config.SERVICE_NAME, level: config.LOG_LEVEL };
     const rootLogger = createLogger(logging);
-    const verifier = options.tokenVerifier ?? remoteVerifier(config);
+    const revocations = options.revocationList ?? RedisRevocationList.fromUrl(config.REDIS_URL, rootLogger);
+    const verifier = options.tokenVerifier ?? remoteVerifier(config, revocations);
 
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
       { provide: ROOT_LOGGER, useValue: rootLogger },
       { provide: TokenVerifier, useValue: verifier },
+      { provide: RevocationList, useValue: revocations },
       { provide: EventPublisher, useValue: new EventPublisher() },
       redisProvider,
       MessagingService,
@@ -68,7 +74,7 @@ export class PlatformModule {
       { provide: APP_FILTER, useClass: DomainErrorFilter },
       { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, stopAtFirstError: false }) },
     ];
-    const exported: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [METRICS, APP_CONFIG, ROOT_LOGGER, TokenVerifier, EventPublisher, REDIS, MessagingService];
+    const exported: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [METRICS, APP_CONFIG, ROOT_LOGGER, TokenVerifier, RevocationList, EventPublisher, REDIS, MessagingService];
     if (options.jobs) {
       providers.push(
         {
@@ -95,6 +101,7 @@ export class PlatformModule {
             migrations: options.migrations,
             poolSize: config.DATABASE_POOL_SIZE,
             applicationName: config.SERVICE_NAME,
+            logger: rootLogger,
           }),
         ),
       ],
@@ -105,7 +112,7 @@ export class PlatformModule {
   }
 }
 
-function remoteVerifier(config: BaseConfig): TokenVerifier {
+function remoteVerifier(config: BaseConfig, revocations: RevocationList): TokenVerifier {
   if (!config.JWKS_URL) throw new Error('Invalid configuration:\n  - JWKS_URL: required to verify access tokens (not set)');
-  return JwksTokenVerifier.remote(config.JWKS_URL, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  return JwksTokenVerifier.remote(config.JWKS_URL, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }, revocations);
 }

@@ -5,8 +5,9 @@ import { UserRegistered, type Role } from '@talent/events';
 import { ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, UnauthenticatedError } from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { SessionsService } from './sessions.service';
+import { SignInThrottle } from './sign-in-throttle';
 import { TokenService, type TokenPair } from './token.service';
 
 const SELF_SERVICE_ROLES: ReadonlySet<Role> = new Set(['TALENT', 'CLIENT', 'CONNECTOR']);
@@ -33,16 +34,18 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: SignInThrottle,
+    private readonly sessions: SessionsService,
     private readonly events: EventPublisher,
   ) {
     this.dummyHash = hasher.hash(randomUUID());
   }
 
-  async register(command: RegisterCommand, traceparent?: string): Promise<Session> {
+  async register(command: RegisterCommand, clientIp: string, traceparent?: string): Promise<Session> {
     const roles = [...new Set(command.roles)];
     const refused = roles.filter((r) => !SELF_SERVICE_ROLES.has(r));
     if (refused.length) throw new ForbiddenError(`${refused.join(', ')} cannot be chosen at registration; an admin grants it`);
+    await this.throttle.assertMayRegister(clientIp);
     const email = command.email.trim().toLowerCase();
     const passwordHash = await this.hasher.hash(command.password);
     const referralCode = command.referralCode?.trim().toUpperCase() || null;
@@ -58,6 +61,7 @@ export class AuthService {
           kycStatus: 'NOT_STARTED',
           screeningStatus: 'NOT_SCREENED',
           referralCode,
+          disabledAt: null,
           createdAt: now,
           updatedAt: now,
         });
@@ -78,14 +82,24 @@ export class AuthService {
 
   async login(emailInput: string, password: string, clientIp: string): Promise<Session> {
     const email = emailInput.trim().toLowerCase();
-    await this.throttle.assertAllowed(email, clientIp);
-    const user = await this.dataSource.getRepository(UserRecord).findOneBy({ email });
-    const ok = await this.hasher.verify(password, user?.passwordHash ?? (await this.dummyHash));
+    // Counted before the hash is verified: at most the account's limit of guesses is ever evaluated.
+    const attempt = await this.throttle.beginSignIn(email, clientIp);
+    let user: UserRecord | null;
+    let ok: boolean;
+    try {
+      user = await this.dataSource.getRepository(UserRecord).findOneBy({ email });
+      ok = await this.hasher.verify(password, user?.passwordHash ?? (await this.dummyHash));
+    } catch (error) {
+      await attempt.abandoned();
+      throw error;
+    }
     if (!user || !ok) {
-      await this.throttle.recordFailure(email, clientIp);
+      await attempt.failed();
       throw new UnauthenticatedError('Invalid email or password');
     }
-    await this.throttle.recordSuccess(email);
+    await attempt.succeeded();
+    // Only told to whoever knows the password.
+    if (user.disabledAt) throw new ForbiddenError('This account is disabled');
     return inTransaction(this.dataSource, async (tx) => {
       if (this.hasher.needsRehash(user.passwordHash)) {
         await tx.getRepository(UserRecord).update({ id: user.id }, { passwordHash: await this.hasher.hash(password) });
@@ -94,12 +108,23 @@ export class AuthService {
     });
   }
 
-  async refresh(refreshToken: string): Promise<Session> {
-    const result = await inTransaction(this.dataSource, (tx) =>
-      this.tokens.rotate(tx, refreshToken, (id) => this.users.findById(id, tx)),
-    );
+  async refresh(refreshToken: string, clientIp: string): Promise<Session> {
+    const attempt = await this.throttle.beginRefresh(clientIp);
+    let result: Awaited<ReturnType<TokenService['rotate']>>;
+    try {
+      result = await inTransaction(this.dataSource, (tx) => this.tokens.rotate(tx, refreshToken, (id) => this.users.findById(id, tx)));
+    } catch (error) {
+      await (error instanceof UnauthenticatedError ? attempt.failed() : attempt.abandoned());
+      throw error;
+    }
     // The family's revocation must commit before we refuse, hence outside the transaction.
-    if ('reused' in result) throw new UnauthenticatedError('Refresh token was already used; every session of this login is revoked');
+    if ('reused' in result) {
+      await attempt.failed();
+      // The leaked session's access tokens stop working too, not only its refresh tokens.
+      await this.sessions.revokeSessionAccessTokens(result.sessionId);
+      throw new UnauthenticatedError('Refresh token was already used; every session of this login is revoked');
+    }
+    await attempt.succeeded();
     return { user: result.user, ...result.tokens };
   }
 }

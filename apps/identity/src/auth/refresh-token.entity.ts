@@ -18,8 +18,13 @@ export class RefreshTokenRecord {
   @Column({ name: 'secret_hash', type: 'text' })
   secretHash: string;
 
+  /** When this token expires unused: its session's idle limit, capped by the session's end. */
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
+
+  /** When the session (the family) ends however often it is refreshed; null for tokens issued before sessions had an end. */
+  @Column({ name: 'session_expires_at', type: 'timestamptz', nullable: true })
+  sessionExpiresAt: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -35,15 +35,21 @@ export class SigningKeys {
     return createLocalJWKSet(this.jwks);
   }
 
-  sign(claims: { sub: string; roles: Role[] }, options: { issuer: string; audience: string; ttlSeconds: number; jti: string }) {
-    return new SignJWT({ roles: claims.roles })
+  /**
+   * `sid` names the sign-in session (refresh-token family), so signing out revokes every access
+   * token of the session. `iat` keeps milliseconds (a NumericDate may be fractional): a
+   * revocation at an instant must tell the tokens issued just before it from those just after.
+   */
+  sign(claims: { sub: string; roles: Role[]; sid: string }, options: { issuer: string; audience: string; ttlSeconds: number; jti: string; now?: number }) {
+    const now = options.now ?? Date.now();
+    return new SignJWT({ roles: claims.roles, sid: claims.sid })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.publicJwk.kid, typ: 'at+jwt' })
       .setSubject(claims.sub)
       .setIssuer(options.issuer)
       .setAudience(options.audience)
-      .setIssuedAt()
+      .setIssuedAt(now / 1000)
       .setJti(options.jti)
-      .setExpirationTime(`${options.ttlSeconds}s`)
+      .setExpirationTime(Math.floor(now / 1000) + options.ttlSeconds)
       .sign(this.privateKey);
   }
 }

@@ -32,6 +32,10 @@ export class UserRecord {
   @Column({ name: 'referral_code', type: 'text', nullable: true })
   referralCode: string | null;
 
+  /** Set by an admin: the account can neither sign in nor refresh, and its tokens are revoked. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

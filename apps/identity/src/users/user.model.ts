@@ -34,6 +34,9 @@ export class UserModel {
   /** Resolved by UsersResolver: visible to the user and admins only. */
   email?: string;
 
+  /** Resolved by UsersResolver: visible to admins only. */
+  disabledAt?: Date | null;
+
   /** Set when the response is for the user themselves though the request carries no token yet (register, login). */
   viewerIsSelf?: boolean;
 

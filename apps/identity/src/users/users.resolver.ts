@@ -1,7 +1,8 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentUser, hasRole, isUuid, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import { CurrentUser, hasRole, isUuid, NotFoundError, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
 import { OrganizationModel } from '../organizations/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { UserAccessService } from './user-access.service';
 import { RoleEnum, UserModel } from './user.model';
 import { toUserModel, UsersService } from './users.service';
 
@@ -9,6 +10,7 @@ import { toUserModel, UsersService } from './users.service';
 export class UsersResolver {
   constructor(
     private readonly users: UsersService,
+    private readonly access: UserAccessService,
     private readonly orgs: OrganizationsService,
   ) {}
 
@@ -26,6 +28,7 @@ export class UsersResolver {
     return user ? toUserModel(user) : null;
   }
 
+  /** Lookup by key (`_entities`). Public, like `user(id)`: the same profile for a lookup by key; `email` decides for itself (user and admins). */
   @ResolveReference()
   async resolveReference(ref: { __typename: 'User'; id: string }): Promise<UserModel | null> {
     if (!isUuid(ref.id)) return null;
@@ -39,12 +42,20 @@ export class UsersResolver {
     return allowed ? (user.email ?? null) : null;
   }
 
+  @ResolveField(() => Date, { nullable: true, description: 'When an admin disabled the account; visible to admins only, null for others.' })
+  disabledAt(@Parent() user: UserModel, @CurrentUser() caller: AuthUser | null): Date | null {
+    return hasRole(caller, 'ADMIN') ? (user.disabledAt ?? null) : null;
+  }
+
   @ResolveField(() => [OrganizationModel])
   organizations(@Parent() user: UserModel): Promise<OrganizationModel[]> {
     return this.orgs.forUser(user.id);
   }
 
-  @Mutation(() => UserModel, { description: 'ADMIN only. INSPECTOR and ADMIN are only ever granted this way.' })
+  @Mutation(() => UserModel, {
+    description:
+      "ADMIN only. INSPECTOR and ADMIN are only ever granted this way. The user's current access tokens are refused from then on: the next refresh or sign-in carries the new role.",
+  })
   @RequireRoles('ADMIN')
   async grantRole(
     @CurrentUser() caller: AuthUser,
@@ -52,6 +63,38 @@ export class UsersResolver {
     @Args('role', { type: () => RoleEnum }) role: RoleEnum,
     @RequestMeta() meta: { traceparent?: string },
   ): Promise<UserModel> {
-    return toUserModel(await this.users.grantRole(caller, userId, role, meta.traceparent));
+    return toUserModel(await this.access.grantRole(caller, userId, role, meta.traceparent));
+  }
+
+  @Mutation(() => UserModel, {
+    description:
+      "ADMIN only. Takes a role back: the user's tokens carrying it are refused at every subgraph within seconds. An admin cannot take ADMIN from themselves, nor from the last active admin (PRECONDITION_FAILED).",
+  })
+  @RequireRoles('ADMIN')
+  async revokeRole(
+    @CurrentUser() caller: AuthUser,
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('role', { type: () => RoleEnum }) role: RoleEnum,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<UserModel> {
+    if (!isUuid(userId)) throw new NotFoundError('User');
+    return toUserModel(await this.access.revokeRole(caller, userId, role, meta.traceparent));
+  }
+
+  @Mutation(() => UserModel, {
+    description:
+      'ADMIN only. The account can no longer sign in or refresh, and every token it holds is refused within seconds. Not oneself, nor the last active admin.',
+  })
+  @RequireRoles('ADMIN')
+  async disableUser(@CurrentUser() caller: AuthUser, @Args('userId', { type: () => ID }) userId: string): Promise<UserModel> {
+    if (!isUuid(userId)) throw new NotFoundError('User');
+    return toUserModel(await this.access.disableUser(caller, userId));
+  }
+
+  @Mutation(() => UserModel, { description: 'ADMIN only. Lets a disabled account sign in again; its old sessions stay ended.' })
+  @RequireRoles('ADMIN')
+  async enableUser(@CurrentUser() caller: AuthUser, @Args('userId', { type: () => ID }) userId: string): Promise<UserModel> {
+    if (!isUuid(userId)) throw new NotFoundError('User');
+    return toUserModel(await this.access.enableUser(caller, userId));
   }
 }

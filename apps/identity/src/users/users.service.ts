@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { RoleGranted, type Role } from '@talent/events';
-import { EventPublisher, inTransaction, NotFoundError, type AuthUser } from '@talent/platform';
+import { NotFoundError } from '@talent/platform';
 import { UserRecord } from './user.entity';
 import { KycStatusEnum, RoleEnum, ScreeningStatusEnum, UserModel } from './user.model';
 
@@ -14,15 +13,13 @@ export const toUserModel = (u: UserRecord): UserModel =>
     kycStatus: u.kycStatus as KycStatusEnum,
     isMember: u.kycStatus === 'APPROVED',
     screeningStatus: u.screeningStatus as ScreeningStatusEnum,
+    disabledAt: u.disabledAt,
     createdAt: u.createdAt,
   });
 
 @Injectable()
 export class UsersService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly events: EventPublisher,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   findById(id: string, tx: EntityManager = this.dataSource.manager): Promise<UserRecord | null> {
     return tx.getRepository(UserRecord).findOneBy({ id });
@@ -38,19 +35,5 @@ export class UsersService {
     const user = await this.findById(id, tx);
     if (!user) throw new NotFoundError('User');
     return user;
-  }
-
-  /** ADMIN only (checked by the resolver). Granting a role the user already has changes nothing. */
-  grantRole(admin: AuthUser, userId: string, role: Role, traceparent?: string): Promise<UserRecord> {
-    return inTransaction(this.dataSource, async (tx) => {
-      const user = await tx.getRepository(UserRecord).findOne({ where: { id: userId }, lock: { mode: 'pessimistic_write' } });
-      if (!user) throw new NotFoundError('User');
-      if (user.roles.includes(role)) return user;
-      user.roles = [...user.roles, role];
-      user.updatedAt = new Date();
-      await tx.getRepository(UserRecord).update({ id: user.id }, { roles: user.roles, updatedAt: user.updatedAt });
-      await this.events.publish(tx, RoleGranted, { userId: user.id, role, grantedBy: admin.id }, { traceparent });
-      return user;
-    });
   }
 }

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTPayload } from 'jose';
 import { RoleSchema } from '@talent/events';
 import type { AuthUser } from './auth-user';
+import type { RevocationList } from './revocation-list';
 
 export interface TokenVerification {
   issuer: string;
@@ -13,27 +14,41 @@ export abstract class TokenVerifier {
   abstract verify(token: string | undefined): Promise<AuthUser | null>;
 }
 
+/** The caller a token's claims describe; null unless it names a user, roles, and its own id, issue and expiry times. */
 export function userFromClaims(payload: JWTPayload): AuthUser | null {
   const roles = RoleSchema.array().safeParse(payload.roles);
   if (typeof payload.sub !== 'string' || !roles.success) return null;
-  return { id: payload.sub, roles: roles.data };
+  // jti and iat make a token revocable (one token, or every token issued before an instant).
+  if (typeof payload.jti !== 'string' || typeof payload.iat !== 'number' || typeof payload.exp !== 'number') return null;
+  const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+  return {
+    id: payload.sub,
+    roles: roles.data,
+    token: { id: payload.jti, issuedAt: payload.iat, expiresAt: payload.exp, ...(sessionId ? { sessionId } : {}) },
+  };
 }
 
-/** Verifies EdDSA-signed tokens against a key set (remote JWKS, cached and refreshed by jose). */
+/**
+ * Verifies EdDSA-signed tokens against a key set (remote JWKS, cached and refreshed by jose),
+ * then, when given a revocation list, refuses a token revoked since it was issued (signed out,
+ * sessions revoked, account disabled, a role taken back).
+ */
 export class JwksTokenVerifier extends TokenVerifier {
   constructor(
     private readonly keys: JWTVerifyGetKey,
     private readonly expected: TokenVerification,
+    private readonly revocations?: RevocationList,
   ) {
     super();
   }
 
-  static remote(jwksUrl: string, expected: TokenVerification): JwksTokenVerifier {
-    return new JwksTokenVerifier(createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }), expected);
+  static remote(jwksUrl: string, expected: TokenVerification, revocations?: RevocationList): JwksTokenVerifier {
+    return new JwksTokenVerifier(createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }), expected, revocations);
   }
 
   async verify(token: string | undefined): Promise<AuthUser | null> {
     if (!token) return null;
+    let user: AuthUser | null;
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.expected.issuer,
@@ -41,10 +56,19 @@ export class JwksTokenVerifier extends TokenVerifier {
         algorithms: ['EdDSA'],
         typ: 'at+jwt',
       });
-      return userFromClaims(payload);
+      user = userFromClaims(payload);
     } catch {
       return null;
     }
+    if (!user?.token || !this.revocations) return user;
+    // Outside the catch: a revocation list that cannot answer fails the request, it does not let the token through.
+    const revoked = await this.revocations.isRevoked({
+      userId: user.id,
+      tokenId: user.token.id,
+      issuedAt: user.token.issuedAt,
+      sessionId: user.token.sessionId,
+    });
+    return revoked ? null : user;
   }
 }
 

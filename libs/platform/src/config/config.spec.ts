@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       DATABASE_POOL_SIZE: 10,
       REDIS_URL: 'redis://127.0.0.1:6379',
       KAFKA_BROKERS: ['127.0.0.1:9092', '127.0.0.2:9092'],
-      TRUST_PROXY: true,
+      TRUSTED_PROXIES: ['loopback', 'linklocal', 'uniquelocal'],
       OUTBOX_POLL_INTERVAL_MS: 500,
       KAFKA_CONSUMER_MAX_WAIT_MS: 100,
     });
@@ -41,9 +41,9 @@ describe('loadConfig', () => {
 
   it("reads a service's extension of the base schema", () => {
     const schema = BaseConfigSchema.extend({ SIGNING_KEY_PATH: z.string().min(1) });
-    const config = loadConfig(schema, { ...goodEnv(), SIGNING_KEY_PATH: '/keys/ed25519.pem', TRUST_PROXY: '0' });
+    const config = loadConfig(schema, { ...goodEnv(), SIGNING_KEY_PATH: '/keys/ed25519.pem', TRUSTED_PROXIES: '' });
     expect(config.SIGNING_KEY_PATH).toBe('/keys/ed25519.pem');
-    expect(config.TRUST_PROXY).toBe(false);
+    expect(config.TRUSTED_PROXIES).toBe(false);
   });
 
   it('names every missing or malformed variable, and never prints a value', () => {

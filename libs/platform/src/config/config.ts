@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrustedProxiesSchema } from './trusted-proxies';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0'])
@@ -35,11 +36,23 @@ export const BaseConfigSchema = z.object({
   JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().default('talent-network/identity'),
   JWT_AUDIENCE: z.string().default('talent-network'),
-  /** Trust X-Forwarded-For from the gateway or ingress in front of the service. */
-  TRUST_PROXY: booleanFromEnv.default(true),
+  /**
+   * Who may set the client address (X-Forwarded-For): see `TrustedProxiesSchema`. A subgraph's
+   * caller is the gateway, on the private network (and, with GATEWAY_SECRET, provably the
+   * gateway), so private ranges are trusted by default; narrow it to the gateway's range in production.
+   */
+  TRUSTED_PROXIES: TrustedProxiesSchema.default(['loopback', 'linklocal', 'uniquelocal']),
+  /** Replaced by TRUSTED_PROXIES; refused so that a deployment still setting it learns so at start-up. */
+  TRUST_PROXY: z.undefined({ error: 'replaced by TRUSTED_PROXIES (a hop count, or proxy addresses and CIDR ranges)' }).optional(),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(500),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(72),
   KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().positive().default(100),
+  /**
+   * Shared with the gateway, which signs every subgraph request with it (`x-gateway-signature`);
+   * /graphql refuses anything unsigned. Required in production (checked at start-up by
+   * `createService`); optional elsewhere, where unsigned requests are accepted with a warning.
+   */
+  GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
 });
 
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
