@@ -4,6 +4,9 @@
 // real stack (fresh database, Redis, Kafka-protocol broker). Prints req/s, p50 and p99
 // for both and the gateway/direct throughput ratio.
 // Env: BENCH_DURATION (seconds per target, default 10), BENCH_CONNECTIONS (default 16).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -12,10 +15,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const { startKafkaBroker, createTestDatabase, startServiceProcess, uniquePrefix, GraphQLClient } = await import(
   path.join(root, 'libs/testing/dist/index.js')
 );
+const { GATEWAY_SIGNATURE_HEADER, signGatewayRequest } = await import(path.join(root, 'libs/platform/dist/index.js'));
+const GATEWAY_SECRET = (await import('node:crypto')).randomBytes(32).toString('base64');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const QUERY = 'query Me { me { id displayName roles kycStatus isMember organizations { name } } }';
+
+// A supergraph of identity alone: the gateway is ready (and plans) only for what runs here.
+const supergraph = path.join(mkdtempSync(path.join(tmpdir(), 'bench-supergraph-')), 'supergraph.graphql');
+execFileSync(process.execPath, [path.join(root, 'tools/supergraph/compose.mjs'), '--subgraphs', 'identity', '--out', supergraph, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 const broker = await startKafkaBroker();
 const db = await createTestDatabase('bench_identity');
@@ -33,6 +42,7 @@ try {
       JWT_PRIVATE_KEY: (await import('node:crypto')).generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       KYC_ENCRYPTION_KEY: (await import('node:crypto')).randomBytes(32).toString('base64'),
       KYC_FINGERPRINT_KEY: (await import('node:crypto')).randomBytes(32).toString('base64'),
+      GATEWAY_SECRET,
     },
   });
   cleanup.push(identity);
@@ -43,7 +53,12 @@ try {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       JWKS_URL: `${identity.url}/.well-known/jwks.json`,
+      SUPERGRAPH_PATH: supergraph,
       SUBGRAPH_IDENTITY_URL: `${identity.url}/graphql`,
+      GATEWAY_SECRET,
+      REDIS_PREFIX: uniquePrefix('bench-gateway'),
+      // One benchmark user sends everything: the per-client limit would measure itself.
+      RATE_LIMIT_REQUESTS: '100000000',
     },
   });
   cleanup.push(gateway);
@@ -62,7 +77,8 @@ try {
 
   const targets = [
     { label: 'gateway -> identity', url: `${gateway.url}/graphql` },
-    { label: 'identity (direct)', url: `${identity.url}/graphql` },
+    // Signed per request as the gateway signs (identity answers nothing else), so the verification is in both figures.
+    { label: 'identity (direct)', url: `${identity.url}/graphql`, signed: true },
   ];
   const results = [];
   for (const target of targets) {
@@ -72,6 +88,9 @@ try {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: QUERY }),
       connections: CONNECTIONS,
+      ...(target.signed
+        ? { requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(GATEWAY_SECRET, req.body) } }) }] }
+        : {}),
     };
     await autocannon({ ...options, duration: 2 }); // warm-up: JIT, JWKS cache, query plan cache
     const r = await autocannon({ ...options, duration: DURATION });

@@ -47,6 +47,8 @@ async function main() {
     KAFKA_BROKERS: brokers,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     JWKS_URL: `http://127.0.0.1:${SUBGRAPH_SERVICES[0].port}/.well-known/jwks.json`,
+    // The gateway signs every subgraph request with it; subgraphs refuse unsigned ones, as in production.
+    GATEWAY_SECRET: secrets.GATEWAY_SECRET,
   };
   for (const service of SUBGRAPH_SERVICES) {
     await ensureDatabase(service.database, ADMIN_URL);
@@ -62,6 +64,8 @@ async function main() {
             KYC_FINGERPRINT_KEY: secrets.KYC_FINGERPRINT_KEY,
             ADMIN_EMAIL,
             ADMIN_PASSWORD,
+            // The seed registers every demo user from this one address, and may run again within the hour.
+            REGISTER_MAX_PER_IP: '1000',
           }
         : {}),
       // Documented demo rates (USD per unit) for paid invoices in other currencies; production sets its own.
@@ -72,7 +76,14 @@ async function main() {
   const subgraphUrls = Object.fromEntries(
     SUBGRAPH_SERVICES.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${s.port}/graphql`]),
   );
-  start('gateway', 'apps/gateway/dist/main.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(GATEWAY.port), ...subgraphUrls });
+  start('gateway', 'apps/gateway/dist/main.js', {
+    ...common,
+    SERVICE_NAME: 'gateway',
+    PORT: String(GATEWAY.port),
+    ...subgraphUrls,
+    // The landing page's explorer needs the schema; off by default everywhere else.
+    GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? 'true',
+  });
   await waitReady('gateway', GATEWAY.port);
 
   const gatewayUrl = `http://localhost:${GATEWAY.port}/graphql`;
@@ -120,7 +131,7 @@ async function checkRedis() {
 }
 
 /**
- * Signing, encryption and fingerprint keys for local runs, kept in .dev/ (git-ignored) so restarts
+ * Signing, encryption and fingerprint keys and the gateway secret for local runs, kept in .dev/ (git-ignored) so restarts
  * keep sessions and KYC data readable and members' document fingerprints comparable. A key missing
  * from an older file is added to it, leaving the others as they are.
  */
@@ -131,6 +142,7 @@ function devSecrets() {
     JWT_PRIVATE_KEY: existing.JWT_PRIVATE_KEY ?? generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     KYC_ENCRYPTION_KEY: existing.KYC_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
     KYC_FINGERPRINT_KEY: existing.KYC_FINGERPRINT_KEY ?? randomBytes(32).toString('base64'),
+    GATEWAY_SECRET: existing.GATEWAY_SECRET ?? randomBytes(32).toString('base64'),
   };
   const added = Object.keys(secrets).filter((k) => existing[k] === undefined);
   if (added.length > 0) {

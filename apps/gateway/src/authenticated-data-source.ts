@@ -1,12 +1,26 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GATEWAY_SIGNATURE_HEADER, signGatewayRequest } from '@talent/platform';
 import type { GatewayContext } from './gateway-context';
 
 /**
  * Forwards the caller to a subgraph: the access token only when the gateway verified it
  * (a bad or expired token reaches no subgraph), plus request id, trace context and
  * client address. Subgraphs verify the token again and decide what the caller may do.
+ * With a gateway secret, each request is signed over the exact body sent, so subgraphs
+ * answer only what came through here.
  */
 export class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(config: { url: string; gatewaySecret?: string }) {
+    const { gatewaySecret, ...rest } = config;
+    super(rest);
+    if (gatewaySecret) {
+      // The fetcher sees the body exactly as serialized, after willSendRequest: sign there.
+      const send = this.fetcher;
+      this.fetcher = (url, init) =>
+        send(url, { ...init, headers: { ...init?.headers, [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(gatewaySecret, init?.body ?? '') } });
+    }
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
     if (!headers || !context || !('requestId' in context)) return;

@@ -5,12 +5,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request } from 'express';
-import { bearerToken, createLogger, createLoggerModule, JwksTokenVerifier, Metrics, METRICS, MetricsController, traceContextFrom } from '@talent/platform';
+import { bearerToken, createLogger, createLoggerModule, JwksTokenVerifier, Metrics, METRICS, MetricsController, RedisRevocationList, RevocationList, traceContextFrom } from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
-import { subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
+import { rateLimitOf, subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
+import { createGatewayErrorFormatter } from './errors/format-gateway-error';
 import type { GatewayContext } from './gateway-context';
+import { createGatewayRedis, GATEWAY_REDIS, GatewayRedisShutdown } from './gateway-redis';
 import { GATEWAY_STATE, type GatewayState } from './gateway-state';
 import { HealthController } from './health.controller';
+import { ClientRateLimiter } from './rate-limit/client-rate-limiter';
 import { loadSupergraph } from './supergraph';
 
 @Module({})
@@ -21,8 +24,16 @@ export class GatewayModule {
     const supergraph = loadSupergraph(config.SUPERGRAPH_PATH);
     const subgraphUrls = resolveSubgraphUrls(supergraph.urls);
     const state: GatewayState = { schemaLoaded: false, subgraphUrls };
-    const verifier = JwksTokenVerifier.remote(config.JWKS_URL, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    // Revoked tokens (sign-out, disabled account, role taken back) stop here too, from the list identity writes.
+    const revocations = RedisRevocationList.fromUrl(config.REDIS_URL, log);
+    const verifier = JwksTokenVerifier.remote(config.JWKS_URL, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }, revocations);
     const development = config.NODE_ENV !== 'production';
+    // Schema discovery (introspection, the explorer, "did you mean" suggestions) only when asked for.
+    const introspection = config.GRAPHQL_INTROSPECTION;
+    const redis = createGatewayRedis(config);
+    redis.on('error', (err) => log.warn({ err }, 'redis unavailable: rate limits are counted per replica meanwhile'));
+    const rateLimiter = new ClientRateLimiter(redis, `${config.REDIS_PREFIX}:rate`, rateLimitOf(config));
+    if (!config.GATEWAY_SECRET) log.warn('GATEWAY_SECRET is not set: subgraph requests are not signed (never do this in production)');
 
     // Depth, cost, alias and token limits, checked before any subgraph is called.
     const armor = new ApolloArmor({
@@ -31,7 +42,7 @@ export class GatewayModule {
       maxAliases: { n: config.MAX_QUERY_ALIASES },
       maxTokens: { n: config.MAX_QUERY_TOKENS },
       maxDirectives: { n: 20 },
-      blockFieldSuggestion: { enabled: !development },
+      blockFieldSuggestion: { enabled: !introspection },
     }).protect();
 
     return {
@@ -43,15 +54,16 @@ export class GatewayModule {
           server: {
             path: '/graphql',
             playground: false,
-            introspection: development,
+            introspection,
             csrfPrevention: true,
             includeStacktraceInErrorResponses: false,
+            formatError: createGatewayErrorFormatter(log.child({ component: 'graphql' })),
             allowBatchedHttpRequests: false,
             validationRules: armor.validationRules,
             // Cast: Apollo ships ESM and CJS typings, and the two HeaderMap declarations differ nominally.
             plugins: [
               ...armor.plugins,
-              ...(development ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
+              ...(development && introspection ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
               {
                 async serverWillStart() {
                   state.schemaLoaded = true;
@@ -62,25 +74,31 @@ export class GatewayModule {
             context: async ({ req }: { req: Request }): Promise<GatewayContext> => {
               const token = bearerToken(req.headers.authorization);
               const user = await verifier.verify(token);
+              const clientIp = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+              // Before any planning or subgraph call: past its budget, a client costs one Redis round trip.
+              await rateLimiter.consume({ userId: user?.id, clientIp });
               return {
                 user,
                 token: user ? token : undefined,
                 requestId: String(req.id ?? req.headers['x-request-id'] ?? randomUUID()),
                 traceparent: traceContextFrom(req.headers.traceparent).traceparent,
-                clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+                clientIp,
               };
             },
           },
           gateway: {
             supergraphSdl: supergraph.sdl,
-            buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrls[name] ?? url }),
+            buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrls[name] ?? url, gatewaySecret: config.GATEWAY_SECRET }),
           },
         }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_STATE, useValue: state },
+        { provide: GATEWAY_REDIS, useValue: redis },
+        GatewayRedisShutdown,
         { provide: METRICS, useValue: new Metrics(config.SERVICE_NAME) },
+        { provide: RevocationList, useValue: revocations }, // closed at shutdown
       ],
     };
   }

@@ -2,15 +2,20 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { loadConfig, METRICS, runService, traceparentMiddleware, type Metrics } from '@talent/platform';
+import { loadConfig, METRICS, nestBootstrapOptions, runService, traceparentMiddleware, type Metrics } from '@talent/platform';
 import { GatewayConfigSchema } from './config';
 import { GatewayModule } from './gateway.module';
 
 void runService(async () => {
   const config = loadConfig(GatewayConfigSchema);
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
+    bufferLogs: true,
+    bodyParser: false,
+    ...nestBootstrapOptions(config),
+  });
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', config.TRUST_PROXY ? 'loopback, linklocal, uniquelocal' : false);
+  // Only the configured proxies may name the client's address (req.ip, forwarded to subgraphs).
+  app.set('trust proxy', config.TRUSTED_PROXIES);
   app.disable('x-powered-by');
   app.use(traceparentMiddleware);
   app.use(app.get<Metrics>(METRICS).middleware);

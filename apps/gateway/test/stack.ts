@@ -57,6 +57,8 @@ export async function startGatewayStack(gatewayEnv: Record<string, string> = {})
   const supergraph = composeIdentitySupergraph();
   supergraph.catch(() => undefined); // awaited below; this only avoids an unhandled rejection meanwhile
   const db = await createTestDatabase('gateway_e2e');
+  // Identity answers only requests the gateway signed with this, as in production.
+  const gatewaySecret = randomBytes(32).toString('base64');
   const started: ServiceProcess[] = [];
   let client: Client | undefined;
   const stop = async () => {
@@ -77,6 +79,7 @@ export async function startGatewayStack(gatewayEnv: Record<string, string> = {})
           KAFKA_BROKERS: brokers,
           REDIS_URL: testRedisUrl(),
           REDIS_PREFIX: uniquePrefix('gateway-e2e'),
+          GATEWAY_SECRET: gatewaySecret,
         },
       }),
     );
@@ -89,6 +92,9 @@ export async function startGatewayStack(gatewayEnv: Record<string, string> = {})
           SUPERGRAPH_PATH: await supergraph,
           JWKS_URL: `${identity.url}/.well-known/jwks.json`,
           SUBGRAPH_IDENTITY_URL: `${identity.url}/graphql`,
+          GATEWAY_SECRET: gatewaySecret,
+          REDIS_URL: testRedisUrl(),
+          REDIS_PREFIX: uniquePrefix('gateway-e2e'),
           ...gatewayEnv,
         },
       }),

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ContractStarted, createEvent, Topics } from '@talent/events';
-import { errorCode, GraphQLClient, makeMember, registerPersona, waitFor, type Persona } from '@talent/testing';
+import { errorCode, makeMember, registerPersona, waitFor, type Persona } from '@talent/testing';
 import {
   applyToJob,
   awaitEvent,
@@ -250,7 +250,7 @@ describe('referTalentToJob', () => {
     expect(viaGateway.myJobReferrals.find((r: any) => r.id === mine.id).job).toEqual({ id: job, referrals: [{ id: mine.id }] });
 
     // As jobs' `job(id)` would reach it: the subgraph's entity resolution, with each caller's token.
-    const subgraph = new GraphQLClient(`${h.stack.services.referrals.process.url}/graphql`);
+    const subgraph = h.stack.subgraph('referrals'); // signed as the gateway signs
     const referralsOfJob = async (token?: string) =>
       (
         await subgraph.withToken(token).data(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Job { referrals { id } } } }`, {

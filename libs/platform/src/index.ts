@@ -13,3 +13,4 @@ export * from './bootstrap';
 export * from './validation';
 export * from './money';
 export * from './metrics';
+export * from './gateway-signature';

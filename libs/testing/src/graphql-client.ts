@@ -4,29 +4,34 @@ export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
 }
 
+/** Extra headers computed from the exact body sent (e.g. the gateway's signature, for a client of a subgraph). */
+export type RequestSigner = (body: string) => Record<string, string>;
+
 /** A minimal GraphQL-over-HTTP client, as a frontend would call the API. */
 export class GraphQLClient {
   constructor(
     readonly url: string,
     private readonly headers: Record<string, string> = {},
+    private readonly signer?: RequestSigner,
   ) {}
 
   withToken(token: string | undefined): GraphQLClient {
     const headers = { ...this.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     else delete headers.authorization;
-    return new GraphQLClient(this.url, headers);
+    return new GraphQLClient(this.url, headers, this.signer);
   }
 
   withHeaders(headers: Record<string, string>): GraphQLClient {
-    return new GraphQLClient(this.url, { ...this.headers, ...headers });
+    return new GraphQLClient(this.url, { ...this.headers, ...headers }, this.signer);
   }
 
   async request<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    const payload = JSON.stringify({ query, variables });
     const res = await fetch(this.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...this.headers },
-      body: JSON.stringify({ query, variables }),
+      headers: { 'content-type': 'application/json', ...this.headers, ...this.signer?.(payload) },
+      body: payload,
     });
     const text = await res.text();
     let body: Omit<GraphQLResponse<T>, 'status'>;

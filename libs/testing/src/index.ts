@@ -7,3 +7,4 @@ export * from './stack';
 export * from './personas';
 export * from './deliver';
 export * from './consumer-lag';
+export * from './gateway-signature';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, testRedisUrl, uniquePrefix, type TestDatabase } from './database';
+import { gatewaySignatureHeaders } from './gateway-signature';
 import { GraphQLClient } from './graphql-client';
 import { startServiceProcess, workspaceRoot, type ServiceProcess } from './service-process';
 
@@ -15,6 +16,8 @@ export interface StackService {
   db: TestDatabase;
   /** Runs SQL on the service's own database (for checks a user cannot make: PII at rest, outbox, inbox). */
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Stops the service and starts it again on the same port and database, its environment changed by `env` (e.g. a restart with new config). */
+  restart(env?: Record<string, string>): Promise<ServiceProcess>;
 }
 
 export interface Stack {
@@ -28,6 +31,13 @@ export interface Stack {
   admin: { email: string; password: string };
   signingKey: KeyObject;
   kycKey: Buffer;
+  /** The GATEWAY_SECRET shared by the gateway and every service of this stack. */
+  gatewaySecret: string;
+  /**
+   * Anonymous client of a service's own /graphql, signing each request as the gateway does:
+   * for what a subgraph decides itself (e.g. `_entities` lookups), past the gateway.
+   */
+  subgraph(name: string): GraphQLClient;
   stop(): Promise<void>;
 }
 
@@ -50,6 +60,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const topicPrefix = `${uniquePrefix('stack')}.`;
   const signingKey = generateKeyPairSync('ed25519').privateKey;
   const kycKey = randomBytes(32);
+  // Subgraphs answer only requests the gateway signed, as in production.
+  const gatewaySecret = randomBytes(32).toString('base64');
   const admin = { email: `admin-${randomBytes(4).toString('hex')}@example.test`, password: `Adm1n-${randomBytes(9).toString('base64url')}` };
   const started: ServiceProcess[] = [];
   const dbs: TestDatabase[] = [];
@@ -81,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         KAFKA_GROUP_ID: groupId,
         KAFKA_TOPIC_PREFIX: topicPrefix,
         OUTBOX_POLL_INTERVAL_MS: '200',
+        GATEWAY_SECRET: gatewaySecret,
         ...(name === 'identity'
           ? {
               ADMIN_EMAIL: admin.email,
@@ -89,6 +102,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
               JWT_PRIVATE_KEY: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
               KYC_ENCRYPTION_KEY: kycKey.toString('base64'),
               KYC_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
+              // Every user of a stack registers from the test runner's one address.
+              REGISTER_MAX_PER_IP: '100000',
             }
           : { JWKS_URL: jwksUrl }),
         ...options.env?.[name],
@@ -99,7 +114,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const client = new Client({ connectionString: db.url });
       await client.connect();
       clients.push(client);
-      services[name] = { process: proc, groupId, db, sql: async (text, params) => (await client.query(text, params as unknown[])).rows };
+      const restart = async (changed: Record<string, string> = {}) => {
+        const service = services[name];
+        await service.process.stop();
+        service.process = await startServiceProcess({ name, entry: `apps/${name}/dist/main.js`, env: { ...env, ...changed }, port: service.process.port });
+        started.push(service.process);
+        return service.process;
+      };
+      services[name] = { process: proc, groupId, db, sql: async (text, params) => (await client.query(text, params as unknown[])).rows, restart };
     }
     const gateway = await startServiceProcess({
       name: 'gateway',
@@ -107,12 +129,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       env: {
         SUPERGRAPH_PATH: supergraph,
         JWKS_URL: jwksUrl,
+        GATEWAY_SECRET: gatewaySecret,
+        REDIS_URL: testRedisUrl(),
+        REDIS_PREFIX: uniquePrefix('gateway-e2e'),
         ...Object.fromEntries(names.map((n) => [`SUBGRAPH_${n.toUpperCase()}_URL`, `${services[n].process.url}/graphql`])),
         ...options.env?.gateway,
       },
     });
     started.push(gateway);
-    return { services, topic: (name) => `${topicPrefix}${name}`, topicPrefix, gateway, api: new GraphQLClient(`${gateway.url}/graphql`), admin, signingKey, kycKey, stop };
+    const subgraph = (name: string) => new GraphQLClient(`${services[name].process.url}/graphql`, {}, (body) => gatewaySignatureHeaders(gatewaySecret, body));
+    return {
+      services,
+      topic: (name) => `${topicPrefix}${name}`,
+      topicPrefix,
+      gateway,
+      api: new GraphQLClient(`${gateway.url}/graphql`),
+      admin,
+      signingKey,
+      kycKey,
+      gatewaySecret,
+      subgraph,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

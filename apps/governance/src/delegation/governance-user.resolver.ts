@@ -13,6 +13,7 @@ export class GovernanceUserResolver {
     private readonly power: VotingPowerService,
   ) {}
 
+  /** Lookup by key (`_entities`). Public: a key only, nothing read; `votingPower` and `delegate` are public (the same for every caller). */
   @ResolveReference()
   resolveReference(ref: { __typename: 'User'; id: string }): UserRef | null {
     return isUuid(ref.id) ? userRef(ref.id) : null;

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, RequestMeta, type AuthUser } from '@talent/platform';
+import { Authenticated, CurrentUser, RequestMeta, requireUser, type AuthUser } from '@talent/platform';
 import { toJobModel } from '../jobs/job.mapper';
 import { JobModel } from '../jobs/job.model';
 import { JobsService } from '../jobs/jobs.service';
@@ -52,9 +52,13 @@ export class ContractsResolver {
     return (await this.contracts.forUser(caller.id)).map(toContractModel);
   }
 
+  /**
+   * Private, like `contract(id)`: the same check for a lookup by key (`_entities`), which
+   * another subgraph's reference (an invoice's contract) or a crafted request may ask for.
+   */
   @ResolveReference()
-  async resolveReference(ref: { __typename: 'Contract'; id: string }): Promise<ContractModel | null> {
-    const contract = await this.contracts.findById(ref.id);
+  async resolveReference(@Parent() ref: { __typename: 'Contract'; id: string }, @CurrentUser() caller: AuthUser | null): Promise<ContractModel | null> {
+    const contract = await this.contracts.findVisible(requireUser(caller), ref.id);
     return contract ? toContractModel(contract) : null;
   }
 

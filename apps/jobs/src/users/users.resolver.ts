@@ -14,6 +14,7 @@ export class UsersResolver {
     this.loaders = new PerRequest(() => new BatchLoader((ids) => this.reputations.of(ids)));
   }
 
+  /** Lookup by key (`_entities`). Public: a key only, nothing read; `reputation` is public. */
   @ResolveReference()
   resolveReference(ref: { __typename: 'User'; id: string }): UserRef | null {
     return isUuid(ref.id) ? userRef(ref.id) : null;

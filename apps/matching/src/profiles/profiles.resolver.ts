@@ -52,6 +52,7 @@ export class ProfilesResolver {
 export class TalentUserResolver {
   constructor(private readonly profiles: ProfilesService) {}
 
+  /** Lookup by key (`_entities`). Public: a key only, nothing read; `talentProfile` is public, like the `talentProfile(userId)` query. */
   @ResolveReference()
   resolveReference(ref: { __typename: 'User'; id: string }): UserReference {
     return userReference(ref.id);

@@ -8,6 +8,7 @@ import { CodesService } from './codes.service';
 export class CodesResolver {
   constructor(private readonly codes: CodesService) {}
 
+  /** Lookup by key (`_entities`). A key only, nothing read: `referralCode` is for the user and admins. */
   @ResolveReference()
   resolveReference(ref: { __typename: 'User'; id: string }): UserRef | null {
     return isUuid(ref.id) ? userRef(ref.id.toLowerCase()) : null;

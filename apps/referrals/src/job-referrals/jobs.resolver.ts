@@ -11,6 +11,7 @@ import { JobReferralsService } from './job-referrals.service';
 export class JobsResolver {
   constructor(private readonly jobReferrals: JobReferralsService) {}
 
+  /** Lookup by key (`_entities`). A key only, nothing read: `referrals` shows each caller only what they may see. */
   @ResolveReference()
   resolveReference(ref: { __typename: 'Job'; id: string }): JobRef | null {
     return isUuid(ref.id) ? jobRef(ref.id.toLowerCase()) : null;

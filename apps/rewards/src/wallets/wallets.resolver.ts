@@ -9,6 +9,7 @@ import { WalletsService } from './wallets.service';
 export class WalletsResolver {
   constructor(private readonly wallets: WalletsService) {}
 
+  /** Lookup by key (`_entities`). A key only, nothing read: `wallet` is for the user and admins. */
   @ResolveReference()
   resolveReference(ref: { __typename: 'User'; id: string }): UserRef | null {
     return isUuid(ref.id) ? userRef(ref.id) : null;

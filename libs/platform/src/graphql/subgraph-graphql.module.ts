@@ -4,6 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { bearerToken, TokenVerifier } from '../auth/token-verifier';
+import { APP_CONFIG, type BaseConfig } from '../config';
 import { createGraphQLErrorFormatter } from '../errors';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { traceContextFrom } from '../logging/trace-context';
@@ -34,11 +35,13 @@ export function subgraphSchemaOptions(options: SubgraphOptions = {}) {
 export function subgraphGraphQLModule(options: SubgraphOptions = {}) {
   return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
-    inject: [TokenVerifier, ROOT_LOGGER],
-    useFactory: (verifier: TokenVerifier, logger: Logger) => ({
+    inject: [TokenVerifier, ROOT_LOGGER, APP_CONFIG],
+    useFactory: (verifier: TokenVerifier, logger: Logger, config: BaseConfig) => ({
       ...subgraphSchemaOptions(options),
       playground: false,
-      introspection: true,
+      // The gateway plans from the supergraph composed offline (tools/supergraph prints each SDL
+      // in-process), so nothing needs a subgraph's schema over HTTP in production.
+      introspection: config.NODE_ENV !== 'production',
       includeStacktraceInErrorResponses: false,
       // No Apollo Studio here: federated tracing data would only cost time per request.
       plugins: [ApolloServerPluginInlineTraceDisabled() as never],

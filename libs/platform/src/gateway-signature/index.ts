@@ -1,0 +1,2 @@
+export * from './gateway-signature';
+export * from './gateway-signature.middleware';
