@@ -105,8 +105,14 @@ async function seedMarketplace(people) {
   const existing = await must(`query($id: ID!) { jobs(filter: { clientId: $id }) { totalCount } }`, { id: globex.user.id });
   if (existing.jobs.totalCount > 0) return 'marketplace already seeded';
 
+  // Each client posts under their organization (jobs learns it from identity's OrganizationCreated).
+  const organizationOf = async (person) => {
+    const { me } = await must(`{ me { organizations { id name } } }`, {}, person.token);
+    return me.organizations.find((o) => o.name === person.organization)?.id ?? null;
+  };
   const jobIds = [];
   for (const job of JOBS) {
+    const organizationId = await organizationOf(people[job.client]);
     const posted = await eventually(
       () =>
         must(
@@ -121,6 +127,7 @@ async function seedMarketplace(people) {
               budget: { min: { amount: job.min, currency: 'USD' }, max: { amount: job.max, currency: 'USD' }, unit: 'HOURLY' },
               hoursPerWeek: 30,
               durationWeeks: 12,
+              organizationId,
             },
           },
           people[job.client].token,

@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, subgraphGraphQLModule, JwksTokenVerifier } from '@talent/platform';
+import { createLogger, PlatformModule, subgraphGraphQLModule, JwksTokenVerifier, RedisRevocationList, RevocationList } from '@talent/platform';
 import { AdminBootstrap } from './admin-bootstrap';
 import { AuthService } from './auth/auth.service';
 import { JwksController } from './auth/jwks.controller';
-import { LoginThrottle } from './auth/login-throttle';
 import { PasswordHasher } from './auth/password-hasher';
 import { RefreshTokenRecord } from './auth/refresh-token.entity';
+import { SessionsService } from './auth/sessions.service';
+import { SignInThrottle } from './auth/sign-in-throttle';
 import { SigningKeys } from './auth/signing-keys';
 import { TokenService } from './auth/token.service';
 import type { IdentityConfig } from './config';
@@ -13,15 +14,21 @@ import { DocumentFingerprinter } from './kyc/document-fingerprint';
 import { DocumentFingerprintBackfill } from './kyc/document-fingerprint.backfill';
 import { FieldCipher } from './kyc/field-cipher';
 import { KycCaseRecord } from './kyc/kyc-case.entity';
+import { KycAccessLog } from './kyc/kyc-access-log';
+import { KycDetailsReadRecord } from './kyc/kyc-details-read.entity';
 import { KycService } from './kyc/kyc.service';
+import { ReadKycDetails } from './kyc/read-kyc-details';
 import { MemberDocumentRecord } from './kyc/member-document.entity';
 import { IdentitySchema1732600000000 } from './migrations/1732600000000-identity-schema';
 import { MemberDocuments1735300000000 } from './migrations/1735300000000-member-documents';
+import { SessionsAndDisabledAccounts1735400000000 } from './migrations/1735400000000-sessions-and-disabled-accounts';
+import { KycDetailsReadsOrganizationEvents1735500000000 } from './migrations/1735500000000-kyc-details-reads-organization-events';
 import { OrganizationMemberRecord, OrganizationRecord } from './organizations/organization.entity';
 import { OrganizationsService } from './organizations/organizations.service';
 import { IDENTITY_RESOLVERS } from './resolvers';
 import { TalentScreeningRecord } from './screening/talent-screening.entity';
 import { ScreeningService } from './screening/screening.service';
+import { UserAccessService } from './users/user-access.service';
 import { UserRecord } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
@@ -30,11 +37,12 @@ export const IDENTITY_ENTITIES = [
   RefreshTokenRecord,
   KycCaseRecord,
   MemberDocumentRecord,
+  KycDetailsReadRecord,
   TalentScreeningRecord,
   OrganizationRecord,
   OrganizationMemberRecord,
 ];
-export const IDENTITY_MIGRATIONS = [IdentitySchema1732600000000, MemberDocuments1735300000000];
+export const IDENTITY_MIGRATIONS = [IdentitySchema1732600000000, MemberDocuments1735300000000, SessionsAndDisabledAccounts1735400000000, KycDetailsReadsOrganizationEvents1735500000000];
 
 /** Services of the identity subgraph, shared by the app and by SDL printing. */
 export const IDENTITY_PROVIDERS = [
@@ -42,8 +50,12 @@ export const IDENTITY_PROVIDERS = [
   AuthService,
   TokenService,
   PasswordHasher,
-  LoginThrottle,
+  SignInThrottle,
+  SessionsService,
+  UserAccessService,
   KycService,
+  ReadKycDetails,
+  KycAccessLog,
   DocumentFingerprintBackfill,
   ScreeningService,
   OrganizationsService,
@@ -53,6 +65,8 @@ export const IDENTITY_PROVIDERS = [
 @Module({})
 export class IdentityModule {
   static register(config: IdentityConfig, keys: SigningKeys, cipher: FieldCipher, fingerprints: DocumentFingerprinter): DynamicModule {
+    // Identity writes the revocation list (sign-out, disabled accounts, roles) and checks its own tokens against it.
+    const revocations = RedisRevocationList.fromUrl(config.REDIS_URL, createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL }));
     return {
       module: IdentityModule,
       imports: [
@@ -61,7 +75,8 @@ export class IdentityModule {
           entities: IDENTITY_ENTITIES,
           migrations: IDENTITY_MIGRATIONS,
           // Identity verifies its own tokens with its own key, without a network hop.
-          tokenVerifier: new JwksTokenVerifier(keys.localKeySet(), { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+          tokenVerifier: new JwksTokenVerifier(keys.localKeySet(), { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }, revocations),
+          revocationList: revocations,
         }),
         subgraphGraphQLModule(),
       ],
@@ -70,6 +85,7 @@ export class IdentityModule {
         { provide: SigningKeys, useValue: keys },
         { provide: FieldCipher, useValue: cipher },
         { provide: DocumentFingerprinter, useValue: fingerprints },
+        { provide: RedisRevocationList, useExisting: RevocationList },
         ...IDENTITY_PROVIDERS,
         ...IDENTITY_RESOLVERS,
       ],

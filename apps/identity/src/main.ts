@@ -5,7 +5,7 @@ import { IdentityModule } from './app.module';
 import { SigningKeys } from './auth/signing-keys';
 import { IdentityConfigSchema } from './config';
 import { DocumentFingerprinter } from './kyc/document-fingerprint';
-import { FieldCipher } from './kyc/field-cipher';
+import { FieldCipher, type KeyRing, parseKeyRing } from './kyc/field-cipher';
 
 void runService(async () => {
   const config = loadConfig(IdentityConfigSchema);
@@ -13,10 +13,11 @@ void runService(async () => {
   const keys = await SigningKeys.fromPem(config.JWT_PRIVATE_KEY, () =>
     log.warn('JWT_PRIVATE_KEY not set: signing with a key generated for this process (development only)'),
   );
-  let kycKey = config.KYC_ENCRYPTION_KEY ? Buffer.from(config.KYC_ENCRYPTION_KEY, 'base64') : undefined;
-  if (!kycKey) {
+  // Validated with the config: KYC_ENCRYPTION_KEYS / KYC_ENCRYPTION_KEY (id `default`) and KYC_ENCRYPTION_KEY_ID.
+  let kycKeys: KeyRing | Buffer | null = parseKeyRing(config);
+  if (!kycKeys) {
     log.warn('KYC_ENCRYPTION_KEY not set: encrypting KYC data with a key generated for this process (development only)');
-    kycKey = randomBytes(32);
+    kycKeys = randomBytes(32);
   }
   let fingerprintKey = config.KYC_FINGERPRINT_KEY ? Buffer.from(config.KYC_FINGERPRINT_KEY, 'base64') : undefined;
   if (!fingerprintKey) {
@@ -24,7 +25,7 @@ void runService(async () => {
     fingerprintKey = randomBytes(32);
   }
   const app = await createService(
-    IdentityModule.register(config, keys, new FieldCipher(kycKey), new DocumentFingerprinter(fingerprintKey)),
+    IdentityModule.register(config, keys, new FieldCipher(kycKeys), new DocumentFingerprinter(fingerprintKey)),
     config,
   );
   await app.listen(config.PORT, '0.0.0.0');

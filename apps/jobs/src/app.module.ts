@@ -13,16 +13,20 @@ import { MembershipHandler } from './members/membership.handler';
 import { StakeOutcomeHandler } from './applications/stake-outcome.handler';
 import { JobsSchema1732700000000 } from './migrations/1732700000000-jobs-schema';
 import { JobRateTolerance1735100000000 } from './migrations/1735100000000-job-rate-tolerance';
+import { Organizations1735500000000 } from './migrations/1735500000000-organizations';
+import { OrganizationMemberRecord, OrganizationRecord } from './organizations/organization.entity';
+import { OrganizationsHandler } from './organizations/organizations.handler';
+import { OrganizationsService } from './organizations/organizations.service';
 import { RatingRecord } from './ratings/rating.entity';
 import { RatingsService } from './ratings/ratings.service';
 import { JOBS_RESOLVERS } from './resolvers';
 import { ReputationService } from './users/reputation.service';
 
-export const JOBS_ENTITIES = [MemberRecord, JobRecord, ApplicationRecord, InterviewRecord, ContractRecord, RatingRecord];
-export const JOBS_MIGRATIONS = [JobsSchema1732700000000, JobRateTolerance1735100000000];
+export const JOBS_ENTITIES = [MemberRecord, JobRecord, ApplicationRecord, InterviewRecord, ContractRecord, RatingRecord, OrganizationRecord, OrganizationMemberRecord];
+export const JOBS_MIGRATIONS = [JobsSchema1732700000000, JobRateTolerance1735100000000, Organizations1735500000000];
 
 /** Services of the jobs subgraph (use cases, projections, event handlers). */
-export const JOBS_PROVIDERS = [MembersService, MembershipHandler, JobsService, ApplicationsService, StakeOutcomeHandler, ContractsService, RatingsService, ReputationService];
+export const JOBS_PROVIDERS = [MembersService, MembershipHandler, OrganizationsService, OrganizationsHandler, JobsService, ApplicationsService, StakeOutcomeHandler, ContractsService, RatingsService, ReputationService];
 
 @Module({})
 export class JobsModule {

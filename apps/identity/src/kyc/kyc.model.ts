@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, Length, Matches } from 'class-validator';
 import { PageInfo } from '@talent/platform';
-import { KycStatusEnum, UserModel } from '../users/user.model';
+import { KycStatusEnum, RoleEnum, UserModel } from '../users/user.model';
 
 export enum KycDocumentTypeEnum {
   PASSPORT = 'PASSPORT',
@@ -15,6 +15,66 @@ export enum ReviewDecisionEnum {
   REJECT = 'REJECT',
 }
 registerEnumType(ReviewDecisionEnum, { name: 'ReviewDecision' });
+
+export enum KycDetailFieldEnum {
+  LEGAL_NAME = 'LEGAL_NAME',
+  DATE_OF_BIRTH = 'DATE_OF_BIRTH',
+  DOCUMENT_NUMBER = 'DOCUMENT_NUMBER',
+}
+registerEnumType(KycDetailFieldEnum, { name: 'KycDetailField', description: 'A decrypted field of a KYC case, as the access log names it.' });
+
+@ObjectType('KycCaseDetails', {
+  description: "A KYC case's personal data, decrypted for its reviewer. Only the fields asked for are decrypted, and each read is in the owner's access log.",
+})
+export class KycCaseDetailsModel {
+  @Field()
+  legalName: string;
+
+  @Field({ description: 'YYYY-MM-DD' })
+  dateOfBirth: string;
+
+  @Field({ description: 'The full document number, as stored (no spaces or dashes, upper case).' })
+  documentNumber: string;
+}
+
+@ObjectType('KycDetailsAccess', { description: "One read of a KYC case's decrypted details: who read which fields of which case, and when." })
+export class KycDetailsAccessModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  caseId: string;
+
+  /** Resolved by KycAccessLogResolver. */
+  readerId: string;
+
+  @Field(() => [RoleEnum], { description: "The reader's roles when they read." })
+  readerRoles: RoleEnum[];
+
+  @Field(() => [KycDetailFieldEnum])
+  fields: KycDetailFieldEnum[];
+
+  @Field()
+  readAt: Date;
+}
+
+@ObjectType('KycDetailsAccessEdge')
+export class KycDetailsAccessEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => KycDetailsAccessModel)
+  node: KycDetailsAccessModel;
+}
+
+@ObjectType('KycDetailsAccessConnection')
+export class KycDetailsAccessConnection {
+  @Field(() => [KycDetailsAccessEdge])
+  edges: KycDetailsAccessEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+}
 
 @ObjectType('KycCase')
 export class KycCaseModel {

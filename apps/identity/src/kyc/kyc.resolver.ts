@@ -1,4 +1,5 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import {
   Authenticated,
   type AuthUser,
@@ -15,7 +16,11 @@ import {
 import { UserModel } from '../users/user.model';
 import { toUserModel, UsersService } from '../users/users.service';
 import type { KycCaseRecord } from './kyc-case.entity';
-import { KycCaseConnection, KycCaseModel, KycDocumentTypeEnum, ReviewDecisionEnum, SubmitKycInput } from './kyc.model';
+import { selectedDetailFields } from './detail-selection';
+import { toAccessModel } from './kyc-access-log.resolver';
+import { KycAccessLog } from './kyc-access-log';
+import { KycCaseConnection, KycCaseDetailsModel, KycCaseModel, KycDetailsAccessModel, KycDocumentTypeEnum, ReviewDecisionEnum, SubmitKycInput } from './kyc.model';
+import { ReadKycDetails } from './read-kyc-details';
 import { KycStatusEnum } from '../users/user.model';
 import { KycService } from './kyc.service';
 import { NotFoundError } from '@talent/platform';
@@ -43,6 +48,8 @@ export class KycResolver {
   constructor(
     private readonly kyc: KycService,
     private readonly users: UsersService,
+    private readonly readDetails: ReadKycDetails,
+    private readonly accessLogs: KycAccessLog,
   ) {
     this.documentUse = new PerRequest(() => new BatchLoader((ids) => this.kyc.documentsAlreadyUsed(ids)));
   }
@@ -90,6 +97,25 @@ export class KycResolver {
   async documentAlreadyUsed(@Parent() kycCase: KycCaseModel, @Context() context: RequestContext, @CurrentUser() caller: AuthUser | null): Promise<boolean | null> {
     if (!caller || !(hasRole(caller, 'INSPECTOR') || hasRole(caller, 'ADMIN'))) return null;
     return this.documentUse.for(context).load(kycCase.id);
+  }
+
+  @ResolveField(() => KycCaseDetailsModel, {
+    nullable: true,
+    description:
+      "The case's personal data, decrypted: for a reviewer (INSPECTOR or ADMIN) other than the case's owner, while the case is PENDING. Null for anyone else (the owner included) and once the case is decided. Every read is recorded, with the fields asked for, in the owner's access log (myKycAccessLog).",
+  })
+  async details(@Parent() kycCase: KycCaseModel, @CurrentUser() caller: AuthUser | null, @Info() info: GraphQLResolveInfo): Promise<KycCaseDetailsModel | null> {
+    const details = await this.readDetails.execute(caller, kycCase.id, selectedDetailFields(info));
+    return details ? Object.assign(new KycCaseDetailsModel(), details) : null;
+  }
+
+  @ResolveField(() => [KycDetailsAccessModel], {
+    nullable: true,
+    description: "Who read this case's decrypted details, newest first: for the case's owner and admins; null for anyone else.",
+  })
+  async accessLog(@Parent() kycCase: KycCaseModel, @CurrentUser() caller: AuthUser | null): Promise<KycDetailsAccessModel[] | null> {
+    if (!caller || (caller.id !== kycCase.userId && !hasRole(caller, 'ADMIN'))) return null;
+    return (await this.accessLogs.forCase(kycCase.id)).map(toAccessModel);
   }
 
   @ResolveField(() => UserModel)

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, type AuthUser, CurrentUser, isUuid } from '@talent/platform';
+import { Authenticated, type AuthUser, CurrentUser, isUuid, RequestMeta } from '@talent/platform';
 import { UserModel } from '../users/user.model';
 import { toUserModel } from '../users/users.service';
 import { OrganizationModel } from './organization.model';
@@ -14,6 +14,7 @@ export class OrganizationsResolver {
     return isUuid(id) ? this.organizations.findById(id) : Promise.resolve(null);
   }
 
+  /** Lookup by key (`_entities`). Public, like `organization(id)`. */
   @ResolveReference()
   resolveReference(ref: { id: string }): Promise<OrganizationModel | null> {
     return isUuid(ref.id) ? this.organizations.findById(ref.id) : Promise.resolve(null);
@@ -21,8 +22,12 @@ export class OrganizationsResolver {
 
   @Mutation(() => OrganizationModel)
   @Authenticated()
-  createOrganization(@CurrentUser() caller: AuthUser, @Args('name') name: string): Promise<OrganizationModel> {
-    return this.organizations.create(caller, name);
+  createOrganization(
+    @CurrentUser() caller: AuthUser,
+    @Args('name') name: string,
+    @RequestMeta() meta: { traceparent?: string },
+  ): Promise<OrganizationModel> {
+    return this.organizations.create(caller, name, meta.traceparent);
   }
 
   @ResolveField(() => [UserModel])

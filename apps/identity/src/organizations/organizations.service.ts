@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BadUserInputError, inTransaction, type AuthUser } from '@talent/platform';
+import { OrganizationCreated } from '@talent/events';
+import { BadUserInputError, EventPublisher, inTransaction, type AuthUser } from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
 import { OrganizationMemberRecord, OrganizationRecord } from './organization.entity';
 import { OrganizationModel } from './organization.model';
@@ -10,10 +11,16 @@ const toModel = (o: OrganizationRecord): OrganizationModel => Object.assign(new 
 
 @Injectable()
 export class OrganizationsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventPublisher,
+  ) {}
 
-  /** Any signed-in user may create an organization; they become its owner. */
-  create(caller: AuthUser, nameInput: string): Promise<OrganizationModel> {
+  /**
+   * Any signed-in user may create an organization; they become its owner. OrganizationCreated
+   * tells jobs who may post under it.
+   */
+  create(caller: AuthUser, nameInput: string, traceparent?: string): Promise<OrganizationModel> {
     const name = nameInput.trim();
     if (name.length < 2 || name.length > 120) throw new BadUserInputError('name must be 2 to 120 characters', 'name');
     return inTransaction(this.dataSource, async (tx) => {
@@ -21,6 +28,7 @@ export class OrganizationsService {
       const org = tx.getRepository(OrganizationRecord).create({ id: randomUUID(), name, createdBy: caller.id, createdAt: now });
       await tx.getRepository(OrganizationRecord).insert(org);
       await tx.getRepository(OrganizationMemberRecord).insert({ organizationId: org.id, userId: caller.id, role: 'OWNER', joinedAt: now });
+      await this.events.publish(tx, OrganizationCreated, { organizationId: org.id, ownerId: caller.id, createdAt: now.toISOString() }, { traceparent });
       return toModel(org);
     });
   }

@@ -154,6 +154,6 @@ export class PostJobInput {
   @Field(() => Int)
   durationWeeks: number;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'An organization the caller is a member of (see postJob).' })
   organizationId?: string | null;
 }

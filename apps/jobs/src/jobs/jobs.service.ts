@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { type AuthUser, BadUserInputError, ConflictError, decodeCursor, encodeCursor, EventPublisher, ForbiddenError, inTransaction, isUuid, NotFoundError } from '@talent/platform';
 import { ApplicationsService } from '../applications/applications.service';
 import { MembersService } from '../members/members.service';
+import { OrganizationsService } from '../organizations/organizations.service';
 import { JobRecord, type JobStatus } from './job.entity';
 import { publishJobClosed, publishJobPosted } from './job-events';
 import { normalizeSkills, toPostJobCommand, type PostJobRequest } from './post-job.command';
@@ -30,13 +31,19 @@ export class JobsService {
     private readonly events: EventPublisher,
     private readonly members: MembersService,
     private readonly applications: ApplicationsService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
-  /** A member client posts a job (the CLIENT role is checked by the resolver, from the token). */
-  post(caller: AuthUser, input: PostJobRequest, traceparent?: string): Promise<JobRecord> {
+  /**
+   * A member client posts a job (the CLIENT role is checked by the resolver, from the token),
+   * under an organization only if they are one of its members. Refused posts create nothing.
+   */
+  async post(caller: AuthUser, input: PostJobRequest, traceparent?: string): Promise<JobRecord> {
     const command = toPostJobCommand(input);
+    if (command.organizationId) await this.organizations.waitUntilKnown(command.organizationId);
     return inTransaction(this.dataSource, async (tx) => {
       await this.members.requireMember(tx, caller.id, 'post jobs');
+      if (command.organizationId) await this.organizations.requirePoster(tx, command.organizationId, caller.id);
       // Milliseconds, like the column (timestamptz(3)): what is returned is what is stored.
       const now = new Date();
       const job = tx.getRepository(JobRecord).create({

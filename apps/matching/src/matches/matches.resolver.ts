@@ -1,5 +1,5 @@
 import { Args, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentUser, pageSize, requireUser, type AuthUser } from '@talent/platform';
+import { CurrentUser, pageSize, type AuthUser } from '@talent/platform';
 import { JobReference, jobReference } from '../jobs/job.reference';
 import { UserReference, userReference } from '../profiles/user.reference';
 import type { MatchRecord } from './match.entity';
@@ -35,19 +35,21 @@ export class MatchesResolver {
 export class JobMatchesResolver {
   constructor(private readonly service: MatchesService) {}
 
+  /** Lookup by key (`_entities`). A key only, nothing read: `matches` checks the caller itself (the job's client and admins). */
   @ResolveReference()
   resolveReference(ref: { __typename: 'Job'; id: string }): JobReference {
     return jobReference(ref.id);
   }
 
-  @ResolveField(() => [MatchModel], { description: "The job's best candidates by rank. Visible to the job's client and to admins." })
+  @ResolveField(() => [MatchModel], {
+    description: "The job's best candidates by rank. Visible to the job's client and to admins; an empty list for anyone else (anonymous callers included).",
+  })
   async matches(
     @Parent() job: JobReference,
     @CurrentUser() caller: AuthUser | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 10 }) first: number | null,
   ): Promise<MatchModel[]> {
-    const user = requireUser(caller);
     const n = pageSize(first, 10, 100);
-    return (await this.service.visibleMatches(user, job.id, n)).map(toModel);
+    return (await this.service.visibleMatches(caller, job.id, n)).map(toModel);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MatchesProposed } from '@talent/events';
-import { EventPublisher, ForbiddenError, hasRole, type AuthUser } from '@talent/platform';
+import { EventPublisher, hasRole, type AuthUser } from '@talent/platform';
 import { JobRecord } from '../jobs/job.entity';
 import { MatchingSettings } from '../matching-settings';
 import { TalentProfileRecord } from '../profiles/talent-profile.entity';
@@ -159,13 +159,15 @@ export class MatchesService {
 
   /**
    * Job.matches: the job's client (from JobPosted) and admins see them, by rank; anybody
-   * else is FORBIDDEN. A job matching has not heard of yet has no matches.
+   * else (anonymous callers included) sees none: an empty list rather than an error, so that
+   * a list of jobs asking for matches still reaches everyone. A job matching has not heard of
+   * yet has no matches.
    */
-  async visibleMatches(caller: AuthUser, jobId: string, first: number): Promise<MatchRecord[]> {
-    if (!isUuid(jobId)) return [];
+  async visibleMatches(caller: AuthUser | null, jobId: string, first: number): Promise<MatchRecord[]> {
+    if (!caller || !isUuid(jobId)) return [];
     const job = await this.dataSource.getRepository(JobRecord).findOneBy({ id: jobId });
     if (!job) return [];
-    if (job.clientId !== caller.id && !hasRole(caller, 'ADMIN')) throw new ForbiddenError("Only the job's client sees its matches");
+    if (job.clientId !== caller.id.toLowerCase() && !hasRole(caller, 'ADMIN')) return [];
     return this.dataSource.getRepository(MatchRecord).find({ where: { jobId }, order: { rank: 'ASC' }, take: first });
   }
 }

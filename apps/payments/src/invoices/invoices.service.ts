@@ -249,15 +249,17 @@ export class InvoicesService {
     return invoice;
   }
 
-  /** A contract's invoices, oldest first, for its talent and client and admins; FORBIDDEN for others. */
-  async forContract(caller: AuthUser, contractId: string): Promise<InvoiceRecord[]> {
-    if (!isUuid(contractId)) return [];
+  /**
+   * Contract.invoices: oldest first, for the contract's talent and client and admins; none for
+   * anyone else (anonymous callers included): an empty list rather than an error, so that a
+   * list of contracts asking for invoices still reaches everyone.
+   */
+  async forContract(caller: AuthUser | null, contractId: string): Promise<InvoiceRecord[]> {
+    if (!caller || !isUuid(contractId)) return [];
     const contract = await this.dataSource.getRepository(ContractRecord).findOneBy({ id: contractId });
     // Unknown here (not yet projected): it has no invoices, since submitting needs the projection.
     if (!contract) return [];
-    if (caller.id !== contract.talentId && caller.id !== contract.clientId && !hasRole(caller, 'ADMIN')) {
-      throw new ForbiddenError("Only the contract's talent and client (and admins) may see its invoices");
-    }
+    if (caller.id !== contract.talentId && caller.id !== contract.clientId && !hasRole(caller, 'ADMIN')) return [];
     return this.dataSource.getRepository(InvoiceRecord).find({ where: { contractId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 }

@@ -1,0 +1,79 @@
+// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose` that jest's
+// transform leaves alone; no tokens are verified here.
+jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
+
+/**
+ * Organizations reach jobs through OrganizationCreated, on a real PostgreSQL: the migration
+ * announces the organizations that existed before the event did, and a new organization's
+ * event commits with it (or not at all).
+ */
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { OrganizationCreated, parseEvent } from '@talent/events';
+import { BadUserInputError, dataSourceOptions, EventPublisher } from '@talent/platform';
+import { createTestDatabase, type TestDatabase } from '@talent/testing';
+import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
+import { IdentitySchema1732600000000 } from '../migrations/1732600000000-identity-schema';
+import { MemberDocuments1735300000000 } from '../migrations/1735300000000-member-documents';
+import { OrganizationsService } from './organizations.service';
+
+let db: TestDatabase;
+let dataSource: DataSource;
+const open = (migrations: typeof IDENTITY_MIGRATIONS) =>
+  new DataSource(dataSourceOptions({ url: db.url, entities: IDENTITY_ENTITIES, migrations, poolSize: 4, applicationName: 'identity-int' })).initialize();
+const announced = async () => {
+  const rows: Array<{ topic: string; message_key: string; envelope: unknown }> = await dataSource.query(
+    `SELECT topic, message_key, envelope FROM outbox WHERE type = 'OrganizationCreated' ORDER BY seq`,
+  );
+  return rows.map((row) => {
+    const parsed = parseEvent(JSON.stringify(row.envelope));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.definition).toBe(OrganizationCreated);
+    expect(row.topic).toBe(OrganizationCreated.topic);
+    expect(row.message_key).toBe(parsed.event.aggregateId);
+    return parsed.event.payload;
+  });
+};
+
+/** What the previous version left: two organizations, and no event about them. */
+const before = { owners: [randomUUID(), randomUUID()], organizations: [randomUUID(), randomUUID()] };
+
+beforeAll(async () => {
+  db = await createTestDatabase('identity_organizations');
+  const previous = await open([IdentitySchema1732600000000, MemberDocuments1735300000000]);
+  for (const [i, owner] of before.owners.entries()) {
+    await previous.query(`INSERT INTO users (id, email, password_hash, display_name, roles) VALUES ($1, $2, 'x', 'Client', ARRAY['CLIENT'])`, [owner, `c${i}-${owner}@example.test`]);
+    await previous.query(`INSERT INTO organizations (id, name, created_by, created_at) VALUES ($1, $2, $3, $4)`, [
+      before.organizations[i],
+      `Org ${i}`,
+      owner,
+      new Date(Date.UTC(2024, i, 1)),
+    ]);
+    await previous.query(`INSERT INTO organization_members (organization_id, user_id, role, joined_at) VALUES ($1, $2, 'OWNER', now())`, [before.organizations[i], owner]);
+  }
+  await previous.destroy();
+  dataSource = await open(IDENTITY_MIGRATIONS);
+});
+
+afterAll(async () => {
+  await dataSource?.destroy();
+  await db?.drop();
+});
+
+it('the migration announces every organization that existed before, with its owner', async () => {
+  expect(await announced()).toEqual([
+    { organizationId: before.organizations[0], ownerId: before.owners[0], createdAt: '2024-01-01T00:00:00.000Z' },
+    { organizationId: before.organizations[1], ownerId: before.owners[1], createdAt: '2024-02-01T00:00:00.000Z' },
+  ]);
+});
+
+it('a new organization is announced in its own transaction; a refused one is not', async () => {
+  const service = new OrganizationsService(dataSource, new EventPublisher());
+  const caller = { id: before.owners[0], roles: ['CLIENT' as const] };
+  await expect(async () => service.create(caller, ' x ')).rejects.toThrow(BadUserInputError);
+  expect(await announced()).toHaveLength(2);
+  const created = await service.create(caller, 'Second organization');
+  const events = await announced();
+  expect(events).toHaveLength(3);
+  expect(events[2]).toEqual({ organizationId: created.id, ownerId: caller.id, createdAt: created.createdAt.toISOString() });
+});
