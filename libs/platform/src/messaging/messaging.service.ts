@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type BaseConfig } from '../config';
 import { ROOT_LOGGER } from '../logging/root-logger';
+import type { Metrics } from '../metrics/metrics';
+import { METRICS } from '../metrics/metrics.controller';
 import { createKafka, createProducer, kafkaIsReachable } from './kafka';
 import { OutboxRelay } from './outbox-relay';
 import { EventConsumer, type EventHandlerFn } from './event-consumer';
@@ -29,6 +31,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(ROOT_LOGGER) logger: Logger,
     private readonly dataSource: DataSource,
     private readonly discovery: DiscoveryService,
+    @Inject(METRICS) metrics: Metrics,
   ) {
     this.log = logger.child({ component: 'messaging' });
     this.kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
@@ -44,6 +47,9 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       groupId: config.KAFKA_GROUP_ID ?? config.SERVICE_NAME,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       maxWaitTimeInMs: config.KAFKA_CONSUMER_MAX_WAIT_MS,
+      retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
+      retryMaxMs: config.CONSUMER_RETRY_MAX_MS,
+      metrics: metrics.registry,
     });
   }
 

@@ -180,8 +180,8 @@ describe('outbox and inbox across two services and the broker', () => {
     consumer = new EventConsumer(consumerKafka, consumerProducer, consumerDs, logger, {
       groupId: `${run}-consumer`,
       maxWaitTimeInMs: 100,
-      maxAttempts: 3,
       retryBaseMs: 20,
+      retryMaxMs: 500,
       catalog,
     })
       .on(AccountCredited, async (event, tx) => {
@@ -417,43 +417,39 @@ describe('outbox and inbox across two services and the broker', () => {
     expect(await consumerDs.query('SELECT event_id FROM inbox WHERE event_id = $1', [forged.id])).toEqual([]);
   });
 
-  it('retries a handler that fails transiently, dead-letters one that refuses the event or keeps failing', async () => {
-    const [transient, merged, broken] = await inTransaction(producerDs, async (tx) => [
+  it('retries a handler that fails (however often) until it passes, dead-letters one that refuses the event at once', async () => {
+    const [transient, merged, stubborn] = await inTransaction(producerDs, async (tx) => [
       await publisher.publish(tx, PayoutRequested, { payoutId: randomUUID(), failures: 2 }),
       await publisher.publish(tx, AccountMerged, { accountId: randomUUID() }),
-      await publisher.publish(tx, PayoutRequested, { payoutId: randomUUID(), failures: 99 }),
+      await publisher.publish(tx, PayoutRequested, { payoutId: randomUUID(), failures: 7 }),
     ]);
 
-    const letters = await waitFor(
+    const [mergedLetter] = await waitFor(
       () => {
-        const found = deadLettersOf((d) => d.key === merged.aggregateId || d.key === broken.aggregateId);
-        return found.length >= 2 && found;
+        const found = deadLettersOf((d) => d.key === merged.aggregateId);
+        return found.length >= 1 && found;
       },
       20_000,
-      { message: 'two handler dead letters' },
+      { message: 'the refused event dead-lettered' },
     );
     await waitFor(async () => (await applied()).some((r) => r.event_id === transient.id), 20_000, { message: 'transient payout applied' });
+    await waitFor(async () => (await applied()).some((r) => r.event_id === stubborn.id), 30_000, { message: 'stubborn payout applied' });
 
-    // Applied once, after two failed attempts whose writes were rolled back.
+    // Applied once, after failed attempts whose writes were rolled back.
     expect(attempts.get(transient.id)).toBe(3);
     expect((await applied()).filter((r) => r.event_id === transient.id)).toHaveLength(1);
+    // A plain Error is not a refusal: retried as long as it takes (here 7 failures), never dead-lettered.
+    expect(attempts.get(stubborn.id)).toBe(8);
+    expect((await applied()).filter((r) => r.event_id === stubborn.id)).toHaveLength(1);
+    expect(deadLettersOf((d) => d.key === stubborn.aggregateId || d.key === transient.aggregateId)).toEqual([]);
 
-    // A domain error is final: one attempt.
-    const mergedLetter = letters.find((l) => l.key === merged.aggregateId)!;
+    // A domain error is final: one attempt, nothing left behind.
     expect(attempts.get(merged.id)).toBe(1);
-    expect(mergedLetter.headers['dlq-reason']).toBe('handler failed after 1 attempt(s): account already merged');
+    expect(mergedLetter.headers['dlq-reason']).toBe('handler refused the event: account already merged');
+    expect(mergedLetter.headers).toMatchObject({ 'dlq-failure': 'permanent', 'dlq-error-class': 'ConflictError', 'dlq-event-id': merged.id });
     expect(JSON.parse(mergedLetter.value!)).toMatchObject({ id: merged.id, type: 'TestAccountMerged' });
-
-    // A handler that keeps failing is given up after maxAttempts, leaving nothing behind.
-    const brokenLetter = letters.find((l) => l.key === broken.aggregateId)!;
-    expect(attempts.get(broken.id)).toBe(3);
-    expect(brokenLetter.headers['dlq-reason']).toBe('handler failed after 3 attempt(s): payment provider timed out');
-    const leftovers = await consumerDs.query('SELECT count(*)::int AS n FROM applied WHERE event_id = ANY($1::uuid[])', [
-      [merged.id, broken.id],
-    ]);
-    expect(leftovers[0].n).toBe(0);
-    const inbox = await consumerDs.query('SELECT event_id FROM inbox WHERE event_id = ANY($1::uuid[])', [[merged.id, broken.id]]);
-    expect(inbox).toEqual([]);
+    expect(await consumerDs.query('SELECT event_id FROM applied WHERE event_id = $1', [merged.id])).toEqual([]);
+    expect(await consumerDs.query('SELECT event_id FROM inbox WHERE event_id = $1', [merged.id])).toEqual([]);
   });
 
   it('a transaction that publishes an event and then fails leaves neither its change nor its event', async () => {
