@@ -5,7 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request } from 'express';
-import { bearerToken, createLogger, createLoggerModule, JwksTokenVerifier, Metrics, METRICS, MetricsController, RedisRevocationList, RevocationList, traceContextFrom } from '@talent/platform';
+import { bearerToken, createLogger, createLoggerModule, DependencyMonitor, JwksTokenVerifier, Metrics, METRICS, MetricsController, RedisRevocationList, RevocationList, traceContextFrom } from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
 import { rateLimitOf, subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
 import { createGatewayErrorFormatter } from './errors/format-gateway-error';
@@ -23,7 +23,15 @@ export class GatewayModule {
     const log = createLogger(logging);
     const supergraph = loadSupergraph(config.SUPERGRAPH_PATH);
     const subgraphUrls = resolveSubgraphUrls(supergraph.urls);
-    const state: GatewayState = { schemaLoaded: false, subgraphUrls };
+    const metrics = new Metrics(config.SERVICE_NAME);
+    const subgraphs = new DependencyMonitor(
+      Object.fromEntries(
+        Object.entries(subgraphUrls).map(([name, url]) => [name, async () => (await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) })).ok]),
+      ),
+      { registry: metrics.registry, logger: log.child({ component: 'health' }) },
+    );
+    subgraphs.start();
+    const state: GatewayState = { schemaLoaded: false, subgraphUrls, subgraphs };
     // Revoked tokens (sign-out, disabled account, role taken back) stop here too, from the list identity writes.
     const revocations = RedisRevocationList.fromUrl(config.REDIS_URL, log);
     const verifier = JwksTokenVerifier.remote(config.JWKS_URL, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }, revocations);
@@ -97,7 +105,7 @@ export class GatewayModule {
         { provide: GATEWAY_STATE, useValue: state },
         { provide: GATEWAY_REDIS, useValue: redis },
         GatewayRedisShutdown,
-        { provide: METRICS, useValue: new Metrics(config.SERVICE_NAME) },
+        { provide: METRICS, useValue: metrics },
         { provide: RevocationList, useValue: revocations }, // closed at shutdown
       ],
     };

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { loadConfig, METRICS, nestBootstrapOptions, runService, traceparentMiddleware, type Metrics } from '@talent/platform';
+import { keepConnectionsLongerThanClients, loadConfig, METRICS, nestBootstrapOptions, runService, traceparentMiddleware, type Metrics } from '@talent/platform';
 import { GatewayConfigSchema } from './config';
 import { GatewayModule } from './gateway.module';
 
@@ -23,5 +23,6 @@ void runService(async () => {
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
   app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, credentials: false });
   app.enableShutdownHooks();
+  keepConnectionsLongerThanClients(app.getHttpServer());
   await app.listen(config.PORT, '0.0.0.0');
 });

@@ -1,1 +1,3 @@
 export * from './health.controller';
+export * from './dependency-monitor';
+export * from './service-dependencies';

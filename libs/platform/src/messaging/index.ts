@@ -7,3 +7,5 @@ export * from './messaging.service';
 export * from './outbox.entity';
 export * from './inbox.entity';
 export * from './messaging.migration';
+export * from './failure-class';
+export * from './consumer-metrics';

@@ -3,6 +3,7 @@ import type { Producer, Message } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { loggableError } from '../logging/redaction';
+import { permanentRefusal } from './broker-refusal';
 import { OUTBOX_CHANNEL } from './event-publisher';
 
 export interface OutboxRelayOptions {
@@ -12,7 +13,7 @@ export interface OutboxRelayOptions {
   retentionHours: number;
   /** Prepended to each event's topic (see KAFKA_TOPIC_PREFIX). */
   topicPrefix?: string;
-  /** Test seam: runs after Kafka accepted a batch and before it is marked published (a crash there means a redelivery). */
+  /** Test seam: runs after Kafka accepted a batch (or one message) and before it is marked published (a crash there means a redelivery). */
   afterPublish?: (eventIds: string[]) => Promise<void> | void;
 }
 
@@ -28,16 +29,38 @@ interface PendingRow {
 const RELAY_LOCK = 7_305_001;
 
 /**
+ * Unpublished, unparked events in commit order, except those whose key (topic and aggregate)
+ * has a parked event: they wait behind it, so un-parking it keeps the key's order.
+ */
+const NEXT_BATCH = `
+  SELECT o.id, o.topic, o.message_key, o.type, o.envelope FROM outbox o
+  WHERE o.published_at IS NULL AND o.parked_at IS NULL
+    AND NOT EXISTS (
+      SELECT 1 FROM outbox p
+      WHERE p.parked_at IS NOT NULL AND p.published_at IS NULL AND p.topic = o.topic AND p.message_key = o.message_key)
+  ORDER BY o.seq LIMIT $1`;
+
+/**
  * Publishes committed outbox rows to Kafka, oldest first, then marks them published.
- * A crash after Kafka accepted a batch but before the mark means the batch is sent
- * again (at least once); consumers deduplicate by event id. Wakes on NOTIFY from the
- * publishing transaction's commit, and polls as a fallback.
+ *
+ * No transaction stays open while Kafka is called: the relay holds a session advisory lock
+ * on its own connection for one batch (read, send, mark: each a short statement of its own)
+ * and releases it after. A crash after Kafka accepted a batch but before the mark means the
+ * batch is sent again (at least once); consumers deduplicate by event id. Any failure closes
+ * that connection, which releases the lock, so another relay (or this one's next try) starts
+ * afresh from the oldest unpublished row.
+ *
+ * A message the broker refuses for good (see `permanentRefusal`) is parked with the reason
+ * (`outbox_parked_events` alerts) and the rest goes on; transient errors are retried forever, in
+ * order. Wakes on NOTIFY from the publishing transaction's commit, and polls as a fallback.
  */
 export class OutboxRelay {
   private running = false;
   private wake: (() => void) | null = null;
   private wakeRequested = false;
   private listener: Client | null = null;
+  /** The connection that holds the advisory lock while a batch is read, sent and marked. */
+  private session: Client | null = null;
   private loop: Promise<void> | null = null;
   private lastCleanup = 0;
 
@@ -61,37 +84,125 @@ export class OutboxRelay {
     await this.loop;
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
+    await this.closeSession();
   }
 
-  /** Publishes one batch; returns how many events were published (0 when idle or another relay holds the lock). */
+  /** Publishes one batch; returns how many events were published or parked (0 when idle or another relay holds the lock). */
   async publishBatch(): Promise<number> {
-    const batchSize = this.options.batchSize ?? 200;
-    return this.dataSource.transaction(async (tx) => {
-      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+    try {
+      const session = await this.openSession();
+      const { rows: [{ locked }] } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
       if (!locked) return 0;
-      const rows: PendingRow[] = await tx.query(
-        `SELECT id, topic, message_key, type, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
-        [batchSize],
-      );
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, Message[]>();
-      for (const row of rows) {
-        const headers: Record<string, string> = { 'event-id': row.id, 'event-type': row.type };
-        if (row.envelope.traceparent) headers.traceparent = row.envelope.traceparent;
-        const topic = `${this.options.topicPrefix ?? ''}${row.topic}`;
-        const list = byTopic.get(topic) ?? [];
-        list.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers });
-        byTopic.set(topic, list);
+      const done = await this.publishLocked(session);
+      await session.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK]);
+      return done;
+    } catch (error) {
+      await this.closeSession(); // releases the lock with the session
+      throw error;
+    }
+  }
+
+  private async publishLocked(session: Client): Promise<number> {
+    const { rows } = await session.query<PendingRow>(NEXT_BATCH, [this.options.batchSize ?? 200]);
+    if (rows.length === 0) return 0;
+    try {
+      await this.send(rows);
+    } catch (error) {
+      if (!permanentRefusal(error)) {
+        await this.recordFailure(session, rows, error);
+        throw error;
       }
-      await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-      const ids = rows.map((r) => r.id);
-      await this.options.afterPublish?.(ids);
-      await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [ids]);
-      return rows.length;
+      // Some message of the batch is refused for good: find it by sending one at a time, in order.
+      return this.publishOneByOne(session, rows);
+    }
+    await this.markPublished(session, rows);
+    return rows.length;
+  }
+
+  private async publishOneByOne(session: Client, rows: PendingRow[]): Promise<number> {
+    const blocked = new Set<string>(); // keys with an event parked in this pass: the rest of the key waits
+    let done = 0;
+    for (const row of rows) {
+      const key = JSON.stringify([row.topic, row.message_key]);
+      if (blocked.has(key)) continue;
+      try {
+        await this.send([row]);
+      } catch (error) {
+        const reason = permanentRefusal(error);
+        if (!reason) {
+          await this.recordFailure(session, [row], error);
+          throw error;
+        }
+        await session.query(
+          'UPDATE outbox SET parked_at = now(), park_reason = $2, attempts = attempts + 1, last_error = $2 WHERE id = $1',
+          [row.id, reason],
+        );
+        this.logger.error(
+          { eventId: row.id, eventType: row.type, topic: row.topic, reason },
+          'outbox event parked: the broker refused it for good; later events of its key wait behind it',
+        );
+        blocked.add(key);
+        done++;
+        continue;
+      }
+      await this.markPublished(session, [row]);
+      done++;
+    }
+    return done;
+  }
+
+  private async send(rows: PendingRow[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      const headers: Record<string, string> = { 'event-id': row.id, 'event-type': row.type };
+      if (row.envelope.traceparent) headers.traceparent = row.envelope.traceparent;
+      const topic = `${this.options.topicPrefix ?? ''}${row.topic}`;
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers });
+      byTopic.set(topic, list);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
+  }
+
+  private async markPublished(session: Client, rows: PendingRow[]): Promise<void> {
+    const ids = rows.map((r) => r.id);
+    await this.options.afterPublish?.(ids);
+    await session.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+  }
+
+  /** Best effort: why the events are still pending, for ops. */
+  private async recordFailure(session: Client, rows: PendingRow[], error: unknown): Promise<void> {
+    const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1000);
+    await session
+      .query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id), message])
+      .catch(() => undefined);
+  }
+
+  private async openSession(): Promise<Client> {
+    if (this.session) return this.session;
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay', keepAlive: true });
+    client.on('error', (error) => {
+      this.logger.warn({ err: loggableError(error) }, 'outbox relay connection lost');
+      if (this.session === client) this.session = null;
+      void client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      void client.end().catch(() => undefined);
+      throw error;
+    }
+    this.session = client;
+    return client;
+  }
+
+  private async closeSession(): Promise<void> {
+    const client = this.session;
+    this.session = null;
+    await client?.end().catch(() => undefined);
   }
 
   private async run(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { createLogger } from '../logging/logger.module';
 import { MessagingMigration1732500000000 } from '../messaging/messaging.migration';
+import { OutboxParkingMigration1732500000001 } from '../messaging/outbox-parking.migration';
 import { InboxRecord } from '../messaging/inbox.entity';
 import { OutboxRecord } from '../messaging/outbox.entity';
 import { PinoTypeOrmLogger } from './typeorm-logger';
@@ -27,7 +28,7 @@ export function dataSourceOptions(options: PersistenceOptions): DataSourceOption
     type: 'postgres',
     url: options.url,
     entities: [...(options.entities as unknown[]), OutboxRecord, InboxRecord] as DataSourceOptions['entities'],
-    migrations: [MessagingMigration1732500000000, ...options.migrations],
+    migrations: [MessagingMigration1732500000000, OutboxParkingMigration1732500000001, ...options.migrations],
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
