@@ -31,7 +31,9 @@ export interface Harness {
 }
 
 export async function startHarness(referralsEnv: Record<string, string> = {}): Promise<Harness> {
-  const stack = await startStack({ services: ['referrals'], env: { referrals: referralsEnv } });
+  // These tests deliver jobs' and rewards' events themselves and wait until referrals applied them:
+  // a short projection wait keeps the refusals of what does not exist quick (see PROJECTION_WAIT_MS).
+  const stack = await startStack({ services: ['referrals'], env: { referrals: { PROJECTION_WAIT_MS: '500', ...referralsEnv } } });
   const received: EventEnvelope[] = [];
   let producer: Producer | undefined;
   let consumer: Consumer | undefined;

@@ -15,6 +15,7 @@ import { MembershipHandler } from './members/membership.handler';
 import { RewardsSchema1732900000000 } from './migrations/1732900000000-rewards-schema';
 import { AwaitingMembershipGrants1733000000000 } from './migrations/1733000000000-awaiting-membership-grants';
 import { RewardsOnPaidValue1735200000000 } from './migrations/1735200000000-rewards-on-paid-value';
+import { WithdrawalIdempotency1735600000000 } from './migrations/1735600000000-withdrawal-idempotency';
 import { PoliciesService } from './policies/policies.service';
 import { RewardPolicyRecord } from './policies/policy.entity';
 import { REWARDS_ORPHANED_TYPES, REWARDS_RESOLVERS } from './resolvers';
@@ -39,7 +40,7 @@ export const REWARDS_ENTITIES = [
   StakeRecord,
   WithdrawalRecord,
 ];
-export const REWARDS_MIGRATIONS = [RewardsSchema1732900000000, AwaitingMembershipGrants1733000000000, RewardsOnPaidValue1735200000000];
+export const REWARDS_MIGRATIONS = [RewardsSchema1732900000000, AwaitingMembershipGrants1733000000000, RewardsOnPaidValue1735200000000, WithdrawalIdempotency1735600000000];
 
 /** Use cases, projections, event and job handlers of the rewards service. */
 export const REWARDS_PROVIDERS = [

@@ -1,5 +1,5 @@
 import type { JobDefinition } from '@talent/platform';
-import { ProcessWithdrawal } from './withdrawals/withdrawal.jobs';
+import { CheckWithdrawal, ProcessWithdrawal } from './withdrawals/withdrawal.jobs';
 
 /** The rewards job catalog: every job has exactly one `@ProcessesJob` handler. */
-export const REWARDS_JOBS: readonly JobDefinition[] = [ProcessWithdrawal];
+export const REWARDS_JOBS: readonly JobDefinition[] = [ProcessWithdrawal, CheckWithdrawal];

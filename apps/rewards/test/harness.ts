@@ -62,7 +62,8 @@ export async function openRewards(label: string, options: { poolSize?: number; c
 
   const queued: string[] = [];
   const queue = { add: async (_def: unknown, data: { withdrawalId: string }) => (queued.push(data.withdrawalId), data.withdrawalId) } as unknown as JobQueue;
-  const withdrawals = new WithdrawalsService(dataSource, core.ledger, core.members, core.balances, core.events, logger, queue);
+  // No wait for the membership projection: these tests add members before they withdraw.
+  const withdrawals = new WithdrawalsService(dataSource, core.ledger, core.members, core.balances, core.events, logger, { PROJECTION_WAIT_MS: 0 }, queue);
 
   return {
     db,

@@ -320,6 +320,22 @@ describe('rewards through the gateway', () => {
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('a withdrawal retried with its idempotency key holds the amount once; the same key with another amount is a CONFLICT', async () => {
+    const KEYED = `mutation ($a: Decimal!, $to: String!, $k: String) { requestWithdrawal(amount: $a, toAddress: $to, idempotencyKey: $k) { id amount status } }`;
+    const before = await walletOf(connector);
+    const key = `e2e-${Date.now()}`;
+    const first = (await connector.api.data(KEYED, { a: '1.5', to: ADDRESS, k: key })).requestWithdrawal;
+    const retried = (await connector.api.data(KEYED, { a: '1.5', to: ADDRESS, k: key })).requestWithdrawal;
+    expect(retried.id).toBe(first.id);
+    expect(errorCode(await connector.api.request(KEYED, { a: '2', to: ADDRESS, k: key }))).toBe('CONFLICT');
+    const held = (await rewardsSql(`SELECT count(*)::int AS n FROM withdrawals WHERE idempotency_key = $1`, [key]))[0].n;
+    expect(held).toBe(1);
+    await waitFor(async () => (await connector.api.data(MY_WITHDRAWALS)).myWithdrawals.find((w: any) => w.id === first.id && w.status === 'SENT'), 30_000, {
+      message: 'the keyed withdrawal is sent',
+    });
+    expect(Number((await walletOf(connector)).available)).toBe(Number(before.available) - 1.5);
+  });
+
   it('replaying every event consumed so far changes no balance and not the supply', async () => {
     const snapshot = async () => ({
       wallets: await Promise.all(people.map((p) => walletAs(admin, p))),

@@ -121,7 +121,7 @@ describe('abuse suite: nobody sees, or acts on, what is not theirs', () => {
         // Two keys: the stack's KYC_ENCRYPTION_KEY (id `default`, the old one) and a new current one.
         // Debug logs, so that "never in the logs" below means something.
         identity: { KYC_ENCRYPTION_KEYS: `k2026:${currentKey.toString('base64')}`, KYC_ENCRYPTION_KEY_ID: 'k2026', LOG_LEVEL: 'debug' },
-        jobs: { ORGANIZATION_WAIT_MS: '5000' },
+        jobs: { PROJECTION_WAIT_MS: '5000' },
       },
     });
     admin = await signInAdmin(stack);

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AuthUser, BadUserInputError, inTransaction, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import { APP_CONFIG, awaitProjection, type AuthUser, type BaseConfig, BadUserInputError, inTransaction, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { MembersService } from '../members/members.service';
 import { CURRENT, instantParam, type Instant } from './instant';
 
@@ -19,6 +19,7 @@ export class DelegationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly members: MembersService,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: Pick<BaseConfig, 'PROJECTION_WAIT_MS'>,
   ) {}
 
   /** Sets the caller's delegate (themselves: clears it). Returns the caller's id. */
@@ -26,6 +27,9 @@ export class DelegationService {
     if (!isUuid(toUserId)) throw new BadUserInputError('toUserId must be a user id (UUID)', 'toUserId');
     const me = caller.id.toLowerCase();
     const to = toUserId.toLowerCase();
+    // Members approved a moment ago may not be in governance's projection yet: wait for them, outside the transaction.
+    const wait = (userId: string) => awaitProjection(() => this.members.isMember(userId), { timeoutMs: this.config?.PROJECTION_WAIT_MS ?? 0 });
+    await Promise.all([wait(me), to === me ? undefined : wait(to)]);
     await inTransaction(this.dataSource, async (tx) => {
       // Locking the delegator's member row orders their concurrent changes.
       const rows: unknown[] = await tx.query(`SELECT user_id FROM members WHERE user_id = $1 FOR UPDATE`, [me]);

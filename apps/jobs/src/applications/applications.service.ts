@@ -31,6 +31,8 @@ export class ApplicationsService {
   async apply(caller: AuthUser, request: ApplyRequest, traceparent?: string): Promise<ApplicationRecord> {
     const command = toApplyCommand(request);
     if (!isUuid(command.jobId)) throw new NotFoundError('Job');
+    // A member approved a moment ago may not be in jobs' projection yet: wait for it, outside the transaction.
+    await this.members.waitUntilMember(caller.id);
     try {
       return await inTransaction(this.dataSource, async (tx) => {
         await this.members.requireMember(tx, caller.id, 'apply to jobs');

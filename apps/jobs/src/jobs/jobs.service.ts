@@ -40,7 +40,11 @@ export class JobsService {
    */
   async post(caller: AuthUser, input: PostJobRequest, traceparent?: string): Promise<JobRecord> {
     const command = toPostJobCommand(input);
-    if (command.organizationId) await this.organizations.waitUntilKnown(command.organizationId);
+    // Projections a moment behind (membership, organization) are waited for, before the transaction.
+    await Promise.all([
+      this.members.waitUntilMember(caller.id),
+      command.organizationId ? this.organizations.waitUntilKnown(command.organizationId) : undefined,
+    ]);
     return inTransaction(this.dataSource, async (tx) => {
       await this.members.requireMember(tx, caller.id, 'post jobs');
       if (command.organizationId) await this.organizations.requirePoster(tx, command.organizationId, caller.id);

@@ -1,13 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { OrganizationCreated, PayloadOf } from '@talent/events';
-import { APP_CONFIG, ForbiddenError, NotFoundError } from '@talent/platform';
+import { APP_CONFIG, awaitProjection, ForbiddenError, NotFoundError } from '@talent/platform';
 import type { JobsConfig } from '../config';
 import { OrganizationMemberRecord, OrganizationRecord } from './organization.entity';
-
-/** Pauses between looks at the projection while waiting for a new organization: short first, then longer. */
-const WAIT_STEPS_MS = [50, 100, 200, 400, 800, 1000];
 
 /** Organization membership as jobs knows it: the projection of identity's organization events. */
 @Injectable()
@@ -32,17 +28,13 @@ export class OrganizationsService {
   /**
    * Projection lag: an organization created a moment ago in identity reaches jobs through
    * Kafka, usually within a second. Rather than refuse the post that follows its creation,
-   * wait for it a bounded time (ORGANIZATION_WAIT_MS, outside any transaction); an id still
+   * wait for it a bounded time (PROJECTION_WAIT_MS, outside any transaction); an id still
    * unknown after that is refused by `requirePoster` as NOT_FOUND.
    */
   async waitUntilKnown(organizationId: string): Promise<void> {
-    const deadline = Date.now() + this.config.ORGANIZATION_WAIT_MS;
-    for (let step = 0; ; step++) {
-      if (await this.dataSource.getRepository(OrganizationRecord).existsBy({ id: organizationId })) return;
-      const left = deadline - Date.now();
-      if (left <= 0) return;
-      await sleep(Math.min(WAIT_STEPS_MS[Math.min(step, WAIT_STEPS_MS.length - 1)], left));
-    }
+    await awaitProjection(() => this.dataSource.getRepository(OrganizationRecord).existsBy({ id: organizationId }), {
+      timeoutMs: this.config.PROJECTION_WAIT_MS,
+    });
   }
 
   /** NOT_FOUND for an organization jobs does not know; FORBIDDEN unless the user is one of its members. */

@@ -3,6 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { InvoicePaid, InvoiceSubmitted, PaymentFailed } from '@talent/events';
 import {
+  APP_CONFIG,
+  awaitProjection,
   type AuthUser,
   BadUserInputError,
   ConflictError,
@@ -15,6 +17,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
 } from '@talent/platform';
+import type { PaymentsConfig } from '../config';
 import { ContractRecord } from '../contracts/contract.entity';
 import { UsdRates } from '../fx/usd-rates';
 import { formatCents, priceInvoice } from '../money/money';
@@ -41,11 +44,17 @@ export class InvoicesService {
     private readonly parameters: ParametersService,
     private readonly usdRates: UsdRates,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(APP_CONFIG) private readonly config: Pick<PaymentsConfig, 'PROJECTION_WAIT_MS'>,
   ) {}
 
   /** The contract's talent invoices it, at the fee rate in force now; emits InvoiceSubmitted. */
-  submit(caller: AuthUser, request: SubmitInvoiceRequest, traceparent?: string): Promise<InvoiceRecord> {
+  async submit(caller: AuthUser, request: SubmitInvoiceRequest, traceparent?: string): Promise<InvoiceRecord> {
     if (!isUuid(request.contractId)) throw new NotFoundError('Contract');
+    // A contract started a moment ago in jobs may not have reached payments yet (ContractStarted):
+    // wait for it a bounded time, outside the transaction; the check inside it decides.
+    await awaitProjection(() => this.dataSource.getRepository(ContractRecord).existsBy({ id: request.contractId }), {
+      timeoutMs: this.config.PROJECTION_WAIT_MS,
+    });
     return inTransaction(this.dataSource, async (tx) => {
       const contract = await tx.getRepository(ContractRecord).findOneBy({ id: request.contractId });
       if (!contract) throw new NotFoundError('Contract');

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobReferralCreated } from '@talent/events';
-import { type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import { APP_CONFIG, awaitProjection, type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { FraudCheck } from '../fraud/fraud-check';
 import { lockReferralGraph } from '../fraud/referral-graph.lock';
 import { ReferralInvalidator } from '../fraud/referral-invalidator';
+import type { ReferralsConfig } from '../config';
 import { ProjectionsService } from '../projections/projections.service';
 import { JobReferralRecord, jobReferralRef } from './job-referral.entity';
 
@@ -30,6 +31,7 @@ export class ReferTalentToJob {
     private readonly fraud: FraudCheck,
     private readonly invalidator: ReferralInvalidator,
     private readonly events: EventPublisher,
+    @Inject(APP_CONFIG) private readonly config: Pick<ReferralsConfig, 'PROJECTION_WAIT_MS'>,
   ) {}
 
   async execute(caller: AuthUser, command: ReferTalentCommand, traceparent?: string): Promise<JobReferralRecord> {
@@ -37,6 +39,7 @@ export class ReferTalentToJob {
     if (note && note.length > MAX_NOTE_LENGTH) throw new BadUserInputError(`note must be at most ${MAX_NOTE_LENGTH} characters`, 'note');
     const jobId = command.jobId.toLowerCase();
     const talentId = command.talentId.toLowerCase();
+    await this.awaitProjections(caller.id, jobId, talentId);
     try {
       return await inTransaction(this.dataSource, async (tx) => {
         if (!(await this.projections.isMember(caller.id, tx))) {
@@ -87,6 +90,20 @@ export class ReferTalentToJob {
       if (isUniqueViolation(error, 'job_referrals_job_talent_key')) throw duplicate();
       throw error;
     }
+  }
+
+  /**
+   * Read-your-writes: the caller approved, the talent registered or the job posted a moment ago
+   * may not have reached referrals' projections yet. Each missing one is waited for (together,
+   * a bounded time: PROJECTION_WAIT_MS), outside the transaction; the checks inside it decide.
+   */
+  private async awaitProjections(callerId: string, jobId: string, talentId: string): Promise<void> {
+    const wait = <T>(read: () => Promise<T>) => awaitProjection(read, { timeoutMs: this.config.PROJECTION_WAIT_MS });
+    await Promise.all([
+      wait(() => this.projections.isMember(callerId)),
+      isUuid(talentId) && talentId !== callerId ? wait(() => this.projections.findUser(talentId)) : undefined,
+      isUuid(jobId) ? wait(() => this.projections.findJob(jobId)) : undefined,
+    ]);
   }
 }
 

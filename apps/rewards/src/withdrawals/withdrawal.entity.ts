@@ -26,6 +26,10 @@ export class WithdrawalRecord {
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;
 
+  /** The client's key for this request, unique per user: a retried request returns this withdrawal. */
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey: string | null;
+
   @Column({ name: 'hold_transaction_id', type: 'uuid' })
   holdTransactionId: string;
 

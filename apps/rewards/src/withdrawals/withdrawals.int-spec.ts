@@ -3,18 +3,28 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 
 /** Withdrawals on a real PostgreSQL: validation, the hold at request, sending, and failure after the last attempt. */
 import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import type { JobQueue } from '@talent/platform';
 import { addMember, assertLedgerConsistent, balanceOf, fund, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
 import { SystemAccounts } from '../ledger/accounts';
-import { ChainAdapter, type ChainTransfer } from './chain-adapter';
+import { ChainAdapter, LocalChainAdapter, type ChainTransfer, type TransferStatus } from './chain-adapter';
+import { toChecksumAddress } from './eip55';
+import { CheckWithdrawal } from './withdrawal.jobs';
+import { WithdrawalProcessor } from './withdrawal.processor';
 
-/** Fails while `failing` is set, otherwise answers with a fixed hash. */
+/** Fails while `failing` is set (before sending anything), otherwise answers with a fixed hash. */
 class FlakyChain extends ChainAdapter {
   failing = false;
   calls: ChainTransfer[] = [];
+  private readonly sent = new Set<string>();
   async transfer(t: ChainTransfer): Promise<{ txHash: string }> {
     this.calls.push(t);
     if (this.failing) throw new Error('node unreachable');
+    this.sent.add(t.withdrawalId);
     return { txHash: `0x${'ab'.repeat(32)}` };
+  }
+  async statusOf(withdrawalId: string): Promise<TransferStatus> {
+    return this.sent.has(withdrawalId) ? { status: 'CONFIRMED', txHash: `0x${'ab'.repeat(32)}` } : { status: 'NOT_FOUND' };
   }
 }
 
@@ -101,5 +111,135 @@ describe('withdrawals', () => {
     const b = await h.withdrawals.request(caller(member), '1', ADDRESS);
     expect((await h.withdrawals.mine(caller(member))).map((w) => w.id)).toEqual([b.id, a.id]);
     expect(await h.withdrawals.mine(caller(randomUUID()))).toEqual([]);
+  });
+});
+
+describe('withdrawal idempotency keys', () => {
+  const key = () => `key-${randomUUID()}`;
+  const holds = async (member: string) =>
+    (await h.sql(`SELECT count(*)::int AS n FROM withdrawals WHERE user_id = $1`, [member]))[0].n as number;
+
+  it('the same key twice: the same withdrawal, held once, queued again', async () => {
+    const member = await addMember(h);
+    await fund(h, member, '10');
+    const k = key();
+    const first = await h.withdrawals.request(caller(member), '4', ADDRESS, undefined, k);
+    const again = await h.withdrawals.request(caller(member), '4.000', ADDRESS, undefined, k);
+    expect(again.id).toBe(first.id);
+    expect(h.queued.filter((id) => id === first.id)).toHaveLength(2);
+    expect(await holds(member)).toBe(1);
+    expect(await walletOf(h, member)).toEqual({ balance: '6', locked: '0', available: '6' });
+    const requested = await h.sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'WithdrawalRequested' AND message_key = $1`, [first.id]);
+    expect(requested[0].n).toBe(1);
+  });
+
+  it('concurrent requests with one key hold the amount once', async () => {
+    const member = await addMember(h);
+    await fund(h, member, '10');
+    const k = key();
+    const results = await Promise.all([1, 2, 3].map(() => h.withdrawals.request(caller(member), '3', ADDRESS, undefined, k)));
+    expect(new Set(results.map((w) => w.id)).size).toBe(1);
+    expect(await holds(member)).toBe(1);
+    expect(await walletOf(h, member)).toEqual({ balance: '7', locked: '0', available: '7' });
+  });
+
+  it('the same key with another amount or address is a CONFLICT that holds nothing; keys are per user; malformed keys are refused', async () => {
+    const member = await addMember(h);
+    const other = await addMember(h);
+    await fund(h, member, '10');
+    await fund(h, other, '10');
+    const k = key();
+    await h.withdrawals.request(caller(member), '2', ADDRESS, undefined, k);
+    await expect(h.withdrawals.request(caller(member), '3', ADDRESS, undefined, k)).rejects.toMatchObject({ code: 'CONFLICT' });
+    const otherAddress = toChecksumAddress('0x52908400098527886e0f7030069857d2e4169ee7');
+    await expect(h.withdrawals.request(caller(member), '2', otherAddress, undefined, k)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await holds(member)).toBe(1);
+    expect(await walletOf(h, member)).toEqual({ balance: '8', locked: '0', available: '8' });
+    // Another user's key space: the same key is a new withdrawal.
+    await h.withdrawals.request(caller(other), '3', ADDRESS, undefined, k);
+    expect(await walletOf(h, other)).toEqual({ balance: '7', locked: '0', available: '7' });
+    for (const bad of ['short', 'has space in it', 'x'.repeat(101)]) {
+      await expect(h.withdrawals.request(caller(member), '1', ADDRESS, undefined, bad)).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: { field: 'idempotencyKey' },
+      });
+    }
+    await assertLedgerConsistent(h);
+  });
+});
+
+describe('withdrawals on the local chain adapter: refunded only when the transfer is known not to have happened', () => {
+  let local: RewardsHarness;
+  const timeoutAddress = toChecksumAddress('0x5aaeb6053f3e94c9b9a09f33669435e7ef1bdead');
+  const unreachableAddress = toChecksumAddress('0x5aaeb6053f3e94c9b9a09f33669435e7ef1bfa11');
+
+  beforeAll(async () => {
+    local = await openRewards('withdrawals-local');
+  });
+
+  afterAll(async () => {
+    await local?.close();
+  });
+
+  it('a transfer that timed out after sending is not refunded: held while PENDING, SENT once the chain confirms it', async () => {
+    const member = await addMember(local);
+    await fund(local, member, '5');
+    const w = await local.withdrawals.request(caller(member), '5', timeoutAddress, undefined, `key-${randomUUID()}`);
+    expect(await local.core.withdrawalProcessor.process(w.id, false)).toBe('RETRY');
+    // The last attempt: the chain has the transfer, still pending: nothing goes back.
+    expect(await local.core.withdrawalProcessor.process(w.id, true)).toBe('PENDING');
+    expect(await walletOf(local, member)).toEqual({ balance: '0', locked: '0', available: '0' });
+    expect(await balanceOf(local, SystemAccounts.withdrawalsPending.id)).toBe('5');
+    expect((await local.withdrawals.mine(caller(member)))[0]).toMatchObject({ status: 'REQUESTED', txHash: null });
+
+    expect(await local.core.withdrawalProcessor.recheck(w.id)).toBe('SENT');
+    expect(await local.core.withdrawalProcessor.recheck(w.id)).toBe('SKIPPED');
+    const [row] = await local.withdrawals.mine(caller(member));
+    expect(row.status).toBe('SENT');
+    expect(row.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await walletOf(local, member)).toEqual({ balance: '0', locked: '0', available: '0' });
+    expect(await balanceOf(local, SystemAccounts.withdrawalsPending.id)).toBe('0');
+    const transfers = await local.sql(`SELECT status FROM local_chain_transfers WHERE withdrawal_id = $1`, [w.id]);
+    expect(transfers).toEqual([{ status: 'CONFIRMED' }]);
+    await assertLedgerConsistent(local);
+  });
+
+  it('a transfer the chain never saw (NOT_FOUND) is refunded once, after the last attempt', async () => {
+    const member = await addMember(local);
+    await fund(local, member, '2');
+    const w = await local.withdrawals.request(caller(member), '2', unreachableAddress);
+    expect(await local.core.withdrawalProcessor.process(w.id, false)).toBe('RETRY');
+    expect(await walletOf(local, member)).toEqual({ balance: '0', locked: '0', available: '0' });
+    expect(await local.core.withdrawalProcessor.process(w.id, true)).toBe('FAILED');
+    expect(await local.core.withdrawalProcessor.process(w.id, true)).toBe('SKIPPED');
+    expect(await local.core.withdrawalProcessor.recheck(w.id)).toBe('SKIPPED');
+    expect(await walletOf(local, member)).toEqual({ balance: '2', locked: '0', available: '2' });
+    const refunds = (await local.core.wallets.entries(member, 10)).edges.filter((e) => e.node.reason === 'withdrawal.failed');
+    expect(refunds).toHaveLength(1);
+    expect((await local.withdrawals.mine(caller(member)))[0]).toMatchObject({ status: 'FAILED', txHash: null });
+    await assertLedgerConsistent(local);
+  });
+
+  it('a pending outcome schedules a delayed re-check through the queue', async () => {
+    const member = await addMember(local);
+    await fund(local, member, '1');
+    const w = await local.withdrawals.request(caller(member), '1', timeoutAddress);
+    const added: unknown[][] = [];
+    const queue = { add: async (...args: unknown[]) => void added.push(args) } as unknown as JobQueue;
+    const processor = new WithdrawalProcessor(
+      local.dataSource,
+      local.core.ledger,
+      new LocalChainAdapter(local.dataSource),
+      local.core.balances,
+      local.core.events,
+      pino({ level: 'silent' }),
+      { WITHDRAWAL_RECHECK_MS: 1000 },
+      queue,
+    );
+    await processor.handle({ withdrawalId: w.id }, { attemptsMade: 4 });
+    expect(added).toEqual([[CheckWithdrawal, { withdrawalId: w.id, check: 1 }, { jobId: `check-${w.id}-1`, delay: 1000 }]]);
+    await processor.handleCheck({ withdrawalId: w.id, check: 1 });
+    expect(added).toHaveLength(1);
+    expect((await local.withdrawals.mine(caller(member)))[0].status).toBe('SENT');
   });
 });

@@ -20,16 +20,20 @@ export class WithdrawalsResolver {
   constructor(private readonly withdrawals: WithdrawalsService) {}
 
   @Mutation(() => WithdrawalModel, {
-    description: 'Members only. Holds the amount from the available balance and sends it to an EIP-55 checksummed address.',
+    description:
+      'Members only. Holds the amount from the available balance and sends it to an EIP-55 checksummed address. ' +
+      'Pass an idempotencyKey (strongly recommended; 8-100 letters, digits, "_" or "-", unique per user): a retry with the same key ' +
+      'returns the same withdrawal, held once; the same key with another amount or address is a CONFLICT.',
   })
   @Authenticated()
   async requestWithdrawal(
     @CurrentUser() caller: AuthUser,
     @Args('amount', { type: () => DecimalScalar }) amount: string,
     @Args('toAddress') toAddress: string,
+    @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey: string | null,
     @RequestMeta() meta: { traceparent?: string },
   ): Promise<WithdrawalModel> {
-    return toModel(await this.withdrawals.request(caller, amount, toAddress, meta.traceparent));
+    return toModel(await this.withdrawals.request(caller, amount, toAddress, meta.traceparent, idempotencyKey));
   }
 
   @Query(() => [WithdrawalModel], { description: "The caller's withdrawals, newest first." })

@@ -4,15 +4,20 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { WithdrawalRequested } from '@talent/events';
 import {
+  APP_CONFIG,
+  awaitProjection,
   BadUserInputError,
+  ConflictError,
   EventPublisher,
   InsufficientFundsError,
   inTransaction,
+  isUniqueViolation,
   JobQueue,
   PreconditionFailedError,
   ROOT_LOGGER,
   type AuthUser,
 } from '@talent/platform';
+import type { RewardsConfig } from '../config';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
 import { DecimalFormatError, fromUnits, MAX_UNITS, toUnits } from '../ledger/decimal';
 import { Ledger } from '../ledger/ledger';
@@ -21,6 +26,8 @@ import { BalanceEvents } from '../wallets/balance-events';
 import { checkWithdrawalAddress } from './eip55';
 import { ProcessWithdrawal } from './withdrawal.jobs';
 import { WithdrawalRecord } from './withdrawal.entity';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,100}$/;
 
 /**
  * Withdrawals to an external address: the amount moves from the member's available
@@ -38,6 +45,7 @@ export class WithdrawalsService implements OnApplicationBootstrap {
     private readonly balances: BalanceEvents,
     private readonly events: EventPublisher,
     @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: Pick<RewardsConfig, 'PROJECTION_WAIT_MS'>,
     @Optional() private readonly jobs?: JobQueue,
   ) {
     this.log = logger.child({ component: 'withdrawals' });
@@ -50,7 +58,22 @@ export class WithdrawalsService implements OnApplicationBootstrap {
     if (waiting.length) this.log.info({ count: waiting.length }, 'requested withdrawals queued again');
   }
 
-  async request(caller: AuthUser, amountInput: string, toAddressInput: string, traceparent?: string): Promise<WithdrawalRecord> {
+  /**
+   * Holds the amount and queues the transfer. With an idempotency key (unique per user), a retry
+   * of the same request (after a lost answer or a queueing failure) returns the first withdrawal,
+   * held once, and queues it again; the same key with another amount or address is a CONFLICT.
+   */
+  async request(
+    caller: AuthUser,
+    amountInput: string,
+    toAddressInput: string,
+    traceparent?: string,
+    idempotencyKey?: string | null,
+  ): Promise<WithdrawalRecord> {
+    if (idempotencyKey !== undefined && idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new BadUserInputError('idempotencyKey must be 8 to 100 characters: letters, digits, "_" or "-"', 'idempotencyKey');
+    }
+    const key = idempotencyKey ?? null;
     let units: bigint;
     try {
       units = toUnits(amountInput);
@@ -64,8 +87,45 @@ export class WithdrawalsService implements OnApplicationBootstrap {
     if (units > MAX_UNITS) throw new InsufficientFundsError();
     const userId = caller.id.toLowerCase();
     const amount = fromUnits(units);
+    const same = (w: WithdrawalRecord) => toUnits(w.amount) === units && w.toAddress === address.address;
 
-    const record = await inTransaction(this.dataSource, async (tx) => {
+    if (key) {
+      const earlier = await this.byKey(userId, key);
+      if (earlier) return this.replay(earlier, same);
+    }
+    // A member approved a moment ago may not be in rewards' projection yet: wait, outside the transaction.
+    await awaitProjection(() => this.members.isMember(this.dataSource.manager, userId), { timeoutMs: this.config.PROJECTION_WAIT_MS });
+
+    let record: WithdrawalRecord;
+    try {
+      record = await this.hold(userId, units, amount, address.address, key, traceparent);
+    } catch (error) {
+      // The same key raced in from a concurrent request: that one holds the amount, this one rolled back.
+      const earlier = key && isUniqueViolation(error, 'withdrawals_user_idempotency_key') ? await this.byKey(userId, key) : null;
+      if (earlier) return this.replay(earlier, same);
+      throw error;
+    }
+    this.log.info({ withdrawalId: record.id, userId, amount }, 'withdrawal requested');
+    await this.enqueue(record.id);
+    return record;
+  }
+
+  /** A request repeated with its idempotency key: the first withdrawal (queued again if still waiting), or CONFLICT. */
+  private async replay(earlier: WithdrawalRecord, same: (w: WithdrawalRecord) => boolean): Promise<WithdrawalRecord> {
+    if (!same(earlier)) {
+      throw new ConflictError('This idempotency key was already used for a withdrawal with another amount or address: use a new key for a new withdrawal');
+    }
+    if (earlier.status === 'REQUESTED') await this.enqueue(earlier.id);
+    return earlier;
+  }
+
+  private byKey(userId: string, idempotencyKey: string): Promise<WithdrawalRecord | null> {
+    return this.dataSource.getRepository(WithdrawalRecord).findOneBy({ userId, idempotencyKey });
+  }
+
+  /** Moves the amount from the member's available balance to `withdrawals.pending` and records the withdrawal, in one transaction. */
+  private hold(userId: string, units: bigint, amount: string, toAddress: string, idempotencyKey: string | null, traceparent?: string): Promise<WithdrawalRecord> {
+    return inTransaction(this.dataSource, async (tx) => {
       if (!(await this.members.isMember(tx, userId))) throw new PreconditionFailedError('Only members (KYC approved) may withdraw');
       const id = randomUUID();
       const posted = await this.ledger.post(tx, {
@@ -83,7 +143,8 @@ export class WithdrawalsService implements OnApplicationBootstrap {
         id,
         userId,
         amount,
-        toAddress: address.address,
+        toAddress,
+        idempotencyKey,
         status: 'REQUESTED',
         txHash: null,
         failureReason: null,
@@ -96,15 +157,12 @@ export class WithdrawalsService implements OnApplicationBootstrap {
       await this.events.publish(
         tx,
         WithdrawalRequested,
-        { withdrawalId: id, userId, amount, toAddress: address.address, requestedAt: now.toISOString() },
+        { withdrawalId: id, userId, amount, toAddress, requestedAt: now.toISOString() },
         { traceparent },
       );
       await this.balances.publish(tx, posted, traceparent);
       return row;
     });
-    this.log.info({ withdrawalId: record.id, userId, amount }, 'withdrawal requested');
-    await this.enqueue(record.id);
-    return record;
   }
 
   /** The caller's withdrawals, newest first. */

@@ -47,6 +47,15 @@ export const BaseConfigSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(500),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(72),
   KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().positive().default(100),
+  /** A consumer retries a transient failure (database, Redis, network) after this delay, doubled each time up to the max; never dead-letters it. */
+  CONSUMER_RETRY_BASE_MS: z.coerce.number().int().positive().default(200),
+  CONSUMER_RETRY_MAX_MS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * How long a command waits for a projection of another service's data that is not there yet
+   * (a job posted, a member approved a moment ago, still on its way through Kafka) before
+   * refusing it as missing (see `awaitProjection`). 0: no wait.
+   */
+  PROJECTION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
   /**
    * Shared with the gateway, which signs every subgraph request with it (`x-gateway-signature`);
    * /graphql refuses anything unsigned. Required in production (checked at start-up by
