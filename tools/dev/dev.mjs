@@ -2,6 +2,10 @@
 // Checks PostgreSQL and Redis, starts a Kafka-protocol broker (kcat mock cluster) unless
 // KAFKA_BROKERS is set, builds, creates the databases, starts every service (each runs its
 // migrations) and then the gateway, seeds demo data, and stops everything on Ctrl-C.
+// A service that dies is restarted, like a process supervisor: after 1 s, then 2, 4 ... up to 30 s
+// when it keeps dying; the delay resets once it has stayed up DEV_RESTART_STABLE_MS (30 s).
+// Every child (services, kcat) runs in its own process group, so a terminal's Ctrl-C reaches only
+// this script, which stops the gateway, then the services, then the broker last.
 import { spawn, execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +25,9 @@ const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_EMAIL = env.ADMIN_EMAIL || 'admin@talent.local';
 const ADMIN_PASSWORD = env.ADMIN_PASSWORD || 'admin-password-dev';
 const RAW_LOGS = env.DEV_LOG_FORMAT === 'json';
+const RESTART_MIN_MS = 1000;
+const RESTART_MAX_MS = 30_000;
+const RESTART_STABLE_MS = Number(env.DEV_RESTART_STABLE_MS ?? 30_000);
 
 const say = (msg) => console.log(`${prefix('dev')} ${msg}`);
 const children = [];
@@ -35,7 +42,7 @@ async function main() {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   }
   const { startKafkaBroker, ensureDatabase, databaseUrl } = await import(path.join(root, 'libs/testing/dist/index.js'));
-  broker = await startKafkaBroker();
+  broker = await startKafkaBroker({ detached: true });
   const brokers = broker.brokers.join(',');
   say(broker.started ? `Kafka-protocol broker (kcat mock cluster) at ${brokers}` : `Kafka at ${brokers} (KAFKA_BROKERS)`);
 
@@ -52,25 +59,30 @@ async function main() {
   };
   for (const service of SUBGRAPH_SERVICES) {
     await ensureDatabase(service.database, ADMIN_URL);
-    start(service.name, `apps/${service.name}/dist/main.js`, {
-      ...common,
-      SERVICE_NAME: service.name,
-      PORT: String(service.port),
-      DATABASE_URL: databaseUrl(ADMIN_URL, service.database),
-      ...(service.name === 'identity'
-        ? {
-            JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY,
-            KYC_ENCRYPTION_KEY: secrets.KYC_ENCRYPTION_KEY,
-            KYC_FINGERPRINT_KEY: secrets.KYC_FINGERPRINT_KEY,
-            ADMIN_EMAIL,
-            ADMIN_PASSWORD,
-            // The seed registers every demo user from this one address, and may run again within the hour.
-            REGISTER_MAX_PER_IP: '1000',
-          }
-        : {}),
-      // Documented demo rates (USD per unit) for paid invoices in other currencies; production sets its own.
-      ...(service.name === 'payments' ? { USD_RATES: env.USD_RATES ?? 'EUR=1.08,GBP=1.27,JPY=0.0067' } : {}),
-    });
+    start(
+      service.name,
+      `apps/${service.name}/dist/main.js`,
+      {
+        ...common,
+        SERVICE_NAME: service.name,
+        PORT: String(service.port),
+        DATABASE_URL: databaseUrl(ADMIN_URL, service.database),
+        ...(service.name === 'identity'
+          ? {
+              JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY,
+              KYC_ENCRYPTION_KEY: secrets.KYC_ENCRYPTION_KEY,
+              KYC_FINGERPRINT_KEY: secrets.KYC_FINGERPRINT_KEY,
+              ADMIN_EMAIL,
+              ADMIN_PASSWORD,
+              // The seed registers every demo user from this one address, and may run again within the hour.
+              REGISTER_MAX_PER_IP: '1000',
+            }
+          : {}),
+        // Documented demo rates (USD per unit) for paid invoices in other currencies; production sets its own.
+        ...(service.name === 'payments' ? { USD_RATES: env.USD_RATES ?? 'EUR=1.08,GBP=1.27,JPY=0.0067' } : {}),
+      },
+      service.port,
+    );
     await waitReady(service.name, service.port);
   }
   const subgraphUrls = Object.fromEntries(
@@ -83,7 +95,7 @@ async function main() {
     ...subgraphUrls,
     // The landing page's explorer needs the schema; off by default everywhere else.
     GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? 'true',
-  });
+  }, GATEWAY.port);
   await waitReady('gateway', GATEWAY.port);
 
   const gatewayUrl = `http://localhost:${GATEWAY.port}/graphql`;
@@ -157,17 +169,44 @@ function pipe(name, stream) {
   createInterface({ input: stream }).on('line', (line) => console.log(formatLine(name, line, { raw: RAW_LOGS })));
 }
 
-function start(name, entry, childEnv) {
-  const child = spawn(process.execPath, [path.join(root, entry)], { cwd: root, env: { ...env, ...childEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  pipe(name, child.stdout);
-  pipe(name, child.stderr);
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    say(`${name} exited (${signal ?? code}); stopping the stack`);
-    void shutdown(1);
-  });
-  children.push({ name, child });
+/** Starts a supervised child: restarted with exponential backoff when it exits while the stack is up. */
+function start(name, entry, childEnv, port) {
+  const entryState = { name, child: null, restarts: 0, failures: 0, timer: null };
+  const launch = () => {
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, [path.join(root, entry)], {
+      cwd: root,
+      env: { ...env, ...childEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C in the terminal reaches this script only, which stops children in order.
+      detached: true,
+    });
+    entryState.child = child;
+    pipe(name, child.stdout);
+    pipe(name, child.stderr);
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      const upMs = Date.now() - startedAt;
+      // Stayed up long enough: the next crash starts the backoff again from the minimum.
+      if (upMs >= RESTART_STABLE_MS) entryState.failures = 0;
+      const delay = Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** entryState.failures);
+      entryState.failures += 1;
+      entryState.restarts += 1;
+      say(`${name} exited (${signal ?? `code ${code}`}) after ${formatMs(upMs)}; restarting in ${formatMs(delay)} (restart #${entryState.restarts})`);
+      entryState.timer = setTimeout(() => {
+        entryState.timer = null;
+        if (stopping) return;
+        say(`restarting ${name}`);
+        launch();
+        if (port) void waitReady(name, port, 120_000, true).catch((error) => say(`${error.message}; still supervising`));
+      }, delay);
+    });
+  };
+  launch();
+  children.push(entryState);
 }
+
+const formatMs = (ms) => (ms < 1000 ? `${ms}ms` : ms < 120_000 ? `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s` : `${Math.round(ms / 60_000)}min`);
 
 function run(name, argv, childEnv) {
   return new Promise((resolve, reject) => {
@@ -178,14 +217,14 @@ function run(name, argv, childEnv) {
   });
 }
 
-async function waitReady(name, port, timeoutMs = 90_000) {
+async function waitReady(name, port, timeoutMs = 90_000, restarted = false) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stopping) return;
     try {
       const res = await fetch(`http://127.0.0.1:${port}/ready`);
       if (res.ok) {
-        say(`${name} ready on http://localhost:${port}`);
+        say(restarted ? `${name} is back up on http://localhost:${port}` : `${name} ready on http://localhost:${port}`);
         return;
       }
     } catch {
@@ -200,21 +239,24 @@ async function shutdown(code) {
   if (stopping) return;
   stopping = true;
   say('stopping...');
-  await Promise.all(
-    children.reverse().map(
-      ({ child }) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  // The gateway first, then the services in reverse start order; each waits for the previous one.
+  for (const entry of [...children].reverse()) {
+    if (entry.timer) clearTimeout(entry.timer);
+    const child = entry.child;
+    if (!child) continue;
+    await new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+  // The broker last: the services flush their consumers and producers against it while stopping.
   await broker?.stop();
+  say('stopped');
   process.exit(code);
 }
 

@@ -8,3 +8,4 @@ export * from './personas';
 export * from './deliver';
 export * from './consumer-lag';
 export * from './gateway-signature';
+export * from './faults';

@@ -4,6 +4,8 @@ export interface KafkaBroker {
   brokers: string[];
   /** True when this process started the broker (and will stop it). */
   started: boolean;
+  /** The kcat process id when this process started the broker (fault injection: SIGSTOP/SIGCONT). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -13,7 +15,7 @@ export interface KafkaBroker {
  * the real wire protocol (produce, fetch, consumer groups, auto-created topics), keeps
  * data in memory, and dies with this process.
  */
-export async function startKafkaBroker(options: { timeoutMs?: number } = {}): Promise<KafkaBroker> {
+export async function startKafkaBroker(options: { timeoutMs?: number; detached?: boolean } = {}): Promise<KafkaBroker> {
   const configured = process.env.KAFKA_BROKERS?.trim();
   if (configured) {
     return { brokers: configured.split(',').map((b) => b.trim()), started: false, stop: async () => undefined };
@@ -21,7 +23,8 @@ export async function startKafkaBroker(options: { timeoutMs?: number } = {}): Pr
   const child: ChildProcess = spawn(
     'kcat',
     ['-C', '-t', '_keepalive', '-b', 'unused:1', '-X', 'test.mock.num.brokers=1', '-d', 'mock', '-q'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // detached: its own process group, so a terminal's Ctrl-C reaches only the caller, which stops the broker last.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false },
   );
   const brokers = await new Promise<string[]>((resolve, reject) => {
     let stderr = '';
@@ -56,6 +59,7 @@ export async function startKafkaBroker(options: { timeoutMs?: number } = {}): Pr
   return {
     brokers,
     started: true,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -6,6 +6,8 @@ export interface ServiceProcess {
   name: string;
   url: string;
   port: number;
+  /** The process id (fault injection: which connections are this service's). */
+  pid: number;
   /** Everything the process printed so far (JSON log lines). */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -66,6 +68,7 @@ export async function startServiceProcess(options: {
     name: options.name,
     url,
     port,
+    pid: child.pid ?? -1,
     output: () => output,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
