@@ -45,6 +45,7 @@ export async function createService(module: DynamicModule, config: BaseConfig, o
   app.useBodyParser('json', { limit: options.bodyLimit ?? '256kb' });
   requireGatewaySignature(app, config);
   app.enableShutdownHooks();
+  keepConnectionsLongerThanClients(app.getHttpServer());
   return app;
 }
 
@@ -74,6 +75,17 @@ export function nestBootstrapOptions(config: Pick<BaseConfig, 'SERVICE_NAME' | '
 /** The service's name before its configuration is read: SERVICE_NAME, else the app folder it runs from. */
 function serviceNameFromEnvironment(): string {
   return process.env.SERVICE_NAME || /apps[\\/]([^\\/]+)[\\/]dist/.exec(process.argv[1] ?? '')?.[1] || 'service';
+}
+
+/**
+ * Keeps idle keep-alive connections open longer than the clients' pools do (the gateway's
+ * subgraph fetcher, load balancers). With Node's default of 5 s, a server may close a socket
+ * at the moment a client reuses it: the request fails with ECONNRESET ("socket hang up"),
+ * most often on a loaded machine.
+ */
+export function keepConnectionsLongerThanClients(server: { keepAliveTimeout: number; headersTimeout: number }): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000; // must exceed keepAliveTimeout
 }
 
 /**

@@ -12,5 +12,6 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './validation';
 export * from './money';
+export * from './projections';
 export * from './metrics';
 export * from './gateway-signature';

@@ -10,6 +10,7 @@ import { JwksTokenVerifier, TokenVerifier } from './auth/token-verifier';
 import { APP_CONFIG, type BaseConfig } from './config';
 import { DomainErrorFilter } from './errors/domain-error.filter';
 import { HealthController } from './health/health.controller';
+import { ServiceDependencies } from './health/service-dependencies';
 import { Metrics } from './metrics/metrics';
 import { METRICS, MetricsController } from './metrics/metrics.controller';
 import { DataSource } from 'typeorm';
@@ -58,6 +59,7 @@ export class PlatformModule {
       { provide: EventPublisher, useValue: new EventPublisher() },
       redisProvider,
       MessagingService,
+      ServiceDependencies,
       // GraphQL input classes carry class-validator rules; a violation becomes BAD_USER_INPUT.
       {
         provide: METRICS,
@@ -65,8 +67,12 @@ export class PlatformModule {
         useFactory: (dataSource: DataSource) => {
           const metrics = new Metrics(config.SERVICE_NAME);
           // Events committed but not yet on Kafka: grows when the broker or the relay is down.
-          metrics.gauge('outbox_pending_events', 'Outbox events not yet published to Kafka', async () =>
-            Number((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n),
+          metrics.gauge('outbox_pending_events', 'Outbox events not yet published to Kafka (parked ones excluded)', async () =>
+            Number((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND parked_at IS NULL'))[0].n),
+          );
+          // Events the broker refused for good, waiting for ops (README "Outbox"): alert on > 0.
+          metrics.gauge('outbox_parked_events', 'Outbox events the broker refused for good, parked with their reason', async () =>
+            Number((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL'))[0].n),
           );
           return metrics;
         },
