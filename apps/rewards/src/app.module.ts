@@ -16,6 +16,7 @@ import { RewardsSchema1732900000000 } from './migrations/1732900000000-rewards-s
 import { AwaitingMembershipGrants1733000000000 } from './migrations/1733000000000-awaiting-membership-grants';
 import { RewardsOnPaidValue1735200000000 } from './migrations/1735200000000-rewards-on-paid-value';
 import { WithdrawalIdempotency1735600000000 } from './migrations/1735600000000-withdrawal-idempotency';
+import { TreasuryBuyback1736000000000 } from './migrations/1736000000000-treasury-buyback';
 import { PoliciesService } from './policies/policies.service';
 import { RewardPolicyRecord } from './policies/policy.entity';
 import { REWARDS_ORPHANED_TYPES, REWARDS_RESOLVERS } from './resolvers';
@@ -23,6 +24,8 @@ import { ApplicationEventsHandler } from './staking/application-events.handler';
 import { StakeRecord } from './staking/stake.entity';
 import { StakingService } from './staking/staking.service';
 import { SupplyService } from './supply/supply.service';
+import { FeeConversionEventsHandler } from './treasury/fee-conversion-events.handler';
+import { TreasuryService } from './treasury/treasury.service';
 import { BalanceEvents } from './wallets/balance-events';
 import { WalletsService } from './wallets/wallets.service';
 import { ChainAdapter, LocalChainAdapter } from './withdrawals/chain-adapter';
@@ -40,7 +43,13 @@ export const REWARDS_ENTITIES = [
   StakeRecord,
   WithdrawalRecord,
 ];
-export const REWARDS_MIGRATIONS = [RewardsSchema1732900000000, AwaitingMembershipGrants1733000000000, RewardsOnPaidValue1735200000000, WithdrawalIdempotency1735600000000];
+export const REWARDS_MIGRATIONS = [
+  RewardsSchema1732900000000,
+  AwaitingMembershipGrants1733000000000,
+  RewardsOnPaidValue1735200000000,
+  WithdrawalIdempotency1735600000000,
+  TreasuryBuyback1736000000000,
+];
 
 /** Use cases, projections, event and job handlers of the rewards service. */
 export const REWARDS_PROVIDERS = [
@@ -57,6 +66,8 @@ export const REWARDS_PROVIDERS = [
   ApplicationEventsHandler,
   WalletsService,
   SupplyService,
+  TreasuryService,
+  FeeConversionEventsHandler,
   WithdrawalsService,
   WithdrawalProcessor,
 ];

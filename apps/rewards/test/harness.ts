@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { InvoicePaid, KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
+import { FeesConverted, InvoicePaid, KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
 import { dataSourceOptions, EventConsumer, inTransaction, type JobQueue } from '@talent/platform';
 import { createTestDatabase, deliverEnvelope, type TestDatabase } from '@talent/testing';
 import { REWARDS_ENTITIES, REWARDS_MIGRATIONS } from '../src/app.module';
@@ -12,6 +12,7 @@ import { SystemAccounts, walletAccounts } from '../src/ledger/accounts';
 import { fromUnits, toUnits } from '../src/ledger/decimal';
 import { MembershipHandler } from '../src/members/membership.handler';
 import { ApplicationEventsHandler } from '../src/staking/application-events.handler';
+import { FeeConversionEventsHandler } from '../src/treasury/fee-conversion-events.handler';
 import type { ChainAdapter } from '../src/withdrawals/chain-adapter';
 import { WithdrawalsService } from '../src/withdrawals/withdrawals.service';
 
@@ -50,6 +51,7 @@ export async function openRewards(label: string, options: { poolSize?: number; c
   const membership = new MembershipHandler(core.members, core.grants);
   const rewards = new RewardEventsHandler(core.grants, core.earnings);
   const applications = new ApplicationEventsHandler(core.staking);
+  const feeConversions = new FeeConversionEventsHandler(core.treasury);
   consumer
     .on(KycApproved, (e, tx) => membership.onKycApproved(e as never, tx))
     .on(TalentScreened, (e, tx) => rewards.onTalentScreened(e as never, tx))
@@ -58,7 +60,8 @@ export async function openRewards(label: string, options: { poolSize?: number; c
     .on(InvoicePaid, (e, tx) => rewards.onInvoicePaid(e as never, tx))
     .on(ApplicationSubmitted, (e, tx) => applications.onApplicationSubmitted(e as never, tx))
     .on(InterviewRecorded, (e, tx) => applications.onInterviewRecorded(e as never, tx))
-    .on(ApplicationResolved, (e, tx) => applications.onApplicationResolved(e as never, tx));
+    .on(ApplicationResolved, (e, tx) => applications.onApplicationResolved(e as never, tx))
+    .on(FeesConverted, (e, tx) => feeConversions.onFeesConverted(e as never, tx));
 
   const queued: string[] = [];
   const queue = { add: async (_def: unknown, data: { withdrawalId: string }) => (queued.push(data.withdrawalId), data.withdrawalId) } as unknown as JobQueue;
@@ -115,7 +118,7 @@ export async function balanceOf(h: RewardsHarness, accountId: string): Promise<s
   return fromUnits(await h.core.ledger.balanceOf(h.dataSource.manager, accountId));
 }
 
-/** Every ledger invariant, checked from the tables: balanced transactions, consistent running balances, nothing negative but genesis. */
+/** Every ledger invariant, checked from the tables: balanced transactions, consistent running balances, nothing negative but genesis and market. */
 export async function assertLedgerConsistent(h: RewardsHarness): Promise<void> {
   const unbalanced = await h.sql(`SELECT transaction_id FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0 OR count(*) < 2`);
   expect(unbalanced).toEqual([]);
@@ -131,6 +134,6 @@ export async function assertLedgerConsistent(h: RewardsHarness): Promise<void> {
   expect(drift).toEqual([]);
   const negative = await h.sql(`
     SELECT p.account_id FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
-     WHERE p.balance_after < 0 AND a.kind <> 'GENESIS'`);
+     WHERE p.balance_after < 0 AND a.kind NOT IN ('GENESIS', 'MARKET')`);
   expect(negative).toEqual([]);
 }

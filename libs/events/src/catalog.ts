@@ -7,10 +7,11 @@ import * as referrals from './referrals';
 import * as rewards from './rewards';
 import * as partner from './public';
 import * as payments from './payments';
+import * as governance from './governance';
 
 /** Every event of the network, by type. Adding an event means adding it here. */
 export const EVENT_CATALOG: ReadonlyMap<string, EventDefinition> = new Map(
-  [...Object.values(identity), ...Object.values(jobs), ...Object.values(matching), ...Object.values(referrals), ...Object.values(rewards), ...Object.values(partner), ...Object.values(payments)].map((definition) => [definition.type, definition as EventDefinition]),
+  [...Object.values(identity), ...Object.values(jobs), ...Object.values(matching), ...Object.values(referrals), ...Object.values(rewards), ...Object.values(partner), ...Object.values(payments), ...Object.values(governance)].map((definition) => [definition.type, definition as EventDefinition]),
 );
 
 export type ParseResult =

@@ -9,3 +9,4 @@ export * from './referrals';
 export * from './rewards';
 export * from './public';
 export * from './payments';
+export * from './governance';

@@ -6,6 +6,7 @@ export type AccountKind =
   | 'TREASURY'
   | 'WITHDRAWAL_PENDING'
   | 'EXTERNAL'
+  | 'MARKET'
   | 'USER_AVAILABLE'
   | 'USER_LOCKED';
 
@@ -17,11 +18,14 @@ export interface SystemAccount {
 
 /**
  * The network's own accounts, created by the migration with fixed ids:
- * - `genesis`: the only account that may go negative; it funds the allocations once, at genesis;
+ * - `genesis`: the source of the cap (it may go negative, like `market` below); it funds the allocations once, at genesis;
  * - `allocation.*`: the four buckets of the cap; `allocation.community_incentives` is the pool rewards are paid from;
  * - `treasury`: the DAO treasury (slashed stakes, converted fees);
  * - `withdrawals.pending`: BTRST held for requested withdrawals until sent or failed;
- * - `external`: BTRST that left the ledger to an on-chain address.
+ * - `external`: BTRST that left the ledger to an on-chain address;
+ * - `market` (added by migration 1736000000000): BTRST bought back on the open market enter the
+ *   ledger from here; its balance is minus everything bought back, so every entry still balances
+ *   to zero and nothing is minted. Besides genesis, the only account that may go negative.
  */
 export const SystemAccounts = {
   genesis: { id: '00000000-0000-4000-8000-000000000001', code: 'genesis', kind: 'GENESIS' },
@@ -32,9 +36,13 @@ export const SystemAccounts = {
   treasury: { id: '00000000-0000-4000-8000-000000000020', code: 'treasury', kind: 'TREASURY' },
   withdrawalsPending: { id: '00000000-0000-4000-8000-000000000030', code: 'withdrawals.pending', kind: 'WITHDRAWAL_PENDING' },
   external: { id: '00000000-0000-4000-8000-000000000040', code: 'external', kind: 'EXTERNAL' },
+  market: { id: '00000000-0000-4000-8000-000000000050', code: 'market', kind: 'MARKET' },
 } as const satisfies Record<string, SystemAccount>;
 
 export const SYSTEM_ACCOUNTS: readonly SystemAccount[] = Object.values(SystemAccounts);
+
+/** The system accounts whose balance may go below zero (the database's `may_go_negative`): money enters the ledger only through them. */
+export const MAY_GO_NEGATIVE: ReadonlySet<string> = new Set([SystemAccounts.genesis.id, SystemAccounts.market.id]);
 
 /** The community pool is the community-incentives allocation. */
 export const COMMUNITY_POOL = SystemAccounts.communityIncentives;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { InsufficientFundsError } from '@talent/platform';
-import { SYSTEM_ACCOUNTS, SystemAccounts, walletAccounts, type WalletAccounts } from './accounts';
+import { MAY_GO_NEGATIVE, SYSTEM_ACCOUNTS, walletAccounts, type WalletAccounts } from './accounts';
 import { fromUnits, sumUnits, toUnits } from './decimal';
 
 export type LedgerEntryKind = 'GENESIS' | 'REWARD' | 'STAKE_LOCK' | 'STAKE_RELEASE' | 'STAKE_SLASH' | 'TREASURY_BUYBACK' | 'GRANT' | 'WITHDRAWAL';
@@ -150,7 +150,7 @@ export class Ledger {
     const order = input.postings
       .map((p, i) => ({ p, i, system: SYSTEM_ACCOUNT_IDS.has(p.accountId) }))
       .sort((a, b) => Number(a.system) - Number(b.system) || (a.system ? a.p.accountId.localeCompare(b.p.accountId) : a.i - b.i));
-    const refusable = input.postings.some((p) => p.amount < 0n && SYSTEM_ACCOUNT_IDS.has(p.accountId) && p.accountId !== SystemAccounts.genesis.id);
+    const refusable = input.postings.some((p) => p.amount < 0n && SYSTEM_ACCOUNT_IDS.has(p.accountId) && !MAY_GO_NEGATIVE.has(p.accountId));
     if (refusable) await tx.query('SAVEPOINT ledger_post');
     let rows: Array<{ id: string; account_id: string; amount: string; balance_after: string }>;
     try {

@@ -18,6 +18,10 @@ export interface TokenSupply {
  * the cap is what genesis minted, allocations are genesis' credits to each bucket, the pool
  * is the community-incentives account's balance, and the rewards distributed are everything
  * the pool paid out (only rewards debit it), so pool + distributed = its allocation.
+ * Fee buybacks leave these truthful: the cap is read from the genesis entry, never from negative
+ * balances, so the `market` account's negative balance (tokens that entered from the open market)
+ * neither adds to the cap nor reads as burnt; the treasury balance includes what was bought back,
+ * which the treasury does hold.
  */
 @Injectable()
 export class SupplyService {

@@ -1,3 +1,4 @@
 export * from './invoice-submitted';
 export * from './invoice-paid';
 export * from './payment-failed';
+export * from './fees-converted';

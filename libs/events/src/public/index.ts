@@ -1,2 +1,3 @@
 export * from './job-posted';
 export * from './reward-granted';
+export * from './invoice-paid';
