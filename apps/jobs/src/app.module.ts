@@ -14,6 +14,7 @@ import { StakeOutcomeHandler } from './applications/stake-outcome.handler';
 import { JobsSchema1732700000000 } from './migrations/1732700000000-jobs-schema';
 import { JobRateTolerance1735100000000 } from './migrations/1735100000000-job-rate-tolerance';
 import { Organizations1735500000000 } from './migrations/1735500000000-organizations';
+import { CurrencyMinorUnits1736100000000 } from './migrations/1736100000000-currency-minor-units';
 import { OrganizationMemberRecord, OrganizationRecord } from './organizations/organization.entity';
 import { OrganizationsHandler } from './organizations/organizations.handler';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -23,7 +24,7 @@ import { JOBS_RESOLVERS } from './resolvers';
 import { ReputationService } from './users/reputation.service';
 
 export const JOBS_ENTITIES = [MemberRecord, JobRecord, ApplicationRecord, InterviewRecord, ContractRecord, RatingRecord, OrganizationRecord, OrganizationMemberRecord];
-export const JOBS_MIGRATIONS = [JobsSchema1732700000000, JobRateTolerance1735100000000, Organizations1735500000000];
+export const JOBS_MIGRATIONS = [JobsSchema1732700000000, JobRateTolerance1735100000000, Organizations1735500000000, CurrencyMinorUnits1736100000000];
 
 /** Services of the jobs subgraph (use cases, projections, event handlers). */
 export const JOBS_PROVIDERS = [MembersService, MembershipHandler, OrganizationsService, OrganizationsHandler, JobsService, ApplicationsService, StakeOutcomeHandler, ContractsService, RatingsService, ReputationService];

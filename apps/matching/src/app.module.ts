@@ -9,6 +9,7 @@ import { MatchRecord } from './matches/match.entity';
 import { MatchesService } from './matches/matches.service';
 import { MatchingSettings } from './matching-settings';
 import { MatchingSchema1732800000000 } from './migrations/1732800000000-matching-schema';
+import { CurrencyMinorUnits1736100000000 } from './migrations/1736100000000-currency-minor-units';
 import { ProfilesService } from './profiles/profiles.service';
 import { TalentProfileRecord } from './profiles/talent-profile.entity';
 import { RankingEngine } from './ranking/ranking.engine';
@@ -18,7 +19,7 @@ import { MATCHING_RESOLVERS } from './resolvers';
 import { StatsService } from './stats/stats.service';
 
 export const MATCHING_ENTITIES = [TalentProfileRecord, JobRecord, MatchRecord];
-export const MATCHING_MIGRATIONS = [MatchingSchema1732800000000];
+export const MATCHING_MIGRATIONS = [MatchingSchema1732800000000, CurrencyMinorUnits1736100000000];
 
 /** Services and event handlers of the matching subgraph. */
 export const MATCHING_PROVIDERS = [

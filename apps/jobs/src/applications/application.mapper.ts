@@ -1,7 +1,7 @@
 import type { ApplicationRecord } from './application.entity';
 import { ApplicationModel, ApplicationStatusEnum } from './application.model';
 import { trimDecimal } from '@talent/platform';
-import { canonicalAmount } from '../money/money';
+import { canonicalIn } from '../money/money';
 
 export const toApplicationModel = (r: ApplicationRecord): ApplicationModel =>
   Object.assign(new ApplicationModel(), {
@@ -9,7 +9,7 @@ export const toApplicationModel = (r: ApplicationRecord): ApplicationModel =>
     jobId: r.jobId,
     talentId: r.talentId,
     coverLetter: r.coverLetter,
-    proposedRate: { amount: canonicalAmount(r.proposedRate), currency: r.currency },
+    proposedRate: { amount: canonicalIn(r.proposedRate, r.currency), currency: r.currency },
     stake: r.stake === null ? null : trimDecimal(r.stake),
     status: r.status as ApplicationStatusEnum,
     createdAt: r.createdAt,

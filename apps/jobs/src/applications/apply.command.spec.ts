@@ -28,6 +28,7 @@ describe('toApplyCommand', () => {
     ['a zero rate', { proposedRate: { amount: '0', currency: 'USD' } }, 'proposedRate.amount'],
     ['a negative rate', { proposedRate: { amount: '-5', currency: 'USD' } }, 'proposedRate.amount'],
     ['an unknown currency', { proposedRate: { amount: '5', currency: 'QQQ' } }, 'proposedRate.currency'],
+    ['a yen rate with decimals', { proposedRate: { amount: '1500.5', currency: 'JPY' } }, 'proposedRate.amount'],
     ['a zero stake', { stake: '0.000' }, 'stake'],
     ['a negative stake', { stake: '-1' }, 'stake'],
   ])('refuses %s', (_, overrides, field) => {

@@ -1,5 +1,5 @@
 import { RateUnitEnum } from '../jobs/job.model';
-import { canonicalAmount } from '../money/money';
+import { canonicalIn } from '../money/money';
 import type { ContractRecord } from './contract.entity';
 import { ContractModel, ContractStatusEnum } from './contract.model';
 
@@ -9,9 +9,9 @@ export const toContractModel = (r: ContractRecord): ContractModel =>
     jobId: r.jobId,
     talentId: r.talentId,
     clientId: r.clientId,
-    rate: { amount: canonicalAmount(r.rate), currency: r.currency },
+    rate: { amount: canonicalIn(r.rate, r.currency), currency: r.currency },
     unit: r.rateUnit as RateUnitEnum,
-    estimatedValue: { amount: canonicalAmount(r.estimatedValue), currency: r.currency },
+    estimatedValue: { amount: canonicalIn(r.estimatedValue, r.currency), currency: r.currency },
     status: r.status as ContractStatusEnum,
     startedAt: r.startedAt,
     endedAt: r.endedAt,

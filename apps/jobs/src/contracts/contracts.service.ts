@@ -21,7 +21,7 @@ import { ApplicationsService } from '../applications/applications.service';
 import { JobRecord } from '../jobs/job.entity';
 import { describeTerms, rateTermsOf, rateVerdict } from '../jobs/rate-terms';
 import { MembersService } from '../members/members.service';
-import { canonicalAmount, estimatedValue } from '../money/money';
+import { canonicalIn, estimatedValue } from '../money/money';
 import { ContractRecord } from './contract.entity';
 
 @Injectable()
@@ -58,7 +58,7 @@ export class ContractsService {
         const terms = rateTermsOf(job);
         if (rateVerdict(terms, { amount: application.proposedRate, currency: application.currency }) !== 'WITHIN') {
           throw new PreconditionFailedError(
-            `The application's rate, ${canonicalAmount(application.proposedRate)} ${application.currency}, is outside the job's terms (${describeTerms(terms)}): it cannot be hired`,
+            `The application's rate, ${canonicalIn(application.proposedRate, application.currency)} ${application.currency}, is outside the job's terms (${describeTerms(terms)}): it cannot be hired`,
           );
         }
         // The client's row lock makes "first hire" exact when one client hires for two jobs at once.
@@ -74,7 +74,7 @@ export class ContractsService {
           rate: application.proposedRate,
           currency: application.currency,
           rateUnit: job.rateUnit,
-          estimatedValue: estimatedValue(application.proposedRate, job.rateUnit, job.hoursPerWeek, job.durationWeeks),
+          estimatedValue: estimatedValue(application.proposedRate, application.currency, job.rateUnit, job.hoursPerWeek, job.durationWeeks),
           status: 'ACTIVE',
           startedAt: now,
           endedAt: null,

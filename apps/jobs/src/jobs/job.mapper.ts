@@ -1,4 +1,4 @@
-import { canonicalAmount } from '../money/money';
+import { canonicalIn } from '../money/money';
 import type { JobRecord } from './job.entity';
 import { BudgetModel, JobModel, JobStatusEnum, RateUnitEnum } from './job.model';
 
@@ -11,8 +11,8 @@ export const toJobModel = (r: JobRecord): JobModel =>
     minYearsExperience: r.minYearsExperience,
     countries: r.countries,
     budget: Object.assign(new BudgetModel(), {
-      min: { amount: canonicalAmount(r.budgetMin), currency: r.currency },
-      max: { amount: canonicalAmount(r.budgetMax), currency: r.currency },
+      min: { amount: canonicalIn(r.budgetMin, r.currency), currency: r.currency },
+      max: { amount: canonicalIn(r.budgetMax, r.currency), currency: r.currency },
       unit: r.rateUnit as RateUnitEnum,
     }),
     rateTolerancePercent: r.rateTolerancePercent,

@@ -45,6 +45,13 @@ describe('toPostJobCommand', () => {
     });
   });
 
+  it("keeps each budget in its currency's minor unit (ISO 4217: JPY none, KWD 3)", () => {
+    const yen = toPostJobCommand(valid({ budget: { min: { amount: '1500', currency: 'JPY' }, max: { amount: '2000', currency: 'jpy' }, unit: 'HOURLY' } }));
+    expect(yen.budget).toEqual({ min: '1500', max: '2000', currency: 'JPY', unit: 'HOURLY' });
+    const dinars = toPostJobCommand(valid({ budget: { min: { amount: '12.125', currency: 'KWD' }, max: { amount: '15.5', currency: 'KWD' }, unit: 'HOURLY' } }));
+    expect(dinars.budget).toEqual({ min: '12.125', max: '15.500', currency: 'KWD', unit: 'HOURLY' });
+  });
+
   it('accepts the edges of every range', () => {
     const command = toPostJobCommand(
       valid({
@@ -86,6 +93,8 @@ describe('toPostJobCommand', () => {
     ['a zero budget', { budget: { min: { amount: '0', currency: 'USD' }, max: { amount: '20', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
     ['a negative budget', { budget: { min: { amount: '10', currency: 'USD' }, max: { amount: '-20', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.max.amount'],
     ['three decimals', { budget: { min: { amount: '10.001', currency: 'USD' }, max: { amount: '20', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
+    ['yen with decimals', { budget: { min: { amount: '1000', currency: 'JPY' }, max: { amount: '1500.50', currency: 'JPY' }, unit: 'HOURLY' } }, 'budget.max.amount'],
+    ['four decimals in dinars', { budget: { min: { amount: '10.0001', currency: 'KWD' }, max: { amount: '20', currency: 'KWD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
     ['a float-like amount', { budget: { min: { amount: '1e3', currency: 'USD' }, max: { amount: '2000', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
     ['an organization id that is not a UUID', { organizationId: 'acme' }, 'organizationId'],
     ['a negative rate tolerance', { rateTolerancePercent: -1 }, 'rateTolerancePercent'],

@@ -58,6 +58,18 @@ describe('rateVerdict', () => {
     expect(rateVerdict(terms({ min: '60', max: '90.5' }), usd('90.51'))).toBe('ABOVE_MAX');
   });
 
+  it("works in the job currency's minor unit: yen ceilings round down to the yen, dinars to the fils", () => {
+    const yen = terms({ min: '1000', max: '1555', currency: 'JPY', tolerancePercent: 10 });
+    expect(rateCeiling(yen)).toBe('1710'); // 1710.5 -> 1710
+    expect(rateVerdict(yen, { amount: '1710', currency: 'JPY' })).toBe('WITHIN');
+    expect(rateVerdict(yen, { amount: '1711', currency: 'JPY' })).toBe('ABOVE_MAX');
+    const dinars = terms({ min: '10.000', max: '12.125', currency: 'KWD', tolerancePercent: 10 });
+    expect(rateCeiling(dinars)).toBe('13.337'); // 13.3375 -> 13.337
+    expect(rateVerdict(dinars, { amount: '13.337', currency: 'KWD' })).toBe('WITHIN');
+    expect(rateVerdict(dinars, { amount: '13.338', currency: 'KWD' })).toBe('ABOVE_MAX');
+    expect(rateVerdict(dinars, { amount: '9.999', currency: 'KWD' })).toBe('BELOW_MIN');
+  });
+
   it('refuses a tolerance that is not a whole non-negative percent', () => {
     expect(() => rateVerdict(terms({ tolerancePercent: 2.5 }), usd('75'))).toThrow(RangeError);
     expect(() => rateVerdict(terms({ tolerancePercent: -1 }), usd('75'))).toThrow(RangeError);
@@ -69,6 +81,10 @@ describe('describeTerms', () => {
     expect(describeTerms(terms())).toBe('60.00 to 90.00 USD per hour');
     expect(describeTerms(terms({ tolerancePercent: 10 }))).toBe("60.00 to 90.00 USD per hour, or up to 99.00 USD with the client's 10% tolerance");
     expect(describeTerms(terms({ min: '500', max: '900', unit: 'FIXED' }))).toBe('500.00 to 900.00 USD (fixed price)');
+    expect(describeTerms(terms({ min: '1000.00', max: '1500', currency: 'JPY', tolerancePercent: 10 }))).toBe(
+      "1000 to 1500 JPY per hour, or up to 1650 JPY with the client's 10% tolerance",
+    );
+    expect(describeTerms(terms({ min: '10', max: '12.125', currency: 'KWD' }))).toBe('10.000 to 12.125 KWD per hour');
   });
 });
 

@@ -1,10 +1,11 @@
-import { formatCents, toCents, type Money, type RateUnit } from '../money/money';
+import { formatMinor, toMinor, type Money, type RateUnit } from '../money/money';
 import type { JobRecord } from './job.entity';
 
 /**
  * The rates a job accepts: its budget [min, max] in its currency, and the tolerance its client
  * allows above the max. A rate is within the terms when it is in the job's currency and
- * min <= rate <= max x (1 + tolerancePercent / 100). Exact: integer cents, no floats.
+ * min <= rate <= max x (1 + tolerancePercent / 100). Exact: integer minor units of the
+ * currency (cents, yen, fils), no floats.
  *
  * Why it matters: a contract is valued by its accepted rate, and nothing a client and a talent
  * can declare between themselves without money moving may be worth more than the job's terms.
@@ -30,33 +31,35 @@ export const rateTermsOf = (job: Pick<JobRecord, 'budgetMin' | 'budgetMax' | 'cu
 });
 
 /**
- * The highest rate the terms accept, in cents: max x (100 + tolerance) / 100, rounded down.
- * For an integer number of cents r, r <= max x (1 + t/100) exactly when r <= this ceiling.
+ * The highest rate the terms accept, in minor units: max x (100 + tolerance) / 100, rounded down.
+ * For an integer number of minor units r, r <= max x (1 + t/100) exactly when r <= this ceiling.
  */
-function ceilingCents(terms: RateTerms): bigint {
+function ceilingMinor(terms: RateTerms): bigint {
   const t = terms.tolerancePercent;
   if (!Number.isInteger(t) || t < 0) throw new RangeError(`tolerancePercent must be a non-negative integer (got ${t})`);
-  return (toCents(terms.max) * BigInt(100 + t)) / 100n;
+  return (toMinor(terms.max, terms.currency) * BigInt(100 + t)) / 100n;
 }
 
-/** The highest rate the terms accept ("99.00" for a max of 90 with 10%). */
-export const rateCeiling = (terms: RateTerms): string => formatCents(ceilingCents(terms));
+/** The highest rate the terms accept ("99.00" for a max of 90 USD with 10%, "1650" for ¥1500). */
+export const rateCeiling = (terms: RateTerms): string => formatMinor(ceilingMinor(terms), terms.currency);
 
 /** Where a rate stands against a job's terms. */
 export function rateVerdict(terms: RateTerms, rate: Money): RateVerdict {
   if (rate.currency !== terms.currency) return 'OTHER_CURRENCY';
-  const cents = toCents(rate.amount);
-  if (cents < toCents(terms.min)) return 'BELOW_MIN';
-  if (cents > ceilingCents(terms)) return 'ABOVE_MAX';
+  const minor = toMinor(rate.amount, terms.currency);
+  if (minor < toMinor(terms.min, terms.currency)) return 'BELOW_MIN';
+  if (minor > ceilingMinor(terms)) return 'ABOVE_MAX';
   return 'WITHIN';
 }
 
 /** The terms in words, for error messages: "60.00 to 90.00 USD per hour, or up to 99.00 USD with the client's 10% tolerance". */
 export function describeTerms(terms: RateTerms): string {
   const per = terms.unit === 'HOURLY' ? ' per hour' : ' (fixed price)';
-  const budget = `${formatCents(toCents(terms.min))} to ${formatCents(toCents(terms.max))} ${terms.currency}${per}`;
-  const ceiling = ceilingCents(terms);
-  return ceiling > toCents(terms.max)
-    ? `${budget}, or up to ${formatCents(ceiling)} ${terms.currency} with the client's ${terms.tolerancePercent}% tolerance`
+  const money = (minor: bigint): string => formatMinor(minor, terms.currency);
+  const max = toMinor(terms.max, terms.currency);
+  const budget = `${money(toMinor(terms.min, terms.currency))} to ${money(max)} ${terms.currency}${per}`;
+  const ceiling = ceilingMinor(terms);
+  return ceiling > max
+    ? `${budget}, or up to ${money(ceiling)} ${terms.currency} with the client's ${terms.tolerancePercent}% tolerance`
     : budget;
 }

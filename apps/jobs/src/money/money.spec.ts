@@ -58,6 +58,7 @@ describe('amounts', () => {
     expect(compareAmounts('999999999999.98', '999999999999.99')).toBe(-1);
     expect(compareAmounts('2', '10')).toBe(-1); // numeric, not lexicographic
     expect(compareAmounts('10', '9.99')).toBe(1);
+    expect(compareAmounts('12.125', '12.12')).toBe(1); // three decimals (KWD)
   });
 });
 
@@ -74,32 +75,52 @@ describe('currencies', () => {
   });
 
   it('parses a MoneyInput into a canonical amount', () => {
-    expect(parseMoney({ amount: '85.5', currency: 'usd' }, 'proposedRate')).toEqual({ amount: '85.50', currency: 'USD', cents: 8550n });
+    expect(parseMoney({ amount: '85.5', currency: 'usd' }, 'proposedRate')).toEqual({ amount: '85.50', currency: 'USD', minor: 8550n });
     expect(badInput(() => parseMoney({ amount: '85.555', currency: 'USD' }, 'proposedRate')).details).toEqual({ field: 'proposedRate.amount' });
     expect(badInput(() => parseMoney({ amount: '85', currency: 'ABC' }, 'proposedRate')).details).toEqual({ field: 'proposedRate.currency' });
+  });
+
+  it("holds the amount to its currency's ISO 4217 minor unit (JPY none, KWD 3)", () => {
+    expect(parseMoney({ amount: '1500', currency: 'JPY' }, 'budget.min')).toEqual({ amount: '1500', currency: 'JPY', minor: 1500n });
+    expect(parseMoney({ amount: '12.125', currency: 'KWD' }, 'budget.min')).toEqual({ amount: '12.125', currency: 'KWD', minor: 12_125n });
+    expect(parseMoney({ amount: '12.5', currency: 'kwd' }, 'budget.min')).toEqual({ amount: '12.500', currency: 'KWD', minor: 12_500n });
+    const yen = badInput(() => parseMoney({ amount: '1500.50', currency: 'JPY' }, 'budget.min'));
+    expect(yen.details).toEqual({ field: 'budget.min.amount' });
+    expect(yen.message).toContain('at most 0 decimals for JPY');
+    expect(badInput(() => parseMoney({ amount: '12.1255', currency: 'KWD' }, 'budget.min')).message).toContain('at most 3 decimals for KWD');
+  });
+
+  it('refuses ISO 4217 units without a minor unit (the SDR), which no amount can be paid in', () => {
+    expect(badInput(() => parseMoney({ amount: '10', currency: 'XDR' }, 'proposedRate')).details).toEqual({ field: 'proposedRate.currency' });
   });
 });
 
 describe('estimatedValue', () => {
   it('is rate x hoursPerWeek x durationWeeks for hourly work, exactly', () => {
-    expect(estimatedValue('85.50', 'HOURLY', 40, 12)).toBe('41040.00');
+    expect(estimatedValue('85.50', 'USD', 'HOURLY', 40, 12)).toBe('41040.00');
     // 0.1 x 3 is 0.30000000000000004 in floats; in cents it is exact.
-    expect(estimatedValue('0.10', 'HOURLY', 3, 1)).toBe('0.30');
-    expect(estimatedValue('33.33', 'HOURLY', 7, 3)).toBe('699.93');
-    expect(estimatedValue('19.99', 'HOURLY', 37, 13)).toBe('9615.19');
+    expect(estimatedValue('0.10', 'USD', 'HOURLY', 3, 1)).toBe('0.30');
+    expect(estimatedValue('33.33', 'USD', 'HOURLY', 7, 3)).toBe('699.93');
+    expect(estimatedValue('19.99', 'USD', 'HOURLY', 37, 13)).toBe('9615.19');
   });
 
   it('stays exact at the largest inputs (12 digits x 80 h x 104 weeks)', () => {
-    expect(estimatedValue('999999999999.99', 'HOURLY', 80, 104)).toBe('8319999999999916.80');
+    expect(estimatedValue('999999999999.99', 'USD', 'HOURLY', 80, 104)).toBe('8319999999999916.80');
+  });
+
+  it("is in the rate's currency: yen without decimals, dinars with three", () => {
+    expect(estimatedValue('1500', 'JPY', 'HOURLY', 40, 12)).toBe('720000');
+    expect(estimatedValue('1500.00', 'JPY', 'FIXED', 40, 12)).toBe('1500'); // a NUMERIC read back with padding
+    expect(estimatedValue('12.125', 'KWD', 'HOURLY', 40, 12)).toBe('5820.000');
   });
 
   it('is the rate itself for fixed-price work, whatever the hours', () => {
-    expect(estimatedValue('5000', 'FIXED', 40, 12)).toBe('5000.00');
-    expect(estimatedValue('1234.56', 'FIXED', 1, 1)).toBe('1234.56');
+    expect(estimatedValue('5000', 'USD', 'FIXED', 40, 12)).toBe('5000.00');
+    expect(estimatedValue('1234.56', 'USD', 'FIXED', 1, 1)).toBe('1234.56');
   });
 
   it('refuses impossible hours or weeks', () => {
-    expect(() => estimatedValue('10', 'HOURLY', 0, 4)).toThrow(RangeError);
-    expect(() => estimatedValue('10', 'HOURLY', 2.5, 4)).toThrow(RangeError);
+    expect(() => estimatedValue('10', 'USD', 'HOURLY', 0, 4)).toThrow(RangeError);
+    expect(() => estimatedValue('10', 'USD', 'HOURLY', 2.5, 4)).toThrow(RangeError);
   });
 });

@@ -3,7 +3,7 @@
 jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
 
 import { DomainError } from '@talent/platform';
-import { normaliseProfileInput, normaliseSkills, parseRateAmount, type ProfileInput } from './profile-input';
+import { normaliseProfileInput, normaliseSkills, type ProfileInput } from './profile-input';
 
 const valid = (overrides: Partial<ProfileInput> = {}): ProfileInput => ({
   headline: '  Senior TypeScript engineer  ',
@@ -51,6 +51,8 @@ describe('normaliseProfileInput', () => {
     ['a zero rate', { hourlyRate: { amount: '0.00', currency: 'USD' } }, 'hourlyRate.amount'],
     ['a negative rate', { hourlyRate: { amount: '-5', currency: 'USD' } }, 'hourlyRate.amount'],
     ['three decimals', { hourlyRate: { amount: '85.505', currency: 'USD' } }, 'hourlyRate.amount'],
+    ['a yen rate with decimals', { hourlyRate: { amount: '1500.50', currency: 'JPY' } }, 'hourlyRate.amount'],
+    ['four decimals in dinars', { hourlyRate: { amount: '12.1255', currency: 'KWD' } }, 'hourlyRate.amount'],
     ['a non-number rate', { hourlyRate: { amount: '85,50', currency: 'USD' } }, 'hourlyRate.amount'],
     ['an unknown currency', { hourlyRate: { amount: '85', currency: 'XYZ' } }, 'hourlyRate.currency'],
     ['a malformed currency', { hourlyRate: { amount: '85', currency: 'US' } }, 'hourlyRate.currency'],
@@ -77,10 +79,15 @@ describe('normaliseProfileInput', () => {
 });
 
 describe('amounts and skills', () => {
-  it('canonicalises amounts', () => {
-    expect(parseRateAmount('085', 'a')).toBe('85.00');
-    expect(parseRateAmount('0.5', 'a')).toBe('0.50');
-    expect(parseRateAmount('120.25', 'a')).toBe('120.25');
+  it.each([
+    ['085', 'USD', '85.00'],
+    ['0.5', 'usd', '0.50'],
+    ['120.25', 'EUR', '120.25'],
+    ['1500', 'JPY', '1500'],
+    ['12.125', 'KWD', '12.125'],
+    ['12.5', 'KWD', '12.500'],
+  ])("canonicalises %s %s to %s, in the currency's ISO 4217 minor unit", (amount, currency, canonical) => {
+    expect(normaliseProfileInput(valid({ hourlyRate: { amount, currency } })).hourlyRate).toEqual({ amount: canonical, currency: currency.toUpperCase() });
   });
 
   it('normalises skills like the jobs service does', () => {

@@ -1,4 +1,4 @@
-import { BadUserInputError, isCountryCode } from '@talent/platform';
+import { BadUserInputError, isCountryCode, parseMoney } from '@talent/platform';
 
 export interface ProfileInput {
   headline: string;
@@ -16,7 +16,7 @@ export interface ProfileCommand {
   /** Trimmed, lower-case, unique, in the order given. */
   skills: string[];
   yearsExperience: number;
-  /** Canonical: no leading zeros, two decimals ("85.00"). */
+  /** Canonical in its currency: no leading zeros, its ISO 4217 minor unit's decimals ("85.00" USD, "1500" JPY, "12.125" KWD). */
   hourlyRate: { amount: string; currency: string };
   country: string;
   hoursPerWeek: number;
@@ -31,26 +31,11 @@ export const LIMITS = {
   hoursPerWeek: { min: 1, max: 80 },
 } as const;
 
-const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
-
-/** At most 10 digits before the point (the column is NUMERIC(12,2)) and 2 after. */
-const AMOUNT = /^(\d{1,10})(?:\.(\d{1,2}))?$/;
-
 /** Normalises a skill name: trimmed, lower-case, inner whitespace kept as single spaces. */
 export const normaliseSkill = (skill: string): string => skill.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** Unique normalised skills in first-seen order (no validation). */
 export const normaliseSkills = (skills: readonly string[]): string[] => [...new Set(skills.map(normaliseSkill).filter((s) => s.length > 0))];
-
-/** The canonical amount ("085.5" -> "85.50"), or BAD_USER_INPUT when not a positive decimal with at most 2 decimals. */
-export function parseRateAmount(amount: string, field: string): string {
-  const match = AMOUNT.exec(amount.trim());
-  if (!match) throw new BadUserInputError(`${field} must be a decimal string with at most 2 decimals, e.g. "85.50"`, field);
-  const units = match[1].replace(/^0+(?=\d)/, '');
-  const cents = (match[2] ?? '').padEnd(2, '0');
-  if (/^0+$/.test(units + cents)) throw new BadUserInputError(`${field} must be positive`, field);
-  return `${units}.${cents}`;
-}
 
 function intInRange(value: number, range: { min: number; max: number }, field: string): number {
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
@@ -81,11 +66,8 @@ export function normaliseProfileInput(input: ProfileInput): ProfileCommand {
   }
 
   const yearsExperience = intInRange(input.yearsExperience, LIMITS.yearsExperience, 'yearsExperience');
-  const amount = parseRateAmount(input.hourlyRate.amount, 'hourlyRate.amount');
-  const currency = input.hourlyRate.currency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency) || !CURRENCIES.has(currency)) {
-    throw new BadUserInputError(`hourlyRate.currency: unknown ISO 4217 currency "${input.hourlyRate.currency}"`, 'hourlyRate.currency');
-  }
+  // The platform's MoneyInput rules: an ISO 4217 currency, at most its minor unit's decimals (JPY none, KWD 3).
+  const { amount, currency } = parseMoney(input.hourlyRate, 'hourlyRate');
   const country = input.country.trim().toUpperCase();
   if (!isCountryCode(country)) throw new BadUserInputError(`Unknown country code ${input.country}`, 'country');
   const hoursPerWeek = intInRange(input.hoursPerWeek, LIMITS.hoursPerWeek, 'hoursPerWeek');

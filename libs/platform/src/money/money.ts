@@ -1,13 +1,17 @@
 import { BadUserInputError } from '../errors';
+import { formatMinor, hasMinorUnits, minorUnits, parseAmountIn } from './currency';
 
 /**
- * Money as every service handles it: a decimal string in major units with at most two
- * decimals, stored as NUMERIC(20,2), computed on as integer cents (BigInt). Never floats.
+ * Money as every service handles it: a decimal string in major units, computed on as integers
+ * (BigInt), never floats. MoneyInput goes through `parseMoney`, which holds each amount to its
+ * currency's ISO 4217 minor unit (currency.ts: JPY 0 decimals, USD 2, KWD 3). The cents helpers
+ * below (parseAmount, toCents, formatCents, canonicalAmount) are the older two-decimal kit: exact
+ * only for two-decimal currencies; amounts in any currency go through currency.ts.
  */
 export type RateUnit = 'HOURLY' | 'FIXED';
 
 export interface MoneyValue {
-  /** Canonical: exactly two decimals ("1500.00"). */
+  /** Canonical in its currency: exactly its minor unit's decimals ("1500.00" USD, "1500" JPY, "12.500" KWD). */
   amount: string;
   /** ISO 4217, upper case. */
   currency: string;
@@ -37,17 +41,30 @@ export function parseAmount(amount: string, field: string): bigint {
   return cents;
 }
 
-/** Validates a currency code (trimmed, upper-cased) against ISO 4217, or BAD_USER_INPUT on `field`. */
+/**
+ * Validates a currency code (trimmed, upper-cased) against ISO 4217, or BAD_USER_INPUT on `field`:
+ * a currency this runtime knows that has a minor unit (not the SDR, metals or test codes), so that
+ * every amount in it has a defined number of decimals.
+ */
 export function parseCurrency(currency: string, field: string): string {
   const code = currency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(code) || !isCurrencyCode(code)) throw new BadUserInputError(`${field}: unknown ISO 4217 currency "${currency}"`, field);
+  // 3 decimals is what the money columns hold; only the funds codes CLF and UYW have 4 (and Intl rarely lists them).
+  if (!hasMinorUnits(code) || minorUnits(code) > 3) {
+    throw new BadUserInputError(`${field}: ${code} is not a currency amounts can be paid in here (it has no ISO 4217 minor unit, or more than 3 decimals)`, field);
+  }
   return code;
 }
 
-/** Parses a MoneyInput: a positive amount and a known currency; `field` names the input, e.g. "proposedRate". */
-export function parseMoney(input: { amount: string; currency: string }, field: string): MoneyValue & { cents: bigint } {
-  const cents = parseAmount(input.amount, `${field}.amount`);
-  return { amount: formatCents(cents), currency: parseCurrency(input.currency, `${field}.currency`), cents };
+/**
+ * Parses a MoneyInput: a known currency and a positive amount with no more decimals than that
+ * currency's minor unit ("1500.5" is refused in JPY, "12.125" is fine in KWD); `field` names the
+ * input, e.g. "proposedRate". `amount` is canonical in the currency ("1500" JPY, "85.50" USD).
+ */
+export function parseMoney(input: { amount: string; currency: string }, field: string): MoneyValue & { minor: bigint } {
+  const currency = parseCurrency(input.currency, `${field}.currency`);
+  const minor = parseAmountIn(input.amount, currency, `${field}.amount`);
+  return { amount: formatMinor(minor, currency), currency, minor };
 }
 
 /** Cents of an amount read from the database (NUMERIC as a string); at most two significant decimals. */
