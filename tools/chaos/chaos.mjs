@@ -138,7 +138,8 @@ async function main() {
   };
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
-  stack = await T.startStack({ services: SERVICES });
+  // Approvals whose answer a fault swallowed are swept within seconds, not minutes.
+  stack = await T.startStack({ services: SERVICES, env: { payments: { APPROVAL_SWEEP_INTERVAL_MS: '1000', APPROVAL_SWEEP_AFTER_MS: '5000' } } });
   if (interrupted) await abort();
   let exitCode = 1;
   try {
@@ -238,10 +239,9 @@ async function round(ctx, fault, faultStep) {
       'submit invoice',
     )
   ).submitInvoice.id;
-  await eventually(
-    () => client.api.request(`mutation ($i: ID!, $k: String!) { approveInvoice(invoiceId: $i, idempotencyKey: $k) { status } }`, { i: invoiceId, k: `pay-${invoiceId}` }),
-    'pay invoice',
-  );
+  // Answered APPROVED; the payment provider confirms it by webhook a moment later (PAID). The same key
+  // on every try: a retry after a fault never charges twice.
+  await eventually(async () => ({ paid: await T.approveAndSettle(client.api, invoiceId, `pay-${invoiceId}`, 60_000) }), 'pay invoice');
   await inject('invoice');
 
   await outage;

@@ -177,6 +177,11 @@ async function seedMarketplace(people) {
       `chen invoices week ${week}`,
     );
     await must(`mutation($i: ID!, $k: String!) { approveInvoice(invoiceId: $i, idempotencyKey: $k) { status } }`, { i: submitInvoice.id, k: `seed-chen-week-${week}` }, globex.token);
+    // The payment provider confirms the charge by webhook a moment later.
+    await eventually(async () => {
+      const { invoice } = await must(`query($i: ID!) { invoice(id: $i) { status } }`, { i: submitInvoice.id }, globex.token);
+      if (invoice.status !== 'PAID') throw new Error(`invoice is ${invoice.status}`);
+    }, `week ${week} invoice paid`);
   }
   await must(`mutation($id: ID!) { completeContract(contractId: $id) { id } }`, { id: hire.id }, globex.token);
   await must(`mutation($id: ID!) { rateContract(contractId: $id, stars: 5, comment: "Delivered early, great docs") { id } }`, { id: hire.id }, globex.token);

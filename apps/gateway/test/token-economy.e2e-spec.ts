@@ -11,6 +11,7 @@ import {
   waitFor,
   type Persona,
   type Stack,
+  approveAndSettle,
 } from '@talent/testing';
 
 /*
@@ -193,10 +194,7 @@ describe('token economy: rewards, referrals, stakes and withdrawals', () => {
       () => talent.api.request<{ submitInvoice: { id: string } }>(`mutation ($c: ID!) { submitInvoice(input: { contractId: $c, description: "Week 1", hours: 10 }) { id } }`, { c: contractId }),
       'payments knows the contract',
     ))!;
-    const approved = await client.api.data<{ approveInvoice: { status: string } }>(`mutation ($i: ID!) { approveInvoice(invoiceId: $i, idempotencyKey: "week-1-payment") { status } }`, {
-      i: submitInvoice.id,
-    });
-    expect(approved.approveInvoice.status).toBe('PAID');
+    expect(await approveAndSettle(client.api, submitInvoice.id, 'week-1-payment')).toBe('PAID');
     const { rewardPolicies } = await stack.api.data<{ rewardPolicies: Array<{ key: string; rate: string | null }> }>(`{ rewardPolicies { key rate } }`);
     const rate = Number(rewardPolicies.find((p) => p.key === 'connector.referral')!.rate);
     await waitBalance(jobConnector, String(rate * 800), 'connector paid on the paid invoice');

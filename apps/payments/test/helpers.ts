@@ -63,3 +63,31 @@ export async function outboxOf(stack: Stack, aggregateId: string): Promise<Array
 export async function chargesOf(stack: Stack, invoiceId: string): Promise<Array<{ id: string; status: string; amount: string }>> {
   return paymentsSql(stack, `SELECT id, status, amount::text AS amount FROM provider_charges WHERE reference = $1 ORDER BY created_at`, [invoiceId]);
 }
+
+/** Waits until the invoice reaches `status` (payment confirmations are asynchronous). */
+export async function invoiceStatus(stack: Stack, invoiceId: string, status: string, timeoutMs = 20_000): Promise<Record<string, any>> {
+  return waitFor(async () => {
+    const [row] = await paymentsSql(stack, 'SELECT status, paid_at, failure_reason FROM invoices WHERE id = $1', [invoiceId]);
+    return row?.status === status ? row : null;
+  }, timeoutMs, { message: `invoice ${invoiceId} becomes ${status}` });
+}
+
+/**
+ * POSTs a webhook to payments' provider endpoint, signed the Standard Webhooks way with
+ * `secret` (the stack's by default) at `timestamp` (now by default).
+ */
+export async function postProviderWebhook(
+  stack: Stack,
+  webhook: { id: string; body: unknown; secret?: string; timestamp?: Date; signature?: string },
+): Promise<{ status: number; json: any }> {
+  const { Webhook } = await import('standardwebhooks');
+  const body = JSON.stringify(webhook.body);
+  const at = webhook.timestamp ?? new Date();
+  const signature = webhook.signature ?? new Webhook(webhook.secret ?? stack.paymentWebhookSecret).sign(webhook.id, at, body);
+  const response = await fetch(`${stack.services.payments.process.url}/webhooks/payment-provider`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'webhook-id': webhook.id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
+    body,
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}

@@ -9,3 +9,4 @@ export * from './deliver';
 export * from './consumer-lag';
 export * from './gateway-signature';
 export * from './faults';
+export * from './payments';

@@ -33,6 +33,8 @@ export interface Stack {
   kycKey: Buffer;
   /** The GATEWAY_SECRET shared by the gateway and every service of this stack. */
   gatewaySecret: string;
+  /** payments' PAYMENT_WEBHOOK_SECRET: what the payment provider signs its webhooks with. */
+  paymentWebhookSecret: string;
   /**
    * Anonymous client of a service's own /graphql, signing each request as the gateway does:
    * for what a subgraph decides itself (e.g. `_entities` lookups), past the gateway.
@@ -62,6 +64,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const kycKey = randomBytes(32);
   // Subgraphs answer only requests the gateway signed, as in production.
   const gatewaySecret = randomBytes(32).toString('base64');
+  // The payment provider's webhook signing secret (Standard Webhooks format).
+  const paymentWebhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const admin = { email: `admin-${randomBytes(4).toString('hex')}@example.test`, password: `Adm1n-${randomBytes(9).toString('base64url')}` };
   const started: ServiceProcess[] = [];
   const dbs: TestDatabase[] = [];
@@ -106,6 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
               REGISTER_MAX_PER_IP: '100000',
             }
           : { JWKS_URL: jwksUrl }),
+        ...(name === 'payments' ? { PAYMENT_WEBHOOK_SECRET: paymentWebhookSecret, LOCAL_PROVIDER_CONFIRM_DELAY_MS: '300' } : {}),
         ...options.env?.[name],
       };
       const proc = await startServiceProcess({ name, entry: `apps/${name}/dist/main.js`, env });
@@ -148,6 +153,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       signingKey,
       kycKey,
       gatewaySecret,
+      paymentWebhookSecret,
       subgraph,
       stop,
     };

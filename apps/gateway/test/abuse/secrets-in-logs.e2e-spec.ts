@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { errorCode, signInAdmin, startStack, waitFor, waitForConsumerCaughtUp, type GraphQLClient, type Stack } from '@talent/testing';
+import { approveAndSettle, errorCode, signInAdmin, startStack, waitFor, waitForConsumerCaughtUp, type GraphQLClient, type Stack } from '@talent/testing';
 
 /*
  * Secrets and PII never reach the logs. The whole stack (every service and the gateway) runs
@@ -25,7 +25,6 @@ const POST_JOB = `mutation ($input: PostJobInput!) { postJob(input: $input) { id
 const APPLY = `mutation ($job: ID!, $rate: MoneyInput!) { applyToJob(jobId: $job, coverLetter: "Happy to help", proposedRate: $rate) { id } }`;
 const HIRE = `mutation ($id: ID!) { hire(applicationId: $id) { id } }`;
 const SUBMIT_INVOICE = `mutation ($input: SubmitInvoiceInput!) { submitInvoice(input: $input) { id } }`;
-const APPROVE_INVOICE = `mutation ($id: ID!, $key: String!) { approveInvoice(invoiceId: $id, idempotencyKey: $key) { status } }`;
 
 /** The topics a service consumes, as it logged them at start ("messaging started", at info). */
 const subscribedTopics = (output: string): string[] => {
@@ -107,6 +106,8 @@ describe('abuse suite: secrets and PII never reach the logs', () => {
     });
     remember('admin e-mail', stack.admin.email);
     remember('admin password', stack.admin.password);
+    // The payment provider's webhook secret (without its whsec_ prefix: the key itself).
+    remember('payment webhook secret', stack.paymentWebhookSecret.replace(/^whsec_/, ''));
 
     // Registrations, and one with an e-mail that is taken: its INSERT fails on users_email_key.
     const admin = await login(stack.admin, 'admin');
@@ -183,7 +184,7 @@ describe('abuse suite: secrets and PII never reach the logs', () => {
       'payments knows the contract',
     );
     const key = `pay-${randomBytes(6).toString('hex')}`;
-    expect((await client.api.data<{ approveInvoice: { status: string } }>(APPROVE_INVOICE, { id: submitInvoice.id, key })).approveInvoice.status).toBe('PAID');
+    expect(await approveAndSettle(client.api, submitInvoice.id, key)).toBe('PAID');
 
     // Refresh tokens: rotated twice, then the first one replayed (which revokes the family).
     const { refreshToken: first } = await stack.api.data<{ refreshToken: { accessToken: string; refreshToken: string } }>(REFRESH, { t: client.refreshToken });

@@ -12,6 +12,7 @@ import {
   waitForConsumerCaughtUp,
   type Persona,
   type Stack,
+  approveAndSettle,
 } from '@talent/testing';
 
 /*
@@ -32,7 +33,6 @@ const RATE = `mutation ($id: ID!) { rateContract(contractId: $id, stars: 5, comm
 const SCREEN = `mutation ($id: ID!, $d: ReviewDecision!) { screenTalent(userId: $id, decision: $d) { id } }`;
 const REFER = `mutation ($job: ID!, $talent: ID!) { referTalentToJob(jobId: $job, talentId: $talent) { id status } }`;
 const SUBMIT_INVOICE = `mutation ($input: SubmitInvoiceInput!) { submitInvoice(input: $input) { id } }`;
-const APPROVE_INVOICE = `mutation ($id: ID!, $key: String!) { approveInvoice(invoiceId: $id, idempotencyKey: $key) { status } }`;
 
 interface Reward {
   policy: string;
@@ -191,7 +191,7 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
           () => talent.api.request<{ submitInvoice: { id: string } }>(SUBMIT_INVOICE, { input: { contractId: contract.id, description: 'all of it', amount: usd(paidAmount) } }),
           'payments knows the contract',
         );
-        expect((await client.api.data<{ approveInvoice: { status: string } }>(APPROVE_INVOICE, { id: submitInvoice.id, key: `pay-${randomBytes(6).toString('hex')}` })).approveInvoice.status).toBe('PAID');
+        expect(await approveAndSettle(client.api, submitInvoice.id, `pay-${randomBytes(6).toString('hex')}`)).toBe('PAID');
       }
       await client.api.data(COMPLETE, { id: contract.id });
       await client.api.data(RATE, { id: contract.id });
@@ -245,7 +245,8 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
       () => talent.api.request<{ submitInvoice: { id: string } }>(SUBMIT_INVOICE, { input: { contractId: hire.id, description: 'week 1', hours: 10 } }),
       'payments knows the contract',
     );
-    await client.api.data(APPROVE_INVOICE, { id: submitInvoice.id, key: `pay-${randomBytes(6).toString('hex')}` });
+    // Paid for real (confirmed by the provider), so InvoicePaid reaches rewards before it is checked.
+    expect(await approveAndSettle(client.api, submitInvoice.id, `pay-${randomBytes(6).toString('hex')}`)).toBe('PAID');
     await rewardsCaughtUp();
     await expectNothingMoved([connector, talent, client], before);
   });

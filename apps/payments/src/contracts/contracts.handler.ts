@@ -13,10 +13,10 @@ export class ContractsHandler {
   async onContractStarted(event: EnvelopeOf<typeof ContractStarted>, tx: EntityManager): Promise<void> {
     const p = event.payload;
     await tx.query(
-      `INSERT INTO contracts (id, talent_id, client_id, rate, rate_unit, currency, status, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'ACTIVE', $7)
+      `INSERT INTO contracts (id, talent_id, client_id, rate, rate_unit, currency, status, started_at, job_id)
+       VALUES ($1, $2, $3, $4, $5, $6, 'ACTIVE', $7, $8)
        ON CONFLICT (id) DO NOTHING`,
-      [p.contractId, p.talentId, p.clientId, p.rate.amount, p.unit, p.rate.currency, p.startedAt],
+      [p.contractId, p.talentId, p.clientId, p.rate.amount, p.unit, p.rate.currency, p.startedAt, p.jobId],
     );
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { APP_CONFIG, formatCents, ROOT_LOGGER, toCents } from '@talent/platform';
+import { APP_CONFIG, formatMinor, ROOT_LOGGER, toMinor } from '@talent/platform';
 import type { PaymentsConfig } from '../config';
 import { parseUsdRates, usdCents } from './usd-value';
 
@@ -38,7 +38,10 @@ export class UsdRates implements OnModuleInit {
     if (rates.length) this.log.info({ currencies: rates.map(([c]) => c) }, 'USD rates loaded from USD_RATES');
   }
 
-  /** The USD value of `amount` in `currency` at the current rate, or null when there is none. */
+  /**
+   * The USD value of `amount` (a decimal string in `currency`, at most its minor unit's decimals)
+   * at the current rate, rounded half even to the cent, or null when there is no rate.
+   */
   async usdValue(tx: EntityManager, amount: string, currency: string): Promise<UsdValue | null> {
     const rows: Array<{ rate: string }> = await tx.query(
       `SELECT trim_scale(usd_per_unit)::text AS rate FROM usd_rates WHERE currency = $1`,
@@ -46,6 +49,6 @@ export class UsdRates implements OnModuleInit {
     );
     if (rows.length === 0) return null;
     const rate = rows[0].rate;
-    return { amount: formatCents(usdCents(toCents(amount), rate)), rate };
+    return { amount: formatMinor(usdCents(toMinor(amount, currency), currency, rate), 'USD'), rate };
   }
 }

@@ -1,7 +1,9 @@
+import { convertMinor } from '@talent/platform';
+
 /**
  * Converting an amount into US dollars at a rate from payments' `usd_rates` table, exactly:
- * integer cents times a decimal rate (at most 10 decimals), rounded half up to the cent
- * (amounts are never negative). Never floats.
+ * integer minor units of the original currency (¥ for JPY, fils for KWD, cents for EUR) times a
+ * decimal rate (at most 10 decimals), rounded half even to the cent. Never floats.
  */
 const RATE = /^(\d{1,10})(?:\.(\d{1,10}))?$/;
 
@@ -11,15 +13,15 @@ export function isUsdRate(value: string): boolean {
   return match !== null && BigInt(match[1] + (match[2] ?? '')) > 0n;
 }
 
-/** cents x rate, rounded half up to the cent; RangeError for a malformed rate or negative cents. */
-export function usdCents(cents: bigint, rate: string): bigint {
-  const match = RATE.exec(rate);
-  if (!match || !isUsdRate(rate)) throw new RangeError(`not a USD rate: ${rate}`);
-  if (cents < 0n) throw new RangeError('amounts converted to USD are never negative');
-  const decimals = match[2] ?? '';
-  const units = BigInt(match[1] + decimals);
-  const scale = 10n ** BigInt(decimals.length);
-  return (2n * cents * units + scale) / (2n * scale);
+/**
+ * US cents of `minor` units of `currency` at `rate` (USD per unit of `currency`), rounded half
+ * even to the cent: ¥1000 at 0.0067 -> 670n (US$6.70), KWD 1.125 at 3.25 -> 366n (3.65625 -> US$3.66).
+ * RangeError for a malformed rate or a negative amount.
+ */
+export function usdCents(minor: bigint, currency: string, rate: string): bigint {
+  if (!isUsdRate(rate)) throw new RangeError(`not a USD rate: ${rate}`);
+  if (minor < 0n) throw new RangeError('amounts converted to USD are never negative');
+  return convertMinor(minor, currency, rate, { currency: 'USD' });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { canonicalAmount, parseFeeRate } from '../money/money';
+import { canonicalIn, parseFeeRate } from '../money/money';
 import type { InvoiceRecord } from './invoice.entity';
 import { InvoiceModel, InvoiceStatusEnum } from './invoice.model';
 
@@ -10,10 +10,10 @@ export const toInvoiceModel = (r: InvoiceRecord): InvoiceModel =>
     clientId: r.clientId,
     description: r.description,
     hours: r.hours === null ? null : Number(r.hours),
-    subtotal: { amount: canonicalAmount(r.subtotal), currency: r.currency },
-    platformFee: { amount: canonicalAmount(r.platformFee), currency: r.currency },
+    subtotal: { amount: canonicalIn(r.subtotal, r.currency), currency: r.currency },
+    platformFee: { amount: canonicalIn(r.platformFee, r.currency), currency: r.currency },
     feeRate: parseFeeRate(r.feeRate).text,
-    total: { amount: canonicalAmount(r.total), currency: r.currency },
+    total: { amount: canonicalIn(r.total, r.currency), currency: r.currency },
     status: r.status as InvoiceStatusEnum,
     createdAt: r.createdAt,
     paidAt: r.paidAt,

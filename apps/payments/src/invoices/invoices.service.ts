@@ -1,32 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { InvoicePaid, InvoiceSubmitted, PaymentFailed } from '@talent/events';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { InvoiceSubmitted } from '@talent/events';
 import {
   APP_CONFIG,
   awaitProjection,
   type AuthUser,
-  BadUserInputError,
   ConflictError,
   EventPublisher,
   ForbiddenError,
   hasRole,
   inTransaction,
-  isUniqueViolation,
   isUuid,
+  loggableError,
   NotFoundError,
   PreconditionFailedError,
+  ROOT_LOGGER,
 } from '@talent/platform';
 import type { PaymentsConfig } from '../config';
 import { ContractRecord } from '../contracts/contract.entity';
-import { UsdRates } from '../fx/usd-rates';
-import { formatCents, priceInvoice } from '../money/money';
+import { formatMinor, priceInvoice } from '../money/money';
 import { ParametersService } from '../parameters/parameters.service';
 import { PAYMENT_PROVIDER, type ChargeResult, type PaymentProvider } from '../provider/payment-provider';
+import { IdempotencyKeys } from './idempotency-keys';
 import { InvoiceRecord, PaymentAttemptRecord } from './invoice.entity';
+import { PaymentOutcomes } from './payment-outcomes';
 import { toInvoiceLines, type SubmitInvoiceRequest } from './submit-invoice.command';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,100}$/;
 
 /** Contracts a talent may invoice: ACTIVE ones, and COMPLETED ones (the final invoice after the work ended). */
 const INVOICEABLE = new Set(['ACTIVE', 'COMPLETED']);
@@ -38,14 +38,20 @@ const providerKey = (invoiceId: string, idempotencyKey: string): string => `invo
 
 @Injectable()
 export class InvoicesService {
+  private readonly log: Logger;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
     private readonly parameters: ParametersService,
-    private readonly usdRates: UsdRates,
+    private readonly outcomes: PaymentOutcomes,
+    private readonly idempotencyKeys: IdempotencyKeys,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    @Inject(APP_CONFIG) private readonly config: Pick<PaymentsConfig, 'PROJECTION_WAIT_MS'>,
-  ) {}
+    @Inject(APP_CONFIG) private readonly config: Pick<PaymentsConfig, 'PROJECTION_WAIT_MS' | 'PAYMENT_PROVIDER_TIMEOUT_MS'>,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'invoices' });
+  }
 
   /** The contract's talent invoices it, at the fee rate in force now; emits InvoiceSubmitted. */
   async submit(caller: AuthUser, request: SubmitInvoiceRequest, traceparent?: string): Promise<InvoiceRecord> {
@@ -71,10 +77,10 @@ export class InvoicesService {
         clientId: contract.clientId,
         description: lines.description,
         hours: lines.hours,
-        subtotal: formatCents(amounts.subtotal),
-        platformFee: formatCents(amounts.platformFee),
+        subtotal: formatMinor(amounts.subtotal, contract.currency),
+        platformFee: formatMinor(amounts.platformFee, contract.currency),
         feeRate: feeRate.text,
-        total: formatCents(amounts.total),
+        total: formatMinor(amounts.total, contract.currency),
         currency: contract.currency,
         status: 'SUBMITTED',
         providerReference: null,
@@ -108,144 +114,88 @@ export class InvoicesService {
   }
 
   /**
-   * The contract's client approves: the total is charged through the provider. Three steps so
-   * no transaction stays open during the provider call:
-   *  1. (tx) record the attempt (idempotency key) and the invoice APPROVED; commit;
-   *  2. ask the provider for the charge made with the key, or charge (idempotent by key);
-   *  3. (tx) record the outcome once: PAID + fee accrual + InvoicePaid, or FAILED + PaymentFailed.
-   * A retry with the same key after a crash between 2 and 3 finds the attempt PENDING and the
-   * provider's existing charge, and records it: never a second charge. The same key returns the
-   * invoice as it is once recorded; a new key on a PAID invoice returns it without charging;
-   * a key used on another invoice is a CONFLICT.
+   * The contract's client approves: the total is charged through the provider. No transaction
+   * stays open during the provider call:
+   *  1. (tx) bind the idempotency key to this request, record the attempt and the invoice APPROVED; commit;
+   *  2. ask the provider for the charge made with the attempt's key, or charge (idempotent by key),
+   *     within PAYMENT_PROVIDER_TIMEOUT_MS;
+   *  3. (tx) record what it answered: a settled charge once (PAID + fee accrual + InvoicePaid, or
+   *     FAILED + PaymentFailed), or the pending charge's id.
+   * A pending charge is settled later by the provider's webhook; one whose answer never came
+   * (timeout, crash between the steps) by the approval sweep, which asks the provider by key.
+   * So the invoice answered here may still be APPROVED: the payment is in progress, and nothing
+   * a retry does can charge twice. The same key returns the invoice as it is; a new key on a PAID
+   * invoice returns it without charging; the same key with another invoice is a CONFLICT.
    */
   async approve(caller: AuthUser, invoiceId: string, idempotencyKey: string, traceparent?: string): Promise<InvoiceRecord> {
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadUserInputError('idempotencyKey must be 8 to 100 characters: letters, digits, "_" or "-"', 'idempotencyKey');
-    }
+    IdempotencyKeys.validate(idempotencyKey);
     if (!isUuid(invoiceId)) throw new NotFoundError('Invoice');
     const step = await this.startAttempt(caller, invoiceId, idempotencyKey);
     if (step.kind === 'done') return step.invoice;
-    const { invoice, attempt } = step;
-    const key = providerKey(invoice.id, attempt.idempotencyKey);
-    // Outside any transaction: a slow or failing provider holds no locks. If it throws, the
-    // attempt stays PENDING (invoice APPROVED) and a retry with the same key resumes here.
-    const result: ChargeResult =
-      (await this.provider.findCharge(key)) ??
-      (await this.provider.charge({ idempotencyKey: key, amount: { amount: attempt.amount, currency: attempt.currency }, reference: invoice.id }));
-    return this.recordOutcome(attempt.id, result, traceparent);
+    return this.chargeAttempt(step.attempt, traceparent);
   }
 
-  private async startAttempt(
+  /**
+   * Steps 2 and 3 for an attempt still PENDING: used by `approve` and by the approval sweep.
+   * A provider that fails or does not answer in time leaves the attempt PENDING (the invoice
+   * APPROVED): its webhook or the next sweep settles it.
+   */
+  async chargeAttempt(attempt: PaymentAttemptRecord, traceparent?: string): Promise<InvoiceRecord> {
+    const key = providerKey(attempt.invoiceId, attempt.idempotencyKey);
+    const signal = AbortSignal.timeout(this.config.PAYMENT_PROVIDER_TIMEOUT_MS);
+    let result: ChargeResult;
+    try {
+      result =
+        (await this.provider.findCharge(key, { signal })) ??
+        (await this.provider.charge({ idempotencyKey: key, amount: { amount: attempt.amount, currency: attempt.currency }, reference: attempt.invoiceId }, { signal }));
+    } catch (error) {
+      this.log.warn({ err: loggableError(error), invoiceId: attempt.invoiceId, attemptId: attempt.id }, 'payment provider did not answer: the charge is settled by its webhook or the approval sweep');
+      return this.dataSource.getRepository(InvoiceRecord).findOneByOrFail({ id: attempt.invoiceId });
+    }
+    return inTransaction(this.dataSource, async (tx) => {
+      if (result.status !== 'PENDING') return this.outcomes.record(tx, attempt.id, result, traceparent);
+      await this.outcomes.notePending(tx, attempt.id, result.chargeId);
+      return tx.getRepository(InvoiceRecord).findOneByOrFail({ id: attempt.invoiceId });
+    });
+  }
+
+  private startAttempt(
     caller: AuthUser,
     invoiceId: string,
     idempotencyKey: string,
   ): Promise<{ kind: 'done'; invoice: InvoiceRecord } | { kind: 'charge'; invoice: InvoiceRecord; attempt: PaymentAttemptRecord }> {
-    try {
-      return await inTransaction(this.dataSource, async (tx) => {
-        const invoice = await this.lockInvoice(tx, invoiceId);
-        if (!invoice) throw new NotFoundError('Invoice');
-        if (invoice.clientId !== caller.id) throw new ForbiddenError("Only the contract's client may approve its invoices");
-        const attempts = tx.getRepository(PaymentAttemptRecord);
-        const known = await attempts.findOneBy({ idempotencyKey });
-        if (known && known.invoiceId !== invoice.id) throw new ConflictError('This idempotencyKey was used for another invoice');
-        if (known) {
-          // The same request again: its recorded result, or resume an attempt interrupted before its outcome was recorded.
-          return known.status === 'PENDING' ? { kind: 'charge' as const, invoice, attempt: known } : { kind: 'done' as const, invoice };
-        }
-        if (invoice.status === 'PAID') return { kind: 'done' as const, invoice };
-        if (invoice.status === 'APPROVED') throw new ConflictError('A payment of this invoice is in progress: retry with its idempotencyKey');
-        if (!CHARGEABLE.has(invoice.status)) throw new PreconditionFailedError(`The invoice is ${invoice.status}: it cannot be approved`);
-        const now = new Date();
-        const attempt = attempts.create({
-          id: randomUUID(),
-          invoiceId: invoice.id,
-          idempotencyKey,
-          amount: invoice.total,
-          currency: invoice.currency,
-          status: 'PENDING',
-          providerReference: null,
-          failureReason: null,
-          createdAt: now,
-          completedAt: null,
-        });
-        await attempts.insert(attempt);
-        await tx.getRepository(InvoiceRecord).update({ id: invoice.id }, { status: 'APPROVED', approvedAt: now });
-        return { kind: 'charge' as const, invoice: { ...invoice, status: 'APPROVED' as const, approvedAt: now }, attempt };
-      });
-    } catch (error) {
-      // Two invoices approved at once with one key: the unique key index decides.
-      if (isUniqueViolation(error, 'payment_attempts_key_unique')) throw new ConflictError('This idempotencyKey was used for another invoice');
-      throw error;
-    }
-  }
-
-  /** Records a charge's outcome exactly once (a concurrent retry of the same attempt finds it recorded). */
-  private recordOutcome(attemptId: string, result: ChargeResult, traceparent?: string): Promise<InvoiceRecord> {
     return inTransaction(this.dataSource, async (tx) => {
-      const pending = await tx.getRepository(PaymentAttemptRecord).findOneByOrFail({ id: attemptId });
-      const invoice = await this.lockInvoice(tx, pending.invoiceId);
+      // The invoice's row lock orders concurrent approvals of one invoice (retries with one key included).
+      const invoice = await tx.getRepository(InvoiceRecord).findOne({ where: { id: invoiceId }, lock: { mode: 'pessimistic_write' } });
       if (!invoice) throw new NotFoundError('Invoice');
-      const attempt = await tx.getRepository(PaymentAttemptRecord).findOneByOrFail({ id: attemptId });
-      if (attempt.status !== 'PENDING') return invoice;
-      const now = new Date();
-      if (result.status === 'SUCCEEDED') {
-        // The USD value at payments' rate when it was paid: what rewards on paid value are computed on.
-        const usd = await this.usdRates.usdValue(tx, invoice.subtotal, invoice.currency);
-        await tx.getRepository(PaymentAttemptRecord).update({ id: attempt.id }, { status: 'SUCCEEDED', providerReference: result.chargeId, completedAt: now });
-        await tx.getRepository(InvoiceRecord).update(
-          { id: invoice.id },
-          { status: 'PAID', paidAt: now, providerReference: result.chargeId, failureReason: null, subtotalUsd: usd?.amount ?? null, usdRate: usd?.rate ?? null },
-        );
-        await tx.query(
-          `INSERT INTO fee_accruals (invoice_id, contract_id, amount, currency, fee_rate, accrued_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (invoice_id) DO NOTHING`,
-          [invoice.id, invoice.contractId, invoice.platformFee, invoice.currency, invoice.feeRate, now],
-        );
-        const paid: InvoiceRecord = {
-          ...invoice,
-          status: 'PAID',
-          paidAt: now,
-          providerReference: result.chargeId,
-          failureReason: null,
-          subtotalUsd: usd?.amount ?? null,
-          usdRate: usd?.rate ?? null,
-        };
-        const money = (amount: string) => ({ amount, currency: paid.currency });
-        await this.events.publish(
-          tx,
-          InvoicePaid,
-          {
-            invoiceId: paid.id,
-            contractId: paid.contractId,
-            talentId: paid.talentId,
-            clientId: paid.clientId,
-            subtotal: money(paid.subtotal),
-            platformFee: money(paid.platformFee),
-            feeRate: paid.feeRate,
-            total: money(paid.total),
-            subtotalUsd: usd ? { amount: usd.amount, currency: 'USD' } : null,
-            usdRate: usd?.rate ?? null,
-            providerReference: result.chargeId,
-            paidAt: now.toISOString(),
-          },
-          { traceparent },
-        );
-        return paid;
+      if (invoice.clientId !== caller.id) throw new ForbiddenError("Only the contract's client may approve its invoices");
+      await this.idempotencyKeys.bind(tx, { clientId: caller.id, key: idempotencyKey, operation: 'approveInvoice', fingerprint: `invoice:${invoice.id}`, invoiceId: invoice.id });
+      const attempts = tx.getRepository(PaymentAttemptRecord);
+      const known = await attempts.findOneBy({ invoiceId: invoice.id, idempotencyKey });
+      if (known) {
+        // The same request again: its recorded result, or resume an attempt whose outcome is not known yet.
+        return known.status === 'PENDING' ? { kind: 'charge' as const, invoice, attempt: known } : { kind: 'done' as const, invoice };
       }
-      await tx.getRepository(PaymentAttemptRecord).update({ id: attempt.id }, { status: 'DECLINED', providerReference: result.chargeId, failureReason: result.reason, completedAt: now });
-      await tx.getRepository(InvoiceRecord).update({ id: invoice.id }, { status: 'FAILED', failureReason: result.reason });
-      await this.events.publish(
-        tx,
-        PaymentFailed,
-        { invoiceId: invoice.id, contractId: invoice.contractId, clientId: invoice.clientId, reason: result.reason, failedAt: now.toISOString() },
-        { traceparent },
-      );
-      return { ...invoice, status: 'FAILED', failureReason: result.reason };
+      if (invoice.status === 'PAID') return { kind: 'done' as const, invoice };
+      if (invoice.status === 'APPROVED') throw new ConflictError('A payment of this invoice is in progress: retry with its idempotencyKey');
+      if (!CHARGEABLE.has(invoice.status)) throw new PreconditionFailedError(`The invoice is ${invoice.status}: it cannot be approved`);
+      const now = new Date();
+      const attempt = attempts.create({
+        id: randomUUID(),
+        invoiceId: invoice.id,
+        idempotencyKey,
+        amount: invoice.total,
+        currency: invoice.currency,
+        status: 'PENDING',
+        providerReference: null,
+        failureReason: null,
+        createdAt: now,
+        completedAt: null,
+      });
+      await attempts.insert(attempt);
+      await tx.getRepository(InvoiceRecord).update({ id: invoice.id }, { status: 'APPROVED', approvedAt: now });
+      return { kind: 'charge' as const, invoice: { ...invoice, status: 'APPROVED' as const, approvedAt: now }, attempt };
     });
-  }
-
-  private lockInvoice(tx: EntityManager, id: string): Promise<InvoiceRecord | null> {
-    return tx.getRepository(InvoiceRecord).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
   /** An invoice for its contract's talent and client and admins; FORBIDDEN for others; null when unknown. */

@@ -1,5 +1,5 @@
 import { BadUserInputError, charLength } from '@talent/platform';
-import { formatHours, hourlySubtotal, parseAmount, parseCurrency, parseHours, toCents, type RateUnit } from '../money/money';
+import { formatHours, hourlySubtotal, parseAmountIn, parseCurrency, parseHours, toMinor, type RateUnit } from '../money/money';
 
 /** What submitInvoice receives (the GraphQL input's shape). */
 export interface SubmitInvoiceRequest {
@@ -16,7 +16,7 @@ export interface ContractTerms {
   unit: RateUnit;
 }
 
-/** A validated invoice before the fee: its description, hours ("10.50", hourly only) and subtotal in cents. */
+/** A validated invoice before the fee: its description, hours ("10.50", hourly only) and subtotal in minor units of the contract currency. */
 export interface InvoiceLines {
   description: string;
   hours: string | null;
@@ -27,8 +27,9 @@ export const DESCRIPTION_LENGTH = [3, 1000] as const;
 
 /**
  * Validates an invoice against its contract: HOURLY needs `hours` (and no `amount`):
- * subtotal = hours x rate, rounded half up to the cent; FIXED needs `amount` in the contract
- * currency (and no `hours`). BAD_USER_INPUT names the offending field.
+ * subtotal = hours x rate, rounded half even to the currency's minor unit; FIXED needs `amount`
+ * in the contract currency with at most its decimals (none for JPY, 3 for KWD), and no `hours`.
+ * BAD_USER_INPUT names the offending field.
  */
 export function toInvoiceLines(request: SubmitInvoiceRequest, contract: ContractTerms): InvoiceLines {
   const description = request.description.trim();
@@ -42,14 +43,17 @@ export function toInvoiceLines(request: SubmitInvoiceRequest, contract: Contract
     if (hasAmount) throw new BadUserInputError('amount is for FIXED contracts: give the hours worked on an HOURLY contract', 'amount');
     if (!hasHours) throw new BadUserInputError('hours is required on an HOURLY contract', 'hours');
     const hundredths = parseHours(request.hours as number, 'hours');
-    return { description, hours: formatHours(hundredths), subtotal: hourlySubtotal(toCents(contract.rate), hundredths) };
+    const subtotal = hourlySubtotal(toMinor(contract.rate, contract.currency), hundredths);
+    // 0.01 h at ¥40 is ¥0.4: rounded to the yen there is nothing to invoice (and nothing to charge).
+    if (subtotal === 0n) throw new BadUserInputError(`hours x rate is less than the smallest unit of ${contract.currency}: nothing to invoice`, 'hours');
+    return { description, hours: formatHours(hundredths), subtotal };
   }
 
   if (hasHours) throw new BadUserInputError('hours is for HOURLY contracts: give the amount of a FIXED contract', 'hours');
   if (!hasAmount) throw new BadUserInputError('amount is required on a FIXED contract', 'amount');
   const money = request.amount as { amount: string; currency: string };
-  const cents = parseAmount(money.amount, 'amount.amount');
+  // The currency first: it decides how many decimals the amount may have.
   const currency = parseCurrency(money.currency, 'amount.currency');
   if (currency !== contract.currency) throw new BadUserInputError(`amount must be in the contract currency ${contract.currency}`, 'amount.currency');
-  return { description, hours: null, subtotal: cents };
+  return { description, hours: null, subtotal: parseAmountIn(money.amount, currency, 'amount.amount') };
 }

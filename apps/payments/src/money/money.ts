@@ -1,10 +1,23 @@
-import { BadUserInputError, formatCents } from '@talent/platform';
+import { BadUserInputError, divideHalfEven, formatScaled } from '@talent/platform';
 
 /**
- * Invoice arithmetic on the shared money kit (libs/platform: integer cents, ISO 4217).
- * Every rounding here is HALF UP to the cent (all amounts are non-negative).
+ * Invoice arithmetic on the shared money kit (libs/platform), in integer MINOR UNITS of the
+ * invoice's currency as ISO 4217 defines them (JPY 0 decimals, USD 2, KWD 3): an amount is read
+ * with `toMinor` / `parseAmountIn`, computed on here, written back with `formatMinor`. Every
+ * rounding is HALF EVEN to the currency's minor unit: an exact half goes to the even neighbour
+ * (0.125 -> 0.12, 0.135 -> 0.14; ¥20989.5 -> ¥20990, ¥20968.5 -> ¥20968), so that over many
+ * invoices the half units cancel out instead of always favouring one side.
  */
-export { canonicalAmount, formatCents, parseAmount, parseCurrency, toCents, type MoneyValue as Money, type RateUnit } from '@talent/platform';
+export {
+  canonicalIn,
+  formatMinor,
+  minorUnits,
+  parseAmountIn,
+  parseCurrency,
+  toMinor,
+  type MoneyValue as Money,
+  type RateUnit,
+} from '@talent/platform';
 
 /** Hours as a JSON number prints them (shortest round-trip form): at most 3 integer digits and 2 decimals. */
 const HOURS = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
@@ -28,16 +41,17 @@ export function parseHours(hours: number, field: string): bigint {
   return hundredths;
 }
 
-/** "10.50" hundredths of an hour -> "10.50". */
-export const formatHours = (hundredths: bigint): string => formatCents(hundredths);
+/** 1050n hundredths of an hour -> "10.50". */
+export const formatHours = (hundredths: bigint): string => formatScaled(hundredths, 2);
 
-/** floor(numerator / denominator + 1/2) for non-negative operands: round half up. */
-const divideHalfUp = (numerator: bigint, denominator: bigint): bigint => (2n * numerator + denominator) / (2n * denominator);
-
-/** hours x rate, exact, rounded half up to the cent (e.g. 0.01 h x 0.50 = 0.005 -> 0.01). */
-export function hourlySubtotal(rateCents: bigint, hoursHundredths: bigint): bigint {
-  if (rateCents <= 0n || hoursHundredths <= 0n) throw new RangeError('rate and hours must be positive');
-  return divideHalfUp(rateCents * hoursHundredths, 100n);
+/**
+ * hours x rate, exact, rounded half even to the rate's minor unit: the rate is in minor units of
+ * the contract currency and so is the result (USD 0.01 h x 0.50 = 0.005 -> 0.00; JPY 10.5 h x
+ * ¥1999 = 20989.5 -> ¥20990). Any currency: the rounding is to the rate's own unit.
+ */
+export function hourlySubtotal(rateMinor: bigint, hoursHundredths: bigint): bigint {
+  if (rateMinor <= 0n || hoursHundredths <= 0n) throw new RangeError('rate and hours must be positive');
+  return divideHalfEven(rateMinor * hoursHundredths, 100n);
 }
 
 /** A fee rate as an exact fraction: `units` / `scale` (0.10 -> 10 / 100). */
@@ -67,9 +81,10 @@ export function parseFeeRate(value: string): FeeRate {
   return { units, scale, text: `${BigInt(whole)}.${significant}` };
 }
 
-/** subtotal x feeRate, rounded half up to the cent. */
-export const platformFee = (subtotalCents: bigint, rate: FeeRate): bigint => divideHalfUp(subtotalCents * rate.units, rate.scale);
+/** subtotal x feeRate, rounded half even to the subtotal's minor unit (USD 0.125 -> 0.12, 0.135 -> 0.14). */
+export const platformFee = (subtotalMinor: bigint, rate: FeeRate): bigint => divideHalfEven(subtotalMinor * rate.units, rate.scale);
 
+/** In minor units of the invoice's currency. */
 export interface InvoiceAmounts {
   subtotal: bigint;
   platformFee: bigint;
@@ -77,7 +92,8 @@ export interface InvoiceAmounts {
   total: bigint;
 }
 
-export function priceInvoice(subtotalCents: bigint, rate: FeeRate): InvoiceAmounts {
-  const fee = platformFee(subtotalCents, rate);
-  return { subtotal: subtotalCents, platformFee: fee, total: subtotalCents + fee };
+/** The fee and total of a subtotal (minor units of the invoice's currency); format each with formatMinor. */
+export function priceInvoice(subtotalMinor: bigint, rate: FeeRate): InvoiceAmounts {
+  const fee = platformFee(subtotalMinor, rate);
+  return { subtotal: subtotalMinor, platformFee: fee, total: subtotalMinor + fee };
 }
