@@ -79,7 +79,16 @@ async function main() {
             }
           : {}),
         // Documented demo rates (USD per unit) for paid invoices in other currencies; production sets its own.
-        ...(service.name === 'payments' ? { USD_RATES: env.USD_RATES ?? 'EUR=1.08,GBP=1.27,JPY=0.0067' } : {}),
+        ...(service.name === 'payments'
+          ? {
+              USD_RATES: env.USD_RATES ?? 'EUR=1.08,GBP=1.27,JPY=0.0067',
+              // The local payment provider signs its confirmations (webhooks) with it; a real provider gives you one.
+              PAYMENT_WEBHOOK_SECRET: secrets.PAYMENT_WEBHOOK_SECRET,
+              APPROVAL_SWEEP_INTERVAL_MS: env.APPROVAL_SWEEP_INTERVAL_MS ?? '15000',
+              APPROVAL_SWEEP_AFTER_MS: env.APPROVAL_SWEEP_AFTER_MS ?? '30000',
+              FEE_CONVERSION_INTERVAL_MS: env.FEE_CONVERSION_INTERVAL_MS ?? '30000',
+            }
+          : {}),
       },
       service.port,
     );
@@ -155,6 +164,7 @@ function devSecrets() {
     KYC_ENCRYPTION_KEY: existing.KYC_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
     KYC_FINGERPRINT_KEY: existing.KYC_FINGERPRINT_KEY ?? randomBytes(32).toString('base64'),
     GATEWAY_SECRET: existing.GATEWAY_SECRET ?? randomBytes(32).toString('base64'),
+    PAYMENT_WEBHOOK_SECRET: existing.PAYMENT_WEBHOOK_SECRET ?? `whsec_${randomBytes(32).toString('base64')}`,
   };
   const added = Object.keys(secrets).filter((k) => existing[k] === undefined);
   if (added.length > 0) {
