@@ -50,9 +50,10 @@ export class PaymentOutcomes {
     await tx.getRepository(PaymentAttemptRecord).update({ id: attempt.id }, { status: 'SUCCEEDED', providerReference: chargeId, completedAt: now });
     // The USD values at payments' rate when it was paid: rewards on paid value use the subtotal's,
     // the network dashboard the total's and the fee's.
-    const [subtotalUsd, totalUsd, feeUsd] = await Promise.all(
-      [invoice.subtotal, invoice.total, invoice.platformFee].map((amount) => this.usdRates.usdValue(tx, amount, invoice.currency)),
-    );
+    // One after the other: they share the transaction's connection.
+    const subtotalUsd = await this.usdRates.usdValue(tx, invoice.subtotal, invoice.currency);
+    const totalUsd = await this.usdRates.usdValue(tx, invoice.total, invoice.currency);
+    const feeUsd = await this.usdRates.usdValue(tx, invoice.platformFee, invoice.currency);
     const paid: InvoiceRecord = {
       ...invoice,
       status: 'PAID',
