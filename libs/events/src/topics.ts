@@ -13,6 +13,7 @@ export const Topics = {
   governance: 'governance.events.v1',
   publicJobs: 'public.jobs.v1',
   publicRewards: 'public.rewards.v1',
+  publicGovernance: 'public.governance.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -1,1 +1,3 @@
 export * from './parameter-changed';
+export * from './proposal-events';
+export * from './dispute-events';

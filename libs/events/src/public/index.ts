@@ -1,3 +1,4 @@
 export * from './job-posted';
 export * from './reward-granted';
 export * from './invoice-paid';
+export * from './proposal-decided';

@@ -7,3 +7,4 @@ export * from './stake-slashed';
 export * from './treasury-credited';
 export * from './withdrawal-requested';
 export * from './withdrawal-sent';
+export * from './treasury-balance-changed';
