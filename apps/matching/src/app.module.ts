@@ -10,8 +10,10 @@ import { MatchesService } from './matches/matches.service';
 import { MatchingSettings } from './matching-settings';
 import { MatchingSchema1732800000000 } from './migrations/1732800000000-matching-schema';
 import { CurrencyMinorUnits1736100000000 } from './migrations/1736100000000-currency-minor-units';
+import { GovernedWeights1736300000000 } from './migrations/1736300000000-governed-weights';
 import { ProfilesService } from './profiles/profiles.service';
 import { TalentProfileRecord } from './profiles/talent-profile.entity';
+import { WeightsParameterChangedHandler } from './ranking/parameter-changed.handler';
 import { RankingEngine } from './ranking/ranking.engine';
 import { SkillStatistics } from './ranking/skill-statistics';
 import { ReputationHandler } from './reputation/reputation.handler';
@@ -19,7 +21,7 @@ import { MATCHING_RESOLVERS } from './resolvers';
 import { StatsService } from './stats/stats.service';
 
 export const MATCHING_ENTITIES = [TalentProfileRecord, JobRecord, MatchRecord];
-export const MATCHING_MIGRATIONS = [MatchingSchema1732800000000, CurrencyMinorUnits1736100000000];
+export const MATCHING_MIGRATIONS = [MatchingSchema1732800000000, CurrencyMinorUnits1736100000000, GovernedWeights1736300000000];
 
 /** Services and event handlers of the matching subgraph. */
 export const MATCHING_PROVIDERS = [
@@ -32,6 +34,7 @@ export const MATCHING_PROVIDERS = [
   EligibilityHandler,
   ReputationHandler,
   JobsProjection,
+  WeightsParameterChangedHandler,
 ];
 
 @Module({})

@@ -1,4 +1,4 @@
-import { RATE_CAP, WEIGHTS, rateCap, rateFactor, type JobCriteria } from './scoring';
+import { RATE_CAP, WEIGHTS, rateCap, rateFactor, type JobCriteria, type Weights } from './scoring';
 
 /**
  * The ranking SQL. The score is the formula of scoring.ts written as one SQL expression
@@ -22,15 +22,29 @@ export interface ScoreOperands {
   reputation: string;
 }
 
+/** The weights as SQL float8 expressions: literals (a ranking's, read before its queries) or columns of `ranking_weights`. */
+export type WeightOperands = { readonly [part in keyof Weights]: string };
+
+/** Weights as float8 literals; a JS number prints the shortest text that reads back as the same double. */
+export const weightLiterals = (w: Weights): WeightOperands => ({
+  skills: f(w.skills),
+  rate: f(w.rate),
+  experience: f(w.experience),
+  reputation: f(w.reputation),
+});
+
+/** The weights in force, read inside a statement (alias `w`; see weights.ts). */
+const VIEW_WEIGHTS: WeightOperands = { skills: 'w.skills', rate: 'w.rate', experience: 'w.experience', reputation: 'w.reputation' };
+
 /** composeScore() of scoring.ts, in SQL, same order of operations. */
-export function scoreSql(o: ScoreOperands): string {
+export function scoreSql(o: ScoreOperands, w: WeightOperands = weightLiterals(WEIGHTS)): string {
   const rate = `greatest(${f(0)}, least(${f(1)}, (${f(RATE_CAP)} - (${o.ratio})) / ${f(RATE_CAP - 1)}))`;
   const experience = `(CASE WHEN (${o.years}) >= (${o.minYears}) THEN ${f(1)} ELSE ${f(0.5)} * (${o.years}) / (${o.minYears}) END)`;
   return (
-    `(${f(WEIGHTS.skills)} * (${o.matched}) / (${o.jobSkills})` +
-    ` + ${f(WEIGHTS.rate)} * ${rate}` +
-    ` + ${f(WEIGHTS.experience)} * ${experience}` +
-    ` + ${f(WEIGHTS.reputation)} * (${o.reputation}))`
+    `(${w.skills} * (${o.matched}) / (${o.jobSkills})` +
+    ` + ${w.rate} * ${rate}` +
+    ` + ${w.experience} * ${experience}` +
+    ` + ${w.reputation} * (${o.reputation}))`
   );
 }
 
@@ -65,6 +79,8 @@ export interface CandidateQueryOptions {
    */
   probe: number | null;
   limit: number;
+  /** The weights in force (default: the built-in ones). */
+  weights?: Weights;
 }
 
 /** One ranking query: filter, score and top-N for a job, in one statement. */
@@ -89,14 +105,17 @@ export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions
     if (atLeast > 1) filters.push(`${matched} >= ${atLeast}`);
   }
   if (job.countries.length > 0) filters.push(`p.country = ANY(${params.add(job.countries, 'text[]')})`);
-  const score = scoreSql({
-    matched,
-    jobSkills: String(k),
-    ratio: `p.rate_f * ${params.add(rateFactor(job), 'int')} / ${params.add(job.budgetMax, 'float8')}`,
-    years: 'p.years_experience',
-    minYears: params.add(job.minYearsExperience, 'int'),
-    reputation: 'p.rep_score',
-  });
+  const score = scoreSql(
+    {
+      matched,
+      jobSkills: String(k),
+      ratio: `p.rate_f * ${params.add(rateFactor(job), 'int')} / ${params.add(job.budgetMax, 'float8')}`,
+      years: 'p.years_experience',
+      minYears: params.add(job.minYearsExperience, 'int'),
+      reputation: 'p.rep_score',
+    },
+    weightLiterals(options.weights ?? WEIGHTS),
+  );
   const columns = `p.user_id, p.skills, p.hourly_rate::text AS hourly_rate, p.currency, p.country, p.years_experience,
          p.average_rating, p.ratings_count, p.rep_score, ${score} AS score`;
   const limit = params.add(options.limit, 'int');
@@ -139,7 +158,8 @@ export interface TalentSide {
  * The open jobs a changed talent could now enter, or must leave: those they match the
  * hard filters of and either have room (fewer than `matchesPerJob` matches) or whose
  * lowest stored score the talent reaches, plus every open job they are matched on.
- * The score is the same expression, with the job's side read from the jobs table.
+ * The score is the same expression, with the job's side read from the jobs table and the
+ * weights in force from `ranking_weights` (the values the ranking itself reads).
  */
 export function jobsToRematchQuery(talentId: string, talent: TalentSide | null, matchesPerJob: number): { sql: string; params: unknown[] } {
   const params = new Params();
@@ -148,15 +168,18 @@ export function jobsToRematchQuery(talentId: string, talent: TalentSide | null, 
   if (!talent) return { sql: `${matchedOn} ORDER BY 1`, params: params.values };
   const skillParams = talent.skills.map((s) => params.add(s, 'text'));
   const rate = params.add(talent.hourlyRate, 'float8');
-  const score = scoreSql({
-    matched: matchedSql(skillParams, 'j.skills'),
-    jobSkills: 'cardinality(j.skills)',
-    ratio: `${rate} * j.rate_factor / j.budget_max::float8`,
-    years: params.add(talent.yearsExperience, 'int'),
-    minYears: 'j.min_years_experience',
-    reputation: params.add(talent.reputation, 'float8'),
-  });
-  const enterable = `SELECT j.id FROM jobs j
+  const score = scoreSql(
+    {
+      matched: matchedSql(skillParams, 'j.skills'),
+      jobSkills: 'cardinality(j.skills)',
+      ratio: `${rate} * j.rate_factor / j.budget_max::float8`,
+      years: params.add(talent.yearsExperience, 'int'),
+      minYears: 'j.min_years_experience',
+      reputation: params.add(talent.reputation, 'float8'),
+    },
+    VIEW_WEIGHTS,
+  );
+  const enterable = `SELECT j.id FROM jobs j CROSS JOIN ranking_weights w
       WHERE j.status = 'OPEN'
         AND j.skills && ${params.add(talent.skills, 'text[]')}
         AND j.currency = ${params.add(talent.currency, 'text')}

@@ -5,6 +5,7 @@ import { reasonsFor } from './reasons';
 import type { JobCriteria, TalentFacts } from './scoring';
 import { SkillStatistics } from './skill-statistics';
 import { beats, insideBound, mergeTop, outsideBound, probeSizes, startingTier } from './tier-search';
+import { weightsInForce } from './weights';
 
 export interface RankedTalent {
   talentId: string;
@@ -56,6 +57,7 @@ export class RankingEngine {
     // (their start-up costs more than they save here), for this transaction only.
     await tx.query(`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
     const stats = await this.statistics.get(tx);
+    const weights = await weightsInForce(tx);
     const frequencies = job.skills.map((s) => (stats ? stats.frequency(s) : null));
     const population = stats ? stats.total * stats.share(job.currency, job.countries) : null;
     const skillsByRarity = job.skills
@@ -66,7 +68,7 @@ export class RankingEngine {
     const steps: RankingResult['steps'] = [];
     const run = async (tier: number, probe: number | null): Promise<CandidateRow[]> => {
       steps.push({ tier, probe });
-      const query = candidatesQuery(job, { tier, skillsByRarity, probe, limit });
+      const query = candidatesQuery(job, { tier, skillsByRarity, probe, limit, weights });
       return tx.query(query.sql, query.params);
     };
 
@@ -79,7 +81,7 @@ export class RankingEngine {
       // more, expected small) in full first, so that the widest one can be probed.
       known = await run(k - 2, null);
       knownTier = k - 2;
-      if (known.length >= limit && beats(known[limit - 1].score, outsideBound(k, knownTier))) return this.result(job, known, steps);
+      if (known.length >= limit && beats(known[limit - 1].score, outsideBound(k, knownTier, weights))) return this.result(job, known, steps);
     }
     let probeIndex = this.canProbe(k, tier, knownTier) ? 0 : probes.length;
     for (;;) {
@@ -90,12 +92,12 @@ export class RankingEngine {
       const exhausted = probe === null || Number(rows[0]?.fetched ?? 0) < probe;
       // A probed row not fetched has the tier's minimum of skills (tier 0: all of them; the
       // widest tier: one, every row with more being known) and no better reputation.
-      if (!exhausted && !beats(nth, insideBound(k, k - tier, rows[0]?.rep_floor ?? 1))) {
+      if (!exhausted && !beats(nth, insideBound(k, k - tier, rows[0]?.rep_floor ?? 1, weights))) {
         probeIndex++; // it could still make the list: look further
         continue;
       }
       // `merged` is now the exact top N of this tier.
-      const outside = outsideBound(k, tier);
+      const outside = outsideBound(k, tier, weights);
       if (outside === -Infinity || beats(nth, outside)) return this.result(job, merged, steps);
       known = merged;
       knownTier = tier;

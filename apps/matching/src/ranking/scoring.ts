@@ -6,6 +6,9 @@
  *
  *   score = 0.50 x skills + 0.20 x rate + 0.15 x experience + 0.15 x reputation   (0..1)
  *
+ * The weights are governed (matching.weights.*, see weights.ts): the ones above are the
+ * defaults; each ranking reads those in force, divided by their sum so the score stays 0..1.
+ *
  * - skills: share of the job's skills the talent has (matched / job skills);
  * - rate: the talent's hourly rate against the budget, in the job's currency only. For an
  *   HOURLY job the rate itself; for a FIXED job the estimated cost rate x hoursPerWeek x
@@ -17,7 +20,15 @@
  * Hard filters: eligible, at least one required skill, same currency, in the job's
  * countries when it lists any, estimated cost at most 1.5 x the budget maximum.
  */
-export const WEIGHTS = { skills: 0.5, rate: 0.2, experience: 0.15, reputation: 0.15 } as const;
+export const WEIGHTS: Weights = { skills: 0.5, rate: 0.2, experience: 0.15, reputation: 0.15 };
+
+/** The weight of each part of the score (they sum to 1). */
+export interface Weights {
+  readonly skills: number;
+  readonly rate: number;
+  readonly experience: number;
+  readonly reputation: number;
+}
 
 /** Beyond this multiple of the budget maximum a talent is left out. */
 export const RATE_CAP = 1.5;
@@ -87,8 +98,8 @@ export interface ScoreParts {
   reputation: number;
 }
 
-export const composeScore = (p: ScoreParts): number =>
-  (WEIGHTS.skills * p.matchedSkills) / p.jobSkills + WEIGHTS.rate * p.rate + WEIGHTS.experience * p.experience + WEIGHTS.reputation * p.reputation;
+export const composeScore = (p: ScoreParts, w: Weights = WEIGHTS): number =>
+  (w.skills * p.matchedSkills) / p.jobSkills + w.rate * p.rate + w.experience * p.experience + w.reputation * p.reputation;
 
 export const countMatchedSkills = (jobSkills: readonly string[], talentSkills: readonly string[]): number => {
   const have = new Set(talentSkills);
@@ -111,7 +122,7 @@ export interface Evaluation extends ScoreParts {
 }
 
 /** The talent's score for the job (the hard filters are `isCandidate`'s business). */
-export function evaluate(job: JobCriteria, talent: TalentFacts): Evaluation {
+export function evaluate(job: JobCriteria, talent: TalentFacts, weights: Weights = WEIGHTS): Evaluation {
   const ratio = rateRatio(Number(talent.hourlyRate), rateFactor(job), Number(job.budgetMax));
   const parts: ScoreParts = {
     matchedSkills: countMatchedSkills(job.skills, talent.skills),
@@ -120,7 +131,7 @@ export function evaluate(job: JobCriteria, talent: TalentFacts): Evaluation {
     experience: experienceScore(talent.yearsExperience, job.minYearsExperience),
     reputation: reputationScore(talent.averageRating, talent.ratingsCount),
   };
-  return { ...parts, ratio, score: composeScore(parts) };
+  return { ...parts, ratio, score: composeScore(parts, weights) };
 }
 
 /**
@@ -128,5 +139,5 @@ export function evaluate(job: JobCriteria, talent: TalentFacts): Evaluation {
  * skills and a reputation score of at most `reputation` (rate and experience at best).
  * The ranking search stops when the N-th score found beats every such bound.
  */
-export const scoreUpperBound = (matchedSkills: number, jobSkills: number, reputation = 1): number =>
-  composeScore({ matchedSkills, jobSkills, rate: 1, experience: 1, reputation });
+export const scoreUpperBound = (matchedSkills: number, jobSkills: number, reputation = 1, weights: Weights = WEIGHTS): number =>
+  composeScore({ matchedSkills, jobSkills, rate: 1, experience: 1, reputation }, weights);

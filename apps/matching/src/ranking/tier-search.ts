@@ -1,4 +1,4 @@
-import { scoreUpperBound } from './scoring';
+import { scoreUpperBound, WEIGHTS, type Weights } from './scoring';
 
 /**
  * Finding the exact top N without scoring every candidate.
@@ -27,11 +27,12 @@ export const EPSILON = 1e-9;
 export const probeSizes = (limit: number): number[] => [Math.max(10 * limit, 100), Math.max(100 * limit, 1000)];
 
 /** Best score of a candidate outside tier `tier` (fewer than k - tier skills); -Infinity when the tier holds everyone. */
-export const outsideBound = (jobSkills: number, tier: number): number =>
-  tier >= jobSkills - 1 ? -Infinity : scoreUpperBound(jobSkills - tier - 1, jobSkills);
+export const outsideBound = (jobSkills: number, tier: number, weights: Weights = WEIGHTS): number =>
+  tier >= jobSkills - 1 ? -Infinity : scoreUpperBound(jobSkills - tier - 1, jobSkills, 1, weights);
 
 /** Best score of a probed tier row that was not fetched: at most `skills` of the job's skills, reputation at most `repFloor`. */
-export const insideBound = (jobSkills: number, skills: number, repFloor: number): number => scoreUpperBound(skills, jobSkills, repFloor);
+export const insideBound = (jobSkills: number, skills: number, repFloor: number, weights: Weights = WEIGHTS): number =>
+  scoreUpperBound(skills, jobSkills, repFloor, weights);
 
 export const beats = (score: number | null, bound: number): boolean => score !== null && (bound === -Infinity || score > bound + EPSILON);
 
