@@ -5,6 +5,7 @@ import { ContractEarnings } from './earnings/contract-earnings';
 import { GenesisService } from './genesis/genesis.service';
 import { RewardGrantRecord } from './grants/grant.entity';
 import { GrantsService } from './grants/grants.service';
+import { DisputeResolvedHandler } from './grants/dispute-resolved.handler';
 import { RewardEventsHandler } from './grants/reward-events.handler';
 import { REWARDS_JOBS } from './jobs';
 import { Ledger } from './ledger/ledger';
@@ -17,6 +18,10 @@ import { AwaitingMembershipGrants1733000000000 } from './migrations/173300000000
 import { RewardsOnPaidValue1735200000000 } from './migrations/1735200000000-rewards-on-paid-value';
 import { WithdrawalIdempotency1735600000000 } from './migrations/1735600000000-withdrawal-idempotency';
 import { TreasuryBuyback1736000000000 } from './migrations/1736000000000-treasury-buyback';
+import { TreasuryGrants1736400000000 } from './migrations/1736400000000-treasury-grants';
+import { GovernedPolicies1736300000000 } from './migrations/1736300000000-governed-policies';
+import { JuryReward1736500000000 } from './migrations/1736500000000-jury-reward';
+import { PolicyParameterChangedHandler } from './policies/parameter-changed.handler';
 import { PoliciesService } from './policies/policies.service';
 import { RewardPolicyRecord } from './policies/policy.entity';
 import { REWARDS_ORPHANED_TYPES, REWARDS_RESOLVERS } from './resolvers';
@@ -25,6 +30,8 @@ import { StakeRecord } from './staking/stake.entity';
 import { StakingService } from './staking/staking.service';
 import { SupplyService } from './supply/supply.service';
 import { FeeConversionEventsHandler } from './treasury/fee-conversion-events.handler';
+import { GrantApprovedHandler } from './treasury/grant-approved.handler';
+import { TreasuryGrantsService } from './treasury/treasury-grants.service';
 import { TreasuryService } from './treasury/treasury.service';
 import { BalanceEvents } from './wallets/balance-events';
 import { WalletsService } from './wallets/wallets.service';
@@ -49,6 +56,9 @@ export const REWARDS_MIGRATIONS = [
   RewardsOnPaidValue1735200000000,
   WithdrawalIdempotency1735600000000,
   TreasuryBuyback1736000000000,
+  TreasuryGrants1736400000000,
+  GovernedPolicies1736300000000,
+  JuryReward1736500000000,
 ];
 
 /** Use cases, projections, event and job handlers of the rewards service. */
@@ -59,15 +69,19 @@ export const REWARDS_PROVIDERS = [
   MembersService,
   MembershipHandler,
   PoliciesService,
+  PolicyParameterChangedHandler,
   GrantsService,
   ContractEarnings,
   RewardEventsHandler,
+  DisputeResolvedHandler,
   StakingService,
   ApplicationEventsHandler,
   WalletsService,
   SupplyService,
   TreasuryService,
   FeeConversionEventsHandler,
+  TreasuryGrantsService,
+  GrantApprovedHandler,
   WithdrawalsService,
   WithdrawalProcessor,
 ];

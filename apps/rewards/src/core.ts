@@ -9,6 +9,7 @@ import { MembersService } from './members/members.service';
 import { PoliciesService } from './policies/policies.service';
 import { StakingService } from './staking/staking.service';
 import { SupplyService } from './supply/supply.service';
+import { TreasuryGrantsService } from './treasury/treasury-grants.service';
 import { TreasuryService } from './treasury/treasury.service';
 import { BalanceEvents } from './wallets/balance-events';
 import { WalletsService } from './wallets/wallets.service';
@@ -39,6 +40,7 @@ export function createRewardsCore(dataSource: DataSource, logger: Logger, option
     staking: new StakingService(ledger, members, balances, events, logger),
     supply: new SupplyService(dataSource, ledger),
     treasury: new TreasuryService(dataSource, ledger, balances, events, logger),
+    treasuryGrants: new TreasuryGrantsService(ledger, members, balances, events, logger),
     wallets: new WalletsService(dataSource, ledger),
     withdrawalProcessor: new WithdrawalProcessor(dataSource, ledger, chain, balances, events, logger),
   };

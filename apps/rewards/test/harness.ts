@@ -2,17 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { FeesConverted, InvoicePaid, KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
+import { DisputeResolved, FeesConverted, GrantApproved, InvoicePaid, ParameterChanged, KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
 import { dataSourceOptions, EventConsumer, inTransaction, type JobQueue } from '@talent/platform';
 import { createTestDatabase, deliverEnvelope, type TestDatabase } from '@talent/testing';
 import { REWARDS_ENTITIES, REWARDS_MIGRATIONS } from '../src/app.module';
 import { createRewardsCore, type RewardsCore } from '../src/core';
+import { DisputeResolvedHandler } from '../src/grants/dispute-resolved.handler';
 import { RewardEventsHandler } from '../src/grants/reward-events.handler';
 import { SystemAccounts, walletAccounts } from '../src/ledger/accounts';
 import { fromUnits, toUnits } from '../src/ledger/decimal';
 import { MembershipHandler } from '../src/members/membership.handler';
+import { PolicyParameterChangedHandler } from '../src/policies/parameter-changed.handler';
 import { ApplicationEventsHandler } from '../src/staking/application-events.handler';
 import { FeeConversionEventsHandler } from '../src/treasury/fee-conversion-events.handler';
+import { GrantApprovedHandler } from '../src/treasury/grant-approved.handler';
 import type { ChainAdapter } from '../src/withdrawals/chain-adapter';
 import { WithdrawalsService } from '../src/withdrawals/withdrawals.service';
 
@@ -50,18 +53,25 @@ export async function openRewards(label: string, options: { poolSize?: number; c
   const consumer = new EventConsumer({} as Kafka, producer, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100, maxAttempts: 2, retryBaseMs: 5 });
   const membership = new MembershipHandler(core.members, core.grants);
   const rewards = new RewardEventsHandler(core.grants, core.earnings);
+  const juries = new DisputeResolvedHandler(core.grants);
   const applications = new ApplicationEventsHandler(core.staking);
   const feeConversions = new FeeConversionEventsHandler(core.treasury);
+  const treasuryGrants = new GrantApprovedHandler(core.treasuryGrants);
+  const policyParameters = new PolicyParameterChangedHandler(logger);
   consumer
     .on(KycApproved, (e, tx) => membership.onKycApproved(e as never, tx))
+    .on(KycApproved, (e, tx) => treasuryGrants.onKycApproved(e as never, tx))
     .on(TalentScreened, (e, tx) => rewards.onTalentScreened(e as never, tx))
     .on(RatingSubmitted, (e, tx) => rewards.onRatingSubmitted(e as never, tx))
     .on(ReferralQualified, (e, tx) => rewards.onReferralQualified(e as never, tx))
     .on(InvoicePaid, (e, tx) => rewards.onInvoicePaid(e as never, tx))
+    .on(DisputeResolved, (e, tx) => juries.onDisputeResolved(e as never, tx))
     .on(ApplicationSubmitted, (e, tx) => applications.onApplicationSubmitted(e as never, tx))
     .on(InterviewRecorded, (e, tx) => applications.onInterviewRecorded(e as never, tx))
     .on(ApplicationResolved, (e, tx) => applications.onApplicationResolved(e as never, tx))
-    .on(FeesConverted, (e, tx) => feeConversions.onFeesConverted(e as never, tx));
+    .on(FeesConverted, (e, tx) => feeConversions.onFeesConverted(e as never, tx))
+    .on(GrantApproved, (e, tx) => treasuryGrants.onGrantApproved(e as never, tx))
+    .on(ParameterChanged, (e, tx) => policyParameters.onParameterChanged(e as never, tx));
 
   const queued: string[] = [];
   const queue = { add: async (_def: unknown, data: { withdrawalId: string }) => (queued.push(data.withdrawalId), data.withdrawalId) } as unknown as JobQueue;

@@ -116,6 +116,7 @@ describe('reward policies', () => {
     expect(policies).toEqual([
       { key: 'connector.client_referral', amount: null, rate: '0.020000000000000000', currency: 'USD', caps: [2000, null, 20000, 10000], window: 365, minPaidUsd: null, once: false },
       { key: 'connector.referral', amount: null, rate: '0.050000000000000000', currency: 'USD', caps: [5000, null, 50000, 25000], window: 365, minPaidUsd: null, once: false },
+      { key: 'jury.reward', amount: '20.000000000000000000', rate: null, currency: null, caps: [null, 100, 400, null], window: null, minPaidUsd: null, once: false },
       { key: 'rating.five_star', amount: '10.000000000000000000', rate: null, currency: null, caps: [null, 50, 300, null], window: null, minPaidUsd: '400.00', once: false },
       { key: 'talent.screened', amount: '25.000000000000000000', rate: null, currency: null, caps: [null, 250, null, null], window: null, minPaidUsd: null, once: true },
     ]);

@@ -7,6 +7,7 @@ import { SystemAccounts, walletAccounts } from '../ledger/accounts';
 import { fromUnits, isValidPositiveAmount, toUnits } from '../ledger/decimal';
 import { Ledger } from '../ledger/ledger';
 import { MembersService } from '../members/members.service';
+import { publishTreasuryBalance } from '../treasury/treasury-balance';
 import { BalanceEvents } from '../wallets/balance-events';
 import type { StakeRejection, StakeStatus } from './stake.entity';
 
@@ -111,6 +112,7 @@ export class StakingService {
       { entryId: treasuryEntry.id, amount, source: 'STAKE_SLASH', reference: applicationId, creditedAt: at },
       { traceparent },
     );
+    await publishTreasuryBalance(this.events, tx, posted, 'STAKE_SLASH', traceparent);
     await this.balances.publish(tx, posted, traceparent);
     return 'SLASHED';
   }

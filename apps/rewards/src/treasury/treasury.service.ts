@@ -7,6 +7,7 @@ import { SystemAccounts } from '../ledger/accounts';
 import { fromUnits, MAX_UNITS, toUnits } from '../ledger/decimal';
 import { Ledger } from '../ledger/ledger';
 import { BalanceEvents } from '../wallets/balance-events';
+import { publishTreasuryBalance } from './treasury-balance';
 
 export type BuybackOutcome = 'CREDITED' | 'UNCHANGED' | 'NOTHING_BOUGHT';
 
@@ -72,6 +73,7 @@ export class TreasuryService {
       { entryId: treasuryEntry.id, amount, source: 'FEE_CONVERSION', reference: conversionId, creditedAt: posted.createdAt.toISOString() },
       { traceparent },
     );
+    await publishTreasuryBalance(this.events, tx, posted, 'FEE_CONVERSION', traceparent);
     // Like every ledger use case: announce the wallets the entry touched (a buyback touches none today).
     await this.balances.publish(tx, posted, traceparent);
     this.log.info({ conversionId, amount, entryId: treasuryEntry.id }, 'treasury credited with bought-back BTRST');
