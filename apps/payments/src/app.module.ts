@@ -10,6 +10,7 @@ import { BTRST_PRICE_FEED } from './buyback/price-feed';
 import type { PaymentsConfig } from './config';
 import { ContractRecord } from './contracts/contract.entity';
 import { ContractsHandler } from './contracts/contracts.handler';
+import { DisputeEventsHandler } from './disputes/dispute-events.handler';
 import { UsdRates } from './fx/usd-rates';
 import { InvoiceRecord, PaymentAttemptRecord } from './invoices/invoice.entity';
 import { ApprovalSweep } from './invoices/approval-sweep';
@@ -21,6 +22,7 @@ import { UsdRates1735200000000 } from './migrations/1735200000000-usd-rates';
 import { ProviderConfirmations1736000000000 } from './migrations/1736000000000-provider-confirmations';
 import { CurrencyMinorUnits1736100000000 } from './migrations/1736100000000-currency-minor-units';
 import { FeeConversions1736200000000 } from './migrations/1736200000000-fee-conversions';
+import { PaymentsDisputes1736500000000 } from './migrations/1736500000000-disputes';
 import { NetworkStatsService } from './network-stats/network-stats.service';
 import { ParameterChangedHandler } from './parameters/parameter-changed.handler';
 import { ParametersService } from './parameters/parameters.service';
@@ -34,7 +36,7 @@ import { PAYMENTS_RESOLVERS } from './resolvers';
 export const PAYMENTS_ENTITIES = [ContractRecord, InvoiceRecord, PaymentAttemptRecord];
 
 /** Migrations; the first run seeds `platform.feeRate` from PLATFORM_FEE_RATE. */
-export const paymentsMigrations = (config: PaymentsConfig) => [paymentsSchemaMigration(config.PLATFORM_FEE_RATE), UsdRates1735200000000, ProviderConfirmations1736000000000, CurrencyMinorUnits1736100000000, FeeConversions1736200000000];
+export const paymentsMigrations = (config: PaymentsConfig) => [paymentsSchemaMigration(config.PLATFORM_FEE_RATE), UsdRates1735200000000, ProviderConfirmations1736000000000, CurrencyMinorUnits1736100000000, FeeConversions1736200000000, PaymentsDisputes1736500000000];
 
 @Module({})
 export class PaymentsModule {
@@ -54,6 +56,7 @@ export class PaymentsModule {
       controllers: [ProviderWebhooksController],
       providers: [
         ContractsHandler,
+        DisputeEventsHandler,
         ParametersService,
         ParameterChangedHandler,
         UsdRates,

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type InvoiceStatus = 'SUBMITTED' | 'APPROVED' | 'PAID' | 'FAILED' | 'DISPUTED';
+export type InvoiceStatus = 'SUBMITTED' | 'APPROVED' | 'PAID' | 'FAILED' | 'DISPUTED' | 'VOIDED';
 
 /** A talent's invoice on a contract. Amounts are NUMERIC(20,2) strings; total = subtotal + platformFee. */
 @Entity({ name: 'invoices' })

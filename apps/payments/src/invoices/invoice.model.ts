@@ -7,12 +7,15 @@ export enum InvoiceStatusEnum {
   PAID = 'PAID',
   FAILED = 'FAILED',
   DISPUTED = 'DISPUTED',
+  VOIDED = 'VOIDED',
 }
 registerEnumType(InvoiceStatusEnum, {
   name: 'InvoiceStatus',
   valuesMap: {
     APPROVED: { description: 'Approved by the client; the charge is in progress.' },
     FAILED: { description: 'The charge was declined; the client may approve again (with a new idempotency key).' },
+    DISPUTED: { description: 'Held by an open dispute on its contract: it cannot be approved until the jury decides.' },
+    VOIDED: { description: 'Voided by a dispute resolved for the client: never charged.' },
   },
 });
 

@@ -20,6 +20,7 @@ import {
 } from '@talent/platform';
 import type { PaymentsConfig } from '../config';
 import { ContractRecord } from '../contracts/contract.entity';
+import { isUnderDispute } from '../disputes/dispute-events.handler';
 import { formatMinor, priceInvoice } from '../money/money';
 import { ParametersService } from '../parameters/parameters.service';
 import { PAYMENT_PROVIDER, type ChargeResult, type PaymentProvider } from '../provider/payment-provider';
@@ -62,10 +63,12 @@ export class InvoicesService {
       timeoutMs: this.config.PROJECTION_WAIT_MS,
     });
     return inTransaction(this.dataSource, async (tx) => {
-      const contract = await tx.getRepository(ContractRecord).findOneBy({ id: request.contractId });
+      // Shared lock: orders this submission against a dispute being opened on the contract (DisputeEventsHandler).
+      const contract = await tx.getRepository(ContractRecord).findOne({ where: { id: request.contractId }, lock: { mode: 'pessimistic_read' } });
       if (!contract) throw new NotFoundError('Contract');
       if (contract.talentId !== caller.id) throw new ForbiddenError("Only the contract's talent may invoice it");
       if (!INVOICEABLE.has(contract.status)) throw new PreconditionFailedError(`The contract is ${contract.status}: only ACTIVE or COMPLETED contracts can be invoiced`);
+      if (await isUnderDispute(tx, contract.id)) throw new PreconditionFailedError('The contract is under dispute: invoice it again once the jury has decided');
       const lines = toInvoiceLines(request, contract);
       const feeRate = await this.parameters.feeRate(tx);
       const amounts = priceInvoice(lines.subtotal, feeRate);
