@@ -89,6 +89,23 @@ async function main() {
               FEE_CONVERSION_INTERVAL_MS: env.FEE_CONVERSION_INTERVAL_MS ?? '30000',
             }
           : {}),
+        // Governance in seconds, so a proposal can be created, voted, queued and executed in a demo; a quorum and a
+        // proposal threshold that three or four seeded members (10-100 BTRST of rewards each) reach. These only seed
+        // the governed parameters of a fresh database; production defaults (days, 4% quorum) are in config.ts and k8s.
+        ...(service.name === 'governance'
+          ? {
+              GOVERNANCE_VOTING_DELAY_SECONDS: env.GOVERNANCE_VOTING_DELAY_SECONDS ?? '5',
+              GOVERNANCE_VOTING_PERIOD_SECONDS: env.GOVERNANCE_VOTING_PERIOD_SECONDS ?? '20',
+              GOVERNANCE_MIN_VOTING_PERIOD_SECONDS: env.GOVERNANCE_MIN_VOTING_PERIOD_SECONDS ?? '10',
+              GOVERNANCE_TIMELOCK_SECONDS: env.GOVERNANCE_TIMELOCK_SECONDS ?? '10',
+              GOVERNANCE_LATE_QUORUM_EXTENSION_SECONDS: env.GOVERNANCE_LATE_QUORUM_EXTENSION_SECONDS ?? '10',
+              GOVERNANCE_GRACE_PERIOD_SECONDS: env.GOVERNANCE_GRACE_PERIOD_SECONDS ?? '3600',
+              GOVERNANCE_QUORUM_FRACTION: env.GOVERNANCE_QUORUM_FRACTION ?? '0.2',
+              GOVERNANCE_PROPOSAL_THRESHOLD: env.GOVERNANCE_PROPOSAL_THRESHOLD ?? '10',
+              GOVERNANCE_JURY_SIZE: env.GOVERNANCE_JURY_SIZE ?? '3',
+              GOVERNANCE_JURY_VOTING_PERIOD_SECONDS: env.GOVERNANCE_JURY_VOTING_PERIOD_SECONDS ?? '60',
+            }
+          : {}),
       },
       service.port,
     );

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ProposalCreated } from '@talent/events';
+import {
+  APP_CONFIG,
+  awaitProjection,
+  BadUserInputError,
+  EventPublisher,
+  inTransaction,
+  InsufficientFundsError,
+  PreconditionFailedError,
+  type AuthUser,
+} from '@talent/platform';
+import type { GovernanceConfig } from '../config';
+import { VotingPowerService } from '../delegation/voting-power.service';
+import { MembersService } from '../members/members.service';
+import { GovernanceParameters, type ParameterKey } from '../parameters/governance-parameters';
+import { TreasuryBalanceService } from '../treasury/treasury-balance.service';
+import { TotalVotingPower } from '../votes/total-voting-power';
+import { GovernanceClock } from '../shared/clock';
+import { parseCreateProposal, type CreateProposalRequest } from './create-proposal.command';
+import { canonicalDecimal, toUnits } from './decimal';
+import { ProposalScheduler } from './proposal-scheduler';
+import { secondsOf } from './proposal-transitions';
+import { ProposalRecord } from './proposal.entity';
+
+/**
+ * Use case: a member proposes.
+ * - The proposer's voting power at creation must reach `governance.proposalThreshold`
+ *   (PRECONDITION_FAILED otherwise, like a missing KYC: a state the caller can change).
+ * - PARAMETER_CHANGE: known keys with values in range (GovernanceParameters.validate, BAD_USER_INPUT);
+ *   stored in canonical form. GRANT: the recipient a member (BAD_USER_INPUT on grant.recipientId),
+ *   the amount at most the treasury's last known balance (INSUFFICIENT_FUNDS).
+ * - snapshotAt = now: voting power and the quorum are read at this instant, so tokens received
+ *   or delegated afterwards do not count. PENDING until the voting delay has passed (ACTIVE at
+ *   once when it is 0); quorum = governance.quorumFraction x the members' total power at snapshotAt,
+ *   rounded up to 18 decimals.
+ */
+@Injectable()
+export class CreateProposal {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly members: MembersService,
+    private readonly power: VotingPowerService,
+    private readonly totalPower: TotalVotingPower,
+    private readonly parameters: GovernanceParameters,
+    private readonly treasury: TreasuryBalanceService,
+    private readonly events: EventPublisher,
+    private readonly scheduler: ProposalScheduler,
+    private readonly clock: GovernanceClock,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: Pick<GovernanceConfig, 'GOVERNANCE_MIN_VOTING_PERIOD_SECONDS' | 'PROJECTION_WAIT_MS'>,
+  ) {}
+
+  async execute(caller: AuthUser, input: CreateProposalRequest, traceparent?: string): Promise<ProposalRecord> {
+    const command = parseCreateProposal(input, this.config?.GOVERNANCE_MIN_VOTING_PERIOD_SECONDS ?? 1);
+    const parameterChanges = command.parameterChanges.map(({ key, value }) => ({ key, value: this.parameters.validate(key, value) }));
+    const proposerId = caller.id.toLowerCase();
+    // Members approved a moment ago may not be in governance's projection yet: wait for them, outside the transaction.
+    const wait = (userId: string) => awaitProjection(() => this.members.isMember(userId), { timeoutMs: this.config?.PROJECTION_WAIT_MS ?? 0 });
+    await Promise.all([wait(proposerId), command.grant ? wait(command.grant.recipientId) : undefined]);
+
+    const proposal = await inTransaction(this.dataSource, async (tx) => {
+      const now = this.clock.now();
+      if (!(await this.members.isMember(proposerId, tx))) throw new PreconditionFailedError('Only members (KYC approved) may propose');
+      const param = (key: ParameterKey) => this.parameters.get(tx, key);
+      const threshold = await param('governance.proposalThreshold');
+      const power = await this.power.votingPowerAt(proposerId, now, tx);
+      if (toUnits(power) < toUnits(threshold) || toUnits(power) === 0n) {
+        throw new PreconditionFailedError(`Proposing needs a voting power of at least ${canonicalDecimal(threshold)} BTRST (and more than 0); yours is ${power}`);
+      }
+      if (command.grant) {
+        if (!(await this.members.isMember(command.grant.recipientId, tx))) {
+          throw new BadUserInputError('grant.recipientId must be a member (KYC approved)', 'grant.recipientId');
+        }
+        if (!(await this.treasury.covers(tx, command.grant.amount))) {
+          throw new InsufficientFundsError(`The grant exceeds the DAO treasury (${await this.treasury.balance(tx)} BTRST)`);
+        }
+      }
+      const delay = secondsOf(await param('governance.votingDelaySeconds'), 'governance.votingDelaySeconds');
+      const period = command.votingPeriodSeconds ?? secondsOf(await param('governance.votingPeriodSeconds'), 'governance.votingPeriodSeconds');
+      const total = await this.totalPower.at(tx, now);
+      const [{ quorum }] = (await tx.query(`SELECT trim_scale(ceil($1::numeric * $2::numeric * 1e18) / 1e18)::text AS quorum`, [
+        await param('governance.quorumFraction'),
+        total,
+      ])) as Array<{ quorum: string }>;
+      const startsAt = new Date(now.getTime() + delay * 1000);
+      const record = Object.assign(new ProposalRecord(), {
+        id: randomUUID(),
+        proposerId,
+        title: command.title,
+        description: command.description,
+        kind: command.kind,
+        parameterChanges,
+        grantRecipientId: command.grant?.recipientId ?? null,
+        grantAmount: command.grant?.amount ?? null,
+        status: delay === 0 ? 'ACTIVE' : 'PENDING',
+        snapshotAt: now,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + period * 1000),
+        totalPower: total,
+        quorum,
+        forVotes: '0',
+        againstVotes: '0',
+        abstainVotes: '0',
+        quorumReachedAt: null,
+        extendedByLateQuorum: false,
+        decidedAt: null,
+        queuedAt: null,
+        executableAt: null,
+        expiresAt: null,
+        executedAt: null,
+        executedBy: null,
+        canceledAt: null,
+        canceledBy: null,
+        canceledByGuardian: null,
+        cancelReason: null,
+        createdAt: now,
+        updatedAt: now,
+      } satisfies ProposalRecord);
+      await tx.getRepository(ProposalRecord).insert(record);
+      await this.events.publish(
+        tx,
+        ProposalCreated,
+        {
+          proposalId: record.id,
+          proposerId,
+          kind: record.kind,
+          title: record.title,
+          parameterChanges,
+          grant: command.grant,
+          snapshotAt: record.snapshotAt.toISOString(),
+          startsAt: record.startsAt.toISOString(),
+          endsAt: record.endsAt.toISOString(),
+          quorum,
+          createdAt: now.toISOString(),
+        },
+        { traceparent },
+      );
+      return record;
+    });
+    await this.scheduler.schedule(proposal);
+    return proposal;
+  }
+}
