@@ -1,4 +1,4 @@
-import { approveAndSettle, makeMember, registerPersona, signInAdmin, startStack, waitFor, type GraphQLClient, type Persona, type Stack } from '@talent/testing';
+import { approveAndSettle, tokenUnits, makeMember, registerPersona, signInAdmin, startStack, waitFor, type GraphQLClient, type Persona, type Stack } from '@talent/testing';
 
 /*
  * Fees -> USDC -> BTRST -> the DAO treasury, checked from the public API alone, through the
@@ -16,13 +16,6 @@ const POST_JOB = `mutation ($input: PostJobInput!) { postJob(input: $input) { id
 const APPLY = `mutation ($jobId: ID!, $rate: MoneyInput!) { applyToJob(jobId: $jobId, coverLetter: "I can do this.", proposedRate: $rate) { id } }`;
 const HIRE = `mutation ($id: ID!) { hire(applicationId: $id) { id } }`;
 const SUBMIT = `mutation ($input: SubmitInvoiceInput!) { submitInvoice(input: $input) { id subtotal { amount } platformFee { amount } total { amount currency } } }`;
-
-/** Exact decimal arithmetic for the checks (BTRST has 18 decimals): scaled BigInts, never floats. */
-const SCALE = 18;
-const units = (value: string): bigint => {
-  const [whole, fraction = ''] = value.split('.');
-  return BigInt(whole + fraction.padEnd(SCALE, '0').slice(0, SCALE));
-};
 
 describe('fees to the treasury, visible on the public dashboard', () => {
   let stack: Stack;
@@ -94,8 +87,8 @@ describe('fees to the treasury, visible on the public dashboard', () => {
 
     const after = await stats(talent.api);
     expect(after.paidInvoices).toBe(before.paidInvoices + 2);
-    expect(units(after.grossServiceValue.amount) - units(before.grossServiceValue.amount)).toBe(units('880.00') + units('594.00'));
-    expect(units(after.feesCollected.amount) - units(before.feesCollected.amount)).toBe(units('80.00') + units('54.00'));
+    expect(tokenUnits(after.grossServiceValue.amount) - tokenUnits(before.grossServiceValue.amount)).toBe(tokenUnits('880.00') + tokenUnits('594.00'));
+    expect(tokenUnits(after.feesCollected.amount) - tokenUnits(before.feesCollected.amount)).toBe(tokenUnits('80.00') + tokenUnits('54.00'));
     expect(after.activeContracts).toBe(before.activeContracts + 2);
 
     // The buyback (every second here) converts each currency's fees: listed invoice by invoice.
@@ -109,12 +102,12 @@ describe('fees to the treasury, visible on the public dashboard', () => {
     expect(usdConversion).toMatchObject({ fees: { amount: '80.00' }, usdcAmount: '80.000000', price: '0.25', btrstBought: '320', invoiceCount: 1 });
     expect(usdConversion.invoices).toEqual([{ invoiceId: usd.id, fee: { amount: '80.00', currency: 'USD' }, paidAt: expect.any(String) }]);
     expect(eurConversion).toMatchObject({ fees: { amount: '50.00' }, usdcRate: '1.08', usdcAmount: '54.000000', btrstBought: '216', invoiceCount: 1 });
-    for (const conversion of conversions) expect(units(conversion.treasuryCredit.amount)).toBe(units(conversion.btrstBought));
+    for (const conversion of conversions) expect(tokenUnits(conversion.treasuryCredit.amount)).toBe(tokenUnits(conversion.btrstBought));
 
     // The treasury grows by exactly the BTRST bought (nothing else credits it in this test), and the dashboard says so.
-    const bought = conversions.reduce((sum, c) => sum + units(c.btrstBought), 0n);
-    await waitFor(async () => units(await treasury()) - units(treasuryBefore) === bought, 30_000, { message: 'treasury balance reflects the buyback' });
+    const bought = conversions.reduce((sum, c) => sum + tokenUnits(c.btrstBought), 0n);
+    await waitFor(async () => tokenUnits(await treasury()) - tokenUnits(treasuryBefore) === bought, 30_000, { message: 'treasury balance reflects the buyback' });
     const final = await stats(stack.api);
-    expect(units(final.btrstBoughtBack) - units(before.btrstBoughtBack)).toBe(bought);
+    expect(tokenUnits(final.btrstBoughtBack) - tokenUnits(before.btrstBoughtBack)).toBe(bought);
   });
 });

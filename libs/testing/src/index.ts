@@ -10,3 +10,4 @@ export * from './consumer-lag';
 export * from './gateway-signature';
 export * from './faults';
 export * from './payments';
+export * from './token-units';
