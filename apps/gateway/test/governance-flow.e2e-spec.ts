@@ -9,10 +9,11 @@ import { approveAndSettle, tokenUnits, createInspector, makeMember, registerPers
 jest.setTimeout(240_000);
 
 const CREATE = `mutation ($input: CreateProposalInput!) { createProposal(input: $input) { id status } }`;
-const PROPOSAL = `query ($id: ID!) { proposal(id: $id) { id status forVotes quorum executableAt } }`;
+const PROPOSAL = `query ($id: ID!) { proposal(id: $id) { id status forVotes quorum endsAt executableAt } }`;
 const VOTE = `mutation ($id: ID!) { castVote(proposalId: $id, support: FOR) { weight } }`;
 const EXECUTE = `mutation ($id: ID!) { executeProposal(proposalId: $id) { id status } }`;
 const POWER = `query ($id: ID!) { user(id: $id) { votingPower } }`;
+const DELEGATE = `mutation ($to: ID!) { delegateVotes(toUserId: $to) { id } }`;
 const WALLET = `{ me { wallet { balance } } }`;
 const SUPPLY = `{ tokenSupply { treasuryBalance } }`;
 const SUBMIT = `mutation ($c: ID!, $h: Float!) { submitInvoice(input: { contractId: $c, description: "Governed week", hours: $h }) { id feeRate platformFee { amount } total { amount } } }`;
@@ -21,6 +22,7 @@ describe('governance changes the network', () => {
   let stack: Stack;
   let alice: Persona;
   let bob: Persona;
+  let carol: Persona;
   let client: Persona;
   let talent: Persona;
   let contract: string;
@@ -34,7 +36,7 @@ describe('governance changes the network', () => {
           GOVERNANCE_VOTING_PERIOD_SECONDS: '4',
           GOVERNANCE_MIN_VOTING_PERIOD_SECONDS: '3',
           GOVERNANCE_TIMELOCK_SECONDS: '2',
-          GOVERNANCE_LATE_QUORUM_EXTENSION_SECONDS: '0',
+          GOVERNANCE_LATE_QUORUM_EXTENSION_SECONDS: '3',
           GOVERNANCE_GRACE_PERIOD_SECONDS: '600',
           GOVERNANCE_QUORUM_FRACTION: '0.3',
           GOVERNANCE_PROPOSAL_THRESHOLD: '20',
@@ -43,21 +45,27 @@ describe('governance changes the network', () => {
       },
     });
     const admin = await signInAdmin(stack);
-    // Two inspectors earn 25 BTRST each by screening: their voting power.
-    [alice, bob] = [await createInspector(stack, admin), await createInspector(stack, admin)];
+    // Three inspectors earn 25 BTRST each by screening: their voting power. Carol delegates hers to Alice.
+    [alice, bob, carol] = [await createInspector(stack, admin), await createInspector(stack, admin), await createInspector(stack, admin)];
     [client, talent] = await Promise.all([registerPersona(stack, ['CLIENT'], 'Client'), registerPersona(stack, ['TALENT'], 'Talent')]);
     const other = await registerPersona(stack, ['TALENT'], 'Other talent');
-    for (const person of [alice, bob, client, talent, other]) await makeMember(stack, person, admin);
+    const third = await registerPersona(stack, ['TALENT'], 'Third talent');
+    for (const person of [alice, bob, carol, client, talent, other, third]) await makeMember(stack, person, admin);
     await waitFor(async () => (await stack.services.jobs.sql('SELECT count(*)::int AS n FROM members WHERE user_id = ANY($1)', [[client.id, talent.id]]))[0].n === 2, 30_000, {
       message: 'jobs knows the client and the talent',
     });
     await screenApproved(alice, talent);
     await screenApproved(bob, other);
-    for (const voter of [alice, bob]) {
+    await screenApproved(carol, third);
+    for (const voter of [alice, bob, carol]) {
       await waitFor(async () => (await stack.api.data<{ user: { votingPower: string } }>(POWER, { id: voter.id })).user.votingPower === '25', 30_000, {
         message: 'the screening reward reaches governance as voting power',
       });
     }
+    await carol.api.data(DELEGATE, { to: alice.id });
+    await waitFor(async () => (await stack.api.data<{ user: { votingPower: string } }>(POWER, { id: alice.id })).user.votingPower === '50', 30_000, {
+      message: "Carol's delegation counts for Alice",
+    });
 
     const { postJob } = await client.api.data<{ postJob: { id: string } }>(`mutation ($input: PostJobInput!) { postJob(input: $input) { id } }`, {
       input: {
@@ -90,7 +98,9 @@ describe('governance changes the network', () => {
     const id = createProposal.id;
     const status = async () => (await stack.api.data<{ proposal: { status: string; executableAt: string | null } }>(PROPOSAL, { id })).proposal;
     await waitFor(async () => (await status()).status === 'ACTIVE', 30_000, { message: 'voting opens' });
-    for (const voter of [alice, bob]) expect((await voter.api.data<{ castVote: { weight: string } }>(VOTE, { id })).castVote.weight).toBe('25');
+    // Alice votes with her own 25 and Carol's delegated 25.
+    expect((await alice.api.data<{ castVote: { weight: string } }>(VOTE, { id })).castVote.weight).toBe('50');
+    expect((await bob.api.data<{ castVote: { weight: string } }>(VOTE, { id })).castVote.weight).toBe('25');
     const queued = await waitFor(async () => {
       const p = await status();
       return p.status === 'QUEUED' ? p : null;
@@ -134,5 +144,26 @@ describe('governance changes the network', () => {
     });
     const walletAfter = (await talent.api.data<{ me: { wallet: { balance: string } } }>(WALLET)).me.wallet.balance;
     expect(tokenUnits(walletAfter) - tokenUnits(walletBefore)).toBe(tokenUnits('100'));
+  });
+
+  it('extends a vote that reaches quorum in its last seconds (late-quorum prevention)', async () => {
+    const { createProposal } = await bob.api.data<{ createProposal: { id: string } }>(CREATE, {
+      input: { title: 'A late quorum', description: 'Quorum is reached only at the very end.', kind: 'TEXT', votingPeriodSeconds: 4 },
+    });
+    const id = createProposal.id;
+    const read = async () => (await stack.api.data<{ proposal: { status: string; endsAt: string } }>(PROPOSAL, { id })).proposal;
+    const active = await waitFor(async () => {
+      const p = await read();
+      return p.status === 'ACTIVE' ? p : null;
+    }, 30_000, { message: 'voting opens' });
+    const endsAt = Date.parse(active.endsAt);
+    // Nobody votes until 2 s before the end, within the 3 s extension window; then Alice and Bob
+    // together (75 of the members' power) pass the quorum, whichever of their votes lands second.
+    await waitFor(async () => Date.now() >= endsAt - 2000, 30_000, { message: 'the last seconds of the vote' });
+    await Promise.all([alice.api.data(VOTE, { id }), bob.api.data(VOTE, { id })]);
+    const extended = Date.parse((await read()).endsAt);
+    expect(extended).toBeGreaterThan(endsAt);
+    expect((await read()).status).toBe('ACTIVE');
+    await waitFor(async () => (await read()).status === 'QUEUED', 30_000, { message: 'the extended vote ends and succeeds' });
   });
 });
