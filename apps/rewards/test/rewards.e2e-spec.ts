@@ -150,6 +150,7 @@ describe('rewards through the gateway', () => {
     expect(rewardPolicies.map((p: { key: string; amount: string | null; rate: string | null }) => [p.key, p.amount, p.rate])).toEqual([
       ['connector.client_referral', null, '0.02'],
       ['connector.referral', null, '0.05'],
+      ['jury.reward', '20', null],
       ['rating.five_star', '10', null],
       ['talent.screened', '25', null],
     ]);
