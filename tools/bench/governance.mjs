@@ -35,7 +35,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (p) => import(path.join(root, p));
-const { startKafkaBroker, startStack, registerPersona } = await load('libs/testing/dist/index.js');
+const { registerPersona } = await load('libs/testing/dist/index.js');
+const { prng, run, startBenchStack, stats } = await import('./kit.mjs');
 const { VotingPowerService } = await load('apps/governance/dist/delegation/voting-power.service.js');
 const { TotalVotingPower } = await load('apps/governance/dist/votes/total-voting-power.js');
 
@@ -50,33 +51,6 @@ const CAST = `mutation ($p: ID!, $s: VoteSupport!) { castVote(proposalId: $p, su
 const READ = `query ($p: ID!) { proposal(id: $p) { id status } }`;
 const SUPPORTS = ['FOR', 'AGAINST', 'ABSTAIN'];
 
-/** Runs `task(i)` for i in [0, n) with `concurrency` in flight; returns the elapsed seconds. */
-async function run(n, concurrency, task, label) {
-  let next = 0;
-  let done = 0;
-  const started = performance.now();
-  const step = Math.max(1, Math.floor(n / 5));
-  const worker = async () => {
-    for (let i = next++; i < n; i = next++) {
-      await task(i);
-      if (++done % step === 0 && label) process.stderr.write(`  ${label}: ${done}/${n}\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return (performance.now() - started) / 1000;
-}
-
-/** A deterministic pseudo-random sequence, so runs are comparable. */
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
-const stats = (latencies) => {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
-};
 const median = (xs) => stats(xs).p50;
 const ms = (x) => Number(x.toFixed(2));
 const seconds = (x) => `${(x / 1000).toFixed(2)} s`;
@@ -120,31 +94,10 @@ const WEIGHTS_AT = `
     LEFT JOIN cur c ON c.delegator_id = m.user_id
     LEFT JOIN received r ON r.user_id = m.user_id`;
 
-let broker;
-let stack;
 let exitCode = 0;
-const stopAll = async () => {
-  await stack?.stop().catch((error) => console.error(`stopping the stack: ${error.message}`));
-  stack = undefined;
-  await broker?.stop().catch(() => undefined);
-  broker = undefined;
-};
-process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+const { stack, stop: stopAll } = await startBenchStack('governance', { logLevel: LOG_LEVEL });
 
 try {
-  broker = await startKafkaBroker();
-  process.env.KAFKA_BROKERS = broker.brokers.join(',');
-  const quiet = { LOG_LEVEL, NODE_ENV: 'production' };
-  stack = await startStack({
-    services: ['governance'],
-    env: {
-      identity: { ...quiet, ACCESS_TOKEN_TTL_SECONDS: '3600' },
-      // The production default pool (the stack's tests use 5).
-      governance: { ...quiet, DATABASE_POOL_SIZE: '10' },
-      // 50 voters from one address: the per-client limit would measure itself.
-      gateway: { ...quiet, RATE_LIMIT_REQUESTS: '100000000' },
-    },
-  });
   const sql = stack.services.governance.sql;
   const one = async (text, params) => (await sql(text, params))[0];
   // The service's own statements, run on this connection (the built modules, not copies).

@@ -25,34 +25,13 @@ const { toUnits } = await load('apps/rewards/dist/ledger/decimal.js');
 const { default: typeorm } = await import('typeorm');
 const { default: pg } = await import('pg');
 const { default: pino } = await import('pino');
+const { prng, run } = await import('./kit.mjs');
 
 const GRANTS = Number(process.env.BENCH_GRANTS ?? 50_000);
 const USERS = Number(process.env.BENCH_USERS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const DUPLICATE_SHARE = 0.1;
 const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
-
-/** Runs `task(i)` for i in [0, n) with `concurrency` in flight; returns the elapsed seconds. */
-async function run(n, concurrency, task, label) {
-  let next = 0;
-  let done = 0;
-  const started = process.hrtime.bigint();
-  const step = Math.max(1, Math.floor(n / 5));
-  const worker = async () => {
-    for (let i = next++; i < n; i = next++) {
-      await task(i);
-      if (++done % step === 0 && label) process.stderr.write(`  ${label}: ${done}/${n}\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-/** A deterministic pseudo-random sequence, so runs are comparable. */
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
 
 const db = await createTestDatabase('bench_ledger');
 let dataSource;

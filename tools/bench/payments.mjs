@@ -27,7 +27,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { startKafkaBroker, startStack, registerPersona } = await import(path.join(root, 'libs/testing/dist/index.js'));
+const { registerPersona } = await import(path.join(root, 'libs/testing/dist/index.js'));
+const { prng, run, startBenchStack, stats } = await import('./kit.mjs');
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 5_000);
 const RETRY_SHARE = Number(process.env.BENCH_RETRY_SHARE ?? 0.2);
@@ -39,33 +40,6 @@ const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'error';
 const READ = `query ($id: ID!) { invoice(id: $id) { id status total { amount currency } } }`;
 const APPROVE = `mutation ($id: ID!, $key: String!) { approveInvoice(invoiceId: $id, idempotencyKey: $key) { id status total { amount currency } } }`;
 
-/** Runs `task(i)` for i in [0, n) with `concurrency` in flight; returns the elapsed seconds. */
-async function run(n, concurrency, task, label) {
-  let next = 0;
-  let done = 0;
-  const started = performance.now();
-  const step = Math.max(1, Math.floor(n / 5));
-  const worker = async () => {
-    for (let i = next++; i < n; i = next++) {
-      await task(i);
-      if (++done % step === 0 && label) process.stderr.write(`  ${label}: ${done}/${n}\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return (performance.now() - started) / 1000;
-}
-
-/** A deterministic pseudo-random sequence, so runs are comparable. */
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
-const stats = (latencies) => {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
-};
 const ms = (x) => Number(x.toFixed(1));
 
 /** subtotal x rate (both in hundredths), rounded half even to cents. */
@@ -77,31 +51,10 @@ const halfEven = (numerator, denominator) => {
 };
 const cents = (minor) => `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
 
-let broker;
-let stack;
 let exitCode = 0;
-const stopAll = async () => {
-  await stack?.stop().catch((error) => console.error(`stopping the stack: ${error.message}`));
-  stack = undefined;
-  await broker?.stop().catch(() => undefined);
-  broker = undefined;
-};
-process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+const { stack, stop: stopAll } = await startBenchStack('payments', { logLevel: LOG_LEVEL });
 
 try {
-  broker = await startKafkaBroker();
-  process.env.KAFKA_BROKERS = broker.brokers.join(',');
-  const quiet = { LOG_LEVEL, NODE_ENV: 'production' };
-  stack = await startStack({
-    services: ['payments'],
-    env: {
-      identity: { ...quiet, ACCESS_TOKEN_TTL_SECONDS: '3600' },
-      // The production default pool (the stack's tests use 5).
-      payments: { ...quiet, DATABASE_POOL_SIZE: '10' },
-      // One client sends everything: the per-client limit would measure itself.
-      gateway: { ...quiet, RATE_LIMIT_REQUESTS: '100000000' },
-    },
-  });
   const sql = stack.services.payments.sql;
   const client = await registerPersona(stack, ['CLIENT'], 'Bench Client');
   const talent = await registerPersona(stack, ['TALENT'], 'Bench Talent');
