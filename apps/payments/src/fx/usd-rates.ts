@@ -39,16 +39,17 @@ export class UsdRates implements OnModuleInit {
   }
 
   /**
-   * The USD value of `amount` (a decimal string in `currency`, at most its minor unit's decimals)
-   * at the current rate, rounded half even to the cent, or null when there is no rate.
+   * The USD values of `amounts` (decimal strings in `currency`, at most its minor unit's decimals)
+   * at the current rate, each rounded half even to the cent, in the same order; null when there
+   * is no rate. One rate read for all of them, so they are converted at the same rate.
    */
-  async usdValue(tx: EntityManager, amount: string, currency: string): Promise<UsdValue | null> {
+  async usdValues(tx: EntityManager, amounts: readonly string[], currency: string): Promise<UsdValue[] | null> {
     const rows: Array<{ rate: string }> = await tx.query(
       `SELECT trim_scale(usd_per_unit)::text AS rate FROM usd_rates WHERE currency = $1`,
       [currency],
     );
     if (rows.length === 0) return null;
     const rate = rows[0].rate;
-    return { amount: formatMinor(usdCents(toMinor(amount, currency), currency, rate), 'USD'), rate };
+    return amounts.map((amount) => ({ amount: formatMinor(usdCents(toMinor(amount, currency), currency, rate), 'USD'), rate }));
   }
 }

@@ -50,10 +50,7 @@ export class PaymentOutcomes {
     await tx.getRepository(PaymentAttemptRecord).update({ id: attempt.id }, { status: 'SUCCEEDED', providerReference: chargeId, completedAt: now });
     // The USD values at payments' rate when it was paid: rewards on paid value use the subtotal's,
     // the network dashboard the total's and the fee's.
-    // One after the other: they share the transaction's connection.
-    const subtotalUsd = await this.usdRates.usdValue(tx, invoice.subtotal, invoice.currency);
-    const totalUsd = await this.usdRates.usdValue(tx, invoice.total, invoice.currency);
-    const feeUsd = await this.usdRates.usdValue(tx, invoice.platformFee, invoice.currency);
+    const [subtotalUsd, totalUsd, feeUsd] = (await this.usdRates.usdValues(tx, [invoice.subtotal, invoice.total, invoice.platformFee], invoice.currency)) ?? [null, null, null];
     const paid: InvoiceRecord = {
       ...invoice,
       status: 'PAID',
