@@ -52,7 +52,7 @@ export class ApprovalSweep implements OnApplicationBootstrap {
     let resolved = 0;
     for (const attempt of overdue) {
       try {
-        const invoice = await this.invoices.chargeAttempt(attempt);
+        const invoice = await this.invoices.chargeAttempt(attempt, { resumed: true });
         if (invoice.status !== 'APPROVED') resolved += 1;
       } catch (error) {
         // One attempt's trouble does not stop the others; it is tried again next run.

@@ -135,21 +135,24 @@ export class InvoicesService {
     if (!isUuid(invoiceId)) throw new NotFoundError('Invoice');
     const step = await this.startAttempt(caller, invoiceId, idempotencyKey);
     if (step.kind === 'done') return step.invoice;
-    return this.chargeAttempt(step.attempt, traceparent);
+    return this.chargeAttempt(step.attempt, { resumed: step.resumed, traceparent });
   }
 
   /**
    * Steps 2 and 3 for an attempt still PENDING: used by `approve` and by the approval sweep.
-   * A provider that fails or does not answer in time leaves the attempt PENDING (the invoice
-   * APPROVED): its webhook or the next sweep settles it.
+   * An attempt recorded by this very request cannot have a charge yet, so it is charged at once;
+   * a resumed one (a retry, the sweep) first asks for the charge its key already made, whose
+   * status a charge call's idempotent replay might report stale. A provider that fails or does
+   * not answer in time leaves the attempt PENDING (the invoice APPROVED): its webhook or the
+   * next sweep settles it.
    */
-  async chargeAttempt(attempt: PaymentAttemptRecord, traceparent?: string): Promise<InvoiceRecord> {
+  async chargeAttempt(attempt: PaymentAttemptRecord, { resumed, traceparent }: { resumed: boolean; traceparent?: string }): Promise<InvoiceRecord> {
     const key = providerKey(attempt.invoiceId, attempt.idempotencyKey);
     const signal = AbortSignal.timeout(this.config.PAYMENT_PROVIDER_TIMEOUT_MS);
     let result: ChargeResult;
     try {
       result =
-        (await this.provider.findCharge(key, { signal })) ??
+        (resumed ? await this.provider.findCharge(key, { signal }) : null) ??
         (await this.provider.charge({ idempotencyKey: key, amount: { amount: attempt.amount, currency: attempt.currency }, reference: attempt.invoiceId }, { signal }));
     } catch (error) {
       this.log.warn({ err: loggableError(error), invoiceId: attempt.invoiceId, attemptId: attempt.id }, 'payment provider did not answer: the charge is settled by its webhook or the approval sweep');
@@ -166,7 +169,7 @@ export class InvoicesService {
     caller: AuthUser,
     invoiceId: string,
     idempotencyKey: string,
-  ): Promise<{ kind: 'done'; invoice: InvoiceRecord } | { kind: 'charge'; invoice: InvoiceRecord; attempt: PaymentAttemptRecord }> {
+  ): Promise<{ kind: 'done'; invoice: InvoiceRecord } | { kind: 'charge'; invoice: InvoiceRecord; attempt: PaymentAttemptRecord; resumed: boolean }> {
     return inTransaction(this.dataSource, async (tx) => {
       // The invoice's row lock orders concurrent approvals of one invoice (retries with one key included).
       const invoice = await tx.getRepository(InvoiceRecord).findOne({ where: { id: invoiceId }, lock: { mode: 'pessimistic_write' } });
@@ -177,7 +180,7 @@ export class InvoicesService {
       const known = await attempts.findOneBy({ invoiceId: invoice.id, idempotencyKey });
       if (known) {
         // The same request again: its recorded result, or resume an attempt whose outcome is not known yet.
-        return known.status === 'PENDING' ? { kind: 'charge' as const, invoice, attempt: known } : { kind: 'done' as const, invoice };
+        return known.status === 'PENDING' ? { kind: 'charge' as const, invoice, attempt: known, resumed: true } : { kind: 'done' as const, invoice };
       }
       if (invoice.status === 'PAID') return { kind: 'done' as const, invoice };
       if (invoice.status === 'APPROVED') throw new ConflictError('A payment of this invoice is in progress: retry with its idempotencyKey');
@@ -197,7 +200,7 @@ export class InvoicesService {
       });
       await attempts.insert(attempt);
       await tx.getRepository(InvoiceRecord).update({ id: invoice.id }, { status: 'APPROVED', approvedAt: now });
-      return { kind: 'charge' as const, invoice: { ...invoice, status: 'APPROVED' as const, approvedAt: now }, attempt };
+      return { kind: 'charge' as const, invoice: { ...invoice, status: 'APPROVED' as const, approvedAt: now }, attempt, resumed: false };
     });
   }
 
