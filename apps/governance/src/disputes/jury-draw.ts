@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { toUnits } from '../shared/decimal';
 
 /**
  * The jury draw, as a pure function anyone can re-run: from the dispute's recorded seed, the
@@ -17,7 +18,6 @@ export interface EligibleJuror {
   weight: bigint;
 }
 
-const DECIMALS = 18;
 const TWO_256 = 1n << 256n;
 
 /** A fresh random seed (32 bytes, hex). */
@@ -25,11 +25,8 @@ export const newSeed = (): string => randomBytes(32).toString('hex');
 
 /** A non-negative decimal string ("12.5", "0.000000000000000001") in units of 1e-18. */
 export function toWeightUnits(decimal: string): bigint {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(decimal.trim());
-  if (!match) throw new Error(`not a non-negative decimal: "${decimal}"`);
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > DECIMALS) throw new Error(`more than ${DECIMALS} decimals: "${decimal}"`);
-  return BigInt(match[1]) * 10n ** BigInt(DECIMALS) + BigInt(fraction.padEnd(DECIMALS, '0') || '0');
+  if (decimal.trim().startsWith('-')) throw new Error(`not a non-negative decimal: "${decimal}"`);
+  return toUnits(decimal);
 }
 
 /** The canonical order of an eligible set: by user id (lower case), zero weights left out. */

@@ -1,4 +1,5 @@
 import type { GovernanceConfig } from '../config';
+import { formatUnits, parseUnits } from '../shared/decimal';
 
 /**
  * The network parameters governance may change (PARAMETER_CHANGE proposals), each with its type,
@@ -245,23 +246,9 @@ export const PARAMETERS: readonly ParameterSpec[] = [
 export const decimalsOf = (p: Pick<ParameterSpec, 'kind' | 'decimals'>): number =>
   p.kind === 'btrst' ? 18 : p.kind === 'decimal' ? (p.decimals ?? 18) : 0;
 
-const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
-
-/** A non-negative decimal string as units of 10^-decimals, or null when it is not one (or has more decimals). */
-export function toUnits(value: string, decimals: number): bigint | null {
-  const match = DECIMAL.exec(value);
-  if (!match) return null;
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > decimals) return null;
-  return BigInt(match[1] + fraction.padEnd(decimals, '0'));
-}
-
-/** Units of 10^-decimals as the canonical decimal string: no leading zeros, no trailing fractional zeros ("0.5", "25", "0"). */
-export function fromUnits(units: bigint, decimals: number): string {
-  if (decimals === 0) return units.toString();
-  const scale = 10n ** BigInt(decimals);
-  const fraction = (units % scale).toString().padStart(decimals, '0').replace(/0+$/, '');
-  return fraction ? `${units / scale}.${fraction}` : `${units / scale}`;
+/** A non-negative decimal string as units of 10^-decimals, or null when it is not one (signs refused) or has more decimals. */
+function unsignedUnits(value: string, decimals: number): bigint | null {
+  return value.startsWith('-') ? null : parseUnits(value, decimals);
 }
 
 /** The allowed range, as an error message shows it. */
@@ -278,15 +265,15 @@ export function describeRange(p: Parameter): string {
  */
 export function canonicalValue(p: Parameter, value: string): string | null {
   const decimals = decimalsOf(p);
-  const units = toUnits(value.trim(), decimals);
+  const units = unsignedUnits(value.trim(), decimals);
   if (units === null) return null;
-  const min = toUnits(p.min, decimals);
-  const max = toUnits(p.max, decimals);
+  const min = unsignedUnits(p.min, decimals);
+  const max = unsignedUnits(p.max, decimals);
   if (min === null || max === null) throw new Error(`parameter ${p.key} has bounds that are not ${p.kind} values`);
   if (p.minExclusive ? units <= min : units < min) return null;
   if (units > max) return null;
   if (p.odd && units % 2n === 0n) return null;
-  return fromUnits(units, decimals);
+  return formatUnits(units, decimals);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { BadUserInputError, charLength, isUuid } from '@talent/platform';
-import { fromUnits, toUnits } from './decimal';
+import { fromUnits, toUnits } from '../shared/decimal';
 import type { ParameterChangeValue } from './proposal.entity';
 import type { ProposalKind } from './proposal-state';
 

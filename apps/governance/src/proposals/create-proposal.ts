@@ -20,7 +20,7 @@ import { TreasuryBalanceService } from '../treasury/treasury-balance.service';
 import { TotalVotingPower } from '../votes/total-voting-power';
 import { GovernanceClock } from '../shared/clock';
 import { parseCreateProposal, type CreateProposalRequest } from './create-proposal.command';
-import { canonicalDecimal, toUnits } from './decimal';
+import { canonicalDecimal, toUnits } from '../shared/decimal';
 import { ProposalScheduler } from './proposal-scheduler';
 import { secondsOf } from './proposal-transitions';
 import { ProposalRecord } from './proposal.entity';

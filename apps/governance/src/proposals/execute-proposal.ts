@@ -4,7 +4,7 @@ import { GrantApproved, ProposalExecuted } from '@talent/events';
 import { ConflictError, EventPublisher, inTransaction, isUuid, NotFoundError, PreconditionFailedError, type AuthUser } from '@talent/platform';
 import { GovernanceParameters } from '../parameters/governance-parameters';
 import { GovernanceClock } from '../shared/clock';
-import { canonicalDecimal } from './decimal';
+import { canonicalDecimal } from '../shared/decimal';
 import { publishDecided } from './proposal-events';
 import { ProposalScheduler } from './proposal-scheduler';
 import { ProposalTransitions } from './proposal-transitions';

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { PublicProposalDecided } from '@talent/events';
 import type { EventPublisher } from '@talent/platform';
-import { canonicalDecimal } from './decimal';
+import { canonicalDecimal } from '../shared/decimal';
 import type { ProposalRecord } from './proposal.entity';
 
 export type ProposalOutcome = 'DEFEATED' | 'QUEUED' | 'EXECUTED' | 'CANCELED' | 'EXPIRED';

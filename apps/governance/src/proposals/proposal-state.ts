@@ -1,4 +1,4 @@
-import { toUnits } from './decimal';
+import { toUnits } from '../shared/decimal';
 
 export type ProposalKind = 'TEXT' | 'PARAMETER_CHANGE' | 'GRANT';
 export type VoteSupport = 'FOR' | 'AGAINST' | 'ABSTAIN';

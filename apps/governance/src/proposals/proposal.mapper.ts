@@ -1,5 +1,5 @@
 import type { VoteRecord } from '../votes/vote.entity';
-import { canonicalDecimal } from './decimal';
+import { canonicalDecimal } from '../shared/decimal';
 import type { ProposalRecord } from './proposal.entity';
 import { type ProposalKindEnum, ProposalModel, type ProposalStatusEnum, VoteModel, type VoteSupportEnum } from './proposal.model';
 
