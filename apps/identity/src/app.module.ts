@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { createLogger, PlatformModule, subgraphGraphQLModule, JwksTokenVerifier, RedisRevocationList, RevocationList } from '@talent/platform';
+import { createLogger, PlatformModule, subgraphGraphQLModule, JwksTokenVerifier, RedisRevocationList, RevocationList, FieldCipher } from '@talent/platform';
 import { AdminBootstrap } from './admin-bootstrap';
 import { AuthService } from './auth/auth.service';
 import { JwksController } from './auth/jwks.controller';
@@ -12,7 +12,6 @@ import { TokenService } from './auth/token.service';
 import type { IdentityConfig } from './config';
 import { DocumentFingerprinter } from './kyc/document-fingerprint';
 import { DocumentFingerprintBackfill } from './kyc/document-fingerprint.backfill';
-import { FieldCipher } from './kyc/field-cipher';
 import { KycCaseRecord } from './kyc/kyc-case.entity';
 import { KycAccessLog } from './kyc/kyc-access-log';
 import { KycDetailsReadRecord } from './kyc/kyc-details-read.entity';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { BaseConfigSchema } from '@talent/platform';
-import { KeyRingError, parseKeyRing } from './kyc/field-cipher';
+import { BaseConfigSchema, KeyRingError, parseKeyRing } from '@talent/platform';
 
 export const IdentityConfigSchema = BaseConfigSchema.extend({
   SERVICE_NAME: z.string().default('identity'),

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { createLogger, createService, loadConfig, runService } from '@talent/platform';
+import { createLogger, createService, loadConfig, runService, FieldCipher, type KeyRing, parseKeyRing } from '@talent/platform';
 import { IdentityModule } from './app.module';
 import { SigningKeys } from './auth/signing-keys';
 import { IdentityConfigSchema } from './config';
 import { DocumentFingerprinter } from './kyc/document-fingerprint';
-import { FieldCipher, type KeyRing, parseKeyRing } from './kyc/field-cipher';
 
 void runService(async () => {
   const config = loadConfig(IdentityConfigSchema);

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { errorCode, waitFor } from '@talent/testing';
-import { FieldCipher } from '../src/kyc/field-cipher';
+import { FieldCipher } from '@talent/platform';
 import {
   grantRole,
   PASSWORD,

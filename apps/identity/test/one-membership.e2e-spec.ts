@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { errorCode, startServiceProcess, type ServiceProcess } from '@talent/testing';
 import { DocumentFingerprinter } from '../src/kyc/document-fingerprint';
-import { FieldCipher } from '../src/kyc/field-cipher';
+import { FieldCipher } from '@talent/platform';
 import { grantRole, KYC_MUTATION, kycInput, loginAdmin, register, startIdentityStack, type IdentityStack, type Session } from './stack';
 
 // Jest 30 reads testTimeout only from the global config, not from the e2e project: set it here.

@@ -15,3 +15,4 @@ export * from './money';
 export * from './projections';
 export * from './metrics';
 export * from './gateway-signature';
+export * from './crypto';

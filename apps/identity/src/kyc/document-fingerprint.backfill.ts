@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { inTransaction, ROOT_LOGGER } from '@talent/platform';
+import { inTransaction, ROOT_LOGGER, FieldCipher } from '@talent/platform';
 import { DocumentFingerprinter } from './document-fingerprint';
-import { FieldCipher } from './field-cipher';
 import { kycFieldAad, type KycDocumentType } from './kyc-case.entity';
 
 /** Replicas starting together take turns; every step is idempotent, so a turn repeated does nothing. */

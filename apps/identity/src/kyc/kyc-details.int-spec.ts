@@ -9,11 +9,10 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Role } from '@talent/events';
-import { dataSourceOptions, EventPublisher } from '@talent/platform';
+import { dataSourceOptions, EventPublisher, FieldCipher } from '@talent/platform';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
 import { DocumentFingerprinter } from './document-fingerprint';
-import { FieldCipher } from './field-cipher';
 import { KycService } from './kyc.service';
 import { ReadKycDetails } from './read-kyc-details';
 

@@ -18,7 +18,7 @@ import {
 import { UserRecord } from '../users/user.entity';
 import { KycCaseRecord, kycFieldAad as aad, type KycDocumentType } from './kyc-case.entity';
 import { DocumentFingerprinter, normalizeDocumentNumber } from './document-fingerprint';
-import { FieldCipher } from './field-cipher';
+import { FieldCipher } from '@talent/platform';
 import { MemberDocumentRecord } from './member-document.entity';
 
 export interface SubmitKycCommand {

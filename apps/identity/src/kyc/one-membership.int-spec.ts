@@ -11,13 +11,12 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { ConflictError, dataSourceOptions, EventPublisher } from '@talent/platform';
+import { ConflictError, dataSourceOptions, EventPublisher, FieldCipher } from '@talent/platform';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
 import { IdentitySchema1732600000000 } from '../migrations/1732600000000-identity-schema';
 import { DocumentFingerprintBackfill } from './document-fingerprint.backfill';
 import { DocumentFingerprinter, type IdentityDocument } from './document-fingerprint';
-import { FieldCipher } from './field-cipher';
 import { kycFieldAad } from './kyc-case.entity';
 import { DOCUMENT_ALREADY_USED, KycService } from './kyc.service';
 

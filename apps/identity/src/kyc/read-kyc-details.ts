@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { hasRole, inTransaction, type AuthUser } from '@talent/platform';
+import { hasRole, inTransaction, type AuthUser, FieldCipher } from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
-import { FieldCipher } from './field-cipher';
 import { KycCaseRecord, kycFieldAad as aad } from './kyc-case.entity';
 import { KycDetailsReadRecord, type KycDetailField } from './kyc-details-read.entity';
 

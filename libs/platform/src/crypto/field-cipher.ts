@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 /** What a key id may look like: it is written into every ciphertext, between dots. */
 export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
-/** The id of the single key given as KYC_ENCRYPTION_KEY (see parseKeyRing). */
+/** The id of the single key given as `<prefix>_KEY` (see parseKeyRing). */
 export const DEFAULT_KEY_ID = 'default';
 
 export interface KeyRing {
@@ -14,7 +14,7 @@ export interface KeyRing {
 }
 
 /**
- * AES-256-GCM encryption of single PII fields at rest. Each value gets a fresh 96-bit IV;
+ * AES-256-GCM encryption of single fields at rest (PII, secrets). Each value gets a fresh 96-bit IV;
  * the associated data binds a ciphertext to its row and column, so a value copied into
  * another row or column fails to decrypt.
  *
@@ -89,36 +89,42 @@ function open(key: Buffer, iv: string, tag: string, ciphertext: string, associat
 }
 
 /**
- * The ring from configuration: KYC_ENCRYPTION_KEYS (`id:base64,id:base64`) plus the single
- * KYC_ENCRYPTION_KEY under the id `default`; KYC_ENCRYPTION_KEY_ID names the key for new
- * writes, and may be left out when the ring holds one key. Returns null when no key is
- * configured. Throws a message naming the variable (config validation uses the same rules).
+ * A key ring from configuration, under a variable prefix P (e.g. `KYC_ENCRYPTION`):
+ * `P_KEYS` (`id:base64,id:base64`) plus the single `P_KEY` under the id `default`; `P_KEY_ID`
+ * names the key for new writes, and may be left out when the ring holds one key. Returns null
+ * when no key is configured. Throws a message naming the variable (config validation uses the
+ * same rules), never the key.
  */
-export function parseKeyRing(env: { KYC_ENCRYPTION_KEY?: string; KYC_ENCRYPTION_KEYS?: string; KYC_ENCRYPTION_KEY_ID?: string }): KeyRing | null {
+export function parseKeyRing(env: Readonly<Record<string, unknown>>, prefix = 'KYC_ENCRYPTION'): KeyRing | null {
+  const single = `${prefix}_KEY`;
+  const list = `${prefix}_KEYS`;
+  const current = `${prefix}_KEY_ID`;
   const keys = new Map<string, Buffer>();
-  for (const entry of (env.KYC_ENCRYPTION_KEYS ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (String(env[list] ?? '')).split(',').map((e) => e.trim()).filter(Boolean)) {
     const colon = entry.indexOf(':');
     const id = colon < 0 ? '' : entry.slice(0, colon).trim();
-    if (!KEY_ID_PATTERN.test(id)) throw new KeyRingError('KYC_ENCRYPTION_KEYS', 'each entry must be <id>:<base64 key>, the id 1 to 32 letters, digits, "-" or "_"');
+    if (!KEY_ID_PATTERN.test(id)) throw new KeyRingError(list, 'each entry must be <id>:<base64 key>, the id 1 to 32 letters, digits, "-" or "_"');
     const key = Buffer.from(entry.slice(colon + 1).trim(), 'base64');
-    if (key.length !== 32) throw new KeyRingError('KYC_ENCRYPTION_KEYS', `key "${id}" must be 32 bytes, base64-encoded`);
-    if (keys.has(id)) throw new KeyRingError('KYC_ENCRYPTION_KEYS', `key id "${id}" appears twice`);
+    if (key.length !== 32) throw new KeyRingError(list, `key "${id}" must be 32 bytes, base64-encoded`);
+    if (keys.has(id)) throw new KeyRingError(list, `key id "${id}" appears twice`);
     keys.set(id, key);
   }
-  if (env.KYC_ENCRYPTION_KEY) {
-    const key = Buffer.from(env.KYC_ENCRYPTION_KEY, 'base64');
-    if (key.length !== 32) throw new KeyRingError('KYC_ENCRYPTION_KEY', 'must be 32 bytes, base64-encoded');
+  const singleValue = env[single] ? String(env[single]) : undefined;
+  if (singleValue) {
+    const key = Buffer.from(singleValue, 'base64');
+    if (key.length !== 32) throw new KeyRingError(single, 'must be 32 bytes, base64-encoded');
     const listed = keys.get(DEFAULT_KEY_ID);
-    if (listed && !listed.equals(key)) throw new KeyRingError('KYC_ENCRYPTION_KEYS', `key id "${DEFAULT_KEY_ID}" is KYC_ENCRYPTION_KEY's: give it the same key or another id`);
+    if (listed && !listed.equals(key)) throw new KeyRingError(list, `key id "${DEFAULT_KEY_ID}" is ${single}'s: give it the same key or another id`);
     keys.set(DEFAULT_KEY_ID, key);
   }
+  const currentValue = env[current] ? String(env[current]).trim() : undefined;
   if (keys.size === 0) {
-    if (env.KYC_ENCRYPTION_KEY_ID) throw new KeyRingError('KYC_ENCRYPTION_KEY_ID', 'names a key, but no KYC_ENCRYPTION_KEYS or KYC_ENCRYPTION_KEY is set');
+    if (currentValue) throw new KeyRingError(current, `names a key, but no ${list} or ${single} is set`);
     return null;
   }
-  const currentKeyId = env.KYC_ENCRYPTION_KEY_ID?.trim() || (keys.size === 1 ? [...keys.keys()][0] : '');
-  if (!currentKeyId) throw new KeyRingError('KYC_ENCRYPTION_KEY_ID', `required when several keys are configured (${[...keys.keys()].join(', ')}): the id of the key new values are encrypted with`);
-  if (!keys.has(currentKeyId)) throw new KeyRingError('KYC_ENCRYPTION_KEY_ID', `"${currentKeyId}" is not among the configured keys (${[...keys.keys()].join(', ')})`);
+  const currentKeyId = currentValue || (keys.size === 1 ? [...keys.keys()][0] : '');
+  if (!currentKeyId) throw new KeyRingError(current, `required when several keys are configured (${[...keys.keys()].join(', ')}): the id of the key new values are encrypted with`);
+  if (!keys.has(currentKeyId)) throw new KeyRingError(current, `"${currentKeyId}" is not among the configured keys (${[...keys.keys()].join(', ')})`);
   return { keys, currentKeyId };
 }
 
