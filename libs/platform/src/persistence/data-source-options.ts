@@ -5,6 +5,7 @@ import { MessagingMigration1732500000000 } from '../messaging/messaging.migratio
 import { OutboxParkingMigration1732500000001 } from '../messaging/outbox-parking.migration';
 import { InboxRecord } from '../messaging/inbox.entity';
 import { OutboxRecord } from '../messaging/outbox.entity';
+import { AfterCommitSubscriber } from './after-commit';
 import { PinoTypeOrmLogger } from './typeorm-logger';
 
 export interface PersistenceOptions {
@@ -29,6 +30,7 @@ export function dataSourceOptions(options: PersistenceOptions): DataSourceOption
     url: options.url,
     entities: [...(options.entities as unknown[]), OutboxRecord, InboxRecord] as DataSourceOptions['entities'],
     migrations: [MessagingMigration1732500000000, OutboxParkingMigration1732500000001, ...options.migrations],
+    subscribers: [AfterCommitSubscriber],
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,

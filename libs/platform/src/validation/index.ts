@@ -1,3 +1,4 @@
 export * from './countries';
 export * from './ids';
 export * from './decimal-text';
+export * from './command';
