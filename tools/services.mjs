@@ -8,6 +8,7 @@ export const SUBGRAPH_SERVICES = [
   { name: 'rewards', port: 4005, database: 'talent_rewards' },
   { name: 'payments', port: 4006, database: 'talent_payments' },
   { name: 'governance', port: 4007, database: 'talent_governance' },
+  { name: 'partners', port: 4008, database: 'talent_partners' },
 ];
 
 export const GATEWAY = { name: 'gateway', port: 4000 };

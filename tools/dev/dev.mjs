@@ -106,6 +106,10 @@ async function main() {
               GOVERNANCE_JURY_VOTING_PERIOD_SECONDS: env.GOVERNANCE_JURY_VOTING_PERIOD_SECONDS ?? '60',
             }
           : {}),
+        // Partner nodes' signing secrets are encrypted with it; a local receiver (http://localhost) may be registered.
+        ...(service.name === 'partners'
+          ? { PARTNER_SECRET_KEY: secrets.PARTNER_SECRET_KEY, PARTNER_WEBHOOK_ALLOW_PRIVATE: 'true', PARTNER_DELIVERY_SWEEP_INTERVAL_MS: '15000' }
+          : {}),
       },
       service.port,
     );
@@ -182,6 +186,7 @@ function devSecrets() {
     KYC_FINGERPRINT_KEY: existing.KYC_FINGERPRINT_KEY ?? randomBytes(32).toString('base64'),
     GATEWAY_SECRET: existing.GATEWAY_SECRET ?? randomBytes(32).toString('base64'),
     PAYMENT_WEBHOOK_SECRET: existing.PAYMENT_WEBHOOK_SECRET ?? `whsec_${randomBytes(32).toString('base64')}`,
+    PARTNER_SECRET_KEY: existing.PARTNER_SECRET_KEY ?? randomBytes(32).toString('base64'),
   };
   const added = Object.keys(secrets).filter((k) => existing[k] === undefined);
   if (added.length > 0) {

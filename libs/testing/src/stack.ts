@@ -111,6 +111,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             }
           : { JWKS_URL: jwksUrl }),
         ...(name === 'payments' ? { PAYMENT_WEBHOOK_SECRET: paymentWebhookSecret, LOCAL_PROVIDER_CONFIRM_DELAY_MS: '300' } : {}),
+        // Partner nodes' secrets are encrypted with a key of this stack; tests receive webhooks on localhost.
+        ...(name === 'partners' ? { PARTNER_SECRET_KEY: randomBytes(32).toString('base64'), PARTNER_WEBHOOK_ALLOW_PRIVATE: 'true' } : {}),
         ...options.env?.[name],
       };
       const proc = await startServiceProcess({ name, entry: `apps/${name}/dist/main.js`, env });

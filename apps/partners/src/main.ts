@@ -1,0 +1,14 @@
+// First: starts OpenTelemetry (when configured) before the modules it instruments are loaded.
+import '@talent/platform/dist/tracing/register';
+import 'reflect-metadata';
+import { createLogger, createService, loadConfig, runService } from '@talent/platform';
+import { PartnersModule } from './app.module';
+import { PartnersConfigSchema } from './config';
+
+void runService(async () => {
+  const config = loadConfig(PartnersConfigSchema);
+  const log = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const app = await createService(PartnersModule.register(config), config);
+  await app.listen(config.PORT, '0.0.0.0');
+  log.info({ port: config.PORT }, 'partners listening');
+});

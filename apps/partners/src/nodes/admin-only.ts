@@ -1,0 +1,6 @@
+import { ForbiddenError, hasRole, type AuthUser } from '@talent/platform';
+
+/** Partner nodes are the network's integrations: only an ADMIN sees or changes them. */
+export function assertAdmin(caller: AuthUser): void {
+  if (!hasRole(caller, 'ADMIN')) throw new ForbiddenError('Only an ADMIN manages partner nodes');
+}
