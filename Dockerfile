@@ -2,7 +2,7 @@
 # One image recipe for every service. Pick the app with a build arg:
 #   docker build --build-arg APP=identity -t talent/identity .
 #   docker build --build-arg APP=gateway  -t talent/gateway  .
-# Apps: identity, jobs, matching, referrals, rewards, payments, governance, gateway.
+# Apps: identity, jobs, matching, referrals, rewards, payments, governance, partners, gateway.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 

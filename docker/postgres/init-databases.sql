@@ -15,3 +15,5 @@ SELECT 'CREATE DATABASE talent_payments'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'talent_payments')\gexec
 SELECT 'CREATE DATABASE talent_governance'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'talent_governance')\gexec
+SELECT 'CREATE DATABASE talent_partners'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'talent_partners')\gexec
