@@ -2,6 +2,7 @@ export * from './envelope';
 export * from './topics';
 export * from './common';
 export * from './catalog';
+export * from './cloudevents';
 export * from './identity';
 export * from './jobs';
 export * from './matching';

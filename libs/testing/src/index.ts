@@ -11,3 +11,4 @@ export * from './gateway-signature';
 export * from './faults';
 export * from './payments';
 export * from './token-units';
+export * from './public-events';
