@@ -5,7 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request } from 'express';
-import { bearerToken, createLogger, createLoggerModule, DependencyMonitor, JwksTokenVerifier, Metrics, METRICS, MetricsController, RedisRevocationList, RevocationList, traceContextFrom } from '@talent/platform';
+import { bearerToken, createLogger, createLoggerModule, DependencyMonitor, graphqlMetricsPlugin, JwksTokenVerifier, Metrics, METRICS, MetricsController, RedisRevocationList, RevocationList, traceContextFrom } from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
 import { rateLimitOf, subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
 import { createGatewayErrorFormatter } from './errors/format-gateway-error';
@@ -71,6 +71,8 @@ export class GatewayModule {
             // Cast: Apollo ships ESM and CJS typings, and the two HeaderMap declarations differ nominally.
             plugins: [
               ...armor.plugins,
+              // Latency per operation, rejections by the armor included (outcome "error").
+              graphqlMetricsPlugin(metrics.registry),
               ...(development && introspection ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
               {
                 async serverWillStart() {

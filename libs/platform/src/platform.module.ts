@@ -18,6 +18,7 @@ import { createLogger, createLoggerModule } from './logging/logger.module';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { EventPublisher } from './messaging/event-publisher';
 import { MessagingService } from './messaging/messaging.service';
+import { registerOutboxGauges } from './messaging/outbox-metrics';
 import { dataSourceOptions, type PersistenceOptions } from './persistence/data-source-options';
 import { JobQueue } from './queues/job-queue';
 import { JobQueueHost } from './queues/job-queue.host';
@@ -66,14 +67,8 @@ export class PlatformModule {
         inject: [DataSource],
         useFactory: (dataSource: DataSource) => {
           const metrics = new Metrics(config.SERVICE_NAME);
-          // Events committed but not yet on Kafka: grows when the broker or the relay is down.
-          metrics.gauge('outbox_pending_events', 'Outbox events not yet published to Kafka (parked ones excluded)', async () =>
-            Number((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND parked_at IS NULL'))[0].n),
-          );
-          // Events the broker refused for good, waiting for ops (README "Outbox"): alert on > 0.
-          metrics.gauge('outbox_parked_events', 'Outbox events the broker refused for good, parked with their reason', async () =>
-            Number((await dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL'))[0].n),
-          );
+          // Events committed but not yet on Kafka (count, oldest age) and parked ones.
+          registerOutboxGauges(metrics, dataSource);
           return metrics;
         },
       },
@@ -85,8 +80,9 @@ export class PlatformModule {
       providers.push(
         {
           provide: JobQueueHost,
-          inject: [DiscoveryService],
-          useFactory: (discovery: DiscoveryService) => JobQueueHost.create(config, options.jobs ?? [], rootLogger as Logger, discovery),
+          inject: [DiscoveryService, METRICS],
+          useFactory: (discovery: DiscoveryService, metrics: Metrics) =>
+            JobQueueHost.create(config, options.jobs ?? [], rootLogger as Logger, discovery, metrics.registry),
         },
         { provide: JobQueue, inject: [JobQueueHost], useFactory: (host: JobQueueHost) => host.queue },
       );

@@ -8,6 +8,9 @@ import { APP_CONFIG, type BaseConfig } from '../config';
 import { createGraphQLErrorFormatter } from '../errors';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import { traceContextFrom } from '../logging/trace-context';
+import { graphqlMetricsPlugin } from '../metrics/graphql-metrics';
+import type { Metrics } from '../metrics/metrics';
+import { METRICS } from '../metrics/metrics.controller';
 import type { RequestContext } from './request-context';
 
 
@@ -35,8 +38,8 @@ export function subgraphSchemaOptions(options: SubgraphOptions = {}) {
 export function subgraphGraphQLModule(options: SubgraphOptions = {}) {
   return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
-    inject: [TokenVerifier, ROOT_LOGGER, APP_CONFIG],
-    useFactory: (verifier: TokenVerifier, logger: Logger, config: BaseConfig) => ({
+    inject: [TokenVerifier, ROOT_LOGGER, APP_CONFIG, METRICS],
+    useFactory: (verifier: TokenVerifier, logger: Logger, config: BaseConfig, metrics: Metrics) => ({
       ...subgraphSchemaOptions(options),
       playground: false,
       // The gateway plans from the supergraph composed offline (tools/supergraph prints each SDL
@@ -44,7 +47,7 @@ export function subgraphGraphQLModule(options: SubgraphOptions = {}) {
       introspection: config.NODE_ENV !== 'production',
       includeStacktraceInErrorResponses: false,
       // No Apollo Studio here: federated tracing data would only cost time per request.
-      plugins: [ApolloServerPluginInlineTraceDisabled() as never],
+      plugins: [ApolloServerPluginInlineTraceDisabled() as never, graphqlMetricsPlugin(metrics.registry) as never],
       formatError: createGraphQLErrorFormatter(logger.child({ component: 'graphql' })),
       context: async ({ req }: { req: Request }): Promise<RequestContext> => ({
         req,

@@ -8,8 +8,9 @@ import { APP_CONFIG, type BaseConfig } from '../config';
 import { ROOT_LOGGER } from '../logging/root-logger';
 import type { Metrics } from '../metrics/metrics';
 import { METRICS } from '../metrics/metrics.controller';
-import { createKafka, createProducer, kafkaIsReachable } from './kafka';
+import { createKafka, createProducer, kafkaIsReachable, kafkaSecurity } from './kafka';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxRelayMetrics } from './outbox-metrics';
 import { EventConsumer, type EventHandlerFn } from './event-consumer';
 import { ON_EVENT_METADATA } from './on-event.decorator';
 
@@ -34,7 +35,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(METRICS) metrics: Metrics,
   ) {
     this.log = logger.child({ component: 'messaging' });
-    this.kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
+    this.kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger, security: kafkaSecurity(config) });
     this.producer = createProducer(this.kafka);
     this.admin = this.kafka.admin();
     this.relay = new OutboxRelay(dataSource, this.producer, this.log.child({ component: 'outbox-relay' }), {
@@ -42,6 +43,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
       retentionHours: config.OUTBOX_RETENTION_HOURS,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      metrics: new OutboxRelayMetrics(metrics.registry),
     });
     this.consumer = new EventConsumer(this.kafka, this.producer, dataSource, this.log.child({ component: 'consumer' }), {
       groupId: config.KAFKA_GROUP_ID ?? config.SERVICE_NAME,

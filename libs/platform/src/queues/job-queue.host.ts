@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { BaseConfig } from '../config';
 import { redisPrefix } from '../redis/redis.provider';
 import { JobQueue, type JobHandlerFn } from './job-queue';
@@ -14,13 +15,14 @@ export class JobQueueHost implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly discovery: DiscoveryService,
   ) {}
 
-  static create(config: BaseConfig, catalog: readonly JobDefinition[], logger: Logger, discovery: DiscoveryService): JobQueueHost {
+  static create(config: BaseConfig, catalog: readonly JobDefinition[], logger: Logger, discovery: DiscoveryService, metrics?: Registry): JobQueueHost {
     const url = new URL(config.REDIS_URL);
     const queue = new JobQueue(
       {
         name: config.SERVICE_NAME,
         prefix: `${redisPrefix(config)}:bull`,
         catalog,
+        metrics,
         connection: {
           host: url.hostname,
           port: Number(url.port || 6379),
