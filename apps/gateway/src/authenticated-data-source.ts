@@ -26,6 +26,7 @@ export class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayCont
     if (!headers || !context || !('requestId' in context)) return;
     if (context.user && context.token) headers.set('authorization', `Bearer ${context.token}`);
     headers.set('x-request-id', context.requestId);
+    // With tracing on, the http instrumentation replaces it with the traceparent of this fetch's own CLIENT span.
     headers.set('traceparent', context.traceparent);
     headers.set('x-forwarded-for', context.clientIp);
   }

@@ -9,7 +9,7 @@ import { ConfigError } from './config';
 import { GATEWAY_SIGNATURE_HEADER, gatewaySignatureMiddleware } from './gateway-signature';
 import { createLogger } from './logging/logger.module';
 import { PinoNestLogger } from './logging/nest-logger';
-import { traceContextFrom } from './logging/trace-context';
+import { currentTraceContext } from './logging/trace-context';
 import type { Metrics } from './metrics/metrics';
 import { METRICS } from './metrics/metrics.controller';
 
@@ -18,9 +18,13 @@ export interface ServiceOptions {
   bodyLimit?: string;
 }
 
-/** Gives every request a W3C trace context: kept from the caller when valid, new otherwise. */
+/**
+ * Gives every request a W3C trace context: with tracing on, this request's own server span
+ * (a child of the caller's); off, the caller's when valid, a new one otherwise. What reads the
+ * header next (request context, logs) passes it on.
+ */
 export function traceparentMiddleware(req: Request, _res: Response, next: NextFunction): void {
-  req.headers.traceparent = traceContextFrom(req.headers.traceparent).traceparent;
+  req.headers.traceparent = currentTraceContext(req.headers.traceparent).traceparent;
   next();
 }
 

@@ -15,4 +15,5 @@ export * from './money';
 export * from './projections';
 export * from './metrics';
 export * from './gateway-signature';
+export * from './tracing';
 export * from './crypto';

@@ -21,6 +21,13 @@ export const BaseConfigSchema = z.object({
     .min(1)
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
   KAFKA_CLIENT_ID: z.string().optional(),
+  /** SASL on the Kafka connection (production: scram-sha-512 as the service's Strimzi KafkaUser); unset: none. Needs the username and password. */
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** TLS to the brokers; KAFKA_SSL_CA is the PEM of the CA that signed their certificates (Strimzi's cluster CA), else the system's CAs. */
+  KAFKA_SSL: booleanFromEnv.default(false),
+  KAFKA_SSL_CA: z.string().optional(),
   /**
    * Prepended to every topic this service produces to and consumes from. Empty in
    * production; lets several stacks share one cluster (test runs, previews) without
@@ -62,6 +69,15 @@ export const BaseConfigSchema = z.object({
    * `createService`); optional elsewhere, where unsigned requests are accepted with a warning.
    */
   GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+  /**
+   * OpenTelemetry traces (see libs/platform/src/tracing): on only when an OTLP/HTTP endpoint is set
+   * (the collector's base URL, /v1/traces appended; or the full traces URL) and OTEL_SDK_DISABLED is
+   * not true. The SDK reads these (and its other OTEL_* variables) itself before the config is
+   * loaded; they are declared here so that a malformed URL (empty means unset) stops the service at start-up.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
+  OTEL_SDK_DISABLED: z.string().regex(/^(true|false)$/i, 'true or false').optional(),
 });
 
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;

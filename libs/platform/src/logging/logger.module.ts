@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { CENSOR, isSensitiveKey, redactDeep, scrubText, serializeError } from './redaction';
-import { traceContextFrom } from './trace-context';
+import { activeSpanLogFields, traceContextFrom } from './trace-context';
 
 export interface LoggingOptions {
   service: string;
@@ -61,6 +61,8 @@ export function pinoOptions(options: LoggingOptions): pino.LoggerOptions {
   return {
     level: options.level,
     base: { service: options.service },
+    // With tracing on, each line names the span it was written in (trace_id, span_id).
+    mixin: activeSpanLogFields,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-
-const TRACEPARENT = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { parseTraceParent } from '@opentelemetry/core';
+import { tracingStarted } from '../tracing/enablement';
 
 export interface TraceContext {
   traceId: string;
@@ -9,14 +10,16 @@ export interface TraceContext {
 }
 
 /**
- * Parses a W3C `traceparent` header, or starts a new trace when it is absent or malformed
- * (including the all-zero ids and the version `ff`, which the spec declares invalid).
+ * Parses a W3C `traceparent` header (OpenTelemetry's W3C parser), or starts a new trace when it
+ * is absent or malformed (including the all-zero ids and the version `ff`, which the spec
+ * declares invalid).
  */
 export function traceContextFrom(header: string | string[] | undefined): TraceContext {
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = value ? TRACEPARENT.exec(value.trim().toLowerCase()) : null;
-  if (match && match[1] !== 'ff' && !/^0+$/.test(match[2]) && !/^0+$/.test(match[3])) {
-    return { traceId: match[2], spanId: match[3], traceparent: match[0] };
+  const value = (Array.isArray(header) ? header[0] : header)?.trim().toLowerCase();
+  const parsed = value ? parseTraceParent(value) : null;
+  if (parsed && isSpanContextValid(parsed)) {
+    const { traceId, spanId } = parsed;
+    return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-${parsed.traceFlags.toString(16).padStart(2, '0')}` };
   }
   return newTraceContext();
 }
@@ -25,4 +28,22 @@ export function newTraceContext(): TraceContext {
   const traceId = randomBytes(16).toString('hex');
   const spanId = randomBytes(8).toString('hex');
   return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-01` };
+}
+
+/**
+ * This hop's trace context: with tracing on, the active span's (this service's own span, a child
+ * of the caller's); off, the caller's `traceparent` as `traceContextFrom` reads it.
+ */
+export function currentTraceContext(header: string | string[] | undefined): TraceContext {
+  const span = tracingStarted() ? trace.getActiveSpan()?.spanContext() : undefined;
+  if (span && isSpanContextValid(span)) {
+    return { traceId: span.traceId, spanId: span.spanId, traceparent: `00-${span.traceId}-${span.spanId}-${span.traceFlags.toString(16).padStart(2, '0')}` };
+  }
+  return traceContextFrom(header);
+}
+
+/** Log fields of the active span (`trace_id`, `span_id`) when tracing runs; none otherwise. */
+export function activeSpanLogFields(): { trace_id?: string; span_id?: string } {
+  const span = tracingStarted() ? trace.getActiveSpan()?.spanContext() : undefined;
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
 }

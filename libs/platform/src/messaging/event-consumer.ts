@@ -1,9 +1,10 @@
-import { DeadLetterHeaders as H, deadLetterTopic, parseEvent, type EventDefinition, type EventEnvelope } from '@talent/events';
+import { DeadLetterHeaders as H, deadLetterTopic, parseCloudEventMessage, parseEvent, type EventDefinition, type EventEnvelope } from '@talent/events';
 import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { loggableError, scrubText } from '../logging/redaction';
+import { inHopSpan, SpanKind } from '../tracing/spans';
 import { ConsumerMetrics, type DeadLetterKind } from './consumer-metrics';
 import { backoffDelay, classifyFailure, errorClassOf, type FailureClass } from './failure-class';
 
@@ -202,7 +203,11 @@ export class EventConsumer {
     const replayFor = headerText(message.headers, H.replayFor);
     // A dead letter replayed for another consumer group: that group's business, not ours.
     if (replayFor !== undefined && replayFor !== this.options.groupId) return 'ignored';
-    const parsed = parseEvent(message.value, this.options.catalog);
+    // Partner topics carry CloudEvents in binary mode (ce_* headers, the payload as the value).
+    const parsed =
+      headerText(message.headers, 'ce_specversion') !== undefined
+        ? parseCloudEventMessage(message, this.options.catalog)
+        : parseEvent(message.value, this.options.catalog);
     if (!parsed.ok) {
       await this.deadLetter({ topic, partition, message }, 'invalid', parsed.reason);
       return 'dead-lettered';
@@ -216,15 +221,24 @@ export class EventConsumer {
       return 'dead-lettered';
     }
     try {
-      const applied = await this.dataSource.transaction(async (tx) => {
-        const inserted: unknown[] = await tx.query(
-          `INSERT INTO inbox (event_id, type, topic) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-          [event.id, event.type, topic],
-        );
-        if (inserted.length === 0) return false;
-        for (const fn of entry.fns) await fn(event, tx);
-        return true;
-      });
+      // A CONSUMER span per delivery, child of the producer's (the header; the envelope's as a fallback): the
+      // handlers, their queries and the events they publish are part of it, so follow-up events chain on.
+      const consuming = {
+        kind: SpanKind.CONSUMER,
+        parent: headerText(message.headers, 'traceparent') ?? event.traceparent,
+        attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic, 'messaging.consumer.group.name': this.options.groupId, 'messaging.message.id': event.id, 'cloudevents.event_type': event.type },
+      };
+      const applied = await inHopSpan(`process ${event.type}`, consuming, () =>
+        this.dataSource.transaction(async (tx) => {
+          const inserted: unknown[] = await tx.query(
+            `INSERT INTO inbox (event_id, type, topic) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+            [event.id, event.type, topic],
+          );
+          if (inserted.length === 0) return false;
+          for (const fn of entry.fns) await fn(event, tx);
+          return true;
+        }),
+      );
       if (!applied) this.logger.debug({ eventId: event.id, eventType: event.type }, 'duplicate delivery ignored');
       return applied ? 'applied' : 'duplicate';
     } catch (error) {

@@ -4,7 +4,10 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { loggableError } from '../logging/redaction';
 import { permanentRefusal } from './broker-refusal';
+import { SpanKind, startHopSpan, type HopSpan } from '../tracing/spans';
 import { OUTBOX_CHANNEL } from './event-publisher';
+import type { OutboxRelayMetrics } from './outbox-metrics';
+import { isPublicTopic, toCloudEventMessage, type EventEnvelope } from '@talent/events';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -15,6 +18,8 @@ export interface OutboxRelayOptions {
   topicPrefix?: string;
   /** Test seam: runs after Kafka accepted a batch (or one message) and before it is marked published (a crash there means a redelivery). */
   afterPublish?: (eventIds: string[]) => Promise<void> | void;
+  /** Counts the events published and parked. */
+  metrics?: OutboxRelayMetrics;
 }
 
 interface PendingRow {
@@ -141,6 +146,7 @@ export class OutboxRelay {
           { eventId: row.id, eventType: row.type, topic: row.topic, reason },
           'outbox event parked: the broker refused it for good; later events of its key wait behind it',
         );
+        this.options.metrics?.parked(1);
         blocked.add(key);
         done++;
         continue;
@@ -153,24 +159,49 @@ export class OutboxRelay {
 
   private async send(rows: PendingRow[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
+    const spans: HopSpan[] = [];
     for (const row of rows) {
       const headers: Record<string, string> = { 'event-id': row.id, 'event-type': row.type };
-      if (row.envelope.traceparent) headers.traceparent = row.envelope.traceparent;
       const topic = `${this.options.topicPrefix ?? ''}${row.topic}`;
+      // One PRODUCER span per message, child of the writer's span (the envelope's): consumers chain on the header.
+      const span = startHopSpan(
+        `publish ${topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          parent: row.envelope.traceparent,
+          attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topic, 'messaging.message.id': row.id, 'cloudevents.event_type': row.type },
+        },
+        row.envelope.traceparent,
+      );
+      spans.push(span);
+      if (span.traceparent) headers.traceparent = span.traceparent;
       const list = byTopic.get(topic) ?? [];
-      list.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers });
+      if (isPublicTopic(row.topic)) {
+        // Partner topics carry CloudEvents (binary mode): ce_* headers, the payload alone as the value.
+        const cloudEvent = toCloudEventMessage(row.envelope as EventEnvelope);
+        list.push({ key: row.message_key, value: cloudEvent.value, headers: { ...cloudEvent.headers, ...headers } });
+      } else {
+        list.push({ key: row.message_key, value: JSON.stringify(row.envelope), headers });
+      }
       byTopic.set(topic, list);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      for (const span of spans) span.end(error);
+      throw error;
+    }
+    for (const span of spans) span.end();
   }
 
   private async markPublished(session: Client, rows: PendingRow[]): Promise<void> {
     const ids = rows.map((r) => r.id);
     await this.options.afterPublish?.(ids);
     await session.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+    this.options.metrics?.published(ids.length);
   }
 
   /** Best effort: why the events are still pending, for ops. */

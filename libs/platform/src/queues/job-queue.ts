@@ -1,7 +1,10 @@
 import { Queue, Worker, type ConnectionOptions, type JobsOptions, type RepeatOptions } from 'bullmq';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { loggableError } from '../logging/redaction';
 import { assertCatalogComplete, type JobData, type JobDefinition } from './job-catalog';
+import { runTracedJob, withJobTraceparent } from './job-trace';
+import { JobQueueMetrics } from './job-queue-metrics';
 
 export type JobHandlerFn = (data: unknown, meta: { id?: string; attemptsMade: number }) => Promise<void>;
 
@@ -12,6 +15,8 @@ export interface JobQueueOptions {
   connection: ConnectionOptions;
   catalog: readonly JobDefinition[];
   concurrency?: number;
+  /** Where the queue's depth by state and its failed attempts are reported. */
+  metrics?: Registry;
 }
 
 /**
@@ -23,6 +28,7 @@ export class JobQueue {
   private worker: Worker | null = null;
   private readonly handlers = new Map<string, JobHandlerFn>();
   private readonly catalog: Map<string, JobDefinition>;
+  private readonly metrics: JobQueueMetrics | null;
 
   constructor(
     private readonly options: JobQueueOptions,
@@ -32,6 +38,7 @@ export class JobQueue {
     this.queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
     // Without a listener, BullMQ prints connection errors to stderr itself, past pino.
     this.queue.on('error', (err) => this.logger.warn({ err }, 'job queue connection error'));
+    this.metrics = options.metrics ? new JobQueueMetrics(options.metrics, options.name, (...states) => this.queue.getJobCounts(...states)) : null;
   }
 
   handle(definition: JobDefinition, fn: JobHandlerFn): void {
@@ -48,12 +55,15 @@ export class JobQueue {
         const definition = this.catalog.get(job.name);
         const fn = this.handlers.get(job.name);
         if (!definition || !fn) throw new Error(`no handler for job ${job.name}`);
-        const data = definition.schema.parse(job.data);
-        await fn(data, { id: job.id, attemptsMade: job.attemptsMade });
+        await runTracedJob(job, (raw) => fn(definition.schema.parse(raw), { id: job.id, attemptsMade: job.attemptsMade }));
       },
       { connection: this.options.connection, prefix: this.options.prefix, concurrency: this.options.concurrency ?? 4 },
     );
-    this.worker.on('failed', (job, err) => this.logger.error({ err: loggableError(err), job: job?.name, jobId: job?.id }, 'job failed'));
+    this.worker.on('failed', (job, err) => {
+      this.logger.error({ err: loggableError(err), job: job?.name, jobId: job?.id }, 'job failed');
+      // BullMQ sets finishedOn only when the job stays failed (attempts spent or an unrecoverable error).
+      if (job) this.metrics?.failed(this.catalog.has(job.name) ? job.name : 'unknown', !job.finishedOn);
+    });
     this.worker.on('error', (err) => this.logger.warn({ err }, 'job worker error'));
     await this.worker.waitUntilReady();
   }
@@ -61,7 +71,7 @@ export class JobQueue {
   async add<D extends JobDefinition>(definition: D, data: JobData<D>, options: JobsOptions = {}): Promise<string | undefined> {
     this.assertKnown(definition);
     const parsed = definition.schema.parse(data);
-    const job = await this.queue.add(definition.name, parsed, {
+    const job = await this.queue.add(definition.name, withJobTraceparent(parsed), {
       attempts: definition.attempts ?? 5,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: 1000,

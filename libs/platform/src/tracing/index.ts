@@ -1,0 +1,2 @@
+export { tracingEnabled, tracingStarted } from './enablement';
+export * from './spans';
