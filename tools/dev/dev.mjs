@@ -9,6 +9,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,9 +130,10 @@ async function main() {
   await waitReady('gateway', GATEWAY.port);
 
   const gatewayUrl = `http://localhost:${GATEWAY.port}/graphql`;
+  const partner = await startDemoPartnerReceiver();
   if (!args.has('--no-seed')) {
     // A failed seed leaves the stack running: the reason is printed above.
-    await run('seed', ['tools/seed/seed.mjs'], { ...env, GATEWAY_URL: gatewayUrl, ADMIN_EMAIL, ADMIN_PASSWORD }).catch((error) =>
+    await run('seed', ['tools/seed/seed.mjs'], { ...env, GATEWAY_URL: gatewayUrl, ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_PARTNER_WEBHOOK_URL: partner.url, DEMO_PARTNER_SECRET_FILE: partner.secretFile }).catch((error) =>
       say(`${error.message}; the stack keeps running without demo data`),
     );
   }
@@ -195,6 +197,44 @@ function devSecrets() {
     say(`generated development keys in .dev/secrets.json (${added.join(', ')})`);
   }
   return secrets;
+}
+
+/**
+ * A partner node's webhook receiver, as a partner would run one: it verifies each delivery with
+ * the node's signing secret (written by the seed, which registers the node) and prints a line.
+ */
+async function startDemoPartnerReceiver() {
+  const port = Number(env.DEV_PARTNER_RECEIVER_PORT ?? 4090);
+  const secretFile = path.join(root, '.dev/partner-demo.json');
+  const { Webhook } = await import('standardwebhooks');
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      let verdict = 'no secret yet';
+      if (existsSync(secretFile)) {
+        try {
+          new Webhook(JSON.parse(readFileSync(secretFile, 'utf8')).signingSecret).verify(body, req.headers);
+          verdict = 'signature ok';
+        } catch {
+          verdict = 'SIGNATURE INVALID';
+        }
+      }
+      let type = '?';
+      try {
+        type = JSON.parse(body).type;
+      } catch {
+        // not JSON: reported as '?'
+      }
+      console.log(`${prefix('partner')} webhook ${type} ${req.headers['webhook-id']} (${verdict})`);
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  server.unref();
+  return { url: `http://127.0.0.1:${port}/webhooks`, secretFile };
 }
 
 function pipe(name, stream) {

@@ -1,7 +1,11 @@
 // `npm run seed`: fills a running stack with realistic demo data through the public
 // GraphQL API, as a frontend would. Safe to run again: existing accounts are signed into,
 // finished steps are skipped.
-// Env: GATEWAY_URL (default http://localhost:4000/graphql), ADMIN_EMAIL / ADMIN_PASSWORD (the bootstrap admin).
+// Env: GATEWAY_URL (default http://localhost:4000/graphql), ADMIN_EMAIL / ADMIN_PASSWORD (the bootstrap admin);
+// DEMO_PARTNER_WEBHOOK_URL (a partner node's receiver; `npm run dev` runs one) and DEMO_PARTNER_SECRET_FILE
+// (where its signing secret, shown once, is kept for that receiver).
+
+import { writeFileSync } from 'node:fs';
 
 const GATEWAY_URL = process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL || 'admin@talent.local';
@@ -283,11 +287,29 @@ async function main() {
     await must(`mutation($n: String!) { createOrganization(name: $n) { id } }`, { n: person.organization }, person.token);
   }
 
+  // A partner node first, so that it receives the marketplace's public events as signed webhooks.
+  await seedPartnerNode(admin.token);
+
   const marketplace = await seedMarketplace(people);
 
   console.log(
     `seeded ${DEMO_USERS.length} demo users (${created} new), password "${DEMO_PASSWORD}", emails <key>@demo.talent.local: ${DEMO_USERS.map((u) => u.key).join(', ')}, kai (signed up with hana's referral code); ${marketplace}`,
   );
+}
+
+/** Registers the demo partner node once (its secret is shown only then, so it is written to a file for the receiver). */
+async function seedPartnerNode(adminToken) {
+  const webhookUrl = process.env.DEMO_PARTNER_WEBHOOK_URL;
+  if (!webhookUrl) return;
+  const name = 'Demo job board';
+  const { partnerNodes } = await must(`{ partnerNodes { name } }`, {}, adminToken);
+  if (partnerNodes.some((n) => n.name === name)) return;
+  const { registerPartnerNode } = await must(
+    `mutation($i: RegisterPartnerNodeInput!) { registerPartnerNode(input: $i) { signingSecret node { id } } }`,
+    { i: { name, webhookUrl, eventTypes: ['job.posted', 'job.closed', 'invoice.paid', 'reward.granted', 'proposal.decided'] } },
+    adminToken,
+  );
+  if (process.env.DEMO_PARTNER_SECRET_FILE) writeFileSync(process.env.DEMO_PARTNER_SECRET_FILE, JSON.stringify({ signingSecret: registerPartnerNode.signingSecret }), { mode: 0o600 });
 }
 
 main().catch((error) => {
