@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Kafka, logLevel } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
+import { toCloudEventMessage, Topics } from '@talent/events';
 import {
   createInspector,
   errorCode,
@@ -233,6 +236,51 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
     // The active node gets it; the disabled one was never given a delivery for it (same fan-out).
     await waitFor(() => flaky.received.some((d) => JSON.parse(d.body).data.jobId === unseen), 20_000, { message: 'active node delivered' });
     expect(good.ofType('job.posted').some((d) => d.json.data.jobId === unseen)).toBe(false);
+  });
+
+  it('an event forged onto a public topic leaks nothing: extra fields are dropped, a wrong source is dead-lettered', async () => {
+    // What a compromised or buggy producer could write: a job.posted carrying a client's e-mail and id,
+    // and one claiming to come from another service than the topic's producer.
+    const kafka = new Kafka({ clientId: 'forger', brokers: String(process.env.KAFKA_BROKERS).split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ allowAutoTopicCreation: true });
+    await producer.connect();
+    const forged = (jobId: string, source: string, extra: Record<string, unknown>) =>
+      toCloudEventMessage({
+        id: randomUUID(),
+        type: 'job.posted',
+        version: 1,
+        source,
+        occurredAt: new Date().toISOString(),
+        aggregateId: jobId,
+        payload: {
+          jobId,
+          title: 'Forged job',
+          skills: ['typescript'],
+          countries: [],
+          budget: { min: '1', max: '2', currency: 'USD', unit: 'HOURLY' },
+          hoursPerWeek: 10,
+          durationWeeks: 1,
+          postedAt: new Date().toISOString(),
+          ...extra,
+        },
+      });
+    const [leaky, wrongSource] = [randomUUID(), randomUUID()];
+    try {
+      // One key, so one partition, in this order: once the second is delivered, the first was handled.
+      for (const message of [forged(wrongSource, 'rewards', {}), forged(leaky, 'jobs', { clientEmail: client.email, clientId: client.id })]) {
+        await producer.send({ topic: stack.topic(Topics.publicJobs), messages: [{ ...message, key: 'forged' }] });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    const delivered = await waitFor(() => flaky.received.find((d) => JSON.parse(d.body).data.jobId === leaky), 20_000, { message: 'forged job delivered' });
+    expect(JSON.parse(delivered.body).data).not.toHaveProperty('clientEmail');
+    expect(delivered.body).not.toContain(client.email);
+    expect(delivered.body).not.toContain(client.id);
+    // The wrong-source one never becomes an event partners keep or deliver.
+    const kept = await stack.services.partners.sql(`SELECT id FROM public_events WHERE aggregate_id = $1`, [wrongSource]);
+    expect(kept).toEqual([]);
+    expect(flaky.received.some((d) => JSON.parse(d.body).data.jobId === wrongSource)).toBe(false);
   });
 
   it('deliveries carry no personal data: no user ids, emails, names or job descriptions', async () => {
