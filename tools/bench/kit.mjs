@@ -37,10 +37,12 @@ export const stats = (latencies) => {
 };
 
 /**
- * identity, `service` and the gateway as production processes on fresh databases and a local
- * Kafka-protocol broker (or KAFKA_BROKERS): `{ stack, stop }`. `stop` is idempotent and also runs on Ctrl-C.
+ * identity, `service` (a name, or several) and the gateway as production processes on fresh databases
+ * and a local Kafka-protocol broker (or KAFKA_BROKERS): `{ stack, stop }`. `stop` is idempotent and
+ * also runs on Ctrl-C.
  */
 export async function startBenchStack(service, { logLevel = 'error', env = {} } = {}) {
+  const services = [service].flat();
   const { startKafkaBroker, startStack } = await import(path.join(root, 'libs/testing/dist/index.js'));
   let broker;
   let stack;
@@ -56,11 +58,11 @@ export async function startBenchStack(service, { logLevel = 'error', env = {} } 
     process.env.KAFKA_BROKERS = broker.brokers.join(',');
     const quiet = { LOG_LEVEL: logLevel, NODE_ENV: 'production' };
     stack = await startStack({
-      services: [service],
+      services,
       env: {
         identity: { ...quiet, ACCESS_TOKEN_TTL_SECONDS: '3600' },
         // The production default pool (the stack's tests use 5).
-        [service]: { ...quiet, DATABASE_POOL_SIZE: '10', ...env[service] },
+        ...Object.fromEntries(services.map((name) => [name, { ...quiet, DATABASE_POOL_SIZE: '10', ...env[name] }])),
         // The bench's clients send everything from one address: the per-client limit would measure itself.
         gateway: { ...quiet, RATE_LIMIT_REQUESTS: '100000000' },
       },
