@@ -13,13 +13,12 @@
 // Prints p50/p95/p99 of both, side by side from the same run, and `webhook/kafka p50 ratio`, the cost
 // of the webhook path over reading the topic. Exits 1 when a delivery is missing, doubled, does not
 // verify, or a partner delivery is not DELIVERED at its first attempt.
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { decodePublicEvent, makeMember, registerPersona, signInAdmin, waitFor } = await import(path.join(root, 'libs/testing/dist/index.js'));
+const { decodePublicEvent, makeMember, registerPersona, signInAdmin, startWebhookReceiver, waitFor } = await import(path.join(root, 'libs/testing/dist/index.js'));
 const { run, startBenchStack, stats } = await import('./kit.mjs');
 const { Kafka, logLevel } = await import('kafkajs');
 const { Webhook } = await import('standardwebhooks');
@@ -37,25 +36,18 @@ let duplicates = 0;
 let invalid = 0;
 let secret = '';
 
-const receiver = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const now = performance.now();
-    const body = Buffer.concat(chunks).toString('utf8');
+const receiver = await startWebhookReceiver({
+  onDelivery: ({ headers, body, receivedAt }) => {
     try {
-      new Webhook(secret).verify(body, req.headers);
+      new Webhook(secret).verify(body, headers);
       const { data } = JSON.parse(body);
       if (viaWebhook.has(data.jobId)) duplicates++;
-      else viaWebhook.set(data.jobId, now);
+      else viaWebhook.set(data.jobId, receivedAt);
     } catch {
       invalid++;
     }
-    res.statusCode = 204;
-    res.end();
-  });
+  },
 });
-await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 
 let exitCode = 0;
 const { stack, stop: stopAll } = await startBenchStack(['jobs', 'partners'], { logLevel: LOG_LEVEL });
@@ -68,7 +60,7 @@ try {
   await makeMember(stack, client, admin);
   const { registerPartnerNode } = await admin.api.data(
     `mutation ($input: RegisterPartnerNodeInput!) { registerPartnerNode(input: $input) { signingSecret node { id } } }`,
-    { input: { name: 'Bench job board', webhookUrl: `http://127.0.0.1:${receiver.address().port}/hooks`, eventTypes: ['job.posted'] } },
+    { input: { name: 'Bench job board', webhookUrl: receiver.url, eventTypes: ['job.posted'] } },
   );
   secret = registerPartnerNode.signingSecret;
 
@@ -126,6 +118,6 @@ try {
 } finally {
   await consumer.disconnect().catch(() => undefined);
   await stopAll();
-  receiver.close();
+  await receiver.stop();
 }
 process.exit(exitCode);

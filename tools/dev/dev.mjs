@@ -9,7 +9,6 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +41,7 @@ async function main() {
     say('building (tsc -b)...');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   }
-  const { startKafkaBroker, ensureDatabase, databaseUrl } = await import(path.join(root, 'libs/testing/dist/index.js'));
+  const { startKafkaBroker, ensureDatabase, databaseUrl, startWebhookReceiver } = await import(path.join(root, 'libs/testing/dist/index.js'));
   broker = await startKafkaBroker({ detached: true });
   const brokers = broker.brokers.join(',');
   say(broker.started ? `Kafka-protocol broker (kcat mock cluster) at ${brokers}` : `Kafka at ${brokers} (KAFKA_BROKERS)`);
@@ -130,7 +129,7 @@ async function main() {
   await waitReady('gateway', GATEWAY.port);
 
   const gatewayUrl = `http://localhost:${GATEWAY.port}/graphql`;
-  const partner = await startDemoPartnerReceiver();
+  const partner = await startDemoPartnerReceiver(startWebhookReceiver);
   if (!args.has('--no-seed')) {
     // A failed seed leaves the stack running: the reason is printed above.
     await run('seed', ['tools/seed/seed.mjs'], { ...env, GATEWAY_URL: gatewayUrl, ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_PARTNER_WEBHOOK_URL: partner.url, DEMO_PARTNER_SECRET_FILE: partner.secretFile }).catch((error) =>
@@ -203,19 +202,16 @@ function devSecrets() {
  * A partner node's webhook receiver, as a partner would run one: it verifies each delivery with
  * the node's signing secret (written by the seed, which registers the node) and prints a line.
  */
-async function startDemoPartnerReceiver() {
-  const port = Number(env.DEV_PARTNER_RECEIVER_PORT ?? 4090);
+async function startDemoPartnerReceiver(startWebhookReceiver) {
   const secretFile = path.join(root, '.dev/partner-demo.json');
   const { Webhook } = await import('standardwebhooks');
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+  const receiver = await startWebhookReceiver({
+    port: Number(env.DEV_PARTNER_RECEIVER_PORT ?? 4090),
+    onDelivery: ({ headers, body }) => {
       let verdict = 'no secret yet';
       if (existsSync(secretFile)) {
         try {
-          new Webhook(JSON.parse(readFileSync(secretFile, 'utf8')).signingSecret).verify(body, req.headers);
+          new Webhook(JSON.parse(readFileSync(secretFile, 'utf8')).signingSecret).verify(body, headers);
           verdict = 'signature ok';
         } catch {
           verdict = 'SIGNATURE INVALID';
@@ -227,14 +223,10 @@ async function startDemoPartnerReceiver() {
       } catch {
         // not JSON: reported as '?'
       }
-      console.log(`${prefix('partner')} webhook ${type} ${req.headers['webhook-id']} (${verdict})`);
-      res.statusCode = 204;
-      res.end();
-    });
+      console.log(`${prefix('partner')} webhook ${type} ${headers['webhook-id']} (${verdict})`);
+    },
   });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
-  server.unref();
-  return { url: `http://127.0.0.1:${port}/webhooks`, secretFile };
+  return { url: receiver.url, secretFile };
 }
 
 function pipe(name, stream) {

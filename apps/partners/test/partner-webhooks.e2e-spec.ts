@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
 import { toCloudEventMessage, Topics } from '@talent/events';
@@ -12,40 +11,18 @@ import {
   screenApproved,
   signInAdmin,
   startStack,
+  startWebhookReceiver,
   waitFor,
   type Persona,
   type Stack,
+  type WebhookReceiver,
 } from '@talent/testing';
 
-/** A partner's webhook endpoint, as a partner would run it: it records what it receives and answers as told. */
-class Receiver {
-  readonly received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
-  answer = 204;
-  private server: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.statusCode = this.answer;
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  /** Deliveries whose body has this type (parsed). */
-  ofType(type: string): Array<{ headers: IncomingHttpHeaders; body: string; json: { type: string; timestamp: string; data: Record<string, unknown> } }> {
-    return this.received.map((r) => ({ ...r, json: JSON.parse(r.body) })).filter((r) => r.json.type === type);
-  }
-}
+/** Deliveries whose body has this type, parsed. */
+const ofType = (receiver: WebhookReceiver, type: string) =>
+  receiver.received
+    .map((r) => ({ ...r, json: JSON.parse(r.body) as { type: string; timestamp: string; data: Record<string, unknown> } }))
+    .filter((r) => r.json.type === type);
 
 /** What a partner does with every delivery: verify it with its secret (throws when it does not verify). */
 const verify = (secret: string, delivery: { headers: IncomingHttpHeaders; body: string }) =>
@@ -77,10 +54,8 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
   let inspector: Persona;
   let client: Persona;
   let talent: Persona;
-  const good = new Receiver();
-  const flaky = new Receiver();
-  let goodUrl: string;
-  let flakyUrl: string;
+  let good: WebhookReceiver;
+  let flaky: WebhookReceiver;
   let goodNode: { id: string; secret: string };
   let flakyNode: { id: string; secret: string };
   const startedAt = new Date();
@@ -94,7 +69,7 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
     ).id;
 
   beforeAll(async () => {
-    [goodUrl, flakyUrl] = await Promise.all([good.start(), flaky.start()]);
+    [good, flaky] = await Promise.all([startWebhookReceiver(), startWebhookReceiver()]);
     stack = await startStack({
       services: ['jobs', 'rewards', 'partners'],
       env: { partners: { PARTNER_DELIVERY_MAX_ATTEMPTS: '3', PARTNER_DELIVERY_BACKOFF_MS: '200', PARTNER_SECRET_ROTATION_GRACE_HOURS: '1' } },
@@ -109,11 +84,11 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
 
   afterAll(async () => {
     await stack?.stop();
-    await Promise.all([good.stop(), flaky.stop()]);
+    await Promise.all([good?.stop(), flaky?.stop()]);
   });
 
   it('only an ADMIN registers a node; bad input is refused with BAD_USER_INPUT and creates nothing', async () => {
-    const input = { name: 'Acme job board', webhookUrl: goodUrl, eventTypes: ['job.posted', 'reward.granted'] };
+    const input = { name: 'Acme job board', webhookUrl: good.url, eventTypes: ['job.posted', 'reward.granted'] };
     expect(errorCode(await stack.api.request(REGISTER, { input }))).toBe('UNAUTHENTICATED');
     expect(errorCode(await client.api.request(REGISTER, { input }))).toBe('FORBIDDEN');
     expect(errorCode(await client.api.request(`{ partnerNodes { id } }`))).toBe('FORBIDDEN');
@@ -134,17 +109,17 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
 
   it('registers a node: the secret is shown once, in the Standard Webhooks form, and never listed again', async () => {
     const { registerPartnerNode: registered } = await admin.api.data<{ registerPartnerNode: { signingSecret: string; node: { id: string; eventTypes: string[]; status: string } } }>(REGISTER, {
-      input: { name: 'Acme job board', webhookUrl: goodUrl, eventTypes: ['reward.granted', 'job.posted', 'job.posted'] },
+      input: { name: 'Acme job board', webhookUrl: good.url, eventTypes: ['reward.granted', 'job.posted', 'job.posted'] },
     });
     expect(registered.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(registered.node).toMatchObject({ eventTypes: ['job.posted', 'reward.granted'], status: 'ACTIVE' });
     goodNode = { id: registered.node.id, secret: registered.signingSecret };
 
-    const again = await admin.api.request(REGISTER, { input: { name: 'ACME JOB BOARD', webhookUrl: goodUrl, eventTypes: ['job.posted'] } });
+    const again = await admin.api.request(REGISTER, { input: { name: 'ACME JOB BOARD', webhookUrl: good.url, eventTypes: ['job.posted'] } });
     expect(errorCode(again)).toBe('CONFLICT');
 
     const { registerPartnerNode: second } = await admin.api.data<{ registerPartnerNode: { signingSecret: string; node: { id: string } } }>(REGISTER, {
-      input: { name: 'Flaky aggregator', webhookUrl: flakyUrl, eventTypes: ['job.posted'] },
+      input: { name: 'Flaky aggregator', webhookUrl: flaky.url, eventTypes: ['job.posted'] },
     });
     flakyNode = { id: second.node.id, secret: second.signingSecret };
 
@@ -158,12 +133,10 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
   it('delivers job.posted and reward.granted as signed webhooks that verify with the secret', async () => {
     flaky.answer = 200;
     const jobId = await postJob('Kafka engineer for partner feeds');
-    const talentUser = await stack.api.withToken(talent.accessToken).data<{ me: { id: string } }>(`{ me { id } }`);
-    expect(talentUser.me.id).toBe(talent.id);
     await screenApproved(inspector, talent);
 
-    const posted = await waitFor(() => good.ofType('job.posted').find((d) => d.json.data.jobId === jobId), 20_000, { message: 'job.posted delivered' });
-    const granted = await waitFor(() => good.ofType('reward.granted')[0], 20_000, { message: 'reward.granted delivered' });
+    const posted = await waitFor(() => ofType(good, 'job.posted').find((d) => d.json.data.jobId === jobId), 20_000, { message: 'job.posted delivered' });
+    const granted = await waitFor(() => ofType(good, 'reward.granted')[0], 20_000, { message: 'reward.granted delivered' });
     for (const delivery of [posted, granted]) {
       expect(() => verify(goodNode.secret, delivery)).not.toThrow();
       expect(() => verify(flakyNode.secret, delivery)).toThrow();
@@ -227,7 +200,7 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
     );
     expect(rotatePartnerNodeSecret.signingSecret).not.toBe(goodNode.secret);
     const jobId = await postJob('Platform engineer, webhooks');
-    const delivery = await waitFor(() => good.ofType('job.posted').find((d) => d.json.data.jobId === jobId), 20_000, { message: 'delivered after rotation' });
+    const delivery = await waitFor(() => ofType(good, 'job.posted').find((d) => d.json.data.jobId === jobId), 20_000, { message: 'delivered after rotation' });
     expect(() => verify(rotatePartnerNodeSecret.signingSecret, delivery)).not.toThrow();
     expect(() => verify(goodNode.secret, delivery)).not.toThrow();
 
@@ -235,7 +208,7 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
     const unseen = await postJob('Should not reach a disabled node');
     // The active node gets it; the disabled one was never given a delivery for it (same fan-out).
     await waitFor(() => flaky.received.some((d) => JSON.parse(d.body).data.jobId === unseen), 20_000, { message: 'active node delivered' });
-    expect(good.ofType('job.posted').some((d) => d.json.data.jobId === unseen)).toBe(false);
+    expect(ofType(good, 'job.posted').some((d) => d.json.data.jobId === unseen)).toBe(false);
   });
 
   it('an event forged onto a public topic leaks nothing: extra fields are dropped, a wrong source is dead-lettered', async () => {

@@ -12,3 +12,4 @@ export * from './faults';
 export * from './payments';
 export * from './token-units';
 export * from './public-events';
+export * from './webhook-receiver';
