@@ -1,8 +1,11 @@
 // Composes the supergraph offline from every subgraph's SDL (each printed in its own
 // process) with @apollo/composition, and writes apps/gateway/supergraph.graphql.
 // `--check` writes nothing and fails when composition fails or the committed file is stale.
+// `--cache DIR` (the test stacks) keeps each subgraph's printed SDL there, keyed by a hash of the
+// built code it comes from, so a stack started again with the same build composes in a moment.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +22,38 @@ const target = path.resolve(option('--out') ?? path.join(root, 'apps/gateway/sup
 const check = argv.includes('--check');
 const quiet = argv.includes('--quiet');
 
+const cacheDir = option('--cache');
+
+/** A hash of every built .js file under these directories (their paths and contents). */
+function buildHash(dirs) {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.js') || entry.name.endsWith('.cjs')) hash.update(path.relative(root, full)).update(readFileSync(full));
+    }
+  };
+  for (const dir of dirs) if (existsSync(dir)) walk(dir);
+  return hash.digest('hex');
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'supergraph-'));
+const sharedHash = cacheDir ? buildHash(['libs/platform/dist', 'libs/events/dist', 'tools/supergraph'].map((d) => path.join(root, d))) : '';
 const services = SUBGRAPHS.map((app) => {
-  const out = path.join(dir, `${app}.json`);
-  execFileSync(process.execPath, [path.join(root, 'tools/supergraph/print-subgraph.cjs'), app, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const cached = cacheDir && path.join(cacheDir, `${app}-${buildHash([path.join(root, `apps/${app}/dist`)]).slice(0, 16)}-${sharedHash.slice(0, 16)}.json`);
+  let out = cached && existsSync(cached) ? cached : path.join(dir, `${app}.json`);
+  if (out !== cached) {
+    execFileSync(process.execPath, [path.join(root, 'tools/supergraph/print-subgraph.cjs'), app, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (cached) {
+      mkdirSync(cacheDir, { recursive: true });
+      // Written aside and renamed: a stack composing at the same moment never reads half a file.
+      const aside = `${cached}.${process.pid}`;
+      writeFileSync(aside, readFileSync(out));
+      renameSync(aside, cached);
+      out = cached;
+    }
+  }
   const { name, url, sdl } = JSON.parse(readFileSync(out, 'utf8'));
   return { name, url, typeDefs: parse(sdl) };
 });

@@ -77,12 +77,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     const supergraph = path.join(mkdtempSync(path.join(tmpdir(), 'stack-')), 'supergraph.graphql');
-    execFileSync(process.execPath, [path.join(workspaceRoot(), 'tools/supergraph/compose.mjs'), '--subgraphs', names.join(','), '--out', supergraph, '--quiet'], {
+    execFileSync(process.execPath, [path.join(workspaceRoot(), 'tools/supergraph/compose.mjs'), '--subgraphs', names.join(','), '--out', supergraph, '--quiet', '--cache', path.join(tmpdir(), 'talent-subgraph-sdl')], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const services: Record<string, StackService> = {};
     let jwksUrl = '';
-    for (const name of names) {
+    const startService = async (name: string): Promise<void> => {
       const db = await createTestDatabase(`${name}_e2e`);
       const groupId = options.env?.[name]?.KAFKA_GROUP_ID ?? uniquePrefix(name);
       dbs.push(db);
@@ -129,7 +129,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         return service.process;
       };
       services[name] = { process: proc, groupId, db, sql: async (text, params) => (await client.query(text, params as unknown[])).rows, restart };
-    }
+    };
+    // identity first (the others verify its tokens through its JWKS), then the rest at once: most of a
+    // service's start is waiting (migrations, Kafka's group join), which they can do side by side.
+    await startService('identity');
+    const rest = await Promise.allSettled(names.filter((n) => n !== 'identity').map(startService));
+    const failed = rest.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const gateway = await startServiceProcess({
       name: 'gateway',
       entry: 'apps/gateway/dist/main.js',
