@@ -7,33 +7,24 @@ import { PublicJobPosted } from './public';
 const published = (schema: z.ZodType) =>
   publicJsonSchema(defineEvent({ type: 'test.event', version: 1, topic: 'public.test.v1', source: 'test', schema, aggregateIdOf: () => 'x' }));
 
-const frozen = published(
-  z.object({
-    id: z.uuid(),
-    status: z.enum(['OPEN', 'CLOSED']),
-    amount: z.string().regex(/^\d+$/),
-    hours: z.number().int().positive(),
-    note: z.string().optional(),
-    tags: z.array(z.string()),
-    at: z.iso.datetime({ offset: true }),
-    budget: z.object({ min: z.string(), max: z.string() }),
-    parent: z.uuid().nullable(),
-  }),
-);
+/** The payload as first published (a fresh copy each time, so a test may change it). */
+const baseShape = (): Record<string, z.ZodType> => ({
+  id: z.uuid(),
+  status: z.enum(['OPEN', 'CLOSED']),
+  amount: z.string().regex(/^\d+$/),
+  hours: z.number().int().positive(),
+  note: z.string().optional(),
+  tags: z.array(z.string()),
+  at: z.iso.datetime({ offset: true }),
+  budget: z.object({ min: z.string(), max: z.string() }),
+  parent: z.uuid().nullable(),
+});
+
+const frozen = published(z.object(baseShape()));
 
 /** The frozen shape with some fields replaced (undefined removes one). */
 const changed = (fields: Record<string, z.ZodType | undefined>) => {
-  const shape: Record<string, z.ZodType> = {
-    id: z.uuid(),
-    status: z.enum(['OPEN', 'CLOSED']),
-    amount: z.string().regex(/^\d+$/),
-    hours: z.number().int().positive(),
-    note: z.string().optional(),
-    tags: z.array(z.string()),
-    at: z.iso.datetime({ offset: true }),
-    budget: z.object({ min: z.string(), max: z.string() }),
-    parent: z.uuid().nullable(),
-  };
+  const shape = baseShape();
   for (const [name, schema] of Object.entries(fields)) {
     if (schema) shape[name] = schema;
     else delete shape[name];
