@@ -1,4 +1,4 @@
 export * from './data-source-options';
 export * from './transactions';
 export * from './typeorm-logger';
-export * from './after-commit';
+export * from './transaction-hooks';

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
-import { afterCommit } from './after-commit';
+import { afterCommit, deferUntilCommit, flushDeferred } from './transaction-hooks';
 import { dataSourceOptions } from './data-source-options';
 
-describe('afterCommit (real PostgreSQL)', () => {
+describe('transaction hooks (real PostgreSQL)', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
 
@@ -52,5 +52,41 @@ describe('afterCommit (real PostgreSQL)', () => {
     await dataSource.transaction(async (tx) => tx.query(`SELECT 1`));
     await new Promise((r) => setTimeout(r, 20));
     expect(ran).toBe(false);
+  });
+
+  describe('deferUntilCommit', () => {
+    const ids = async (): Promise<number[]> => (await dataSource.query(`SELECT id FROM things WHERE id >= 100 ORDER BY id`)).map((r: { id: number }) => r.id);
+
+    it('writes once per key just before commit, atomically with the rest of the transaction', async () => {
+      const pending: number[] = [];
+      await dataSource.transaction(async (tx) => {
+        for (const id of [100, 101, 102]) {
+          pending.push(id);
+          // Deferred three times under one key: the work runs once and writes all three in one statement.
+          deferUntilCommit(tx, 'things', (m) => m.query(`INSERT INTO things (id) SELECT unnest($1::int[])`, [pending.splice(0)]));
+        }
+        expect(await ids()).toEqual([]);
+      });
+      expect(await ids()).toEqual([100, 101, 102]);
+    });
+
+    it('runs early on flushDeferred, so the transaction can read what it writes', async () => {
+      await dataSource.transaction(async (tx) => {
+        deferUntilCommit(tx, 'things', (m) => m.query(`INSERT INTO things (id) VALUES (110)`));
+        await flushDeferred(tx);
+        expect((await tx.query(`SELECT id FROM things WHERE id = 110`)).length).toBe(1);
+      });
+      expect(await ids()).toContain(110);
+    });
+
+    it('fails the commit when the deferred work fails: nothing of the transaction stays', async () => {
+      await expect(
+        dataSource.transaction(async (tx) => {
+          await tx.query(`INSERT INTO things (id) VALUES (120)`);
+          deferUntilCommit(tx, 'things', (m) => m.query(`INSERT INTO things (id) VALUES (100)`)); // duplicate key
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      expect(await ids()).not.toContain(120);
+    });
   });
 });
