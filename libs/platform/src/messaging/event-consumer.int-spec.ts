@@ -317,4 +317,28 @@ describe('event consumer: transient failures held and retried, refusals dead-let
     });
     expect(await appliedCount(other.id)).toBe(0);
   });
+
+  it("applies a partition's batch in one transaction; a refusal in its middle is dead-lettered once, the events around it applied once each", async () => {
+    await ds.query(`UPDATE flags SET value = true WHERE name = 'closed'`);
+    await ds.query(`INSERT INTO balances (account) VALUES ('batched')`);
+    const dead = deadLetters.length;
+    const before = Array.from({ length: 3 }, (_, i) => createEvent(EntryPosted, { entryId: randomUUID(), account: 'batched', amount: i + 1 }));
+    const refusal = createEvent(EntryRefused, { entryId: randomUUID() });
+    const after = Array.from({ length: 3 }, (_, i) => createEvent(EntryPosted, { entryId: randomUUID(), account: 'batched', amount: 10 + i }));
+    // One produce request: the consumer fetches them as one batch, a redelivered copy of the first included.
+    const batch = [...before, refusal, ...after, before[0]];
+    await producer.send({ topic, acks: -1, messages: batch.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e), partition: 1 })) });
+
+    await waitFor(() => allApplied([...before, ...after].map((e) => e.id)), 20_000, { message: 'batch applied' });
+    await waitFor(() => deadLetters.length > dead, 20_000, { message: 'refusal dead-lettered' });
+    expect(deadLetters.slice(dead).map((d) => d.headers['dlq-event-id'])).toEqual([refusal.id]);
+    expect(handlerCalls.get(refusal.id)).toBe(1);
+    for (const e of [...before, ...after]) expect(await appliedCount(e.id)).toBe(1);
+    expect((await ds.query(`SELECT total FROM balances WHERE account = 'batched'`))[0].total).toBe(1 + 2 + 3 + 10 + 11 + 12);
+    // Applied together: the events before the refusal in one transaction, those after it in another.
+    const transactions = async (events: EventEnvelope[]) =>
+      (await ds.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.id)]))[0].n;
+    expect(await transactions(before)).toBe(1);
+    expect(await transactions(after)).toBe(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { DeadLetterHeaders as H, deadLetterTopic, parseCloudEventMessage, parseEvent, type EventDefinition, type EventEnvelope } from '@talent/events';
-import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
@@ -28,6 +28,10 @@ export interface EventConsumerOptions {
   catalog?: ReadonlyMap<string, EventDefinition>;
   /** Where the consumer's metrics go (lag, retries, dead letters, paused partitions). */
   metrics?: Registry;
+  /** Most messages of a partition applied together in one transaction (see `applyTogether`). Default 100; 1 applies each alone. */
+  maxBatchSize?: number;
+  /** Partitions whose batches are applied at the same time (kafkajs `partitionsConsumedConcurrently`). Default 1. */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface ConsumeStats {
@@ -62,6 +66,12 @@ class RetryableFailure extends Error {
  *   retried with capped exponential backoff for as long as it takes. Only that partition
  *   waits: it is paused (kafkajs `pause`), the others go on, the group keeps heartbeating,
  *   and its offset is committed only once the event is applied, so a restart resumes there.
+ *
+ * A partition's messages are applied in batches: up to `maxBatchSize` in one transaction, the
+ * inbox written in one statement, the handlers run in offset order, and what they deferred to
+ * commit (see `deferUntilCommit`) written at the end in a few statements. Should anything in
+ * the batch fail, the transaction rolls back and its messages are applied one by one as above,
+ * so a failure is retried, refused or dead-lettered exactly as it would be alone.
  */
 export class EventConsumer {
   private readonly handlers = new Map<string, { definition: EventDefinition; fns: EventHandlerFn[] }>();
@@ -109,7 +119,11 @@ export class EventConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
     // eachBatch without auto-resolve: an offset is resolved (and later committed) only once its event is settled.
-    await this.consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.consumeBatch(payload) });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
   }
 
   async stop(): Promise<void> {
@@ -156,13 +170,51 @@ export class EventConsumer {
     }
   }
 
+  /**
+   * Applies messages of one partition, together in one transaction when they allow it, else one
+   * by one (retrying in place like `handle`). Public so tests and benchmarks can drive the batch path without a broker.
+   */
+  async handleBatch(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    let rest = messages;
+    for (let together = 1; rest.length > 1 && together > 0; rest = rest.slice(together)) together = await this.settleTogether(topic, partition, rest);
+    for (const message of rest) await this.handle({ topic, partition, message });
+  }
+
   private async consumeBatch({ batch, resolveOffset, heartbeat, pause, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const key = `${topic}|${partition}`;
     const high = BigInt(batch.highWatermark);
     if (batch.messages.length > 0) this.metrics?.setLag(topic, partition, Number(high - BigInt(batch.messages[0].offset)));
-    for (const message of batch.messages) {
+    const size = Math.max(1, this.options.maxBatchSize ?? 100);
+    for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
+      let chunk = batch.messages.slice(start, start + size);
+      // A held partition retries its held message alone first.
+      while (chunk.length > 1 && !this.held.has(key)) {
+        const together = await this.settleTogether(topic, partition, chunk);
+        if (together === 0) break;
+        const last = chunk[together - 1].offset;
+        resolveOffset(last);
+        this.metrics?.setLag(topic, partition, Number(high - BigInt(last) - 1n));
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+        chunk = chunk.slice(together);
+      }
+      if (!(await this.consumeOneByOne(topic, partition, chunk, { resolveOffset, heartbeat, pause, isRunning, isStale, commitOffsetsIfNecessary }, high))) return;
+    }
+  }
+
+  /** The messages one at a time; false when the partition is now held (or the consumer stopping). */
+  private async consumeOneByOne(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    { resolveOffset, heartbeat, pause, isRunning, isStale, commitOffsetsIfNecessary }: Omit<EachBatchPayload, 'batch' | 'uncommittedOffsets'>,
+    high: bigint,
+  ): Promise<boolean> {
+    const key = `${topic}|${partition}`;
+    for (const message of messages) {
+      if (!isRunning() || isStale()) return false;
       const held = this.held.get(key);
       try {
         await this.settle({ topic, partition, message });
@@ -174,7 +226,7 @@ export class EventConsumer {
         const resume = pause();
         this.held.set(key, { offset: message.offset, attempts, timer: setTimeout(resume, delay) });
         this.metrics?.setPaused(topic, partition, true);
-        return;
+        return false;
       }
       if (held) {
         clearTimeout(held.timer);
@@ -188,6 +240,100 @@ export class EventConsumer {
       // Keeps the group membership alive through a long batch.
       await heartbeat();
     }
+    return true;
+  }
+
+  /**
+   * Settles as many of the leading messages as it can together; returns how many (the rest go
+   * one by one). A handler's refusal is final, so the refused event is not run again: the events
+   * before it are applied together, it is dead-lettered, and the count goes on after it.
+   */
+  private async settleTogether(topic: string, partition: number, messages: KafkaMessage[]): Promise<number> {
+    const result = await this.applyTogether(topic, partition, messages);
+    if (result === 'applied') return messages.length;
+    if (result === 'failed') return 0;
+    const { index, event, error } = result;
+    const before = index > 0 ? await this.settleTogether(topic, partition, messages.slice(0, index)) : 0;
+    if (before < index) return before; // the one-by-one path takes it from there (running the refused event once more)
+    await this.refuse({ topic, partition, message: messages[index] }, event, error);
+    this.metrics?.consumed(topic, 'dead-lettered');
+    return index + 1;
+  }
+
+  /**
+   * Applies messages in one transaction, in offset order: 'applied' when done (each applied, a
+   * duplicate or ignored); the event a handler refused for good (nothing applied); or 'failed'
+   * when they must go one by one instead: one of them is invalid or forged (dead-lettered
+   * alone), or anything else failed (the transaction rolled back whole).
+   */
+  private async applyTogether(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+  ): Promise<'applied' | 'failed' | { index: number; event: EventEnvelope; error: unknown }> {
+    const items: Array<{ message: KafkaMessage; event?: EventEnvelope; fns?: EventHandlerFn[] }> = [];
+    for (const message of messages) {
+      const replayFor = headerText(message.headers, H.replayFor);
+      if (replayFor !== undefined && replayFor !== this.options.groupId) {
+        items.push({ message });
+        continue;
+      }
+      const parsed = headerText(message.headers, 'ce_specversion') !== undefined ? parseCloudEventMessage(message, this.options.catalog) : parseEvent(message.value, this.options.catalog);
+      if (!parsed.ok) return 'failed';
+      const entry = this.handlers.get(parsed.event.type);
+      if (entry && this.notFromOwner(topic, parsed.event, entry.definition)) return 'failed';
+      items.push({ message, event: parsed.event, fns: entry?.fns });
+    }
+    const handled = items.filter((i) => i.fns);
+    let applied = new Set<string>();
+    let running: { index: number; event: EventEnvelope } | undefined; // the event whose handlers run
+    try {
+      if (handled.length > 0) {
+        const batchSpan = { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic, 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': handled.length } };
+        applied = await inHopSpan(`process ${topic}`, batchSpan, () =>
+          this.dataSource.transaction(async (tx) => {
+            const inserted: Array<{ event_id: string }> = await tx.query(
+              `INSERT INTO inbox (event_id, type, topic) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+              [handled.map((i) => i.event!.id), handled.map((i) => i.event!.type), handled.map(() => topic)],
+            );
+            const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+            const done = new Set<string>();
+            for (const { event, fns, message } of handled) {
+              const id = event!.id.toLowerCase();
+              if (!fresh.delete(id)) continue; // redelivered, or a second copy in this batch
+              running = { index: messages.indexOf(message), event: event! };
+              await inHopSpan(`process ${event!.type}`, this.consumingSpan(topic, event!, message), async () => {
+                for (const fn of fns!) await fn(event!, tx);
+              });
+              done.add(id);
+            }
+            running = undefined; // what fails from here (the work deferred to commit) belongs to no one event
+            return done;
+          }),
+        );
+      }
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (running && failure === 'permanent') return { ...running, error };
+      this.logger.info({ topic, partition, messages: messages.length, failure, errorClass: errorClassOf(error) }, 'batch not applied together; applying its messages one by one');
+      return 'failed';
+    }
+    for (const { event, fns } of items) {
+      const outcome: Outcome = !fns ? 'ignored' : applied.has(event!.id.toLowerCase()) ? 'applied' : 'duplicate';
+      if (outcome === 'applied') this.stats.applied++;
+      if (outcome === 'duplicate') this.stats.duplicates++;
+      this.metrics?.consumed(topic, outcome);
+    }
+    return 'applied';
+  }
+
+  /** The CONSUMER span of one delivery: a child of the producer's (the header; the envelope's as a fallback). */
+  private consumingSpan(topic: string, event: EventEnvelope, message: KafkaMessage) {
+    return {
+      kind: SpanKind.CONSUMER,
+      parent: headerText(message.headers, 'traceparent') ?? event.traceparent,
+      attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic, 'messaging.consumer.group.name': this.options.groupId, 'messaging.message.id': event.id, 'cloudevents.event_type': event.type },
+    };
   }
 
   /** Settles a message, or throws a RetryableFailure (nothing of it committed). */
@@ -223,12 +369,7 @@ export class EventConsumer {
     try {
       // A CONSUMER span per delivery, child of the producer's (the header; the envelope's as a fallback): the
       // handlers, their queries and the events they publish are part of it, so follow-up events chain on.
-      const consuming = {
-        kind: SpanKind.CONSUMER,
-        parent: headerText(message.headers, 'traceparent') ?? event.traceparent,
-        attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic, 'messaging.consumer.group.name': this.options.groupId, 'messaging.message.id': event.id, 'cloudevents.event_type': event.type },
-      };
-      const applied = await inHopSpan(`process ${event.type}`, consuming, () =>
+      const applied = await inHopSpan(`process ${event.type}`, this.consumingSpan(topic, event, message), () =>
         this.dataSource.transaction(async (tx) => {
           const inserted: unknown[] = await tx.query(
             `INSERT INTO inbox (event_id, type, topic) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
@@ -244,15 +385,17 @@ export class EventConsumer {
     } catch (error) {
       const failure = classifyFailure(error);
       if (failure !== 'permanent') throw new RetryableFailure(failure, error);
-      this.logger.warn(
-        { eventId: event.id, eventType: event.type, traceparent: event.traceparent, err: loggableError(error) },
-        'event refused by its handler; dead-lettering',
-      );
-      // The reason goes to the dead-letter headers scrubbed of values (a SQL error's key detail, e-mails).
-      const reason = `handler refused the event: ${scrubText(String((error as Error)?.message ?? error))}`;
-      await this.deadLetter({ topic, partition, message }, 'permanent', reason, event, errorClassOf(error));
+      await this.refuse({ topic, partition, message }, event, error);
       return 'dead-lettered';
     }
+  }
+
+  /** A handler refused the event for good (a DomainError): dead-lettered at once, with the reason. */
+  private async refuse(delivery: Delivery, event: EventEnvelope, error: unknown): Promise<void> {
+    this.logger.warn({ eventId: event.id, eventType: event.type, traceparent: event.traceparent, err: loggableError(error) }, 'event refused by its handler; dead-lettering');
+    // The reason goes to the dead-letter headers scrubbed of values (a SQL error's key detail, e-mails).
+    const reason = `handler refused the event: ${scrubText(String((error as Error)?.message ?? error))}`;
+    await this.deadLetter(delivery, 'permanent', reason, event, errorClassOf(error));
   }
 
   private retryDelay(attempt: number): number {
