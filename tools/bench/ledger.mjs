@@ -4,9 +4,11 @@
 // then BENCH_GRANTS reward deliveries (default 50,000) spread over them, 10% of which are
 // duplicate deliveries (the same policy, reference and beneficiary again, under a new event
 // id, so the inbox lets them through and only the grant's own idempotency stops them). Every
-// delivery goes through the service's consumer path: envelope validation, inbox insert and
-// the reward handler -> GrantsService -> Ledger, in one transaction, BENCH_CONCURRENCY (8)
-// in flight. Prints grants/s, the duplicate payments found by SQL (must be 0), and, as the
+// delivery goes through the service's consumer path as kafkajs hands it over: messages keyed by
+// aggregate into BENCH_CONCURRENCY (8) partitions, each consumed in order in batches of
+// BENCH_BATCH (100, the consumer's default): envelope validation, the inbox in one statement,
+// the reward handler -> GrantsService -> Ledger, all in one transaction per batch, 8 partitions
+// at once. Prints grants/s, the duplicate payments found by SQL (must be 0), and, as the
 // baseline of the ratio, the same run's rate of raw single-row INSERTs into a plain table at
 // the same concurrency. The database is dropped at the end.
 import { randomUUID } from 'node:crypto';
@@ -30,6 +32,7 @@ const { prng, run } = await import('./kit.mjs');
 const GRANTS = Number(process.env.BENCH_GRANTS ?? 50_000);
 const USERS = Number(process.env.BENCH_USERS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const DUPLICATE_SHARE = 0.1;
 const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
 
@@ -47,10 +50,10 @@ try {
 
   // Members, as the KycApproved projection records them (wallets opened), in batches.
   const users = Array.from({ length: USERS }, () => randomUUID());
-  const BATCH = 250;
-  await run(Math.ceil(USERS / BATCH), Math.min(CONCURRENCY, 4), (b) =>
+  const MEMBERS_PER_TX = 250;
+  await run(Math.ceil(USERS / MEMBERS_PER_TX), Math.min(CONCURRENCY, 4), (b) =>
     inTransaction(dataSource, async (tx) => {
-      for (const userId of users.slice(b * BATCH, (b + 1) * BATCH)) {
+      for (const userId of users.slice(b * MEMBERS_PER_TX, (b + 1) * MEMBERS_PER_TX)) {
         await core.members.recordApproval(tx, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() });
       }
     }),
@@ -58,7 +61,7 @@ try {
 
   // The service's consumer path, without a broker: validation, inbox, handler, one transaction each.
   const deadLetters = [];
-  const consumer = new EventConsumer({}, { send: async (r) => void deadLetters.push(r) }, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100 });
+  const consumer = new EventConsumer({}, { send: async (r) => void deadLetters.push(r) }, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100, maxBatchSize: BATCH });
   const handler = new RewardEventsHandler(core.grants, core.earnings);
   consumer
     .on(TalentScreened, (e, tx) => handler.onTalentScreened(e, tx))
@@ -66,13 +69,32 @@ try {
     .on(ReferralQualified, (e, tx) => handler.onReferralQualified(e, tx))
     .on(InvoicePaid, (e, tx) => handler.onInvoicePaid(e, tx));
   const definitions = new Map([TalentScreened, RatingSubmitted, ReferralQualified, InvoicePaid].map((d) => [d.type, d]));
-  // Each message on its producer's topic: consumers refuse an event on any other.
-  const deliver = (e) =>
-    consumer.handle({
-      topic: definitions.get(e.type).topic,
-      partition: 0,
-      message: { key: Buffer.from(e.aggregateId), value: Buffer.from(JSON.stringify(e)), offset: '0', timestamp: '0', attributes: 0, headers: {} },
+  // As kafkajs hands them over: each message on its producer's topic (consumers refuse an event on
+  // any other), in a partition by its key (the aggregate), each partition in order, in batches.
+  const message = (e, offset) => ({ key: Buffer.from(e.aggregateId), value: Buffer.from(JSON.stringify(e)), offset: String(offset), timestamp: '0', attributes: 0, headers: {} });
+  const partitionOf = (key) => [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % CONCURRENCY;
+  const consume = async (events, label) => {
+    const partitions = Array.from({ length: CONCURRENCY }, () => new Map()); // partition -> topic -> messages
+    events.forEach((e, offset) => {
+      const topics = partitions[partitionOf(e.aggregateId)];
+      const topic = definitions.get(e.type).topic;
+      if (!topics.has(topic)) topics.set(topic, []);
+      topics.get(topic).push(message(e, offset));
     });
+    const batches = partitions.map((topics, partition) => [...topics].flatMap(([topic, messages]) => Array.from({ length: Math.ceil(messages.length / BATCH) }, (_, b) => ({ topic, partition, messages: messages.slice(b * BATCH, (b + 1) * BATCH) }))));
+    let done = 0;
+    const started = performance.now();
+    await Promise.all(
+      batches.map(async (list) => {
+        for (const { topic, partition, messages } of list) {
+          await consumer.handleBatch(topic, partition, messages);
+          if (label && Math.floor((done + messages.length) / (events.length / 5)) > Math.floor(done / (events.length / 5))) process.stderr.write(`  ${label}: ${done + messages.length}/${events.length}\n`);
+          done += messages.length;
+        }
+      }),
+    );
+    return (performance.now() - started) / 1000;
+  };
 
   // Rewards are earned on paid value. Set-up (not timed): contracts with a qualified referral, and
   // contracts rated 5 stars; neither pays anything until an invoice of the contract is paid.
@@ -142,9 +164,9 @@ try {
     const original = originals[index];
     deliveries.splice(Math.min(deliveries.length, Math.ceil(index * (GRANTS / distinct)) + 1 + Math.floor(random() * 4)), 0, createEvent(definitions.get(original.type), original.payload));
   }
-  await run(setup.length, CONCURRENCY, (i) => deliver(setup[i]));
-  process.stderr.write(`${USERS} members ready, ${setup.length} referrals and ratings waiting for paid invoices; ${GRANTS} deliveries (${GRANTS - distinct} duplicates), ${CONCURRENCY} in flight\n`);
-  const grantSeconds = await run(deliveries.length, CONCURRENCY, (i) => deliver(deliveries[i]), 'grants');
+  await consume(setup);
+  process.stderr.write(`${USERS} members ready, ${setup.length} referrals and ratings waiting for paid invoices; ${GRANTS} deliveries (${GRANTS - distinct} duplicates), ${CONCURRENCY} partitions at once, batches of ${BATCH}\n`);
+  const grantSeconds = await consume(deliveries, 'grants');
 
   // Verification, by SQL on the ledger itself.
   const q = async (text) => (await dataSource.query(text))[0];
@@ -171,7 +193,7 @@ try {
 
   const grantsPerSecond = GRANTS / grantSeconds;
   const insertsPerSecond = GRANTS / insertSeconds;
-  console.log(`\nrewards ledger: ${GRANTS} reward deliveries (${GRANTS - distinct} duplicates) over ${USERS} members, ${CONCURRENCY} in flight\n`);
+  console.log(`\nrewards ledger: ${GRANTS} reward deliveries (${GRANTS - distinct} duplicates) over ${USERS} members, ${CONCURRENCY} partitions at once, batches of ${BATCH}\n`);
   console.table([
     { what: 'reward grants (inbox + grant + journal + 3 events)', 'per second': Math.round(grantsPerSecond), seconds: grantSeconds.toFixed(1) },
     { what: 'raw single-row INSERT (baseline)', 'per second': Math.round(insertsPerSecond), seconds: insertSeconds.toFixed(1) },

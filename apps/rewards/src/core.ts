@@ -27,7 +27,7 @@ export function createRewardsCore(dataSource: DataSource, logger: Logger, option
   const policies = new PoliciesService(dataSource);
   const balances = new BalanceEvents(events);
   const chain = options.chain ?? new LocalChainAdapter(dataSource);
-  const grants = new GrantsService(ledger, policies, balances, events, logger);
+  const grants = new GrantsService(ledger, policies, events, logger);
   return {
     events,
     ledger,
@@ -36,7 +36,7 @@ export function createRewardsCore(dataSource: DataSource, logger: Logger, option
     balances,
     genesis: new GenesisService(dataSource, ledger, logger),
     grants,
-    earnings: new ContractEarnings(grants, policies),
+    earnings: new ContractEarnings(grants),
     staking: new StakingService(ledger, members, balances, events, logger),
     supply: new SupplyService(dataSource, ledger),
     treasury: new TreasuryService(dataSource, ledger, balances, events, logger),

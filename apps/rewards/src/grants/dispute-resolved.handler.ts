@@ -21,7 +21,7 @@ export class DisputeResolvedHandler {
   async onDisputeResolved(event: EnvelopeOf<typeof DisputeResolved>, tx: EntityManager): Promise<void> {
     const p = event.payload;
     for (const jurorId of new Set(p.majorityJurorIds.map((id) => id.toLowerCase()))) {
-      await this.grants.grant(tx, {
+      this.grants.enqueue(tx, {
         policyKey: JURY_REWARD_POLICY,
         reference: p.disputeId.toLowerCase(),
         beneficiaryId: jurorId,

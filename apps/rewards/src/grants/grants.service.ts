@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { PublicRewardGranted, RewardGranted, type Money } from '@talent/events';
-import { EventPublisher, InsufficientFundsError, ROOT_LOGGER } from '@talent/platform';
+import { BalanceChanged, PublicRewardGranted, RewardGranted, type Money } from '@talent/events';
+import { activeTraceparent, deferUntilCommit, EventPublisher, flushDeferred, InsufficientFundsError, ROOT_LOGGER, type PendingEvent } from '@talent/platform';
 import { COMMUNITY_POOL, walletAccounts } from '../ledger/accounts';
 import { DecimalFormatError, fromUnits, MAX_UNITS, mulUnits, toUnits, toUnitsTruncated } from '../ledger/decimal';
-import { Ledger } from '../ledger/ledger';
+import { Ledger, type LockedAccounts, type PreparedTransaction } from '../ledger/ledger';
 import { PoliciesService } from '../policies/policies.service';
-import { BalanceEvents } from '../wallets/balance-events';
+import { balanceChanges } from '../wallets/balance-events';
 import type { GrantRefusal } from './grant.entity';
 
 export interface GrantCommand {
@@ -57,13 +57,33 @@ interface PolicyTerms {
   oncePerReference: boolean;
 }
 
-interface GrantContext {
+/** A grant waiting in its transaction for the batch it is decided with. */
+interface PendingGrant {
+  command: GrantCommand;
+  beneficiaryId: string;
+  mayAwaitMembership: boolean;
+  /** Decided already by the caller (an approval that came after the work): recorded as refused. */
+  refuse?: GrantRefusal;
+  /** The span that asked for it (tracing on), or the command's traceparent: its events' parent. */
+  traceparent?: string;
+  outcome?: GrantOutcome;
+}
+
+/** Where a grant stands when it is decided (see `standing`). */
+interface Standing {
   decided: boolean;
   member: boolean;
-  policy: PolicyTerms;
+  sums: CapSums;
+}
+
+interface CapSums {
+  day: bigint;
+  month: bigint;
+  source: bigint;
 }
 
 const DAY_MS = 86_400_000;
+const PENDING = 'rewards:pendingGrants';
 
 /**
  * Pays rewards from the community pool under a policy: the one use case behind every
@@ -71,6 +91,15 @@ const DAY_MS = 86_400_000;
  * beneficiary); members only; never more than the pool holds, the policy's caps allow or its
  * earning window covers, and never partially: a grant over a limit is refused whole and
  * recorded with the reason, which the beneficiary sees in `wallet.rewards`.
+ *
+ * Grants are decided in batches: `enqueue` adds one to its transaction, and the batch is
+ * decided and written just before that transaction commits (or when `grant` needs an answer,
+ * or the ledger is about to move a wallet). A consumer applying a batch of events in one
+ * transaction thus pays all their grants with a dozen statements instead of a dozen each:
+ * the beneficiaries' wallets are locked first (in id order), what the decisions read is loaded
+ * for all at once, the decisions are taken in order in memory (each seeing the ones before it:
+ * caps, duplicates, once-per-reference), and the grants, their events and their journal
+ * transactions are written in one statement each; the pool is locked only by the last.
  */
 @Injectable()
 export class GrantsService {
@@ -79,77 +108,22 @@ export class GrantsService {
   constructor(
     private readonly ledger: Ledger,
     private readonly policies: PoliciesService,
-    private readonly balances: BalanceEvents,
     private readonly events: EventPublisher,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'grants' });
   }
 
-  /** Runs inside the caller's transaction (the inbox transaction of the event that earned it). */
+  /** Adds a grant to the caller's transaction (the inbox transaction of the event that earned it), decided before it commits. */
+  enqueue(tx: EntityManager, command: GrantCommand, mode: { mayAwaitMembership?: boolean } = {}): void {
+    this.pending(tx, command, mode);
+  }
+
+  /** Decides a grant now (with whatever else waits in the transaction) and says what became of it. */
   async grant(tx: EntityManager, command: GrantCommand, mode: { mayAwaitMembership?: boolean } = {}): Promise<GrantOutcome> {
-    const beneficiaryId = command.beneficiaryId.toLowerCase();
-    const key = [command.policyKey, command.reference, beneficiaryId] as const;
-    const context = await this.context(tx, key);
-    if (context.decided) return { status: 'DUPLICATE' };
-
-    const mayAwait = mode.mayAwaitMembership ?? true;
-    if (!context.member && context.policy.active && command.earnedAt && mayAwait) return this.awaitMembership(tx, command, key);
-
-    const decision = await this.decide(tx, command, beneficiaryId, context);
-    const grantId = randomUUID();
-    if ('refuse' in decision) return this.refuse(tx, grantId, command, beneficiaryId, decision.refuse);
-
-    // Claim the (policy, reference, beneficiary) slot first: a concurrent duplicate waits on the
-    // unique index, then finds it taken, without having touched any ledger account.
-    const transactionId = randomUUID();
-    const amount = fromUnits(decision.pay);
-    const claimed: unknown[] = await tx.query(
-      `INSERT INTO reward_grants (id, policy_key, reference, beneficiary_id, amount, status, transaction_id, event_id, source_id, earned_at)
-       VALUES ($1, $2, $3, $4, $5, 'PAID', $6, $7, $8, $9)
-       ON CONFLICT (policy_key, reference, beneficiary_id) DO NOTHING
-       RETURNING id`,
-      [grantId, ...key, amount, transactionId, command.eventId ?? null, command.sourceId ?? null, earnedAt(command)],
-    );
-    if (claimed.length === 0) return { status: 'DUPLICATE' };
-
-    // The beneficiary's wallet is locked now; the community pool only in `commit`, for its last
-    // statement and the commit: the events are written before, under a savepoint, so that the
-    // pool (every grant's shared account) stays locked as briefly as possible.
-    const plan = await this.ledger.prepare(tx, {
-      id: transactionId,
-      kind: 'REWARD',
-      reason: command.policyKey,
-      reference: command.reference,
-      idempotencyKey: `reward:${key.join(':')}`,
-      postings: [
-        { accountId: COMMUNITY_POOL.id, amount: -decision.pay },
-        { accountId: walletAccounts(beneficiaryId).available, amount: decision.pay },
-      ],
-    });
-    const grantedAt = plan.createdAt.toISOString();
-    const options = { traceparent: command.traceparent };
-    await tx.query('SAVEPOINT reward_events');
-    await this.events.publish(
-      tx,
-      RewardGranted,
-      { grantId, beneficiaryId, policy: command.policyKey, amount, reference: command.reference, ...(command.sourceId ? { sourceId: command.sourceId } : {}), grantedAt },
-      options,
-    );
-    await this.events.publish(tx, PublicRewardGranted, { grantId, policy: command.policyKey, amount, grantedAt }, options);
-    await this.balances.publish(tx, plan, command.traceparent);
-    try {
-      await this.ledger.commit(tx, plan);
-    } catch (error) {
-      if (!(error instanceof InsufficientFundsError)) throw error;
-      // The pool cannot pay all of it: pay nothing. Decided in this same transaction, before
-      // commit, so nobody ever sees the claim as PAID or the events it would have sent.
-      await tx.query('ROLLBACK TO SAVEPOINT reward_events');
-      await tx.query(`UPDATE reward_grants SET status = 'REFUSED', refusal_reason = 'POOL_EXHAUSTED', transaction_id = NULL WHERE id = $1`, [grantId]);
-      this.logRefusal(command, beneficiaryId, 'POOL_EXHAUSTED', amount);
-      return { status: 'REFUSED', grantId, reason: 'POOL_EXHAUSTED' };
-    }
-    return { status: 'PAID', grantId, amount, transactionId };
+    const grant = this.pending(tx, command, mode);
+    await flushDeferred(tx);
+    return grant.outcome!;
   }
 
   /**
@@ -164,168 +138,381 @@ export class GrantsService {
        SELECT command, earned_at FROM settled ORDER BY earned_at`,
       [userId.toLowerCase()],
     );
-    const outcomes: GrantOutcome[] = [];
     const approved = new Date(approvedAt).getTime();
-    for (const { command, earned_at } of waiting) {
-      if (earned_at.getTime() >= approved) outcomes.push(await this.grant(tx, command, { mayAwaitMembership: false }));
-      else outcomes.push(await this.refuse(tx, randomUUID(), command, command.beneficiaryId.toLowerCase(), 'NOT_A_MEMBER'));
-    }
-    return outcomes;
-  }
-
-  private async awaitMembership(tx: EntityManager, command: GrantCommand, key: readonly [string, string, string]): Promise<GrantOutcome> {
-    await tx.query(
-      `INSERT INTO awaiting_membership_grants (policy_key, reference, beneficiary_id, command, earned_at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [...key, JSON.stringify(command), command.earnedAt],
+    const grants = waiting.map(({ command, earned_at }) =>
+      this.pending(tx, command, { mayAwaitMembership: false }, earned_at.getTime() >= approved ? undefined : 'NOT_A_MEMBER'),
     );
-    this.log.info({ policy: command.policyKey, reference: command.reference, beneficiaryId: key[2] }, 'reward waits for the beneficiary\'s membership');
-    return { status: 'AWAITING_MEMBERSHIP' };
+    await flushDeferred(tx);
+    return grants.map((g) => g.outcome!);
   }
 
-  /** What a decision needs, in one round trip: the policy, membership, and whether this grant was decided already. */
-  private async context(tx: EntityManager, [policyKey, reference, beneficiaryId]: readonly [string, string, string]): Promise<GrantContext> {
+  private pending(tx: EntityManager, command: GrantCommand, mode: { mayAwaitMembership?: boolean }, refuse?: GrantRefusal): PendingGrant {
+    const data = tx.queryRunner?.data as Record<string, PendingGrant[] | undefined> | undefined;
+    if (!data || !tx.queryRunner?.isTransactionActive) throw new Error('grants are decided inside a transaction');
+    const grant: PendingGrant = {
+      command,
+      beneficiaryId: command.beneficiaryId.toLowerCase(),
+      mayAwaitMembership: mode.mayAwaitMembership ?? true,
+      refuse,
+      traceparent: activeTraceparent() ?? command.traceparent,
+    };
+    (data[PENDING] ??= []).push(grant);
+    deferUntilCommit(tx, PENDING, (m) => this.decidePending(m));
+    return grant;
+  }
+
+  private async decidePending(tx: EntityManager): Promise<void> {
+    const data = tx.queryRunner!.data as Record<string, PendingGrant[] | undefined>;
+    const grants = data[PENDING] ?? [];
+    delete data[PENDING];
+    if (grants.length) await this.decide(tx, grants);
+  }
+
+  /** Decides and writes a batch of grants, in order; sets each one's outcome. */
+  private async decide(tx: EntityManager, grants: PendingGrant[]): Promise<void> {
+    // What needs no wallet lock is read first, so that the wallets stay locked for as few statements as possible.
+    const policies = await this.policiesOf(tx, grants);
+    const referenced = await this.referencesRewarded(tx, grants, policies);
+    const fx = await this.fxRates(tx, grants, policies);
+    // Lock order: the beneficiaries' wallets (by id) now, the pool only in the journal statement at the end.
+    const accounts = await this.ledger.lockWallets(tx, grants.map((g) => g.beneficiaryId));
+    const standings = await this.standing(tx, grants, policies);
+
+    const decided = new Set<string>();
+    const added = new Map<string, bigint>(); // cap sums of the grants paid earlier in this batch
+    const rows: Array<{ grant: PendingGrant; id: string; status: 'PAID' | 'REFUSED'; amount: bigint | null; reason: GrantRefusal | null; transactionId: string | null }> = [];
+    const awaiting: PendingGrant[] = [];
+    const paid: Array<{ grant: PendingGrant; id: string; amount: bigint; plan: PreparedTransaction }> = [];
+    const before = cloneAccounts(accounts);
+
+    grants.forEach((grant, i) => {
+      const { command, beneficiaryId } = grant;
+      const policy = policies.get(command.policyKey)!;
+      const { decided: decidedBefore, member, sums } = standings[i];
+      const key = `${command.policyKey}|${command.reference}|${beneficiaryId}`;
+      const referenceKey = `${command.policyKey}|${command.reference}`;
+      if (decidedBefore || decided.has(key)) return void (grant.outcome = { status: 'DUPLICATE' });
+      if (!grant.refuse && !member && policy.active && command.earnedAt && grant.mayAwaitMembership) {
+        awaiting.push(grant);
+        return void (grant.outcome = { status: 'AWAITING_MEMBERSHIP' });
+      }
+      decided.add(key);
+      const id = randomUUID();
+      const capKeys = capKeysOf(command, beneficiaryId);
+      const decision: Decision = grant.refuse
+        ? { refuse: grant.refuse }
+        : decideOne(command, policy, member, referenced.has(referenceKey), fx, {
+            day: sums.day + (added.get(capKeys.day) ?? 0n),
+            month: sums.month + (added.get(capKeys.month) ?? 0n),
+            source: sums.source + (added.get(capKeys.source) ?? 0n),
+          });
+      if (policy.oncePerReference) referenced.add(referenceKey);
+      if ('refuse' in decision) {
+        rows.push({ grant, id, status: 'REFUSED', amount: null, reason: decision.refuse, transactionId: null });
+        return void (grant.outcome = { status: 'REFUSED', grantId: id, reason: decision.refuse });
+      }
+      for (const capKey of Object.values(capKeys)) added.set(capKey, (added.get(capKey) ?? 0n) + decision.pay);
+      const plan = this.ledger.plan(
+        {
+          kind: 'REWARD',
+          reason: command.policyKey,
+          reference: command.reference,
+          idempotencyKey: `reward:${key.replaceAll('|', ':')}`,
+          postings: [
+            { accountId: COMMUNITY_POOL.id, amount: -decision.pay },
+            { accountId: walletAccounts(beneficiaryId).available, amount: decision.pay },
+          ],
+        },
+        accounts,
+      );
+      rows.push({ grant, id, status: 'PAID', amount: decision.pay, reason: null, transactionId: plan.id });
+      paid.push({ grant, id, amount: decision.pay, plan });
+      grant.outcome = { status: 'PAID', grantId: id, amount: fromUnits(decision.pay), transactionId: plan.id };
+    });
+
+    await this.record(tx, rows);
+    if (awaiting.length) {
+      await tx.query(
+        `INSERT INTO awaiting_membership_grants (policy_key, reference, beneficiary_id, command, earned_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
+        [awaiting.map((g) => g.command.policyKey), awaiting.map((g) => g.command.reference), awaiting.map((g) => g.beneficiaryId), awaiting.map((g) => JSON.stringify(g.command)), awaiting.map((g) => g.command.earnedAt)],
+      );
+      for (const g of awaiting) this.log.info({ policy: g.command.policyKey, reference: g.command.reference, beneficiaryId: g.beneficiaryId }, "reward waits for the beneficiary's membership");
+    }
+    for (const row of rows) if (row.status === 'REFUSED') this.logRefusal(row.grant, row.reason!, null);
+    if (paid.length) await this.pay(tx, paid, before);
+  }
+
+  /**
+   * Writes the paid grants' events, then their journal transactions in one statement: the last
+   * before commit, as it locks the pool (every grant's shared account) until then. Should the
+   * pool not cover them all, nothing of the batch is paid at once: each is tried on its own, in
+   * order, and those the pool cannot pay are refused whole (POOL_EXHAUSTED).
+   */
+  private async pay(tx: EntityManager, paid: Array<{ grant: PendingGrant; id: string; amount: bigint; plan: PreparedTransaction }>, before: LockedAccounts): Promise<void> {
+    await tx.query('SAVEPOINT reward_batch'); // released by the commit
+    try {
+      await this.events.publishMany(tx, paid.flatMap((p) => this.eventsOf(p.grant, p.id, p.amount, p.plan)));
+      await this.ledger.commitMany(tx, paid.map((p) => p.plan));
+      return;
+    } catch (error) {
+      if (!(error instanceof InsufficientFundsError)) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT reward_batch');
+    }
+    const accounts = before;
+    for (const p of paid) {
+      const trial = cloneAccounts(accounts);
+      const plan = this.ledger.plan(p.plan.input, trial);
+      plan.id = p.plan.id;
+      try {
+        await this.ledger.commit(tx, plan);
+      } catch (error) {
+        if (!(error instanceof InsufficientFundsError)) throw error;
+        await tx.query(`UPDATE reward_grants SET status = 'REFUSED', refusal_reason = 'POOL_EXHAUSTED', transaction_id = NULL WHERE id = $1`, [p.id]);
+        p.grant.outcome = { status: 'REFUSED', grantId: p.id, reason: 'POOL_EXHAUSTED' };
+        this.logRefusal(p.grant, 'POOL_EXHAUSTED', fromUnits(p.amount));
+        continue;
+      }
+      for (const [id, account] of trial) accounts.set(id, account);
+      await this.events.publishMany(tx, this.eventsOf(p.grant, p.id, p.amount, plan));
+    }
+  }
+
+  private eventsOf(grant: PendingGrant, grantId: string, pay: bigint, plan: PreparedTransaction): PendingEvent[] {
+    const { command } = grant;
+    const amount = fromUnits(pay);
+    const grantedAt = plan.createdAt.toISOString();
+    const traceparent = grant.traceparent;
+    return [
+      {
+        definition: RewardGranted,
+        payload: { grantId, beneficiaryId: grant.beneficiaryId, policy: command.policyKey, amount, reference: command.reference, ...(command.sourceId ? { sourceId: command.sourceId } : {}), grantedAt },
+        traceparent,
+      },
+      { definition: PublicRewardGranted, payload: { grantId, policy: command.policyKey, amount, grantedAt }, traceparent },
+      ...balanceChanges(plan).map((payload) => ({ definition: BalanceChanged, payload, traceparent })),
+    ];
+  }
+
+  /** Records the decisions, one row per grant. A grant already decided by a concurrent transaction is a duplicate. */
+  private async record(tx: EntityManager, rows: Array<{ grant: PendingGrant; id: string; status: 'PAID' | 'REFUSED'; amount: bigint | null; reason: GrantRefusal | null; transactionId: string | null }>): Promise<void> {
+    if (rows.length === 0) return;
+    const inserted: Array<{ id: string }> = await tx.query(
+      `INSERT INTO reward_grants (id, policy_key, reference, beneficiary_id, amount, status, refusal_reason, transaction_id, event_id, source_id, earned_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::numeric[], $6::text[], $7::text[], $8::uuid[], $9::uuid[], $10::text[], $11::timestamptz[])
+       ON CONFLICT (policy_key, reference, beneficiary_id) DO NOTHING
+       RETURNING id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.grant.command.policyKey),
+        rows.map((r) => r.grant.command.reference),
+        rows.map((r) => r.grant.beneficiaryId),
+        rows.map((r) => (r.amount === null ? null : fromUnits(r.amount))),
+        rows.map((r) => r.status),
+        rows.map((r) => r.reason),
+        rows.map((r) => r.transactionId),
+        rows.map((r) => r.grant.command.eventId ?? null),
+        rows.map((r) => r.grant.command.sourceId ?? null),
+        rows.map((r) => earnedAt(r.grant.command)),
+      ],
+    );
+    if (inserted.length === rows.length) return;
+    const recorded = new Set(inserted.map((r) => r.id));
+    for (const row of rows.filter((r) => !recorded.has(r.id))) {
+      // Grants are decided under their beneficiary's wallet lock, so only a concurrent refusal of a non-member (no wallet) can get here first.
+      if (row.status === 'PAID') throw new Error(`reward grant ${row.grant.command.policyKey}/${row.grant.command.reference} was decided concurrently; retrying`);
+      row.grant.outcome = { status: 'DUPLICATE' };
+      row.status = 'REFUSED';
+      row.reason = null; // not logged as a refusal
+    }
+  }
+
+  /** The policies of the batch's grants, in one round trip. */
+  private async policiesOf(tx: EntityManager, grants: PendingGrant[]): Promise<Map<string, PolicyTerms>> {
+    const keys = [...new Set(grants.map((g) => g.command.policyKey))];
     const rows: Array<{
-      decided: boolean;
-      member: boolean;
-      found: boolean;
+      key: string;
       amount: string | null;
       rate: string | null;
       rate_currency: string | null;
-      active: boolean | null;
+      active: boolean;
       cap_per_grant: string | null;
       cap_per_beneficiary_day: string | null;
       cap_per_beneficiary_month: string | null;
       cap_per_source: string | null;
       earning_window_days: number | null;
-      once_per_reference: boolean | null;
+      once_per_reference: boolean;
     }> = await tx.query(
-      `SELECT EXISTS (SELECT 1 FROM reward_grants WHERE policy_key = $1 AND reference = $2 AND beneficiary_id = $3) AS decided,
-              EXISTS (SELECT 1 FROM members WHERE user_id = $3) AS member,
-              p.key IS NOT NULL AS found, p.amount::text AS amount, p.rate::text AS rate, p.rate_currency, p.active,
-              p.cap_per_grant::text AS cap_per_grant, p.cap_per_beneficiary_day::text AS cap_per_beneficiary_day,
-              p.cap_per_beneficiary_month::text AS cap_per_beneficiary_month, p.cap_per_source::text AS cap_per_source,
-              p.earning_window_days, p.once_per_reference
-         FROM (SELECT 1) one LEFT JOIN reward_policies p ON p.key = $1`,
-      [policyKey, reference, beneficiaryId],
+      `SELECT key, amount::text AS amount, rate::text AS rate, rate_currency, active,
+              cap_per_grant::text AS cap_per_grant, cap_per_beneficiary_day::text AS cap_per_beneficiary_day,
+              cap_per_beneficiary_month::text AS cap_per_beneficiary_month, cap_per_source::text AS cap_per_source,
+              earning_window_days, once_per_reference
+         FROM reward_policies WHERE key = ANY($1::text[])`,
+      [keys],
     );
-    const row = rows[0];
+    const policies = new Map(
+      rows.map((row) => [
+        row.key,
+        {
+          amount: row.amount,
+          rate: row.rate,
+          rateCurrency: row.rate_currency,
+          active: row.active,
+          capPerGrant: row.cap_per_grant,
+          capPerBeneficiaryDay: row.cap_per_beneficiary_day,
+          capPerBeneficiaryMonth: row.cap_per_beneficiary_month,
+          capPerSource: row.cap_per_source,
+          earningWindowDays: row.earning_window_days,
+          oncePerReference: row.once_per_reference,
+        },
+      ]),
+    );
     // A missing policy is a deployment error, not a refusal: fail (retried, then dead-lettered).
-    if (!row.found) throw new Error(`unknown reward policy ${policyKey}`);
-    return {
-      decided: row.decided,
-      member: row.member,
-      policy: {
-        amount: row.amount,
-        rate: row.rate,
-        rateCurrency: row.rate_currency,
-        active: row.active === true,
-        capPerGrant: row.cap_per_grant,
-        capPerBeneficiaryDay: row.cap_per_beneficiary_day,
-        capPerBeneficiaryMonth: row.cap_per_beneficiary_month,
-        capPerSource: row.cap_per_source,
-        earningWindowDays: row.earning_window_days,
-        oncePerReference: row.once_per_reference === true,
-      },
-    };
+    for (const key of keys) if (!policies.has(key)) throw new Error(`unknown reward policy ${key}`);
+    return policies;
   }
 
-  private async decide(tx: EntityManager, command: GrantCommand, beneficiaryId: string, context: GrantContext): Promise<Decision> {
-    const { policy } = context;
-    if (!policy.active) return { refuse: 'POLICY_INACTIVE' };
-    if (!context.member) return { refuse: 'NOT_A_MEMBER' };
-    if (policy.oncePerReference && (await this.referenceRewarded(tx, command))) return { refuse: 'ALREADY_REWARDED' };
-    if (outsideEarningWindow(command, policy.earningWindowDays)) return { refuse: 'OUTSIDE_EARNING_WINDOW' };
+  /**
+   * For once-per-reference policies (screening: the first decision on a talent pays, whoever
+   * makes it): the (policy, reference) pairs any grant, paid or refused, already names. Taken
+   * under a lock on each pair (in one order), so two inspectors screening one talent at once
+   * cannot both be first.
+   */
+  private async referencesRewarded(tx: EntityManager, grants: PendingGrant[], policies: Map<string, PolicyTerms>): Promise<Set<string>> {
+    const pairs = [...new Set(grants.filter((g) => policies.get(g.command.policyKey)!.oncePerReference).map((g) => `${g.command.policyKey}|${g.command.reference}`))].sort();
+    if (pairs.length === 0) return new Set();
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('reward:' || k, 0)) FROM unnest($1::text[]) AS k`, [pairs.map((p) => p.replace('|', ':'))]);
+    const split = pairs.map((p) => p.split('|') as [string, string]);
+    const rows: Array<{ policy_key: string; reference: string }> = await tx.query(
+      `SELECT DISTINCT g.policy_key, g.reference FROM reward_grants g
+         JOIN unnest($1::text[], $2::text[]) AS c(policy_key, reference) ON g.policy_key = c.policy_key AND g.reference = c.reference`,
+      [split.map(([policy]) => policy), split.map(([, reference]) => reference)],
+    );
+    return new Set(rows.map((r) => `${r.policy_key}|${r.reference}`));
+  }
 
-    let amount: bigint;
-    if (policy.amount !== null) {
-      amount = toUnits(policy.amount);
-    } else {
-      const basis = command.basis;
-      if (!basis || policy.rate === null || policy.rateCurrency === null) return { refuse: 'INVALID_AMOUNT' };
-      const fx = await this.policies.fxRate(tx, basis.currency, policy.rateCurrency);
-      if (fx === null) return { refuse: 'NO_FX_RATE' };
-      let value: bigint;
-      try {
-        value = toUnitsTruncated(basis.amount);
-      } catch (error) {
-        if (error instanceof DecimalFormatError) return { refuse: 'INVALID_AMOUNT' };
-        throw error;
-      }
-      amount = mulUnits(toUnits(policy.rate), mulUnits(value, toUnits(fx)));
+  /**
+   * Where each grant stands, read once its beneficiary's wallet is locked (so that concurrent
+   * grants to one beneficiary are decided one after the other): whether it was decided already,
+   * whether the beneficiary is a member, and the paid sums its caps are measured against (the
+   * beneficiary's paid grants of the policy in the UTC day and month it was earned, and the
+   * source's), for the whole batch in one round trip.
+   */
+  private async standing(tx: EntityManager, grants: PendingGrant[], policies: Map<string, PolicyTerms>): Promise<Standing[]> {
+    const windows = grants.map((g) => windowsOf(g.command));
+    const capped = grants.map(({ command }) => {
+      const policy = policies.get(command.policyKey)!;
+      return policy.capPerBeneficiaryDay !== null || policy.capPerBeneficiaryMonth !== null || (policy.capPerSource !== null && command.sourceId !== undefined);
+    });
+    const rows: Array<{ decided: boolean; member: boolean; day: string | null; month: string | null; source: string | null }> = await tx.query(
+      `SELECT EXISTS (SELECT 1 FROM reward_grants g WHERE g.policy_key = c.policy_key AND g.reference = c.reference AND g.beneficiary_id = c.beneficiary_id) AS decided,
+              EXISTS (SELECT 1 FROM members m WHERE m.user_id = c.beneficiary_id) AS member,
+              CASE WHEN c.capped THEN (SELECT COALESCE(sum(g.amount), 0) FROM reward_grants g
+                WHERE g.policy_key = c.policy_key AND g.status = 'PAID' AND g.beneficiary_id = c.beneficiary_id AND g.earned_at >= c.day_start AND g.earned_at < c.day_end)::text END AS day,
+              CASE WHEN c.capped THEN (SELECT COALESCE(sum(g.amount), 0) FROM reward_grants g
+                WHERE g.policy_key = c.policy_key AND g.status = 'PAID' AND g.beneficiary_id = c.beneficiary_id AND g.earned_at >= c.month_start AND g.earned_at < c.month_end)::text END AS month,
+              CASE WHEN c.capped AND c.source_id IS NOT NULL THEN (SELECT COALESCE(sum(g.amount), 0) FROM reward_grants g
+                WHERE g.policy_key = c.policy_key AND g.status = 'PAID' AND g.source_id IS NOT NULL AND g.source_id = c.source_id)::text END AS source
+         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::boolean[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[])
+              WITH ORDINALITY AS c(policy_key, reference, beneficiary_id, capped, day_start, day_end, month_start, month_end, source_id, ord)
+        ORDER BY c.ord`,
+      [
+        grants.map((g) => g.command.policyKey),
+        grants.map((g) => g.command.reference),
+        grants.map((g) => g.beneficiaryId),
+        capped,
+        windows.map((w) => w.day[0]),
+        windows.map((w) => w.day[1]),
+        windows.map((w) => w.month[0]),
+        windows.map((w) => w.month[1]),
+        grants.map((g) => g.command.sourceId ?? null),
+      ],
+    );
+    const units = (sum: string | null) => (sum === null ? 0n : toUnits(sum));
+    return rows.map((row) => ({ decided: row.decided, member: row.member, sums: { day: units(row.day), month: units(row.month), source: units(row.source) } }));
+  }
+
+  /** The exchange rates the batch's rate policies need (basis currency -> policy currency); null where none is known. */
+  private async fxRates(tx: EntityManager, grants: PendingGrant[], policies: Map<string, PolicyTerms>): Promise<Map<string, string | null>> {
+    const rates = new Map<string, string | null>();
+    for (const { command } of grants) {
+      const policy = policies.get(command.policyKey)!;
+      if (policy.amount !== null || !command.basis || policy.rateCurrency === null) continue;
+      const pair = `${command.basis.currency}|${policy.rateCurrency}`;
+      if (!rates.has(pair)) rates.set(pair, await this.policies.fxRate(tx, command.basis.currency, policy.rateCurrency));
     }
-    if (amount <= 0n || amount > MAX_UNITS) return { refuse: 'INVALID_AMOUNT' };
-    if (policy.capPerGrant !== null && amount > toUnits(policy.capPerGrant)) return { refuse: 'GRANT_CAP' };
-    const cap = await this.capReached(tx, command, beneficiaryId, policy, amount);
-    return cap ? { refuse: cap } : { pay: amount };
+    return rates;
   }
 
-  /**
-   * For a once-per-reference policy (screening: the first decision on a talent pays, whoever
-   * makes it): whether any grant of it, paid or refused, already names this reference. Taken
-   * under a lock on (policy, reference), so two inspectors screening one talent at once cannot
-   * both be first.
-   */
-  private async referenceRewarded(tx: EntityManager, command: GrantCommand): Promise<boolean> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`reward:${command.policyKey}:${command.reference}`]);
-    const rows: unknown[] = await tx.query(`SELECT 1 FROM reward_grants WHERE policy_key = $1 AND reference = $2 LIMIT 1`, [command.policyKey, command.reference]);
-    return rows.length > 0;
-  }
-
-  /**
-   * The first cap this grant would exceed, if any: the beneficiary's paid grants of the policy
-   * in the UTC day and month it was earned, and the source's paid grants. The beneficiary's
-   * wallet is locked first (as `Ledger.prepare` would, same order), so concurrent grants to one
-   * beneficiary are counted one after the other and cannot both slip under a cap.
-   */
-  private async capReached(tx: EntityManager, command: GrantCommand, beneficiaryId: string, policy: PolicyTerms, amount: bigint): Promise<GrantRefusal | null> {
-    const sourceCapped = policy.capPerSource !== null && command.sourceId !== undefined;
-    if (policy.capPerBeneficiaryDay === null && policy.capPerBeneficiaryMonth === null && !sourceCapped) return null;
-    await tx.query(`SELECT id FROM ledger_accounts WHERE owner_id = $1 ORDER BY id FOR UPDATE`, [beneficiaryId]);
-    const at = new Date(earnedAt(command));
-    const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
-    const month = [Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1), Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1)];
-    const rows: Array<{ day: string; month: string; source: string }> = await tx.query(
-      `SELECT COALESCE(sum(amount) FILTER (WHERE beneficiary_id = $2 AND earned_at >= $3 AND earned_at < $4), 0)::text AS day,
-              COALESCE(sum(amount) FILTER (WHERE beneficiary_id = $2 AND earned_at >= $5 AND earned_at < $6), 0)::text AS month,
-              COALESCE(sum(amount) FILTER (WHERE source_id = $7), 0)::text AS source
-         FROM reward_grants
-        WHERE policy_key = $1 AND status = 'PAID' AND (beneficiary_id = $2 OR source_id = $7)`,
-      [command.policyKey, beneficiaryId, new Date(day), new Date(day + DAY_MS), new Date(month[0]), new Date(month[1]), command.sourceId ?? null],
-    );
-    const sums = rows[0];
-    const over = (cap: string | null, sum: string) => cap !== null && toUnits(sum) + amount > toUnits(cap);
-    if (over(policy.capPerBeneficiaryDay, sums.day)) return 'DAILY_CAP';
-    if (over(policy.capPerBeneficiaryMonth, sums.month)) return 'MONTHLY_CAP';
-    if (sourceCapped && over(policy.capPerSource, sums.source)) return 'SOURCE_CAP';
-    return null;
-  }
-
-  private async refuse(
-    tx: EntityManager,
-    grantId: string,
-    command: GrantCommand,
-    beneficiaryId: string,
-    reason: GrantRefusal,
-  ): Promise<GrantOutcome> {
-    const inserted: unknown[] = await tx.query(
-      `INSERT INTO reward_grants (id, policy_key, reference, beneficiary_id, amount, status, refusal_reason, event_id, source_id, earned_at)
-       VALUES ($1, $2, $3, $4, $5, 'REFUSED', $6, $7, $8, $9)
-       ON CONFLICT (policy_key, reference, beneficiary_id) DO NOTHING
-       RETURNING id`,
-      [grantId, command.policyKey, command.reference, beneficiaryId, null, reason, command.eventId ?? null, command.sourceId ?? null, earnedAt(command)],
-    );
-    if (inserted.length === 0) return { status: 'DUPLICATE' };
-    this.logRefusal(command, beneficiaryId, reason, null);
-    return { status: 'REFUSED', grantId, reason };
-  }
-
-  private logRefusal(command: GrantCommand, beneficiaryId: string, reason: GrantRefusal, amount: string | null): void {
+  private logRefusal(grant: PendingGrant, reason: GrantRefusal, amount: string | null): void {
+    const { command } = grant;
     this.log.warn(
-      { policy: command.policyKey, reference: command.reference, beneficiaryId, reason, amount, basis: command.basis, eventId: command.eventId },
+      { policy: command.policyKey, reference: command.reference, beneficiaryId: grant.beneficiaryId, reason, amount, basis: command.basis, eventId: command.eventId },
       'reward refused',
     );
   }
+}
+
+/**
+ * One grant's decision, from what was loaded for its batch and the sums of the grants paid
+ * before it: refused with the first limit it breaks, or paid in full.
+ */
+function decideOne(command: GrantCommand, policy: PolicyTerms, member: boolean, referenceRewarded: boolean, fx: Map<string, string | null>, sums: CapSums): Decision {
+  if (!policy.active) return { refuse: 'POLICY_INACTIVE' };
+  if (!member) return { refuse: 'NOT_A_MEMBER' };
+  if (policy.oncePerReference && referenceRewarded) return { refuse: 'ALREADY_REWARDED' };
+  if (outsideEarningWindow(command, policy.earningWindowDays)) return { refuse: 'OUTSIDE_EARNING_WINDOW' };
+
+  let amount: bigint;
+  if (policy.amount !== null) {
+    amount = toUnits(policy.amount);
+  } else {
+    const basis = command.basis;
+    if (!basis || policy.rate === null || policy.rateCurrency === null) return { refuse: 'INVALID_AMOUNT' };
+    const rate = fx.get(`${basis.currency}|${policy.rateCurrency}`) ?? null;
+    if (rate === null) return { refuse: 'NO_FX_RATE' };
+    let value: bigint;
+    try {
+      value = toUnitsTruncated(basis.amount);
+    } catch (error) {
+      if (error instanceof DecimalFormatError) return { refuse: 'INVALID_AMOUNT' };
+      throw error;
+    }
+    amount = mulUnits(toUnits(policy.rate), mulUnits(value, toUnits(rate)));
+  }
+  if (amount <= 0n || amount > MAX_UNITS) return { refuse: 'INVALID_AMOUNT' };
+  if (policy.capPerGrant !== null && amount > toUnits(policy.capPerGrant)) return { refuse: 'GRANT_CAP' };
+  const over = (cap: string | null, sum: bigint) => cap !== null && sum + amount > toUnits(cap);
+  if (over(policy.capPerBeneficiaryDay, sums.day)) return { refuse: 'DAILY_CAP' };
+  if (over(policy.capPerBeneficiaryMonth, sums.month)) return { refuse: 'MONTHLY_CAP' };
+  if (policy.capPerSource !== null && command.sourceId !== undefined && over(policy.capPerSource, sums.source)) return { refuse: 'SOURCE_CAP' };
+  return { pay: amount };
+}
+
+/** The UTC day and month a grant counts in for the caps. */
+function windowsOf(command: GrantCommand): { day: [Date, Date]; month: [Date, Date] } {
+  const at = new Date(earnedAt(command));
+  const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  return {
+    day: [new Date(day), new Date(day + DAY_MS)],
+    month: [new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)), new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1))],
+  };
+}
+
+/** The in-batch running sums a paid grant adds to (same windows as `standing`). */
+function capKeysOf(command: GrantCommand, beneficiaryId: string): CapSumKeys {
+  const { day, month } = windowsOf(command);
+  return {
+    day: `${command.policyKey}|${beneficiaryId}|day|${day[0].getTime()}`,
+    month: `${command.policyKey}|${beneficiaryId}|month|${month[0].getTime()}`,
+    source: `${command.policyKey}|source|${command.sourceId ?? ''}`,
+  };
+}
+
+type CapSumKeys = Record<keyof CapSums, string>;
+
+function cloneAccounts(accounts: LockedAccounts): LockedAccounts {
+  return new Map([...accounts].map(([id, a]) => [id, { ...a }]));
 }
 
 /** When a grant counts as earned (caps, windows): the earning event's time, or now. */

@@ -26,7 +26,7 @@ export class RewardEventsHandler {
   @OnEvent(TalentScreened)
   async onTalentScreened(event: EnvelopeOf<typeof TalentScreened>, tx: EntityManager): Promise<void> {
     const p = event.payload;
-    await this.grants.grant(tx, {
+    this.grants.enqueue(tx, {
       policyKey: PolicyKeys.talentScreened,
       reference: p.talentId,
       beneficiaryId: p.inspectorId,
@@ -39,17 +39,17 @@ export class RewardEventsHandler {
   /** A 5-star rating waits for the contract's paid invoices to reach the policy's minimum. */
   @OnEvent(RatingSubmitted)
   async onRatingSubmitted(event: EnvelopeOf<typeof RatingSubmitted>, tx: EntityManager): Promise<void> {
-    await this.earnings.recordRating(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
+    this.earnings.recordRating(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
   }
 
   /** QUALIFIED pays nothing by itself: the connector earns on the contract's paid invoices. */
   @OnEvent(ReferralQualified)
   async onReferralQualified(event: EnvelopeOf<typeof ReferralQualified>, tx: EntityManager): Promise<void> {
-    await this.earnings.recordReferral(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
+    this.earnings.recordReferral(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
   }
 
   @OnEvent(InvoicePaid)
   async onInvoicePaid(event: EnvelopeOf<typeof InvoicePaid>, tx: EntityManager): Promise<void> {
-    await this.earnings.recordPaidInvoice(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
+    this.earnings.recordPaidInvoice(tx, event.payload, { eventId: event.id, traceparent: event.traceparent });
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { InsufficientFundsError } from '@talent/platform';
+import { flushDeferred, InsufficientFundsError } from '@talent/platform';
 import { MAY_GO_NEGATIVE, SYSTEM_ACCOUNTS, walletAccounts, type WalletAccounts } from './accounts';
 import { fromUnits, sumUnits, toUnits } from './decimal';
 
@@ -52,6 +52,9 @@ export interface PostedTransaction {
   wallets: WalletSnapshot[];
 }
 
+/** Wallet accounts locked by this transaction (account id -> owner, balance as planned so far). */
+export type LockedAccounts = Map<string, { ownerId: string; balance: bigint }>;
+
 /** A journal transaction whose wallet side is locked and checked, ready to be appended by `commit`. */
 export interface PreparedTransaction {
   id: string;
@@ -85,7 +88,15 @@ const isNegativeBalanceViolation = (error: unknown): boolean => {
  * statement and the commit; a refusal there is rolled back to a savepoint and thrown as
  * INSUFFICIENT_FUNDS. A deferred trigger refuses an unbalanced transaction at commit.
  *
- * Lock order, everywhere: wallet accounts (by id) before system accounts (by id); no deadlocks.
+ * Many at once (the reward grants of a consumed batch): `lockWallets` locks every wallet in one
+ * statement, `plan` plans each transaction in memory, `commitMany` appends them all in one
+ * statement, so a batch holds the community pool for one statement and its commit, however
+ * many grants it pays (TigerBeetle's answer to a hot account: amortise it over a batch).
+ *
+ * Lock order, everywhere: wallet accounts (by id) before system accounts (by id); no deadlocks
+ * within one journal transaction. A consumer batch applying several events may lock wallets in
+ * event order; should two batches deadlock, PostgreSQL aborts one, and it is applied again
+ * event by event (a transient failure).
  */
 @Injectable()
 export class Ledger {
@@ -109,9 +120,10 @@ export class Ledger {
 
   async prepare(tx: EntityManager, input: JournalInput): Promise<PreparedTransaction> {
     assertBalanced(input);
+    // Grants deferred to the end of this transaction move wallets too: apply them first, in order.
+    await flushDeferred(tx);
     const walletSide = [...new Set(input.postings.map((p) => p.accountId).filter((id) => !SYSTEM_ACCOUNT_IDS.has(id)))];
-    const owners = new Map<string, string>(); // account id -> owner
-    let before = new Map<string, bigint>();
+    const accounts: LockedAccounts = new Map();
     if (walletSide.length) {
       const locked: Array<{ id: string; owner_id: string }> = await tx.query(
         `SELECT id, owner_id FROM ledger_accounts
@@ -120,60 +132,119 @@ export class Ledger {
           FOR UPDATE`,
         [walletSide],
       );
-      for (const a of locked) owners.set(a.id, a.owner_id);
-      const missing = walletSide.filter((id) => !owners.has(id));
+      const missing = walletSide.filter((id) => !locked.some((a) => a.id === id));
       if (missing.length) throw new Error(`ledger accounts do not exist (wallet not opened?): ${missing.join(', ')}`);
-      before = await this.balancesOf(tx, [...owners.keys()]);
+      const balances = await this.balancesOf(tx, locked.map((a) => a.id));
+      for (const a of locked) accounts.set(a.id, { ownerId: a.owner_id, balance: balances.get(a.id) ?? 0n });
     }
+    return this.plan(input, accounts);
+  }
+
+  /**
+   * Locks the wallets of many users at once (both accounts of each, in id order, as `prepare`
+   * does) and reads their balances, in one statement: for a caller that plans many journal
+   * transactions on them with `plan` and appends them with `commitMany`. Users without a wallet
+   * have no accounts in the result.
+   */
+  async lockWallets(tx: EntityManager, userIds: readonly string[]): Promise<LockedAccounts> {
+    if (userIds.length === 0) return new Map();
+    // By primary key: a wallet's account ids derive from its owner's id.
+    const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].flatMap((id) => {
+      const wallet = walletAccounts(id);
+      return [wallet.available, wallet.locked];
+    });
+    const rows: Array<{ id: string; owner_id: string; balance: string }> = await tx.query(
+      `WITH locked AS (
+         SELECT id, owner_id FROM ledger_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+       )
+       SELECT l.id, l.owner_id,
+              COALESCE((SELECT p.balance_after FROM ledger_postings p WHERE p.account_id = l.id ORDER BY p.account_seq DESC LIMIT 1), 0)::text AS balance
+         FROM locked l`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { ownerId: r.owner_id, balance: toUnits(r.balance) }]));
+  }
+
+  /**
+   * Plans a journal transaction on wallets already locked (`accounts`, from `lockWallets` or
+   * `prepare`): checks every wallet debit (INSUFFICIENT_FUNDS before anything is written) and
+   * moves the accounts' balances to what they will be after it, so that the next plan of the
+   * same batch starts from there.
+   */
+  plan(input: JournalInput, accounts: LockedAccounts): PreparedTransaction {
+    assertBalanced(input);
     const delta = new Map<string, bigint>();
     for (const p of input.postings) delta.set(p.accountId, (delta.get(p.accountId) ?? 0n) + p.amount);
     for (const [accountId, change] of delta) {
-      if (owners.has(accountId) && change < 0n && (before.get(accountId) ?? 0n) + change < 0n) throw new InsufficientFundsError();
+      if (SYSTEM_ACCOUNT_IDS.has(accountId)) continue;
+      const account = accounts.get(accountId);
+      if (!account) throw new Error(`ledger account does not exist or is not locked (wallet not opened?): ${accountId}`);
+      if (change < 0n && account.balance + change < 0n) throw new InsufficientFundsError();
+    }
+    for (const [accountId, change] of delta) {
+      const account = accounts.get(accountId);
+      if (account) account.balance += change;
     }
 
     const postingIds = input.postings.map(() => randomUUID());
-    const after = new Map(before);
-    for (const [accountId, change] of delta) if (owners.has(accountId)) after.set(accountId, (before.get(accountId) ?? 0n) + change);
     const wallets: WalletSnapshot[] = [];
-    for (const owner of new Set(owners.values())) {
+    const owners = new Set(input.postings.filter((p) => !SYSTEM_ACCOUNT_IDS.has(p.accountId)).map((p) => accounts.get(p.accountId)!.ownerId));
+    for (const owner of owners) {
       const wallet = walletAccounts(owner);
       const last = input.postings.map((p, i) => ({ p, i })).filter(({ p }) => p.accountId === wallet.available || p.accountId === wallet.locked).at(-1);
       if (!last) continue;
-      wallets.push({ userId: wallet.userId, available: after.get(wallet.available) ?? 0n, locked: after.get(wallet.locked) ?? 0n, entryId: postingIds[last.i] });
+      const balance = (id: string) => accounts.get(id)?.balance ?? 0n;
+      wallets.push({ userId: wallet.userId, available: balance(wallet.available), locked: balance(wallet.locked), entryId: postingIds[last.i] });
     }
     return { id: input.id ?? randomUUID(), input, postingIds, createdAt: new Date(), wallets };
   }
 
   async commit(tx: EntityManager, plan: PreparedTransaction): Promise<PostedTransaction> {
-    const { input, postingIds } = plan;
-    // Wallet postings first (already locked), then system postings in id order: the trigger locks them in that order.
-    const order = input.postings
-      .map((p, i) => ({ p, i, system: SYSTEM_ACCOUNT_IDS.has(p.accountId) }))
-      .sort((a, b) => Number(a.system) - Number(b.system) || (a.system ? a.p.accountId.localeCompare(b.p.accountId) : a.i - b.i));
-    const refusable = input.postings.some((p) => p.amount < 0n && SYSTEM_ACCOUNT_IDS.has(p.accountId) && !MAY_GO_NEGATIVE.has(p.accountId));
+    return (await this.commitMany(tx, [plan]))[0];
+  }
+
+  /**
+   * Appends prepared journal transactions in one statement, in the order given. Wallet postings
+   * of each come first (already locked), then its system postings in id order: the trigger locks
+   * them in that order, and a batch takes the shared system accounts (the community pool) only
+   * here, at the end of its transaction. If any system account would go below zero, nothing is
+   * appended (rolled back to a savepoint) and INSUFFICIENT_FUNDS is thrown.
+   */
+  async commitMany(tx: EntityManager, plans: readonly PreparedTransaction[]): Promise<PostedTransaction[]> {
+    if (plans.length === 0) return [];
+    const rows = plans.flatMap((plan) =>
+      plan.input.postings
+        .map((p, i) => ({ p, i, system: SYSTEM_ACCOUNT_IDS.has(p.accountId) }))
+        .sort((a, b) => Number(a.system) - Number(b.system) || (a.system ? a.p.accountId.localeCompare(b.p.accountId) : a.i - b.i))
+        .map(({ p, i }) => ({ plan, id: plan.postingIds[i], p })),
+    );
+    const refusable = rows.some(({ p }) => p.amount < 0n && SYSTEM_ACCOUNT_IDS.has(p.accountId) && !MAY_GO_NEGATIVE.has(p.accountId));
     if (refusable) await tx.query('SAVEPOINT ledger_post');
-    let rows: Array<{ id: string; account_id: string; amount: string; balance_after: string }>;
+    let posted: Array<{ id: string; account_id: string; amount: string; balance_after: string }>;
     try {
-      rows = await tx.query(
+      posted = await tx.query(
         `WITH t AS (
            INSERT INTO ledger_transactions (id, kind, reason, reference, idempotency_key, created_at)
-           VALUES ($1, $2, $3, $4, $5, $9) RETURNING id
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+           RETURNING id
          )
          INSERT INTO ledger_postings (id, transaction_id, account_id, amount, balance_after, account_seq, created_at)
-         SELECT p.id, t.id, p.account_id, p.amount, 0, 0, $9
-           FROM t, unnest($6::uuid[], $7::uuid[], $8::numeric[]) WITH ORDINALITY AS p(id, account_id, amount, ord)
+         SELECT p.id, p.transaction_id, p.account_id, p.amount, 0, 0, p.created_at
+           FROM unnest($7::uuid[], $8::uuid[], $9::uuid[], $10::numeric[], $11::timestamptz[]) WITH ORDINALITY AS p(id, transaction_id, account_id, amount, created_at, ord)
           ORDER BY p.ord
          RETURNING id, account_id, amount::text AS amount, balance_after::text AS balance_after`,
         [
-          plan.id,
-          input.kind,
-          input.reason,
-          input.reference,
-          input.idempotencyKey,
-          order.map(({ i }) => postingIds[i]),
-          order.map(({ p }) => p.accountId),
-          order.map(({ p }) => fromUnits(p.amount)),
-          plan.createdAt,
+          plans.map((plan) => plan.id),
+          plans.map((plan) => plan.input.kind),
+          plans.map((plan) => plan.input.reason),
+          plans.map((plan) => plan.input.reference),
+          plans.map((plan) => plan.input.idempotencyKey),
+          plans.map((plan) => plan.createdAt),
+          rows.map((r) => r.id),
+          rows.map((r) => r.plan.id),
+          rows.map((r) => r.p.accountId),
+          rows.map((r) => fromUnits(r.p.amount)),
+          rows.map((r) => r.plan.createdAt),
         ],
       );
     } catch (error) {
@@ -183,12 +254,19 @@ export class Ledger {
       refused.cause = error;
       throw refused;
     }
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const postings = postingIds.map((id) => {
-      const row = byId.get(id)!;
-      return { id, accountId: row.account_id, amount: toUnits(row.amount), balanceAfter: toUnits(row.balance_after) };
-    });
-    return { id: plan.id, kind: input.kind, reason: input.reason, reference: input.reference, createdAt: plan.createdAt, postings, wallets: plan.wallets };
+    const byId = new Map(posted.map((r) => [r.id, r]));
+    return plans.map((plan) => ({
+      id: plan.id,
+      kind: plan.input.kind,
+      reason: plan.input.reason,
+      reference: plan.input.reference,
+      createdAt: plan.createdAt,
+      postings: plan.postingIds.map((id) => {
+        const row = byId.get(id)!;
+        return { id, accountId: row.account_id, amount: toUnits(row.amount), balanceAfter: toUnits(row.balance_after) };
+      }),
+      wallets: plan.wallets,
+    }));
   }
 
   /** Latest balances of accounts (0 for an account without postings). Lock them first for a decision. */

@@ -20,12 +20,6 @@ export class PoliciesService {
     return this.dataSource.getRepository(RewardPolicyRecord).find({ order: { key: 'ASC' } });
   }
 
-  /** The minimum paid value (USD) a contract must reach before `policyKey` pays, or null for none. */
-  async minPaidUsd(tx: EntityManager, policyKey: string): Promise<string | null> {
-    const rows: Array<{ min: string | null }> = await tx.query(`SELECT min_paid_usd::text AS min FROM reward_policies WHERE key = $1`, [policyKey]);
-    return rows[0]?.min ?? null;
-  }
-
   /** The rate converting one unit of `currency` into `quote`, or null when none is known. */
   async fxRate(tx: EntityManager, currency: string, quote: string): Promise<string | null> {
     if (currency === quote) return '1';

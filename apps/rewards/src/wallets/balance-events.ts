@@ -1,9 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { BalanceChanged } from '@talent/events';
+import { BalanceChanged, type PayloadOf } from '@talent/events';
 import { EventPublisher } from '@talent/platform';
 import { fromUnits } from '../ledger/decimal';
 import type { WalletSnapshot } from '../ledger/ledger';
+
+/** The BalanceChanged payloads of a journal transaction: one per user wallet it touched, as it stands after it. */
+export function balanceChanges(posted: { wallets: WalletSnapshot[]; createdAt: Date }): Array<PayloadOf<typeof BalanceChanged>> {
+  return posted.wallets.map((wallet) => ({
+    userId: wallet.userId,
+    balance: fromUnits(wallet.available + wallet.locked),
+    locked: fromUnits(wallet.locked),
+    entryId: wallet.entryId,
+    changedAt: posted.createdAt.toISOString(),
+  }));
+}
 
 /**
  * Announces every change of a user's wallet (BalanceChanged: balance = available + locked),
@@ -15,19 +26,6 @@ export class BalanceEvents {
   constructor(private readonly events: EventPublisher) {}
 
   async publish(tx: EntityManager, posted: { wallets: WalletSnapshot[]; createdAt: Date }, traceparent?: string): Promise<void> {
-    for (const wallet of posted.wallets) {
-      await this.events.publish(
-        tx,
-        BalanceChanged,
-        {
-          userId: wallet.userId,
-          balance: fromUnits(wallet.available + wallet.locked),
-          locked: fromUnits(wallet.locked),
-          entryId: wallet.entryId,
-          changedAt: posted.createdAt.toISOString(),
-        },
-        { traceparent },
-      );
-    }
+    for (const payload of balanceChanges(posted)) await this.events.publish(tx, BalanceChanged, payload, { traceparent });
   }
 }
