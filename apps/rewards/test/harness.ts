@@ -4,7 +4,7 @@ import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { DisputeResolved, FeesConverted, GrantApproved, InvoicePaid, ParameterChanged, KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
 import { dataSourceOptions, EventConsumer, inTransaction, type JobQueue } from '@talent/platform';
-import { createTestDatabase, deliverEnvelope, type TestDatabase } from '@talent/testing';
+import { createTestDatabase, deliverEnvelope, deliverEnvelopes, type TestDatabase } from '@talent/testing';
 import { REWARDS_ENTITIES, REWARDS_MIGRATIONS } from '../src/app.module';
 import { createRewardsCore, type RewardsCore } from '../src/core';
 import { DisputeResolvedHandler } from '../src/grants/dispute-resolved.handler';
@@ -33,6 +33,8 @@ export interface RewardsHarness {
   withdrawals: WithdrawalsService;
   queued: string[];
   deliver(envelope: EventEnvelope): Promise<void>;
+  /** Envelopes of one topic as one fetched batch (applied together in one transaction when they allow it). */
+  deliverBatch(envelopes: EventEnvelope[]): Promise<void>;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -87,6 +89,7 @@ export async function openRewards(label: string, options: { poolSize?: number; c
     withdrawals,
     queued,
     deliver: (envelope) => deliverEnvelope(consumer, envelope),
+    deliverBatch: (envelopes) => deliverEnvelopes(consumer, envelopes),
     sql: (text, params) => dataSource.query(text, params as unknown[]),
     close: async () => {
       await dataSource.destroy();

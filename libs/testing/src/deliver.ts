@@ -9,6 +9,7 @@ import type { KafkaMessage } from 'kafkajs';
 /** What a consumer needs to offer (structurally `EventConsumer` of libs/platform, which the harness does not import). */
 export interface MessageHandler {
   handle(delivery: { topic: string; partition: number; message: KafkaMessage }): Promise<void>;
+  handleBatch(topic: string, partition: number, messages: KafkaMessage[]): Promise<void>;
 }
 
 /** `topic` defaults to the event's own topic (consumers refuse an event on another service's topic). */
@@ -22,4 +23,19 @@ export function deliverEnvelope(consumer: MessageHandler, envelope: EventEnvelop
     headers: {},
   } as KafkaMessage;
   return consumer.handle({ topic, partition: 0, message });
+}
+
+/**
+ * Hands envelopes to a consumer as one fetched batch of one partition (`EventConsumer.handleBatch`:
+ * applied together in one transaction when they allow it), each on its own topic, which must be
+ * the same for all.
+ */
+export function deliverEnvelopes(consumer: MessageHandler, envelopes: EventEnvelope[]): Promise<void> {
+  const topics = new Set(envelopes.map((e) => EVENT_CATALOG.get(e.type)?.topic ?? 'test'));
+  if (topics.size !== 1) throw new Error(`a batch comes from one topic, not ${[...topics].join(', ')}`);
+  const messages = envelopes.map(
+    (envelope, offset) =>
+      ({ key: Buffer.from(envelope.aggregateId), value: Buffer.from(JSON.stringify(envelope)), offset: String(offset), timestamp: String(Date.now()), attributes: 0, headers: {} }) as KafkaMessage,
+  );
+  return consumer.handleBatch([...topics][0], 0, messages);
 }
