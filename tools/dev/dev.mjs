@@ -53,6 +53,8 @@ async function main() {
     REDIS_URL,
     KAFKA_BROKERS: brokers,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // The local mock broker's short consumer wait (see KafkaBroker.serviceEnv); nothing for a real Kafka.
+    ...broker.serviceEnv,
     JWKS_URL: `http://127.0.0.1:${SUBGRAPH_SERVICES[0].port}/.well-known/jwks.json`,
     // The gateway signs every subgraph request with it; subgraphs refuse unsigned ones, as in production.
     GATEWAY_SECRET: secrets.GATEWAY_SECRET,

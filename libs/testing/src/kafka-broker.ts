@@ -6,6 +6,12 @@ export interface KafkaBroker {
   started: boolean;
   /** The kcat process id when this process started the broker (fault injection: SIGSTOP/SIGCONT). */
   pid?: number;
+  /**
+   * What a service should run with on this broker. The mock holds an empty fetch for the consumer's
+   * whole max wait, even when a message arrives meanwhile (Kafka answers at once), so there the wait
+   * is also the delivery latency: half a second, against Kafka's 5 s default (docs/operations.md).
+   */
+  serviceEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -18,7 +24,7 @@ export interface KafkaBroker {
 export async function startKafkaBroker(options: { timeoutMs?: number; detached?: boolean } = {}): Promise<KafkaBroker> {
   const configured = process.env.KAFKA_BROKERS?.trim();
   if (configured) {
-    return { brokers: configured.split(',').map((b) => b.trim()), started: false, stop: async () => undefined };
+    return { brokers: configured.split(',').map((b) => b.trim()), started: false, serviceEnv: {}, stop: async () => undefined };
   }
   const child: ChildProcess = spawn(
     'kcat',
@@ -60,6 +66,7 @@ export async function startKafkaBroker(options: { timeoutMs?: number; detached?:
     brokers,
     started: true,
     pid: child.pid,
+    serviceEnv: { KAFKA_CONSUMER_MAX_WAIT_MS: '500' },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -51,9 +51,21 @@ export const BaseConfigSchema = z.object({
   TRUSTED_PROXIES: TrustedProxiesSchema.default(['loopback', 'linklocal', 'uniquelocal']),
   /** Replaced by TRUSTED_PROXIES; refused so that a deployment still setting it learns so at start-up. */
   TRUST_PROXY: z.undefined({ error: 'replaced by TRUSTED_PROXIES (a hop count, or proxy addresses and CIDR ranges)' }).optional(),
-  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(500),
+  /**
+   * The outbox relay's safety poll. A commit wakes the relay at once (NOTIFY on the outbox's
+   * channel); the poll only catches what a lost LISTEN connection missed, so it can be slow.
+   */
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(72),
-  KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().positive().default(100),
+  /**
+   * How long the broker may hold a consumer's fetch when there is nothing new (Kafka's
+   * fetch.max.wait.ms). Kafka answers as soon as a message arrives, so a long wait costs no latency
+   * and keeps an idle consumer quiet; librdkafka's mock broker (the local one) always waits it out,
+   * so it is also that broker's delivery latency: the local stack and tests set a short one (docs/operations.md).
+   */
+  KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Off only to measure what kafkajs 2.2.4's idle timers cost (bench:idle's "before" stack); see `quietKafkajsIdleTimers`. */
+  KAFKAJS_QUIET_IDLE_TIMERS: booleanFromEnv.default(true),
   /** A consumer retries a transient failure (database, Redis, network) after this delay, doubled each time up to the max; never dead-letters it. */
   CONSUMER_RETRY_BASE_MS: z.coerce.number().int().positive().default(200),
   CONSUMER_RETRY_MAX_MS: z.coerce.number().int().positive().default(5_000),
