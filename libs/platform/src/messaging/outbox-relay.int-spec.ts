@@ -81,6 +81,19 @@ describe('outbox relay', () => {
     relays.push(relay);
     return relay;
   };
+  /** A relay whose safety poll is ten minutes away: only a commit's NOTIFY can wake it within a test. */
+  const listeningRelay = () => {
+    const relay = new OutboxRelay(ds, faulty.producer, logger, { databaseUrl: db.url, pollIntervalMs: 10 * 60_000, retentionHours: 72 });
+    relays.push(relay);
+    return relay;
+  };
+  const listenerPids = async (): Promise<number[]> =>
+    (
+      await ds.query(
+        `SELECT pid FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'outbox-relay-listener' AND state = 'idle' AND query LIKE 'LISTEN %'`,
+      )
+    ).map((r: { pid: number }) => r.pid);
   const note = (orderId: string, n: number) => inTransaction(ds, (tx) => publisher.publish(tx, OrderNoted, { orderId, n }));
   const receivedOf = (key: string) => {
     // First deliveries only: a redelivery is the consumer's inbox's business.
@@ -237,5 +250,37 @@ describe('outbox relay', () => {
     await expect(newRelay().publishBatch()).resolves.toBe(3);
     await waitFor(() => received.filter((m) => m.key === f).length === 6, 20_000, { message: 'both deliveries consumed' });
     expect(receivedOf(f)).toEqual(events.map((e) => e.id));
+  });
+
+  it('wakes on the commit\'s NOTIFY: an event is relayed at once, not at the safety poll ten minutes away', async () => {
+    const relay = listeningRelay();
+    await relay.start();
+    await waitFor(() => relay.idle, 10_000, { message: 'the relay waits, nothing to publish' });
+
+    const g = randomUUID();
+    const event = await note(g, 0);
+    await waitFor(() => receivedOf(g).length === 1, 20_000, { message: 'g consumed' });
+    expect(receivedOf(g)).toEqual([event.id]);
+  });
+
+  it('LISTENs again after its connection is killed, and relays what was committed meanwhile', async () => {
+    const relay = listeningRelay();
+    await relay.start();
+    await waitFor(() => relay.idle, 10_000, { message: 'the relay waits, nothing to publish' });
+    const [killed] = await waitFor(async () => ((await listenerPids()).length > 0 ? listenerPids() : null), 10_000, { message: 'the relay LISTENs' });
+    expect(await listenerPids()).toEqual([killed]);
+
+    await ds.query('SELECT pg_terminate_backend($1)', [killed]);
+    const h = randomUUID();
+    const duringOutage = await note(h, 0); // its NOTIFY may reach no one: the reconnection catches up
+    await waitFor(() => receivedOf(h).length === 1, 20_000, { message: 'the event committed during the outage consumed' });
+
+    // A new connection LISTENs, and a commit wakes the relay through it (the poll is still minutes away).
+    const reconnected = await waitFor(async () => (await listenerPids()).find((pid) => pid !== killed), 20_000, { message: 'the relay LISTENs again' });
+    expect(await listenerPids()).toEqual([reconnected]);
+    await waitFor(() => relay.idle, 10_000, { message: 'the relay waits again' });
+    const afterOutage = await note(h, 1);
+    await waitFor(() => receivedOf(h).length === 2, 20_000, { message: 'the event committed after the reconnection consumed' });
+    expect(receivedOf(h)).toEqual([duringOutage.id, afterOutage.id]);
   });
 });

@@ -11,6 +11,7 @@ import { isPublicTopic, toCloudEventMessage, type EventEnvelope } from '@talent/
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
+  /** The safety poll: a commit's NOTIFY wakes the relay at once; the poll catches only what a lost LISTEN connection missed. */
   pollIntervalMs: number;
   batchSize?: number;
   retentionHours: number;
@@ -75,6 +76,11 @@ export class OutboxRelay {
     private readonly logger: Logger,
     private readonly options: OutboxRelayOptions,
   ) {}
+
+  /** True while the relay waits for a commit's NOTIFY (or its safety poll): nothing left to publish. */
+  get idle(): boolean {
+    return this.wake !== null;
+  }
 
   async start(): Promise<void> {
     if (this.running) return;
@@ -277,11 +283,14 @@ export class OutboxRelay {
 
   /**
    * A dedicated connection LISTENs for commits. Losing it only means polling until it is
-   * back: it reconnects with a growing delay while the relay runs.
+   * back: it reconnects at once after a loss, then with a growing delay while it keeps failing,
+   * and publishes what was committed meanwhile.
    */
-  private async listen(attempt = 0): Promise<void> {
+  private async listen(failures = 0, afterLoss = false): Promise<void> {
     if (!this.running) return;
-    const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay-listener' });
+    // keepAlive: a connection the network dropped silently errors out (and reconnects) instead of waiting forever.
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay-listener', keepAlive: true });
+    let listening = false;
     let retried = false;
     const retry = () => {
       if (retried) return;
@@ -289,25 +298,35 @@ export class OutboxRelay {
       if (this.listener === client) this.listener = null;
       void client.end().catch(() => undefined);
       if (!this.running) return;
-      const delay = Math.min(30_000, 500 * 2 ** attempt);
-      setTimeout(() => void this.listen(attempt + 1), delay).unref();
+      const delay = listening ? 0 : Math.min(30_000, 500 * 2 ** failures);
+      setTimeout(() => void this.listen(listening ? 0 : failures + 1, true), delay).unref();
     };
     client.on('error', (error) => {
       this.logger.warn({ err: loggableError(error) }, 'outbox listener connection lost; polling until it reconnects');
+      retry();
+    });
+    client.on('end', () => {
+      if (this.running && !retried) this.logger.warn('outbox listener connection closed; polling until it reconnects');
       retry();
     });
     client.on('notification', () => this.notify());
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      if (retried) return; // lost meanwhile: its retry is on its way
+      if (!this.running) {
+        retried = true; // stopped while connecting: nothing to reconnect
+        await client.end().catch(() => undefined);
+        return;
+      }
+      listening = true;
       this.listener = client;
-      if (attempt > 0) this.notify(); // commits made while disconnected
+      if (afterLoss) this.notify(); // commits made while disconnected
     } catch (error) {
       this.logger.warn({ err: loggableError(error) }, 'could not LISTEN for outbox commits; polling until it reconnects');
       retry();
     }
   }
-
 
   private async cleanupIfDue(): Promise<void> {
     const now = Date.now();
