@@ -64,6 +64,10 @@ export const BaseConfigSchema = z.object({
    * so it is also that broker's delivery latency: the local stack and tests set a short one (docs/operations.md).
    */
   KAFKA_CONSUMER_MAX_WAIT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Most messages of a partition a consumer applies together in one transaction (1: each alone). */
+  KAFKA_CONSUMER_BATCH_SIZE: z.coerce.number().int().positive().default(100),
+  /** Partitions a consumer applies at the same time (kafkajs partitionsConsumedConcurrently); order holds within each. */
+  KAFKA_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   /** Off only to measure what kafkajs 2.2.4's idle timers cost (bench:idle's "before" stack); see `quietKafkajsIdleTimers`. */
   KAFKAJS_QUIET_IDLE_TIMERS: booleanFromEnv.default(true),
   /** A consumer retries a transient failure (database, Redis, network) after this delay, doubled each time up to the max; never dead-letters it. */

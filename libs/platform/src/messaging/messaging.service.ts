@@ -49,6 +49,8 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       groupId: config.KAFKA_GROUP_ID ?? config.SERVICE_NAME,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       maxWaitTimeInMs: config.KAFKA_CONSUMER_MAX_WAIT_MS,
+      maxBatchSize: config.KAFKA_CONSUMER_BATCH_SIZE,
+      partitionsConsumedConcurrently: config.KAFKA_CONSUMER_CONCURRENCY,
       retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
       retryMaxMs: config.CONSUMER_RETRY_MAX_MS,
       metrics: metrics.registry,
