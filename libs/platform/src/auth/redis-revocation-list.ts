@@ -47,7 +47,8 @@ export class RedisRevocationList extends RevocationList implements OnApplication
 
   /** A list on its own connection, in the shared namespace (for the gateway and every subgraph). */
   static fromUrl(url: string, logger: Pick<Logger, 'warn'>): RedisRevocationList {
-    const redis = new Redis(url, { keyPrefix: REVOCATION_KEY_PREFIX, maxRetriesPerRequest: 3 });
+    // Auto-pipelining: the checks of concurrent requests go to Redis in one write, not one each.
+    const redis = new Redis(url, { keyPrefix: REVOCATION_KEY_PREFIX, maxRetriesPerRequest: 3, enableAutoPipelining: true });
     // Without a listener, ioredis prints "Unhandled error event" to stderr itself, past pino.
     redis.on('error', (err) => logger.warn({ err, component: 'revocation-list' }, 'redis connection error'));
     return new RedisRevocationList(redis);

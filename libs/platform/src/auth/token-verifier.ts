@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTPayload } 
 import { RoleSchema } from '@talent/events';
 import type { AuthUser } from './auth-user';
 import type { RevocationList } from './revocation-list';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface TokenVerification {
   issuer: string;
@@ -31,13 +32,15 @@ export function userFromClaims(payload: JWTPayload): AuthUser | null {
 /**
  * Verifies EdDSA-signed tokens against a key set (remote JWKS, cached and refreshed by jose),
  * then, when given a revocation list, refuses a token revoked since it was issued (signed out,
- * sessions revoked, account disabled, a role taken back).
+ * sessions revoked, account disabled, a role taken back). A token verified once is remembered
+ * until it expires (see VerifiedTokenCache); the revocation list is asked every time.
  */
 export class JwksTokenVerifier extends TokenVerifier {
   constructor(
     private readonly keys: JWTVerifyGetKey,
     private readonly expected: TokenVerification,
     private readonly revocations?: RevocationList,
+    private readonly verified = new VerifiedTokenCache(),
   ) {
     super();
   }
@@ -48,17 +51,20 @@ export class JwksTokenVerifier extends TokenVerifier {
 
   async verify(token: string | undefined): Promise<AuthUser | null> {
     if (!token) return null;
-    let user: AuthUser | null;
-    try {
-      const { payload } = await jwtVerify(token, this.keys, {
-        issuer: this.expected.issuer,
-        audience: this.expected.audience,
-        algorithms: ['EdDSA'],
-        typ: 'at+jwt',
-      });
-      user = userFromClaims(payload);
-    } catch {
-      return null;
+    let user = this.verified.get(token) ?? null;
+    if (!user) {
+      try {
+        const { payload } = await jwtVerify(token, this.keys, {
+          issuer: this.expected.issuer,
+          audience: this.expected.audience,
+          algorithms: ['EdDSA'],
+          typ: 'at+jwt',
+        });
+        user = userFromClaims(payload);
+      } catch {
+        return null;
+      }
+      if (user) this.verified.set(token, user);
     }
     if (!user?.token || !this.revocations) return user;
     // Outside the catch: a revocation list that cannot answer fails the request, it does not let the token through.
