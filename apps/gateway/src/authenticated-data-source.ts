@@ -1,24 +1,30 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GATEWAY_SIGNATURE_HEADER, signGatewayRequest } from '@talent/platform';
+import type { Agent } from 'undici';
 import type { GatewayContext } from './gateway-context';
+import { dedupingFetcher, keepAliveFetcher } from './subgraph-fetcher';
 
 /**
  * Forwards the caller to a subgraph: the access token only when the gateway verified it
  * (a bad or expired token reaches no subgraph), plus request id, trace context and
  * client address. Subgraphs verify the token again and decide what the caller may do.
  * With a gateway secret, each request is signed over the exact body sent, so subgraphs
- * answer only what came through here.
+ * answer only what came through here. With an undici agent, requests go over its kept-alive
+ * connections, and identical reads in flight from the same caller are sent once.
  */
 export class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(config: { url: string; gatewaySecret?: string }) {
-    const { gatewaySecret, ...rest } = config;
+  constructor(config: { url: string; gatewaySecret?: string; agent?: Agent }) {
+    const { gatewaySecret, agent, ...rest } = config;
     super(rest);
+    if (agent) this.fetcher = keepAliveFetcher(agent);
     if (gatewaySecret) {
       // The fetcher sees the body exactly as serialized, after willSendRequest: sign there.
       const send = this.fetcher;
       this.fetcher = (url, init) =>
         send(url, { ...init, headers: { ...init?.headers, [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(gatewaySecret, init?.body ?? '') } });
     }
+    // Outermost: a request that joins one in flight is neither signed nor sent again.
+    if (agent) this.fetcher = dedupingFetcher(this.fetcher);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -7,6 +8,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request } from 'express';
 import { bearerToken, createLogger, createLoggerModule, DependencyMonitor, graphqlMetricsPlugin, JwksTokenVerifier, Metrics, METRICS, MetricsController, RedisRevocationList, RevocationList, traceContextFrom } from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
+import { subgraphAgent } from './subgraph-fetcher';
 import { rateLimitOf, subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
 import { createGatewayErrorFormatter } from './errors/format-gateway-error';
 import type { GatewayContext } from './gateway-context';
@@ -44,6 +46,7 @@ export class GatewayModule {
     if (!config.GATEWAY_SECRET) log.warn('GATEWAY_SECRET is not set: subgraph requests are not signed (never do this in production)');
 
     // Depth, cost, alias and token limits, checked before any subgraph is called.
+    const agent = subgraphAgent();
     const armor = new ApolloArmor({
       maxDepth: { n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true },
       costLimit: { maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true },
@@ -73,7 +76,11 @@ export class GatewayModule {
               ...armor.plugins,
               // Latency per operation, rejections by the armor included (outcome "error").
               graphqlMetricsPlugin(metrics.registry),
-              ...(development && introspection ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
+              ...(development && introspection ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : [ApolloServerPluginLandingPageDisabled()]),
+              // No subgraph sets cache hints: computing a cache policy per request and per subgraph response is wasted work.
+              ApolloServerPluginCacheControlDisabled(),
+              // Never reports to Apollo's cloud, whatever APOLLO_KEY the environment may hold.
+              ApolloServerPluginUsageReportingDisabled(),
               {
                 async serverWillStart() {
                   state.schemaLoaded = true;
@@ -98,7 +105,7 @@ export class GatewayModule {
           },
           gateway: {
             supergraphSdl: supergraph.sdl,
-            buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrls[name] ?? url, gatewaySecret: config.GATEWAY_SECRET }),
+            buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrls[name] ?? url, gatewaySecret: config.GATEWAY_SECRET, agent }),
           },
         }),
       ],
