@@ -58,4 +58,17 @@ export class DelegationService {
     )) as Array<{ delegatee_id: string | null }>;
     return row?.delegatee_id ?? null;
   }
+
+  /** Each user's delegate at `at` (lower-case UUIDs; null when none), in one query. */
+  async delegatesAt(userIds: readonly string[], at: Instant): Promise<Map<string, string | null>> {
+    const rows = (await this.dataSource.query(
+      `SELECT u.id::text AS user_id,
+              (SELECT d.delegatee_id FROM delegations d
+                WHERE d.delegator_id = u.id AND d.from_time <= $2::timestamptz
+                ORDER BY d.from_time DESC, d.id DESC LIMIT 1) AS delegatee_id
+         FROM unnest($1::uuid[]) AS u(id)`,
+      [userIds, instantParam(at)],
+    )) as Array<{ user_id: string; delegatee_id: string | null }>;
+    return new Map(rows.map((r) => [r.user_id, r.delegatee_id]));
+  }
 }

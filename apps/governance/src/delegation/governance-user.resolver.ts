@@ -1,5 +1,5 @@
-import { Args, ID, Mutation, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, DecimalScalar, isUuid, type AuthUser } from '@talent/platform';
+import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Authenticated, BatchLoader, CurrentUser, DecimalScalar, isUuid, PerRequest, type AuthUser, type RequestContext } from '@talent/platform';
 import { UserRef, userRef } from '../shared/user.model';
 import { DelegationService } from './delegation.service';
 import { CURRENT } from './instant';
@@ -8,10 +8,17 @@ import { VotingPowerService } from './voting-power.service';
 /** Governance's part of `User`: voting power and delegate (public), and `delegateVotes`. */
 @Resolver(() => UserRef)
 export class GovernanceUserResolver {
+  // Per request: a list of users (jurors, voters, delegates) costs one query per field, not one per user.
+  private readonly powers: PerRequest<BatchLoader<string, string>>;
+  private readonly delegates: PerRequest<BatchLoader<string, string | null>>;
+
   constructor(
     private readonly delegation: DelegationService,
     private readonly power: VotingPowerService,
-  ) {}
+  ) {
+    this.powers = new PerRequest(() => new BatchLoader((ids) => this.power.currentOf(ids)));
+    this.delegates = new PerRequest(() => new BatchLoader((ids) => this.delegation.delegatesAt(ids, CURRENT)));
+  }
 
   /** Lookup by key (`_entities`). Public: a key only, nothing read; `votingPower` and `delegate` are public (the same for every caller). */
   @ResolveReference()
@@ -23,14 +30,14 @@ export class GovernanceUserResolver {
     description:
       'Own BTRST balance unless delegated away, plus the balances of the users who delegated to this user (one level, not transitive). "0" when none.',
   })
-  async votingPower(@Parent() user: UserRef): Promise<string> {
-    return isUuid(user.id) ? this.power.current(user.id) : '0';
+  async votingPower(@Parent() user: UserRef, @Context() context: RequestContext): Promise<string> {
+    return isUuid(user.id) ? this.powers.for(context).load(user.id.toLowerCase()) : '0';
   }
 
   @ResolveField(() => UserRef, { nullable: true, description: 'Whom this user delegated their votes to; null when none (votes with own power).' })
-  async delegate(@Parent() user: UserRef): Promise<UserRef | null> {
+  async delegate(@Parent() user: UserRef, @Context() context: RequestContext): Promise<UserRef | null> {
     if (!isUuid(user.id)) return null;
-    const id = await this.delegation.delegateAt(user.id, CURRENT);
+    const id = await this.delegates.for(context).load(user.id.toLowerCase());
     return id ? userRef(id) : null;
   }
 

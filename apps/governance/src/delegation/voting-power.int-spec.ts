@@ -132,6 +132,22 @@ describe('voting power at past instants', () => {
     await balanceChanged(h, delegators[0], '123456789012345678.000000000000000001', at(when, 1));
     expect(await h.power.current(delegatee)).toBe('123456789012345678.500000000000000001');
   });
+
+  it('answers a list of users in one query (GraphQL lists) as it answers each of them', async () => {
+    const [a, b, c, unknown] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const base = new Date('2024-07-01T00:00:00Z');
+    await balanceChanged(h, a, '7.5', at(base, 0));
+    await balanceChanged(h, b, '3', at(base, 0));
+    await balanceChanged(h, c, '1', at(base, 0));
+    await h.sql(`INSERT INTO delegations (delegator_id, delegatee_id, from_time) VALUES ($1, $2, $3)`, [a, b, at(base, 10)]);
+    const users = [a, b, c, unknown];
+    const powers = await h.power.currentOf(users);
+    expect(users.map((u) => powers.get(u))).toEqual(await Promise.all(users.map((u) => h.power.current(u))));
+    expect(users.map((u) => powers.get(u))).toEqual(['0', '10.5', '1', '0']);
+    const delegates = await h.delegation.delegatesAt(users, CURRENT);
+    expect(users.map((u) => delegates.get(u))).toEqual(await Promise.all(users.map((u) => h.delegation.delegateAt(u, CURRENT))));
+    expect(users.map((u) => delegates.get(u))).toEqual([b, null, null, null]);
+  });
 });
 
 describe('delegateVotes', () => {

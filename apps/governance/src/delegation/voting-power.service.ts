@@ -37,6 +37,12 @@ const VOTING_POWER_AT = `
   )
   SELECT trim_scale(own.power + delegated.power)::text AS power FROM own, delegated`;
 
+/** The same rule for many users in one statement: VOTING_POWER_AT once per user of $1 (uuid[]). */
+const VOTING_POWERS_AT = `
+  SELECT u.id::text AS user_id, p.power
+    FROM unnest($1::uuid[]) AS u(id)
+   CROSS JOIN LATERAL (${VOTING_POWER_AT.replace(/\$1\b/g, 'u.id')}) p`;
+
 @Injectable()
 export class VotingPowerService {
   constructor(private readonly dataSource: DataSource) {}
@@ -50,5 +56,11 @@ export class VotingPowerService {
   /** The user's voting power now (the latest known checkpoints and delegations). */
   current(userId: string): Promise<string> {
     return this.votingPowerAt(userId, CURRENT);
+  }
+
+  /** Voting power now of each user (lower-case UUIDs), in one query: for a list of users in one GraphQL response. */
+  async currentOf(userIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = (await this.dataSource.query(VOTING_POWERS_AT, [userIds, instantParam(CURRENT)])) as Array<{ user_id: string; power: string }>;
+    return new Map(rows.map((r) => [r.user_id, r.power]));
   }
 }

@@ -1,5 +1,5 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentUser, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { BatchLoader, CurrentUser, PerRequest, RequestMeta, RequireRoles, type AuthUser, type RequestContext } from '@talent/platform';
 import type { TalentProfileRecord } from './talent-profile.entity';
 import { TalentProfileInput, TalentProfileModel } from './talent-profile.model';
 import { ProfilesService } from './profiles.service';
@@ -50,7 +50,17 @@ export class ProfilesResolver {
 /** Extends identity's User with the talent's profile. */
 @Resolver(() => UserReference)
 export class TalentUserResolver {
-  constructor(private readonly profiles: ProfilesService) {}
+  // Per request: the talents of a list (matches, applicants) have their profiles read in one query.
+  private readonly profileLoaders: PerRequest<BatchLoader<string, TalentProfileRecord | null>>;
+
+  constructor(private readonly profiles: ProfilesService) {
+    this.profileLoaders = new PerRequest(
+      () => new BatchLoader(async (ids) => {
+        const found = await this.profiles.findByUserIds(ids);
+        return new Map(ids.map((id) => [id, found.get(id) ?? null]));
+      }),
+    );
+  }
 
   /** Lookup by key (`_entities`). Public: a key only, nothing read; `talentProfile` is public, like the `talentProfile(userId)` query. */
   @ResolveReference()
@@ -59,9 +69,9 @@ export class TalentUserResolver {
   }
 
   @ResolveField(() => TalentProfileModel, { nullable: true })
-  async talentProfile(@Parent() user: UserReference): Promise<TalentProfileModel | null> {
+  async talentProfile(@Parent() user: UserReference, @Context() context: RequestContext): Promise<TalentProfileModel | null> {
     if (!isUuid(user.id)) return null;
-    const profile = await this.profiles.findByUserId(user.id);
+    const profile = await this.profileLoaders.for(context).load(user.id.toLowerCase());
     return profile ? toProfileModel(profile) : null;
   }
 }

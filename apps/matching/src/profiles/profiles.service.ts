@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { TalentProfileUpdated } from '@talent/events';
 import { EventPublisher, inTransaction, type AuthUser } from '@talent/platform';
 import { isEligible } from '../eligibility/eligibility';
@@ -20,6 +20,12 @@ export class ProfilesService {
 
   findByUserId(userId: string, tx: EntityManager = this.dataSource.manager): Promise<TalentProfileRecord | null> {
     return tx.getRepository(TalentProfileRecord).findOneBy({ userId });
+  }
+
+  /** The profiles of many users (lower-case UUIDs) in one query; users without one are absent. */
+  async findByUserIds(userIds: readonly string[]): Promise<Map<string, TalentProfileRecord>> {
+    const profiles = await this.dataSource.getRepository(TalentProfileRecord).findBy({ userId: In([...userIds]) });
+    return new Map(profiles.map((p) => [p.userId, p]));
   }
 
   /**

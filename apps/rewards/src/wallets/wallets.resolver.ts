@@ -1,13 +1,18 @@
-import { Args, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { type AuthUser, CurrentUser, hasRole, isUuid, pageSize } from '@talent/platform';
+import { Args, Context, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { type AuthUser, BatchLoader, CurrentUser, hasRole, isUuid, pageSize, PerRequest, type RequestContext } from '@talent/platform';
 import { userRef, UserRef } from './user.model';
 import { LedgerEntryConnection, LedgerEntryKindEnum, RewardGrantModel, RewardGrantStatusEnum, TokenWalletModel } from './wallet.model';
-import { WalletsService } from './wallets.service';
+import { type WalletBalances, WalletsService } from './wallets.service';
 
 /** Rewards' part of `User`: the wallet, visible to its owner and to admins only. */
 @Resolver(() => UserRef)
 export class WalletsResolver {
-  constructor(private readonly wallets: WalletsService) {}
+  // Per request (so per caller): an admin listing users reads every wallet in one query.
+  private readonly balances: PerRequest<BatchLoader<string, WalletBalances>>;
+
+  constructor(private readonly wallets: WalletsService) {
+    this.balances = new PerRequest(() => new BatchLoader((ids) => this.wallets.balancesOfUsers(ids)));
+  }
 
   /** Lookup by key (`_entities`). A key only, nothing read: `wallet` is for the user and admins. */
   @ResolveReference()
@@ -16,10 +21,10 @@ export class WalletsResolver {
   }
 
   @ResolveField(() => TokenWalletModel, { nullable: true, description: 'Visible to the user and to admins; null for anyone else.' })
-  async wallet(@Parent() user: UserRef, @CurrentUser() caller: AuthUser | null): Promise<TokenWalletModel | null> {
+  async wallet(@Parent() user: UserRef, @CurrentUser() caller: AuthUser | null, @Context() context: RequestContext): Promise<TokenWalletModel | null> {
     if (!caller || !isUuid(user.id)) return null;
     if (caller.id.toLowerCase() !== user.id.toLowerCase() && !hasRole(caller, 'ADMIN')) return null;
-    const balances = await this.wallets.balances(user.id);
+    const balances = await this.balances.for(context).load(user.id.toLowerCase());
     return Object.assign(new TokenWalletModel(), { userId: user.id, ...balances });
   }
 }

@@ -51,11 +51,20 @@ export class WalletsService {
   ) {}
 
   async balances(userId: string): Promise<WalletBalances> {
-    const wallet = walletAccounts(userId);
-    const balances = await this.ledger.balancesOf(this.dataSource.manager, [wallet.available, wallet.locked]);
-    const available = balances.get(wallet.available) ?? 0n;
-    const locked = balances.get(wallet.locked) ?? 0n;
-    return { balance: fromUnits(available + locked), locked: fromUnits(locked), available: fromUnits(available) };
+    return (await this.balancesOfUsers([userId])).get(userId.toLowerCase()) as WalletBalances;
+  }
+
+  /** The wallets of many users (keyed by lower-case id) in one ledger read: a list of users costs one query. */
+  async balancesOfUsers(userIds: readonly string[]): Promise<Map<string, WalletBalances>> {
+    const wallets = userIds.map(walletAccounts);
+    const balances = await this.ledger.balancesOf(this.dataSource.manager, wallets.flatMap((w) => [w.available, w.locked]));
+    return new Map(
+      wallets.map((wallet) => {
+        const available = balances.get(wallet.available) ?? 0n;
+        const locked = balances.get(wallet.locked) ?? 0n;
+        return [wallet.userId, { balance: fromUnits(available + locked), locked: fromUnits(locked), available: fromUnits(available) }];
+      }),
+    );
   }
 
   /** The user's reward decisions, paid and refused, newest first. */
