@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, type AuthUser, CurrentUser, isUuid, RequestMeta } from '@talent/platform';
+import { Authenticated, type AuthUser, BatchLoader, CurrentUser, isUuid, PerRequest, RequestMeta, type RequestContext } from '@talent/platform';
 import { UserModel } from '../users/user.model';
 import { toUserModel } from '../users/users.service';
 import { OrganizationModel } from './organization.model';
@@ -7,7 +7,17 @@ import { OrganizationsService } from './organizations.service';
 
 @Resolver(() => OrganizationModel)
 export class OrganizationsResolver {
-  constructor(private readonly organizations: OrganizationsService) {}
+  // Per request: the organizations one `_entities` call names are read in one query.
+  private readonly byId: PerRequest<BatchLoader<string, OrganizationModel | null>>;
+
+  constructor(private readonly organizations: OrganizationsService) {
+    this.byId = new PerRequest(
+      () => new BatchLoader(async (ids) => {
+        const found = await this.organizations.findByIds(ids);
+        return new Map(ids.map((id) => [id, found.get(id) ?? null]));
+      }),
+    );
+  }
 
   @Query(() => OrganizationModel, { nullable: true })
   organization(@Args('id', { type: () => ID }) id: string): Promise<OrganizationModel | null> {
@@ -16,8 +26,8 @@ export class OrganizationsResolver {
 
   /** Lookup by key (`_entities`). Public, like `organization(id)`. */
   @ResolveReference()
-  resolveReference(ref: { id: string }): Promise<OrganizationModel | null> {
-    return isUuid(ref.id) ? this.organizations.findById(ref.id) : Promise.resolve(null);
+  resolveReference(ref: { id: string }, context: RequestContext): Promise<OrganizationModel | null> {
+    return isUuid(ref.id) ? this.byId.for(context).load(ref.id.toLowerCase()) : Promise.resolve(null);
   }
 
   @Mutation(() => OrganizationModel)

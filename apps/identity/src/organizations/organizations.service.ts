@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { OrganizationCreated } from '@talent/events';
 import { BadUserInputError, EventPublisher, inTransaction, type AuthUser } from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
@@ -36,6 +36,12 @@ export class OrganizationsService {
   async findById(id: string): Promise<OrganizationModel | null> {
     const org = await this.dataSource.getRepository(OrganizationRecord).findOneBy({ id });
     return org ? toModel(org) : null;
+  }
+
+  /** Organizations by id (lower-case UUIDs) in one query; unknown ids are absent. */
+  async findByIds(ids: readonly string[]): Promise<Map<string, OrganizationModel>> {
+    const orgs = await this.dataSource.getRepository(OrganizationRecord).findBy({ id: In([...ids]) });
+    return new Map(orgs.map((o) => [o.id, toModel(o)]));
   }
 
   async forUser(userId: string): Promise<OrganizationModel[]> {

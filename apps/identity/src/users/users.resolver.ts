@@ -1,18 +1,29 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { CurrentUser, hasRole, isUuid, NotFoundError, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import { BatchLoader, CurrentUser, hasRole, isUuid, NotFoundError, PerRequest, RequestMeta, RequireRoles, type AuthUser, type RequestContext } from '@talent/platform';
 import { OrganizationModel } from '../organizations/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UserAccessService } from './user-access.service';
 import { RoleEnum, UserModel } from './user.model';
+import type { UserRecord } from './user.entity';
 import { toUserModel, UsersService } from './users.service';
 
 @Resolver(() => UserModel)
 export class UsersResolver {
+  // Per request: the users one `_entities` call names (a list's clients, talents) are read in one query.
+  private readonly byId: PerRequest<BatchLoader<string, UserRecord | null>>;
+
   constructor(
     private readonly users: UsersService,
     private readonly access: UserAccessService,
     private readonly orgs: OrganizationsService,
-  ) {}
+  ) {
+    this.byId = new PerRequest(
+      () => new BatchLoader(async (ids) => {
+        const found = await this.users.findByIds(ids);
+        return new Map(ids.map((id) => [id, found.get(id) ?? null]));
+      }),
+    );
+  }
 
   @Query(() => UserModel, { nullable: true, description: 'The signed-in user, or null when anonymous.' })
   async me(@CurrentUser() caller: AuthUser | null): Promise<UserModel | null> {
@@ -30,9 +41,9 @@ export class UsersResolver {
 
   /** Lookup by key (`_entities`). Public, like `user(id)`: the same profile for a lookup by key; `email` decides for itself (user and admins). */
   @ResolveReference()
-  async resolveReference(ref: { __typename: 'User'; id: string }): Promise<UserModel | null> {
+  async resolveReference(ref: { __typename: 'User'; id: string }, context: RequestContext): Promise<UserModel | null> {
     if (!isUuid(ref.id)) return null;
-    const user = await this.users.findById(ref.id);
+    const user = await this.byId.for(context).load(ref.id.toLowerCase());
     return user ? toUserModel(user) : null;
   }
 

@@ -1,9 +1,10 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, pageSize, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import { Authenticated, BatchLoader, CurrentUser, pageSize, PerRequest, RequestMeta, RequireRoles, type AuthUser, type RequestContext } from '@talent/platform';
 import { toApplicationModel } from '../applications/application.mapper';
 import { ApplicationModel } from '../applications/application.model';
 import { ApplicationsService } from '../applications/applications.service';
 import { UserRef, userRef } from '../users/user.model';
+import type { JobRecord } from './job.entity';
 import { toJobModel } from './job.mapper';
 import { JobConnection, JobFilter, JobModel, PostJobInput } from './job.model';
 import { JobsService } from './jobs.service';
@@ -11,10 +12,20 @@ import { OrganizationRef, organizationRef } from './organization.model';
 
 @Resolver(() => JobModel)
 export class JobsResolver {
+  // Per request: the jobs one `_entities` call names (matches, referrals, contracts) are read in one query.
+  private readonly byId: PerRequest<BatchLoader<string, JobRecord | null>>;
+
   constructor(
     private readonly jobService: JobsService,
     private readonly applicationService: ApplicationsService,
-  ) {}
+  ) {
+    this.byId = new PerRequest(
+      () => new BatchLoader(async (ids) => {
+        const found = await this.jobService.findByIds(ids);
+        return new Map(ids.map((id) => [id, found.get(id) ?? null]));
+      }),
+    );
+  }
 
   @Query(() => JobModel, { nullable: true, description: 'Public; null for an unknown id.' })
   async job(@Args('id', { type: () => ID }) id: string): Promise<JobModel | null> {
@@ -58,8 +69,8 @@ export class JobsResolver {
 
   /** Lookup by key (`_entities`). Public, like `job(id)`; `applications` checks the caller itself. */
   @ResolveReference()
-  async resolveReference(ref: { __typename: 'Job'; id: string }): Promise<JobModel | null> {
-    const job = await this.jobService.findById(ref.id);
+  async resolveReference(ref: { __typename: 'Job'; id: string }, context: RequestContext): Promise<JobModel | null> {
+    const job = await this.byId.for(context).load(ref.id.toLowerCase());
     return job ? toJobModel(job) : null;
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { type AuthUser, BadUserInputError, ConflictError, decodeCursor, encodeCursor, EventPublisher, ForbiddenError, inTransaction, isUuid, NotFoundError } from '@talent/platform';
 import { ApplicationsService } from '../applications/applications.service';
 import { MembersService } from '../members/members.service';
@@ -94,6 +94,14 @@ export class JobsService {
 
   findById(id: string): Promise<JobRecord | null> {
     return isUuid(id) ? this.dataSource.getRepository(JobRecord).findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  /** Jobs by id (lower-case UUIDs) in one query; unknown ids are absent. */
+  async findByIds(ids: readonly string[]): Promise<Map<string, JobRecord>> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return new Map();
+    const jobs = await this.dataSource.getRepository(JobRecord).findBy({ id: In(valid) });
+    return new Map(jobs.map((j) => [j.id, j]));
   }
 
   async getById(id: string): Promise<JobRecord> {

@@ -1,0 +1,28 @@
+// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
+jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
+
+import { randomUUID } from 'node:crypto';
+import type { RequestContext } from '@talent/platform';
+import type { OrganizationsService } from '../organizations/organizations.service';
+import type { UserAccessService } from './user-access.service';
+import type { UserRecord } from './user.entity';
+import { UsersResolver } from './users.resolver';
+import type { UsersService } from './users.service';
+
+describe('UsersResolver.resolveReference', () => {
+  it('reads the users of one `_entities` call in one query, per request', async () => {
+    const ids = Array.from({ length: 4 }, () => randomUUID());
+    const record = (id: string) => ({ id, displayName: `user ${id}`, roles: ['TALENT'], createdAt: new Date() }) as unknown as UserRecord;
+    const users = { findByIds: jest.fn(async (keys: string[]) => new Map(keys.filter((k) => k !== ids[3]).map((k) => [k, record(k)]))) };
+    const resolver = new UsersResolver(users as unknown as UsersService, {} as UserAccessService, {} as OrganizationsService);
+    const context = {} as RequestContext;
+
+    const found = await Promise.all(ids.map((id) => resolver.resolveReference({ __typename: 'User', id: id.toUpperCase() }, context)));
+    expect(found.map((u) => u?.id ?? null)).toEqual([ids[0], ids[1], ids[2], null]);
+    expect(users.findByIds).toHaveBeenCalledTimes(1);
+    expect(users.findByIds).toHaveBeenCalledWith(ids);
+
+    await resolver.resolveReference({ __typename: 'User', id: ids[0] }, {} as RequestContext);
+    expect(users.findByIds).toHaveBeenCalledTimes(2); // another request reads again
+  });
+});
