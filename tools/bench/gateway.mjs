@@ -1,107 +1,202 @@
-// `npm run bench:gateway`: throughput and latency of one authenticated query
-//   me { id displayName roles kycStatus isMember organizations { name } }
-// through the gateway and sent straight to the identity subgraph, in one run, on the
-// real stack (fresh database, Redis, Kafka-protocol broker). Prints req/s, p50 and p99
-// for both and the gateway/direct throughput ratio.
-// Env: BENCH_DURATION (seconds per target, default 10), BENCH_CONNECTIONS (default 16).
+// `npm run bench:gateway`: our gateway, Hive Gateway (on the same supergraph file) and the subgraph
+// direct, side by side in one run, from a clean start: fresh databases, a local Kafka-protocol broker,
+// identity + jobs + matching as production processes and a supergraph of exactly those three.
+// Two authenticated queries:
+//   1. one subgraph:  me { id displayName roles kycStatus isMember organizations { name } }
+//   2. federated:     20 jobs (jobs) with their client's name (identity) and their matches (matching)
+//                     with the talents' names (identity)
+// Targets take turns in short rounds, so the machine's noise hits them evenly. Prints req/s, p50 and
+// p99 for each target and query, then the `gateway/hive` and `gateway/direct` throughput ratios.
+// Query 2 has no single subgraph to call direct: its "direct" is the jobs subgraph answering its own
+// part of the plan (the list with client ids), so that ratio is a floor, not a like-for-like.
+// Env: BENCH_DURATION (seconds per target and query, default 10), BENCH_CONNECTIONS (default 16),
+//      BENCH_ROUNDS (turns per target, default 2), BENCH_CPU_PROFILE (a file: profiles our gateway
+//      under this load and prints its top frames).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startBenchStack, summarizeCpuProfile } from './kit.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { startKafkaBroker, createTestDatabase, startServiceProcess, uniquePrefix, GraphQLClient } = await import(
-  path.join(root, 'libs/testing/dist/index.js')
-);
+const testing = await import(path.join(root, 'libs/testing/dist/index.js'));
 const { GATEWAY_SIGNATURE_HEADER, signGatewayRequest } = await import(path.join(root, 'libs/platform/dist/index.js'));
-const GATEWAY_SECRET = (await import('node:crypto')).randomBytes(32).toString('base64');
+const { createInspector, errorCode, makeMember, registerPersona, screenApproved, signInAdmin, startServiceProcess, waitFor } = testing;
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const QUERY = 'query Me { me { id displayName roles kycStatus isMember organizations { name } } }';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined;
+const SUBGRAPHS = ['identity', 'jobs', 'matching'];
+const JOBS = 20;
+const TALENTS = 5;
 
-// A supergraph of identity alone: the gateway is ready (and plans) only for what runs here.
-const supergraph = path.join(mkdtempSync(path.join(tmpdir(), 'bench-supergraph-')), 'supergraph.graphql');
-execFileSync(process.execPath, [path.join(root, 'tools/supergraph/compose.mjs'), '--subgraphs', 'identity', '--out', supergraph, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+const ME = 'query Me { me { id displayName roles kycStatus isMember organizations { name } } }';
+const JOB_LIST = `query Jobs { jobs(first: ${JOBS}) { edges { node { id title client { displayName } matches(first: 3) { score talent { displayName } } } } } }`;
+const JOB_LIST_JOBS_PART = `query Jobs { jobs(first: ${JOBS}) { edges { node { id title client { __typename id } } } } }`;
 
-const broker = await startKafkaBroker();
-const db = await createTestDatabase('bench_identity');
-const cleanup = [];
+const SKILLS = ['typescript', 'nestjs', 'postgresql', 'kafka', 'react', 'graphql'];
+const PROFILE = `mutation ($input: TalentProfileInput!) { upsertTalentProfile(input: $input) { openToWork } }`;
+const POST_JOB = `mutation ($input: PostJobInput!) { postJob(input: $input) { id } }`;
+
+const { stack, stop } = await startBenchStack(['jobs', 'matching'], {
+  env: CPU_PROFILE ? { gateway: { NODE_OPTIONS: `-r ${path.join(root, 'tools/bench/cpu-profile.cjs')}`, CPU_PROFILE_PATH: CPU_PROFILE } } : {},
+});
+let hive;
 try {
-  const identity = await startServiceProcess({
-    name: 'identity',
-    entry: 'apps/identity/dist/main.js',
-    env: {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: broker.brokers.join(','),
-      REDIS_PREFIX: uniquePrefix('bench'),
-      JWT_PRIVATE_KEY: (await import('node:crypto')).generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      KYC_ENCRYPTION_KEY: (await import('node:crypto')).randomBytes(32).toString('base64'),
-      KYC_FINGERPRINT_KEY: (await import('node:crypto')).randomBytes(32).toString('base64'),
-      GATEWAY_SECRET,
-    },
+  // The same composition as the stack's gateway (same subgraphs, same cache): Hive reads this file.
+  const supergraph = path.join(mkdtempSync(path.join(tmpdir(), 'bench-supergraph-')), 'supergraph.graphql');
+  execFileSync(process.execPath, [path.join(root, 'tools/supergraph/compose.mjs'), '--subgraphs', SUBGRAPHS.join(','), '--out', supergraph, '--quiet', '--cache', path.join(tmpdir(), 'talent-subgraph-sdl')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  cleanup.push(identity);
-  const gateway = await startServiceProcess({
-    name: 'gateway',
-    entry: 'apps/gateway/dist/main.js',
+  const subgraphUrl = (name) => `${stack.services[name].process.url}/graphql`;
+  hive = await startServiceProcess({
+    name: 'hive-gateway',
+    entry: 'tools/bench/hive-gateway.mjs',
     env: {
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      JWKS_URL: `${identity.url}/.well-known/jwks.json`,
       SUPERGRAPH_PATH: supergraph,
-      SUBGRAPH_IDENTITY_URL: `${identity.url}/graphql`,
-      GATEWAY_SECRET,
-      REDIS_PREFIX: uniquePrefix('bench-gateway'),
-      // One benchmark user sends everything: the per-client limit would measure itself.
-      RATE_LIMIT_REQUESTS: '100000000',
+      GATEWAY_SECRET: stack.gatewaySecret,
+      ...Object.fromEntries(SUBGRAPHS.map((name) => [`SUBGRAPH_${name.toUpperCase()}_URL`, subgraphUrl(name)])),
     },
   });
-  cleanup.push(gateway);
 
-  const api = new GraphQLClient(`${gateway.url}/graphql`);
-  const { register } = await api.data(
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
-    { input: { email: 'bench@example.com', password: 'bench-password-1', displayName: 'Bench User', roles: ['CLIENT'] } },
-  );
-  const token = register.accessToken;
-  for (const name of ['Acme Robotics', 'Globex Payments']) {
-    await api.withToken(token).data(`mutation($n: String!) { createOrganization(name: $n) { id } }`, { n: name });
+  process.stderr.write('seeding: a client with two organizations, talents with profiles, jobs with matches\n');
+  const admin = await signInAdmin(stack);
+  const inspector = await createInspector(stack, admin);
+  await makeMember(stack, inspector, admin);
+  const client = await registerPersona(stack, ['CLIENT'], 'Bench Client');
+  await makeMember(stack, client, inspector);
+  for (const name of ['Acme Robotics', 'Globex Payments']) await client.api.data(`mutation($n: String!) { createOrganization(name: $n) { id } }`, { n: name });
+  for (let i = 0; i < TALENTS; i++) {
+    const talent = await registerPersona(stack, ['TALENT'], `Bench Talent ${i + 1}`);
+    await makeMember(stack, talent, inspector);
+    await screenApproved(inspector, talent);
+    await talent.api.data(PROFILE, {
+      input: {
+        headline: `Engineer ${i + 1}`,
+        skills: SKILLS.slice(i % 3, (i % 3) + 4),
+        yearsExperience: 5 + i,
+        hourlyRate: { amount: String(60 + 5 * i), currency: 'USD' },
+        country: 'PT',
+        hoursPerWeek: 30,
+        openToWork: true,
+      },
+    });
   }
-  const check = await api.withToken(token).data(QUERY);
-  if (check.me?.organizations?.length !== 2) throw new Error(`unexpected response: ${JSON.stringify(check)}`);
-
-  const targets = [
-    { label: 'gateway -> identity', url: `${gateway.url}/graphql` },
-    // Signed per request as the gateway signs (identity answers nothing else), so the verification is in both figures.
-    { label: 'identity (direct)', url: `${identity.url}/graphql`, signed: true },
-  ];
-  const results = [];
-  for (const target of targets) {
-    const options = {
-      url: target.url,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: QUERY }),
-      connections: CONNECTIONS,
-      ...(target.signed
-        ? { requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(GATEWAY_SECRET, req.body) } }) }] }
-        : {}),
+  const jobIds = [];
+  for (let i = 0; i < JOBS; i++) {
+    const input = {
+      title: `Bench job ${i + 1}`,
+      description: 'A job posted by the gateway benchmark.',
+      skills: SKILLS.slice(i % 4, (i % 4) + 3),
+      minYearsExperience: 2,
+      countries: [],
+      budget: { min: { amount: '50', currency: 'USD' }, max: { amount: '120', currency: 'USD' }, unit: 'HOURLY' },
+      hoursPerWeek: 30,
+      durationWeeks: 12,
     };
-    await autocannon({ ...options, duration: 2 }); // warm-up: JIT, JWKS cache, query plan cache
-    const r = await autocannon({ ...options, duration: DURATION });
-    if (r.non2xx || r.errors) throw new Error(`${target.label}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
-    results.push({ target: target.label, 'req/s': Math.round(r.requests.average), 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, requests: r.requests.total });
+    // Membership reaches jobs through KycApproved on Kafka: the first post may come too early.
+    const posted = await waitFor(async () => {
+      const res = await client.api.request(POST_JOB, { input });
+      return res.data?.postJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
+    }, 30_000, { message: 'client became a member in jobs' });
+    jobIds.push(posted.id);
   }
-  console.log(`\nme { ... organizations { name } } with ${CONNECTIONS} connections, ${DURATION}s each, NODE_ENV=production\n`);
-  console.table(results);
-  console.log(`gateway/direct throughput ratio: ${(results[0]['req/s'] / results[1]['req/s']).toFixed(2)}`);
+  // Matching proposes talents from JobPosted events: wait until every job lists some.
+  await waitFor(async () => {
+    const { jobs } = await client.api.data(JOB_LIST);
+    return jobs.edges.length === JOBS && jobs.edges.every((e) => e.node.matches.length > 0) ? true : undefined;
+  }, 60_000, { message: 'matches for every job', intervalMs: 500 });
+
+  const signed = (req) => ({ ...req, headers: { ...req.headers, [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(stack.gatewaySecret, req.body) } });
+  const queries = [
+    {
+      label: 'query 1: me { ... organizations { name } } (identity only)',
+      ratioLabel: 'query 1 (me)',
+      targets: [
+        { name: 'gateway', url: `${stack.gateway.url}/graphql`, query: ME },
+        { name: 'hive', url: `${hive.url}/graphql`, query: ME },
+        { name: 'direct', label: 'identity subgraph direct', url: subgraphUrl('identity'), query: ME, signed: true },
+      ],
+    },
+    {
+      label: `query 2: ${JOBS} jobs with client and matched talent names (jobs, identity, matching)`,
+      ratioLabel: `query 2 (${JOBS} jobs, federated)`,
+      targets: [
+        { name: 'gateway', url: `${stack.gateway.url}/graphql`, query: JOB_LIST },
+        { name: 'hive', url: `${hive.url}/graphql`, query: JOB_LIST },
+        { name: 'direct', label: "jobs subgraph direct (its part of the plan only)", url: subgraphUrl('jobs'), query: JOB_LIST_JOBS_PART, signed: true },
+      ],
+    },
+  ];
+
+  // Same answers from both gateways, and no errors anywhere, before anything is timed.
+  for (const { targets } of queries) {
+    const answers = [];
+    for (const target of targets) {
+      const body = JSON.stringify({ query: target.query });
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${client.accessToken}` };
+      const res = await fetch(target.url, { method: 'POST', body, headers: target.signed ? signed({ body, headers }).headers : headers });
+      const json = await res.json();
+      if (!res.ok || json.errors) throw new Error(`${target.name}: ${res.status} ${JSON.stringify(json).slice(0, 500)}`);
+      answers.push(JSON.stringify(json.data));
+    }
+    if (answers[0] !== answers[1]) throw new Error(`gateway and hive answer differently:\n${answers[0]}\n${answers[1]}`);
+  }
+
+  const optionsOf = (target) => ({
+    url: target.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${client.accessToken}` },
+    body: JSON.stringify({ query: target.query }),
+    connections: CONNECTIONS,
+    // Signed per request as the gateway signs (subgraphs answer nothing else): the check is in every figure.
+    ...(target.signed ? { requests: [{ setupRequest: signed }] } : {}),
+  });
+  const totalSeconds = queries.length * 3 * (DURATION + 2);
+  process.stderr.write(`measuring: ${queries.length} queries x 3 targets x ${DURATION}s in ${ROUNDS} rounds (about ${totalSeconds}s)\n`);
+  const lines = [];
+  if (CPU_PROFILE) {
+    rmSync(CPU_PROFILE, { force: true });
+    process.kill(stack.gateway.pid, 'SIGWINCH'); // starts sampling
+  }
+  for (const query of queries) {
+    for (const target of query.targets) await autocannon({ ...optionsOf(target), duration: 2 }); // warm-up: JIT, JWKS, plan caches
+    const runs = new Map(query.targets.map((t) => [t.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each round starts with the next target, so none is always first (or last) after a pause.
+      for (let k = 0; k < query.targets.length; k++) {
+        const target = query.targets[(round + k) % query.targets.length];
+        const r = await autocannon({ ...optionsOf(target), duration: DURATION / ROUNDS, skipAggregateResult: true });
+        if (r.non2xx || r.errors) throw new Error(`${target.name}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
+        runs.get(target.name).push(r);
+      }
+    }
+    const rows = query.targets.map((target) => {
+      const r = autocannon.aggregateResult(runs.get(target.name), optionsOf(target));
+      return { target: target.label ?? target.name, 'req/s': Math.round(r.requests.total / (DURATION)), 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, requests: r.requests.total };
+    });
+    console.log(`\n${query.label}: ${CONNECTIONS} connections, ${DURATION}s per target in ${ROUNDS} rounds, NODE_ENV=production`);
+    console.table(rows);
+    const [ours, theirs, direct] = rows.map((row) => row['req/s']);
+    lines.push(`gateway/hive throughput ratio: ${(ours / theirs).toFixed(2)} (${query.ratioLabel})`, `gateway/direct throughput ratio: ${(ours / direct).toFixed(2)} (${query.ratioLabel})`);
+  }
+  console.log('');
+  for (const line of lines) console.log(line);
+
+  if (CPU_PROFILE) {
+    process.kill(stack.gateway.pid, 'SIGWINCH'); // writes the profile
+    await waitFor(async () => (existsSync(CPU_PROFILE) ? true : undefined), 30_000, { message: 'the gateway wrote its CPU profile' });
+    console.log(`\nour gateway's CPU profile (${CPU_PROFILE}), over the measurements (its idle time is the other targets' turns):\n${summarizeCpuProfile(JSON.parse(readFileSync(CPU_PROFILE, 'utf8')))}`);
+  }
+} catch (error) {
+  // What the processes said last, since they are gone with the stack.
+  for (const proc of [stack.gateway, hive].filter(Boolean)) process.stderr.write(`--- ${proc.name} output (tail) ---\n${proc.output().slice(-3000)}\n`);
+  throw error;
 } finally {
-  for (const proc of cleanup.reverse()) await proc.stop();
-  await db.drop();
-  await broker.stop();
+  await hive?.stop();
+  await stop();
 }

@@ -64,7 +64,7 @@ export async function startBenchStack(service, { logLevel = 'error', env = {} } 
         // The production default pool (the stack's tests use 5).
         ...Object.fromEntries(services.map((name) => [name, { ...quiet, DATABASE_POOL_SIZE: '10', ...env[name] }])),
         // The bench's clients send everything from one address: the per-client limit would measure itself.
-        gateway: { ...quiet, RATE_LIMIT_REQUESTS: '100000000' },
+        gateway: { ...quiet, RATE_LIMIT_REQUESTS: '100000000', ...env.gateway },
       },
     });
     return { stack, stop };
@@ -72,4 +72,46 @@ export async function startBenchStack(service, { logLevel = 'error', env = {} } 
     await stop();
     throw error;
   }
+}
+
+/**
+ * A text flame graph of a .cpuprofile: the `top` frames by self time and by inclusive time, as
+ * shares of the busy samples (idle and GC are named apart), so a profile reads in a terminal.
+ */
+export function summarizeCpuProfile(profile, top = 15) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const hits = new Map();
+  for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const frame = ({ callFrame: f }) => `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.replace(/^file:\/\//, '').replace(`${root}/`, '')}:${f.lineNumber + 1}` : ''}`.trim();
+  const self = new Map();
+  const inclusive = new Map();
+  let busy = 0;
+  let idle = 0;
+  for (const [id, count] of hits) {
+    const name = frame(byId.get(id));
+    if (name === '(idle)' || name === '(program)') {
+      idle += count;
+      continue;
+    }
+    busy += count;
+    self.set(name, (self.get(name) ?? 0) + count);
+    // Each frame once per sample, however often it recurses.
+    const seen = new Set();
+    for (let node = id; node !== undefined; node = parent.get(node)) {
+      const n = frame(byId.get(node));
+      if (seen.has(n)) continue;
+      seen.add(n);
+      inclusive.set(n, (inclusive.get(n) ?? 0) + count);
+    }
+  }
+  const table = (counts) =>
+    [...counts]
+      .filter(([name]) => name !== '(root)')
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, count]) => `  ${((100 * count) / busy).toFixed(1).padStart(5)}%  ${name}`)
+      .join('\n');
+  return `busy samples: ${busy} (idle/program: ${idle})\nself time, top ${top}:\n${table(self)}\ninclusive time, top ${top}:\n${table(inclusive)}`;
 }
