@@ -11,6 +11,7 @@ import { MatchingSettings } from './matching-settings';
 import { MatchingSchema1732800000000 } from './migrations/1732800000000-matching-schema';
 import { CurrencyMinorUnits1736100000000 } from './migrations/1736100000000-currency-minor-units';
 import { GovernedWeights1736300000000 } from './migrations/1736300000000-governed-weights';
+import { SkillLookupKeys1737000000000 } from './migrations/1737000000000-skill-lookup-keys';
 import { ProfilesService } from './profiles/profiles.service';
 import { TalentProfileRecord } from './profiles/talent-profile.entity';
 import { WeightsParameterChangedHandler } from './ranking/parameter-changed.handler';
@@ -21,7 +22,12 @@ import { MATCHING_RESOLVERS } from './resolvers';
 import { StatsService } from './stats/stats.service';
 
 export const MATCHING_ENTITIES = [TalentProfileRecord, JobRecord, MatchRecord];
-export const MATCHING_MIGRATIONS = [MatchingSchema1732800000000, CurrencyMinorUnits1736100000000, GovernedWeights1736300000000];
+export const MATCHING_MIGRATIONS = [
+  MatchingSchema1732800000000,
+  CurrencyMinorUnits1736100000000,
+  GovernedWeights1736300000000,
+  SkillLookupKeys1737000000000,
+];
 
 /** Services and event handlers of the matching subgraph. */
 export const MATCHING_PROVIDERS = [

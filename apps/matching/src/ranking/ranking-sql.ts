@@ -64,15 +64,127 @@ export class Params {
   }
 }
 
+/** P(at least `need` of independent events with these probabilities): the Poisson-binomial tail. */
+export function atLeastProbability(probabilities: readonly number[], need: number): number {
+  let dist = [1];
+  for (const p of probabilities) {
+    const next = new Array<number>(dist.length + 1).fill(0);
+    dist.forEach((q, m) => {
+      next[m] += q * (1 - p);
+      next[m + 1] += q * p;
+    });
+    dist = next;
+  }
+  return dist.slice(need).reduce((sum, q) => sum + q, 0);
+}
+
+/** Every `size`-element subset of `items`, in order. */
+export function combinations<T>(items: readonly T[], size: number): T[][] {
+  if (size === 0) return [[]];
+  const out: T[][] = [];
+  items.forEach((item, i) => {
+    if (items.length - i >= size) for (const rest of combinations(items.slice(i + 1), size - 1)) out.push([item, ...rest]);
+  });
+  return out;
+}
+
+/**
+ * What a GIN lookup term costs, in heap rows (a heap row read and tested is the unit): a fixed
+ * part, and a part per posting-list item it walks; a `@>` term walks its smallest key's list
+ * once per key (measured at a million profiles: about 2 ms for a term of rare keys, 15 for
+ * four common ones).
+ */
+export const LOOKUP_TERM_COST_ROWS = 300;
+export const LOOKUP_ITEM_COST_ROWS = 0.005;
+/** Beyond this many `@>` terms the BitmapOr costs more than it saves. */
+export const MAX_LOOKUP_TERMS = 30;
+
+export interface LookupStatistics {
+  /** Shares of profiles listing each job skill, rarest first (as `skillsByRarity`). */
+  frequencies: number[];
+  /** Estimated number of profiles in the job's currency. */
+  total: number;
+  /** Share of those in one of the job's countries (1 when it lists none). */
+  countryShare: number;
+}
+
+export interface TierLookup {
+  /** A row is looked up when it has every skill of one of these sets (each rarest first). */
+  sets: string[][];
+  /** Also by the key of the job's countries (fewer rows, a term per country), not only its currency's. */
+  byCountry: boolean;
+}
+
+/** Skills are normalised (whitespace collapsed to single spaces): a tab never occurs in one. */
+const PAIR_SEPARATOR = '\t';
+const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/**
+ * The GIN keys a profile has when it has every skill of `set` (rarest first), in the job's
+ * currency (see the SkillLookupKeys migration): the set's skills two by two as pair keys (the pair in
+ * byte order, as the database's "C" collation orders it), an odd one out as a single key, and
+ * with `country` the country key of the rarest.
+ */
+export function setKeys(currency: string, set: readonly string[], country: string | null = null): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i + 1 < set.length; i += 2) keys.push(`${currency}:${[set[i], set[i + 1]].sort(byteOrder).join(PAIR_SEPARATOR)}`);
+  if (set.length % 2 === 1) keys.push(`${currency}:${set[set.length - 1]}`);
+  if (country !== null) keys.push(`${currency}-${country}:${set[0]}`);
+  return keys;
+}
+
+/**
+ * The GIN lookup for rows with at least `atLeast` of the job's k skills, as skill sets of
+ * which a row must contain one. A row with `atLeast` of the k skills has at least
+ * `atLeast - (k - r)` of the r rarest ones, for every r: the sets are the subsets of that size
+ * of the r rarest, for the r (and keys: the currency's, or also the country's when the job
+ * lists countries) the database is expected to answer fastest (skills independent): rows read
+ * against lookup terms and the posting lists they walk. Without statistics, one of the
+ * k - atLeast + 1 rarest (one `&&` lookup).
+ */
+export function tierLookup(skillsByRarity: readonly string[], atLeast: number, countries: number, statistics: LookupStatistics | null): TierLookup {
+  const k = skillsByRarity.length;
+  const cheapest = { sets: skillsByRarity.slice(0, k - atLeast + 1).map((s) => [s]), byCountry: false, cost: Infinity };
+  if (!statistics) return { sets: cheapest.sets, byCountry: false };
+  const frequency = (skill: string) => statistics.frequencies[skillsByRarity.indexOf(skill)];
+  for (let r = k - atLeast + 1; r <= k; r++) {
+    const need = atLeast - (k - r);
+    const sets = combinations(skillsByRarity.slice(0, r), need);
+    const share = atLeastProbability(statistics.frequencies.slice(0, r), need);
+    for (const byCountry of countries > 0 ? [false, true] : [false]) {
+      // Posting-list items walked, as shares of the currency's profiles (see candidatesQuery's
+      // lookup): a `&&` lookup reads each key's list; a `@>` term its smallest key's, once per key.
+      const countryShare = byCountry ? statistics.countryShare : 1;
+      let terms = 1;
+      let items: number;
+      if (need === 1) items = sets.reduce((sum, [skill]) => sum + frequency(skill), 0) * countryShare;
+      else if (need === 2 && !byCountry) items = sets.reduce((sum, [a, b]) => sum + frequency(a) * frequency(b), 0);
+      else {
+        terms = sets.length * (byCountry ? countries : 1);
+        items = sets.reduce((sum, set) => {
+          const shares = setKeys('', set).map((key) => key.slice(1).split(PAIR_SEPARATOR).reduce((f, skill) => f * frequency(skill), 1));
+          if (byCountry) shares.push((frequency(set[0]) * countryShare) / countries);
+          return sum + shares.length * Math.min(...shares) * (byCountry ? countries : 1);
+        }, 0);
+      }
+      if (terms > MAX_LOOKUP_TERMS) continue;
+      const cost = (share * countryShare + LOOKUP_ITEM_COST_ROWS * items) * statistics.total + LOOKUP_TERM_COST_ROWS * terms;
+      if (cost < cheapest.cost) Object.assign(cheapest, { sets, byCountry, cost });
+    }
+  }
+  return { sets: cheapest.sets, byCountry: cheapest.byCountry };
+}
+
 export interface CandidateQueryOptions {
   /**
-   * Candidates missing at most `tier` of the job's skills (0: all of them). The tier's
-   * rows all contain at least one of the `tier + 1` rarest job skills, which is what the
-   * GIN index looks up.
+   * Candidates missing at most `tier` of the job's skills (0: all of them), which the GIN
+   * index looks up as sets of skills one of which each such row has (see tierLookup).
    */
   tier: number;
   /** Job skills, rarest first. */
   skillsByRarity: string[];
+  /** How common the job's skills are, to narrow a tier's GIN lookup (see tierLookup); null: one `&&` lookup. */
+  lookupStatistics?: LookupStatistics | null;
   /**
    * Score only the `probe` eligible tier rows of best reputation (index order) instead of
    * the whole tier; the result then also carries `rep_floor` and `fetched`.
@@ -84,14 +196,43 @@ export interface CandidateQueryOptions {
 }
 
 /** One ranking query: filter, score and top-N for a job, in one statement. */
-export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions): { sql: string; params: unknown[] } {
+export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions): { sql: string; params: unknown[]; lookup: TierLookup | null } {
   const params = new Params();
   const k = job.skills.length;
   const filters = ['p.eligible', `p.currency = ${params.add(job.currency, 'text')}`, `p.rate_f <= ${params.add(rateCap(job), 'float8')}`];
   const atLeast = tierMinimum(k, options.tier);
   let matched: string;
-  if (atLeast === k) {
-    // Every skill: one GIN lookup, and nothing to count per row.
+  // The GIN index holds keys per currency, per country and per pair of skills (see setKeys).
+  const skillKeys = 'talent_skill_keys(p.currency, p.country, p.skills)';
+  /** The GIN lookup used (none when probing). */
+  let used: TierLookup | null = null;
+  const lookup = (chosen: TierLookup): string => {
+    used = chosen;
+    const { sets, byCountry } = chosen;
+    const countries: Array<string | null> = byCountry ? job.countries : [null];
+    if (sets.every((set) => set.length === 1)) {
+      // Any of these skills (in one of the countries): one `&&` lookup of single keys.
+      const keys = countries.flatMap((country) => sets.map(([skill]) => `${job.currency}${country === null ? '' : `-${country}`}:${skill}`));
+      return `${skillKeys} && ${params.add(keys, 'text[]')}`;
+    }
+    if (!byCountry && sets.every((set) => set.length === 2)) {
+      // Any of these pairs: one `&&` lookup of pair keys.
+      return `${skillKeys} && ${params.add(sets.flatMap((set) => setKeys(job.currency, set)), 'text[]')}`;
+    }
+    const terms = sets.flatMap((set) => countries.map((country) => `${skillKeys} @> ${params.add(setKeys(job.currency, set, country), 'text[]')}`));
+    return `(${terms.join(' OR ')})`;
+  };
+  const statistics = options.lookupStatistics ?? null;
+  if (options.probe !== null) {
+    // A probe walks the reputation index (only tier 0 and the widest tier are probed): no
+    // key lookup, whose computed keys the planner cannot estimate, just a cheap test per row.
+    filters.push(atLeast === k ? `p.skills @> ${params.add(job.skills, 'text[]')}` : `p.skills && ${params.add(job.skills, 'text[]')}`);
+    matched = atLeast === k ? String(k) : matchedSql(job.skills.map((s) => params.add(s, 'text')), 'p.skills');
+    if (atLeast > 1 && atLeast < k) filters.push(`${matched} >= ${atLeast}`);
+  } else if (atLeast === k) {
+    // Every skill: nothing to count per row. The lookup may ask for the rarest few only (a
+    // superset): the row's skills are checked.
+    filters.push(lookup(tierLookup(options.skillsByRarity, k, job.countries.length, statistics)));
     filters.push(`p.skills @> ${params.add(job.skills, 'text[]')}`);
     matched = String(k);
   } else {
@@ -99,9 +240,9 @@ export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions
       job.skills.map((s) => params.add(s, 'text')),
       'p.skills',
     );
-    // Rows with at least `atLeast` skills all have one of the k - atLeast + 1 rarest: the GIN
-    // index finds those, and the skills are counted on them (any one skill: nothing to count).
-    filters.push(`p.skills && ${params.add(options.skillsByRarity.slice(0, k - atLeast + 1), 'text[]')}`);
+    // The GIN index finds a superset of the tier's rows (see tierLookup), and the skills are
+    // counted on them (any one skill: nothing to count).
+    filters.push(lookup(tierLookup(options.skillsByRarity, atLeast, job.countries.length, statistics)));
     if (atLeast > 1) filters.push(`${matched} >= ${atLeast}`);
   }
   if (job.countries.length > 0) filters.push(`p.country = ANY(${params.add(job.countries, 'text[]')})`);
@@ -127,6 +268,7 @@ export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions
         ORDER BY score DESC, p.user_id
         LIMIT ${limit}`,
       params: params.values,
+      lookup: used,
     };
   }
   const probe = params.add(options.probe, 'int');
@@ -142,6 +284,7 @@ export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions
       ORDER BY c.score DESC, c.user_id
       LIMIT ${limit}`,
     params: params.values,
+    lookup: used,
   };
 }
 

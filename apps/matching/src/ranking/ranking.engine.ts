@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { candidatesQuery } from './ranking-sql';
+import { atLeastProbability, candidatesQuery, tierMinimum, type TierLookup } from './ranking-sql';
 import { reasonsFor } from './reasons';
 import type { JobCriteria, TalentFacts } from './scoring';
 import { SkillStatistics } from './skill-statistics';
@@ -21,8 +21,11 @@ export interface RankingResult {
   matches: RankedTalent[];
   /** Ranking queries run (usually 1 or 2). */
   queries: number;
-  /** The search's steps, for diagnostics: tier and probe size (null: the whole tier) of each query. */
-  steps: Array<{ tier: number; probe: number | null }>;
+  /**
+   * The search's steps, for diagnostics: tier and probe size (null: the whole tier) of each
+   * query, and the skill sets its GIN lookup asked for (null: a probe, no lookup).
+   */
+  steps: Array<{ tier: number; probe: number | null; lookup: TierLookup | null }>;
 }
 
 interface CandidateRow {
@@ -60,18 +63,31 @@ export class RankingEngine {
     const weights = await weightsInForce(tx);
     const frequencies = job.skills.map((s) => (stats ? stats.frequency(s) : null));
     const population = stats ? stats.total * stats.share(job.currency, job.countries) : null;
-    const skillsByRarity = job.skills
-      .map((skill, i) => ({ skill, f: frequencies[i] ?? 0, i }))
-      .sort((a, b) => a.f - b.f || a.i - b.i)
-      .map((x) => x.skill);
+    const byRarity = job.skills.map((skill, i) => ({ skill, f: frequencies[i] ?? 0, i })).sort((a, b) => a.f - b.f || a.i - b.i);
+    const skillsByRarity = byRarity.map((x) => x.skill);
+    // The skill lookup's keys are per currency (or country): it reads the job's currency only.
+    const inCurrency = stats ? stats.total * stats.share(job.currency, []) : 0;
+    const lookupStatistics =
+      population !== null && inCurrency > 0
+        ? { frequencies: byRarity.map((x) => x.f), total: inCurrency, countryShare: population / inCurrency }
+        : null;
     const probes = probeSizes(limit);
     const steps: RankingResult['steps'] = [];
     const run = async (tier: number, probe: number | null): Promise<CandidateRow[]> => {
-      steps.push({ tier, probe });
-      const query = candidatesQuery(job, { tier, skillsByRarity, probe, limit, weights });
+      const query = candidatesQuery(job, { tier, skillsByRarity, lookupStatistics, probe, limit, weights });
+      steps.push({ tier, probe, lookup: query.lookup });
       return tx.query(query.sql, query.params);
     };
 
+    // A probe walks the reputation index of the job's currency until it has `probe` tier rows
+    // (in the job's countries), about probe x rows in the currency / tier rows; the whole tier
+    // costs about its rows (GIN, by country). So probing pays only for tiers larger than
+    // sqrt(probe x rows in the currency).
+    const worthProbing = (t: number): boolean => {
+      if (!lookupStatistics || population === null) return true;
+      const tierRows = population * atLeastProbability(frequencies as number[], tierMinimum(k, t));
+      return tierRows * tierRows > probes[0] * inCurrency;
+    };
     let tier = startingTier(frequencies, population, limit);
     /** The exact top N of tier `knownTier` (every candidate with at least k - knownTier skills). */
     let known: CandidateRow[] = [];
@@ -83,7 +99,7 @@ export class RankingEngine {
       knownTier = k - 2;
       if (known.length >= limit && beats(known[limit - 1].score, outsideBound(k, knownTier, weights))) return this.result(job, known, steps);
     }
-    let probeIndex = this.canProbe(k, tier, knownTier) ? 0 : probes.length;
+    let probeIndex = this.canProbe(k, tier, knownTier) && worthProbing(tier) ? 0 : probes.length;
     for (;;) {
       const probe = probeIndex < probes.length ? probes[probeIndex] : null;
       const rows = await run(tier, probe);
@@ -102,7 +118,7 @@ export class RankingEngine {
       known = merged;
       knownTier = tier;
       tier++;
-      probeIndex = this.canProbe(k, tier, knownTier) ? 0 : probes.length;
+      probeIndex = this.canProbe(k, tier, knownTier) && worthProbing(tier) ? 0 : probes.length;
     }
   }
 

@@ -262,7 +262,17 @@ describe('RankingEngine', () => {
     await dataSource.query('ANALYZE talent_profiles');
     statistics.invalidate();
 
-    const seen = { probes: 0, widerTiers: 0 };
+    // The same statistics claiming a table a thousand times larger: the search then narrows
+    // its GIN lookups (sets of skills, keys per country) as it does at a million profiles.
+    const scaled = new SkillStatistics();
+    const read = scaled.get.bind(scaled);
+    scaled.get = async (tx) => {
+      const actual = await read(tx);
+      return actual && { ...actual, total: actual.total * 1000 };
+    };
+    const atScale = new RankingEngine(scaled);
+
+    const seen = { probes: 0, widerTiers: 0, pairLookups: 0, skillSetLookups: 0, countryLookups: 0 };
     for (let i = 0; i < 60; i++) {
       const criteria = job({
         skills: skills(1 + Math.floor(random() * 5)),
@@ -278,10 +288,20 @@ describe('RankingEngine', () => {
       if (result.steps.some((step) => step.probe !== null)) seen.probes++;
       if (result.steps.some((step) => step.tier > 0)) seen.widerTiers++;
       expect(result.matches.map((m) => ({ id: m.talentId, score: m.score }))).toEqual(bruteForce(criteria, 10));
+      const scaledResult = await dataSource.transaction((tx) => atScale.rank(tx, criteria, 10));
+      const lookups = scaledResult.steps.flatMap((step) => (step.lookup ? [step.lookup] : []));
+      if (lookups.some((lookup) => lookup.sets.length > 1 && lookup.sets.every((set) => set.length === 2))) seen.pairLookups++;
+      if (lookups.some((lookup) => lookup.sets.some((set) => set.length > 2))) seen.skillSetLookups++;
+      if (lookups.some((lookup) => lookup.byCountry)) seen.countryLookups++;
+      expect(scaledResult.matches.map((m) => ({ id: m.talentId, score: m.score }))).toEqual(bruteForce(criteria, 10));
     }
-    // The search did take its shortcuts on some of these jobs: reputation probes, coverage tiers.
+    // The search did take its shortcuts on some of these jobs: reputation probes, coverage tiers,
+    // lookups by pairs of skills, by larger sets and by country.
     expect(seen.probes).toBeGreaterThan(0);
     expect(seen.widerTiers).toBeGreaterThan(0);
+    expect(seen.pairLookups).toBeGreaterThan(0);
+    expect(seen.skillSetLookups).toBeGreaterThan(0);
+    expect(seen.countryLookups).toBeGreaterThan(0);
   });
 });
 

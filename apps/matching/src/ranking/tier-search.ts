@@ -9,8 +9,8 @@ import { scoreUpperBound, WEIGHTS, type Weights } from './scoring';
  *
  * - tiers by skill coverage: tier t holds the candidates with at least k - t of the job's
  *   k skills; anyone outside it scores at most `outsideBound(k, t)`. The GIN index finds a
- *   tier's rows: every skill (`@>`), or one of its t + 1 rarest skills (`&&`, a superset
- *   whose skills are then counted per row);
+ *   superset of a tier's rows (sets of the rarest skills, by currency, country or pairs: see
+ *   tierLookup in ranking-sql.ts) whose skills are then counted per row;
  * - probes by reputation: score only the `probe` rows of a tier with the best reputation
  *   (a B-tree gives them in order). A row not fetched has a reputation of at most the
  *   lowest fetched one and the tier's minimum of skills, so it scores at most
