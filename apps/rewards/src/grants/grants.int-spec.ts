@@ -100,6 +100,28 @@ const grantsOf = (beneficiaryId: string) =>
     [beneficiaryId],
   );
 const outboxCount = async (type: string) => (await h.sql(`SELECT count(*)::int AS n FROM outbox WHERE type = $1`, [type]))[0].n as number;
+/** How many transactions wrote the events' inbox records. */
+const transactionsOf = async (events: EventEnvelope[]) =>
+  (await h.sql(`SELECT count(DISTINCT xmin::text)::int AS n FROM inbox WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.id)]))[0].n as number;
+/** Leaves exactly `left` BTRST in the pool: a journal entry straight from the pool to a member (no policy pays that much). */
+const drainPoolTo = async (left: string): Promise<string> => {
+  const whale = await addMember(h);
+  const drain = toUnits(await balanceOf(h, COMMUNITY_POOL.id)) - toUnits(left);
+  await inTransaction(h.dataSource, (tx) =>
+    h.core.ledger.post(tx, {
+      kind: 'REWARD',
+      reason: 'test.drain',
+      reference: randomUUID(),
+      idempotencyKey: `test.drain:${randomUUID()}`,
+      postings: [
+        { accountId: COMMUNITY_POOL.id, amount: -drain },
+        { accountId: walletAccounts(whale).available, amount: drain },
+      ],
+    }),
+  );
+  expect(await balanceOf(h, COMMUNITY_POOL.id)).toBe(left);
+  return whale;
+};
 
 describe('reward policies', () => {
   it('are seeded in the database with their defaults, caps and earning rules', async () => {
@@ -380,25 +402,77 @@ describe('membership and idempotency', () => {
   });
 });
 
-describe('pool exhaustion', () => {
-  it('refuses a grant larger than the pool, never paying part of it, and pays one that fits', async () => {
-    const whale = await addMember(h);
-    const pool = toUnits(await balanceOf(h, COMMUNITY_POOL.id));
-    // Drain the pool to exactly 5 BTRST (a journal entry straight from the pool: no policy pays that much).
-    const drain = pool - toUnits('5');
-    await inTransaction(h.dataSource, (tx) =>
-      h.core.ledger.post(tx, {
-        kind: 'REWARD',
-        reason: 'test.drain',
-        reference: randomUUID(),
-        idempotencyKey: `test.drain:${randomUUID()}`,
-        postings: [
-          { accountId: COMMUNITY_POOL.id, amount: -drain },
-          { accountId: walletAccounts(whale).available, amount: drain },
-        ],
-      }),
+describe('grants decided per batch (one transaction for up to 100 events), tried as colluding accounts would', () => {
+  it('one batch packed by an inspector and an accomplice pays no more than the daily cap, each talent once, each grant once', async () => {
+    const inspector = await addMember(h);
+    const accomplice = await addMember(h);
+    const at = new Date();
+    const talents = Array.from({ length: 14 }, () => randomUUID());
+    const screenings = talents.map((talent) => screened(inspector, talent, { at }));
+    const batch = [
+      ...screenings,
+      // Re-published under new ids, and redelivered as they were: the same grants again.
+      ...screenings.slice(0, 3).map((e) => republished(TalentScreened, e)),
+      screenings[4],
+      // The accomplice screens talents the inspector screened in this very batch: the first decision only pays.
+      ...talents.slice(0, 2).map((talent) => screened(accomplice, talent, { at })),
+    ];
+    await h.deliverBatch(batch);
+
+    expect(await transactionsOf(batch)).toBe(1); // applied together
+    expect((await walletOf(h, inspector)).balance).toBe('250'); // 10 x 25: the daily cap
+    const grants = await grantsOf(inspector);
+    expect(grants.filter((g) => g.status === 'PAID')).toHaveLength(10);
+    expect(grants.filter((g) => g.refusal_reason === 'DAILY_CAP')).toHaveLength(4);
+    expect(grants).toHaveLength(14);
+    expect(await grantsOf(accomplice)).toEqual([
+      expect.objectContaining({ status: 'REFUSED', refusal_reason: 'ALREADY_REWARDED' }),
+      expect.objectContaining({ status: 'REFUSED', refusal_reason: 'ALREADY_REWARDED' }),
+    ]);
+    expect((await walletOf(h, accomplice)).balance).toBe('0');
+
+    // The whole batch again, redelivered: nothing more moves.
+    await h.deliverBatch(batch);
+    expect((await walletOf(h, inspector)).balance).toBe('250');
+    expect(await grantsOf(inspector)).toHaveLength(14);
+    await assertLedgerConsistent(h);
+  });
+
+  it('announces each paid grant once, with the wallet as it stands after it', async () => {
+    const inspector = await addMember(h);
+    await h.deliverBatch(Array.from({ length: 3 }, () => screened(inspector)));
+    const events = await h.sql(
+      `SELECT type, envelope->'payload'->>'balance' AS balance FROM outbox
+        WHERE envelope->'payload'->>'beneficiaryId' = $1 OR envelope->'payload'->>'userId' = $1 ORDER BY seq`,
+      [inspector],
     );
-    expect(await balanceOf(h, COMMUNITY_POOL.id)).toBe('5');
+    expect(events).toEqual([
+      { type: 'RewardGranted', balance: null },
+      { type: 'BalanceChanged', balance: '25' },
+      { type: 'RewardGranted', balance: null },
+      { type: 'BalanceChanged', balance: '50' },
+      { type: 'RewardGranted', balance: null },
+      { type: 'BalanceChanged', balance: '75' },
+    ]);
+  });
+});
+
+describe('pool exhaustion', () => {
+  it('when the pool cannot pay a whole batch, pays in order what it covers and refuses the rest whole; the pool never goes below zero', async () => {
+    await drainPoolTo('60');
+    const inspectors = await Promise.all(Array.from({ length: 3 }, () => addMember(h)));
+    await h.deliverBatch(inspectors.map((inspector) => screened(inspector)));
+
+    expect(await Promise.all(inspectors.map(async (i) => (await walletOf(h, i)).balance))).toEqual(['25', '25', '0']);
+    expect(await grantsOf(inspectors[2])).toEqual([expect.objectContaining({ status: 'REFUSED', refusal_reason: 'POOL_EXHAUSTED' })]);
+    expect(await balanceOf(h, COMMUNITY_POOL.id)).toBe('10');
+    const announced = await h.sql(`SELECT 1 FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'beneficiaryId' = $1`, [inspectors[2]]);
+    expect(announced).toEqual([]);
+    await assertLedgerConsistent(h);
+  });
+
+  it('refuses a grant larger than the pool, never paying part of it, and pays one that fits', async () => {
+    const whale = await drainPoolTo('5');
     const whaleBalance = (await walletOf(h, whale)).balance;
 
     const inspector = await addMember(h);
