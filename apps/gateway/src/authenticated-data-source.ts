@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GATEWAY_SIGNATURE_HEADER, signGatewayRequest } from '@talent/platform';
+import { GATEWAY_SIGNATURE_HEADER, signGatewayRequest, tracingStarted } from '@talent/platform';
 import type { Agent } from 'undici';
 import type { GatewayContext } from './gateway-context';
 import { dedupingFetcher, keepAliveFetcher } from './subgraph-fetcher';
@@ -32,8 +32,9 @@ export class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayCont
     if (!headers || !context || !('requestId' in context)) return;
     if (context.user && context.token) headers.set('authorization', `Bearer ${context.token}`);
     headers.set('x-request-id', context.requestId);
-    // With tracing on, the http instrumentation replaces it with the traceparent of this fetch's own CLIENT span.
-    headers.set('traceparent', context.traceparent);
+    // With tracing on, the undici instrumentation adds the traceparent of this fetch's own CLIENT span (it appends
+    // rather than replaces: a second traceparent header would make the subgraph start a new trace).
+    if (!tracingStarted()) headers.set('traceparent', context.traceparent);
     headers.set('x-forwarded-for', context.clientIp);
   }
 }
