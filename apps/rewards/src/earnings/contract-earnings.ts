@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { InvoicePaid, PayloadOf, RatingSubmitted, ReferralQualified } from '@talent/events';
-import { deferUntilCommit } from '@talent/platform';
+import { activeTraceparent, deferUntilCommit } from '@talent/platform';
 import { GrantsService } from '../grants/grants.service';
 import { PolicyKeys } from '../policies/policies.service';
 
@@ -53,7 +53,8 @@ export class ContractEarnings {
   private pending(tx: EntityManager, fact: Fact): void {
     const data = tx.queryRunner?.data as Record<string, Fact[] | undefined> | undefined;
     if (!data || !tx.queryRunner?.isTransactionActive) throw new Error('contract earnings are recorded inside a transaction');
-    (data[PENDING] ??= []).push(fact);
+    // Settled at commit, outside the event's span: its grants' events keep it as their parent.
+    (data[PENDING] ??= []).push({ ...fact, origin: { ...fact.origin, traceparent: activeTraceparent() ?? fact.origin.traceparent } });
     deferUntilCommit(tx, PENDING, (m) => this.settlePending(m));
   }
 

@@ -289,28 +289,27 @@ export class EventConsumer {
     let running: { index: number; event: EventEnvelope } | undefined; // the event whose handlers run
     try {
       if (handled.length > 0) {
-        const batchSpan = { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic, 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': handled.length } };
-        applied = await inHopSpan(`process ${topic}`, batchSpan, () =>
-          this.dataSource.transaction(async (tx) => {
-            const inserted: Array<{ event_id: string }> = await tx.query(
-              `INSERT INTO inbox (event_id, type, topic) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-              [handled.map((i) => i.event!.id), handled.map((i) => i.event!.type), handled.map(() => topic)],
-            );
-            const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
-            const done = new Set<string>();
-            for (const { event, fns, message } of handled) {
-              const id = event!.id.toLowerCase();
-              if (!fresh.delete(id)) continue; // redelivered, or a second copy in this batch
-              running = { index: messages.indexOf(message), event: event! };
-              await inHopSpan(`process ${event!.type}`, this.consumingSpan(topic, event!, message), async () => {
-                for (const fn of fns!) await fn(event!, tx);
-              });
-              done.add(id);
-            }
-            running = undefined; // what fails from here (the work deferred to commit) belongs to no one event
-            return done;
-          }),
-        );
+        // No span of the batch's own: each event's CONSUMER span is a child of its producer's, and the work
+        // deferred to commit carries the span of the event that queued it (a batch span would start a new trace).
+        applied = await this.dataSource.transaction(async (tx) => {
+          const inserted: Array<{ event_id: string }> = await tx.query(
+            `INSERT INTO inbox (event_id, type, topic) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+            [handled.map((i) => i.event!.id), handled.map((i) => i.event!.type), handled.map(() => topic)],
+          );
+          const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+          const done = new Set<string>();
+          for (const { event, fns, message } of handled) {
+            const id = event!.id.toLowerCase();
+            if (!fresh.delete(id)) continue; // redelivered, or a second copy in this batch
+            running = { index: messages.indexOf(message), event: event! };
+            await inHopSpan(`process ${event!.type}`, this.consumingSpan(topic, event!, message), async () => {
+              for (const fn of fns!) await fn(event!, tx);
+            });
+            done.add(id);
+          }
+          running = undefined; // what fails from here (the work deferred to commit) belongs to no one event
+          return done;
+        });
       }
     } catch (error) {
       const failure = classifyFailure(error);
