@@ -69,6 +69,16 @@ interface PendingGrant {
   outcome?: GrantOutcome;
 }
 
+/** A grant's decision, as recorded in reward_grants. */
+interface DecisionRow {
+  grant: PendingGrant;
+  id: string;
+  status: 'PAID' | 'REFUSED';
+  amount: bigint | null;
+  reason: GrantRefusal | null;
+  transactionId: string | null;
+}
+
 /** Where a grant stands when it is decided (see `standing`). */
 interface Standing {
   decided: boolean;
@@ -180,7 +190,7 @@ export class GrantsService {
 
     const decided = new Set<string>();
     const added = new Map<string, bigint>(); // cap sums of the grants paid earlier in this batch
-    const rows: Array<{ grant: PendingGrant; id: string; status: 'PAID' | 'REFUSED'; amount: bigint | null; reason: GrantRefusal | null; transactionId: string | null }> = [];
+    const rows: DecisionRow[] = [];
     const awaiting: PendingGrant[] = [];
     const paid: Array<{ grant: PendingGrant; id: string; amount: bigint; plan: PreparedTransaction }> = [];
     const before = cloneAccounts(accounts);
@@ -230,7 +240,7 @@ export class GrantsService {
       grant.outcome = { status: 'PAID', grantId: id, amount: fromUnits(decision.pay), transactionId: plan.id };
     });
 
-    await this.record(tx, rows);
+    const recorded = await this.record(tx, rows);
     if (awaiting.length) {
       await tx.query(
         `INSERT INTO awaiting_membership_grants (policy_key, reference, beneficiary_id, command, earned_at)
@@ -239,7 +249,7 @@ export class GrantsService {
       );
       for (const g of awaiting) this.log.info({ policy: g.command.policyKey, reference: g.command.reference, beneficiaryId: g.beneficiaryId }, "reward waits for the beneficiary's membership");
     }
-    for (const row of rows) if (row.status === 'REFUSED') this.logRefusal(row.grant, row.reason!, null);
+    for (const row of recorded) if (row.status === 'REFUSED') this.logRefusal(row.grant, row.reason!, null);
     if (paid.length) await this.pay(tx, paid, before);
   }
 
@@ -294,9 +304,12 @@ export class GrantsService {
     ];
   }
 
-  /** Records the decisions, one row per grant. A grant already decided by a concurrent transaction is a duplicate. */
-  private async record(tx: EntityManager, rows: Array<{ grant: PendingGrant; id: string; status: 'PAID' | 'REFUSED'; amount: bigint | null; reason: GrantRefusal | null; transactionId: string | null }>): Promise<void> {
-    if (rows.length === 0) return;
+  /**
+   * Records the decisions, one row per grant, and returns those recorded. A grant already decided
+   * by a concurrent transaction is a duplicate.
+   */
+  private async record(tx: EntityManager, rows: DecisionRow[]): Promise<DecisionRow[]> {
+    if (rows.length === 0) return rows;
     const inserted: Array<{ id: string }> = await tx.query(
       `INSERT INTO reward_grants (id, policy_key, reference, beneficiary_id, amount, status, refusal_reason, transaction_id, event_id, source_id, earned_at)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::numeric[], $6::text[], $7::text[], $8::uuid[], $9::uuid[], $10::text[], $11::timestamptz[])
@@ -316,15 +329,14 @@ export class GrantsService {
         rows.map((r) => earnedAt(r.grant.command)),
       ],
     );
-    if (inserted.length === rows.length) return;
-    const recorded = new Set(inserted.map((r) => r.id));
-    for (const row of rows.filter((r) => !recorded.has(r.id))) {
+    if (inserted.length === rows.length) return rows;
+    const ids = new Set(inserted.map((r) => r.id));
+    for (const row of rows.filter((r) => !ids.has(r.id))) {
       // Grants are decided under their beneficiary's wallet lock, so only a concurrent refusal of a non-member (no wallet) can get here first.
       if (row.status === 'PAID') throw new Error(`reward grant ${row.grant.command.policyKey}/${row.grant.command.reference} was decided concurrently; retrying`);
       row.grant.outcome = { status: 'DUPLICATE' };
-      row.status = 'REFUSED';
-      row.reason = null; // not logged as a refusal
     }
+    return rows.filter((r) => ids.has(r.id));
   }
 
   /** The policies of the batch's grants, in one round trip. */
