@@ -12,10 +12,7 @@ export class OrganizationsResolver {
 
   constructor(private readonly organizations: OrganizationsService) {
     this.byId = new PerRequest(
-      () => new BatchLoader(async (ids) => {
-        const found = await this.organizations.findByIds(ids);
-        return new Map(ids.map((id) => [id, found.get(id) ?? null]));
-      }),
+      () => BatchLoader.orNull((ids) => this.organizations.findByIds(ids)),
     );
   }
 

@@ -18,10 +18,7 @@ export class UsersResolver {
     private readonly orgs: OrganizationsService,
   ) {
     this.byId = new PerRequest(
-      () => new BatchLoader(async (ids) => {
-        const found = await this.users.findByIds(ids);
-        return new Map(ids.map((id) => [id, found.get(id) ?? null]));
-      }),
+      () => BatchLoader.orNull((ids) => this.users.findByIds(ids)),
     );
   }
 

@@ -20,10 +20,7 @@ export class JobsResolver {
     private readonly applicationService: ApplicationsService,
   ) {
     this.byId = new PerRequest(
-      () => new BatchLoader(async (ids) => {
-        const found = await this.jobService.findByIds(ids);
-        return new Map(ids.map((id) => [id, found.get(id) ?? null]));
-      }),
+      () => BatchLoader.orNull((ids) => this.jobService.findByIds(ids)),
     );
   }
 

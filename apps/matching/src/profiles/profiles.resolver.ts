@@ -55,10 +55,7 @@ export class TalentUserResolver {
 
   constructor(private readonly profiles: ProfilesService) {
     this.profileLoaders = new PerRequest(
-      () => new BatchLoader(async (ids) => {
-        const found = await this.profiles.findByUserIds(ids);
-        return new Map(ids.map((id) => [id, found.get(id) ?? null]));
-      }),
+      () => BatchLoader.orNull((ids) => this.profiles.findByUserIds(ids)),
     );
   }
 

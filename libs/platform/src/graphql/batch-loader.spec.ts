@@ -27,6 +27,16 @@ describe('BatchLoader', () => {
     const loader = new BatchLoader(async () => new Map<string, number>());
     await expect(loader.load('missing')).rejects.toThrow('no value for key missing');
   });
+
+  it('orNull: one fetch for the keys of a tick, a key not found loads as null', async () => {
+    const fetched: string[][] = [];
+    const loader = BatchLoader.orNull(async (keys: string[]) => {
+      fetched.push(keys);
+      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.length]));
+    });
+    expect(await Promise.all([loader.load('x'), loader.load('missing'), loader.load('yy')])).toEqual([1, null, 2]);
+    expect(fetched).toEqual([['x', 'missing', 'yy']]);
+  });
 });
 
 describe('PerRequest', () => {

@@ -12,6 +12,14 @@ export class BatchLoader<K, V> extends DataLoader<K, V> {
       return keys.map((key) => (values.has(key) ? (values.get(key) as V) : new Error(`BatchLoader: no value for key ${String(key)}`)));
     });
   }
+
+  /** For lookups by id (entity references): a key the fetch did not find loads as null instead of rejecting. */
+  static orNull<K, V>(fetch: (keys: K[]) => Promise<Map<K, V>>): BatchLoader<K, V | null> {
+    return new BatchLoader<K, V | null>(async (keys) => {
+      const found = await fetch(keys);
+      return new Map(keys.map((key) => [key, found.get(key) ?? null]));
+    });
+  }
 }
 
 /** One loader per request (keyed by the request's context object), gone with the request: never shared between callers. */
