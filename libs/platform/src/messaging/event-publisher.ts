@@ -27,18 +27,13 @@ export class EventPublisher {
       throw new Error(`EventPublisher.publish(${definition.type}) must run inside a transaction`);
     }
     // With tracing on, the writer's active span (the relay's PRODUCER span becomes its child); off, the traceparent passed by hand.
-    const envelope = createEvent(definition, payload, { ...options, traceparent: activeTraceparent() ?? options.traceparent });
-    await tx.query(
-      `INSERT INTO outbox (id, topic, message_key, type, envelope) VALUES ($1, $2, $3, $4, $5)`,
-      [envelope.id, definition.topic, envelope.aggregateId, envelope.type, JSON.stringify(envelope)],
-    );
-    await tx.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
-    return envelope;
+    const [envelope] = await this.publishMany(tx, [{ definition, payload, traceparent: activeTraceparent() ?? options.traceparent }]);
+    return envelope as EnvelopeOf<D>;
   }
 
   /**
-   * Appends many events in one statement, in the order given (the relay sends them in that
-   * order): for a use case that applies a batch at once. Each keeps its own traceparent.
+   * Appends events in one statement with the relay's wake-up (NOTIFY), in the order given (the
+   * relay sends them in that order): for a use case that applies a batch at once. Each keeps its own traceparent.
    */
   async publishMany(tx: EntityManager, events: ReadonlyArray<PendingEvent>): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
