@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BalanceChanged, type PayloadOf } from '@talent/events';
-import { EventPublisher } from '@talent/platform';
+import { activeTraceparent, EventPublisher } from '@talent/platform';
 import { fromUnits } from '../ledger/decimal';
 import type { WalletSnapshot } from '../ledger/ledger';
 
@@ -26,6 +26,7 @@ export class BalanceEvents {
   constructor(private readonly events: EventPublisher) {}
 
   async publish(tx: EntityManager, posted: { wallets: WalletSnapshot[]; createdAt: Date }, traceparent?: string): Promise<void> {
-    for (const payload of balanceChanges(posted)) await this.events.publish(tx, BalanceChanged, payload, { traceparent });
+    const parent = activeTraceparent() ?? traceparent;
+    await this.events.publishMany(tx, balanceChanges(posted).map((payload) => ({ definition: BalanceChanged, payload, traceparent: parent })));
   }
 }
