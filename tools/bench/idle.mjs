@@ -28,8 +28,12 @@ const TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim(
 const CORES = cpus().length;
 const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Before issue 13: what each service ran with (the knobs are still there, so that this stays measurable). */
-const BEFORE = { KAFKA_CONSUMER_MAX_WAIT_MS: '100', OUTBOX_POLL_INTERVAL_MS: '500', KAFKAJS_QUIET_IDLE_TIMERS: 'false' };
+/**
+ * Before issue 13: what each service ran with (the knobs are still there, so that this stays measurable).
+ * Not kafkajs' own idle timers: their fix is now a patch applied at install (patches/kafkajs+2.2.4.patch),
+ * so both stacks run with it and "before" reads lower than the 18.6% measured before the fix.
+ */
+const BEFORE = { KAFKA_CONSUMER_MAX_WAIT_MS: '100', OUTBOX_POLL_INTERVAL_MS: '500' };
 
 const { startKafkaBroker, startStack } = await import(path.join(root, 'libs/testing/dist/index.js'));
 const { BaseConfigSchema } = await import(path.join(root, 'libs/platform/dist/config/config.js'));

@@ -34,7 +34,6 @@ describe('loadConfig', () => {
       TRUSTED_PROXIES: ['loopback', 'linklocal', 'uniquelocal'],
       OUTBOX_POLL_INTERVAL_MS: 10_000,
       KAFKA_CONSUMER_MAX_WAIT_MS: 5_000,
-      KAFKAJS_QUIET_IDLE_TIMERS: true,
     });
     expect(config).not.toHaveProperty('UNRELATED');
     expect(Object.isFrozen(config)).toBe(true);

@@ -68,8 +68,6 @@ export const BaseConfigSchema = z.object({
   KAFKA_CONSUMER_BATCH_SIZE: z.coerce.number().int().positive().default(100),
   /** Partitions a consumer applies at the same time (kafkajs partitionsConsumedConcurrently); order holds within each. */
   KAFKA_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(1),
-  /** Off only to measure what kafkajs 2.2.4's idle timers cost (bench:idle's "before" stack); see `quietKafkajsIdleTimers`. */
-  KAFKAJS_QUIET_IDLE_TIMERS: booleanFromEnv.default(true),
   /** A consumer retries a transient failure (database, Redis, network) after this delay, doubled each time up to the max; never dead-letters it. */
   CONSUMER_RETRY_BASE_MS: z.coerce.number().int().positive().default(200),
   CONSUMER_RETRY_MAX_MS: z.coerce.number().int().positive().default(5_000),

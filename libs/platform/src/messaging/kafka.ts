@@ -14,8 +14,6 @@ export interface KafkaOptions {
   logger: Logger;
   /** How the client authenticates (see kafkaSecurity); none for a local broker. */
   security?: KafkaSecurity;
-  /** Quiet kafkajs 2.2.4's idle timers (see `quietKafkajsIdleTimers`). Default true; false only to measure them (bench:idle). */
-  quietIdleTimers?: boolean;
 }
 
 export interface KafkaSecurity {
@@ -47,7 +45,6 @@ export function kafkaSecurity(config: {
 /** A kafkajs client whose logs go through pino. */
 export function createKafka(options: KafkaOptions): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  if (options.quietIdleTimers ?? true) quietKafkajsIdleTimers();
   const log = options.logger.child({ component: 'kafka' });
   return new Kafka({
     clientId: options.clientId,
@@ -62,70 +59,6 @@ export function createKafka(options: KafkaOptions): Kafka {
         log[LEVELS[level] ?? 'info'](rest, message);
       },
   });
-}
-
-interface RequestQueueInternals {
-  enforceRequestTimeout: boolean;
-  requestTimeout: number;
-  requestTimeoutIntervalId?: NodeJS.Timeout;
-  inflight: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
-  throttledUntil: number;
-  throttleCheckTimeoutId: NodeJS.Timeout | null;
-  pending: unknown[];
-  isConnected(): boolean;
-  destroy(): void;
-  checkPendingRequests(): void;
-  scheduleCheckPendingRequests(): void;
-  scheduleRequestTimeoutCheck(): void;
-}
-
-const PENDING_REQUESTS_RECHECK_MS = 10; // kafkajs' CHECK_PENDING_REQUESTS_INTERVAL
-/** How often a connection looks for requests past their timeout (30 s by default): kafkajs looks every 100 ms. */
-const REQUEST_TIMEOUT_CHECK_MS = 1_000;
-let idleTimersQuieted = false;
-
-/**
- * kafkajs 2.2.4 (its last release) keeps two timers busy on every broker connection of an idle
- * service, about 1% of a core per service:
- * - once a connection has had a response, it re-arms a 1 ms timer forever, even with nothing
- *   queued (tulios/kafkajs#1556, #1704; the fix of PR #1667 was never released). With nothing
- *   pending and no broker throttle to wait out, no timer now: `push` (a request queued) and each
- *   response run the check again;
- * - it looks for timed-out requests every 100 ms; every second is enough for a 30 s timeout.
- * Replaces those two methods, only on 2.2.4 (whose code they are); returns whether applied.
- */
-export function quietKafkajsIdleTimers(): boolean {
-  if (idleTimersQuieted) return true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs exports neither its version nor this class
-  const { version } = require('kafkajs/package.json') as { version: string };
-  if (version !== '2.2.4') return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: RequestQueueInternals };
-  RequestQueue.prototype.scheduleCheckPendingRequests = function (this: RequestQueueInternals) {
-    if (this.throttleCheckTimeoutId) return;
-    const throttledForMs = this.throttledUntil - Date.now();
-    if (this.pending.length === 0 && throttledForMs <= 0) return;
-    this.throttleCheckTimeoutId = setTimeout(
-      () => {
-        this.throttleCheckTimeoutId = null;
-        this.checkPendingRequests();
-      },
-      throttledForMs > 0 ? throttledForMs : PENDING_REQUESTS_RECHECK_MS,
-    );
-  };
-  RequestQueue.prototype.scheduleRequestTimeoutCheck = function (this: RequestQueueInternals) {
-    if (!this.enforceRequestTimeout) return;
-    this.destroy(); // clears the previous interval, as kafkajs does
-    this.requestTimeoutIntervalId = setInterval(
-      () => {
-        for (const request of this.inflight.values()) if (Date.now() - request.sentAt > request.requestTimeout) request.timeoutRequest();
-        if (!this.isConnected()) this.destroy();
-      },
-      Math.min(this.requestTimeout, REQUEST_TIMEOUT_CHECK_MS),
-    );
-  };
-  idleTimersQuieted = true;
-  return true;
 }
 
 /**

@@ -35,7 +35,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(METRICS) metrics: Metrics,
   ) {
     this.log = logger.child({ component: 'messaging' });
-    this.kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger, security: kafkaSecurity(config), quietIdleTimers: config.KAFKAJS_QUIET_IDLE_TIMERS });
+    this.kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger, security: kafkaSecurity(config) });
     this.producer = createProducer(this.kafka);
     this.admin = this.kafka.admin();
     this.relay = new OutboxRelay(dataSource, this.producer, this.log.child({ component: 'outbox-relay' }), {
