@@ -8,7 +8,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { markTracingStarted, tracingEnabled } from './enablement';
 
 type Environment = Record<string, string | undefined>;
@@ -40,7 +40,7 @@ export function startTracing(env: Environment = process.env): boolean {
   sdk = new NodeSDK({
     serviceName: name,
     textMapPropagator: new W3CTraceContextPropagator(),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
     // Traces only: pino writes the logs, prom-client serves the metrics.
     logRecordProcessors: [],
     instrumentations: [
