@@ -17,3 +17,4 @@ export * from './metrics';
 export * from './gateway-signature';
 export * from './tracing';
 export * from './crypto';
+export * from './use-cases';

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { isUuid, NotFoundError } from '@talent/platform';
 import { PartnerNodeStatusEnum, type PartnerNodeModel } from './partner-node.model';
 
 /** A partner node as stored (its secrets sealed, see SigningSecrets). */
@@ -26,22 +28,27 @@ export const toPartnerNodeModel = (row: PartnerNodeRow): PartnerNodeModel => ({
   secretRotatedAt: row.secret_rotated_at,
 });
 
+/** A node's id in a command: any string; one that is not a UUID names no node (NOT_FOUND, like an unknown one). */
+export const partnerNodeIdSchema = z.string().trim();
+
 /** Reads and row locks of partner nodes. */
 @Injectable()
 export class PartnerNodesStore {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async list(): Promise<PartnerNodeRow[]> {
-    return this.dataSource.query(`SELECT * FROM partner_nodes ORDER BY created_at DESC, id`);
+  async list(tx: EntityManager): Promise<PartnerNodeRow[]> {
+    return tx.query(`SELECT * FROM partner_nodes ORDER BY created_at DESC, id`);
   }
 
-  async byId(id: string, tx: EntityManager = this.dataSource.manager): Promise<PartnerNodeRow | null> {
-    const [row] = await tx.query(`SELECT * FROM partner_nodes WHERE id = $1`, [id]);
-    return row ?? null;
+  /** The node, or NOT_FOUND. */
+  async get(tx: EntityManager, nodeId: string): Promise<PartnerNodeRow> {
+    const [row] = isUuid(nodeId) ? await tx.query(`SELECT * FROM partner_nodes WHERE id = $1`, [nodeId.toLowerCase()]) : [];
+    if (!row) throw new NotFoundError('Partner node');
+    return row;
   }
 
-  async lock(tx: EntityManager, id: string): Promise<PartnerNodeRow | null> {
-    const [row] = await tx.query(`SELECT * FROM partner_nodes WHERE id = $1 FOR UPDATE`, [id]);
-    return row ?? null;
+  /** The node, locked until the transaction ends, or NOT_FOUND. */
+  async lock(tx: EntityManager, nodeId: string): Promise<PartnerNodeRow> {
+    const [row] = isUuid(nodeId) ? await tx.query(`SELECT * FROM partner_nodes WHERE id = $1 FOR UPDATE`, [nodeId.toLowerCase()]) : [];
+    if (!row) throw new NotFoundError('Partner node');
+    return row;
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { APP_CONFIG, ConflictError, inTransaction, isUniqueViolation, parseCommand, ROOT_LOGGER, type AuthUser } from '@talent/platform';
+import { APP_CONFIG, callerOf, ConflictError, inUseCaseTransaction, isUniqueViolation, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 import type { Logger } from 'pino';
 import type { PartnersConfig } from '../config';
 import { DELIVERABLE_EVENT_TYPES } from '../shared/public-events';
@@ -35,7 +35,7 @@ export const webhookUrlSchema = (allowPrivate: boolean) =>
  * earlier events are for `replayPartnerEvents`.
  */
 @Injectable()
-export class RegisterPartnerNode {
+export class RegisterPartnerNode implements UseCase<unknown, { node: PartnerNodeRow; signingSecret: string }> {
   private readonly command;
 
   constructor(
@@ -51,12 +51,12 @@ export class RegisterPartnerNode {
     });
   }
 
-  async execute(caller: AuthUser, input: unknown): Promise<{ node: PartnerNodeRow; signingSecret: string }> {
-    assertAdmin(caller);
+  async execute(ctx: UseCaseContext, input: unknown): Promise<{ node: PartnerNodeRow; signingSecret: string }> {
+    const caller = assertAdmin(callerOf(ctx));
     const command = parseCommand(this.command, input);
     const id = randomUUID();
     const signingSecret = newSigningSecret();
-    const node = await inTransaction(this.dataSource, async (tx) => {
+    const node = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       try {
         const [row] = await tx.query(
           `INSERT INTO partner_nodes (id, name, webhook_url, event_types, signing_secret, created_by)

@@ -5,6 +5,7 @@ import type { Role } from '@talent/events';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
 import type { AuthUser } from './auth-user';
 import type { RequestContext } from '../graphql/request-context';
+import type { UseCaseContext } from '../use-cases/use-case';
 
 const contextOf = (ctx: ExecutionContext): RequestContext => GqlExecutionContext.create(ctx).getContext<RequestContext>();
 
@@ -15,6 +16,12 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
 export const RequestMeta = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
   const context = contextOf(ctx);
   return { traceparent: context.traceparent, clientIp: context.clientIp };
+});
+
+/** The use-case context of a GraphQL request: its verified caller (or null) and its trace. */
+export const UseCaseCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): UseCaseContext => {
+  const context = contextOf(ctx);
+  return { caller: context.user ?? null, traceparent: context.traceparent };
 });
 
 const ROLES_KEY = 'talent:roles';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, METRICS, ProcessesJob, ROOT_LOGGER, type JobData, type Metrics } from '@talent/platform';
+import { APP_CONFIG, METRICS, parseCommand, ProcessesJob, ROOT_LOGGER, systemContext, type JobData, type Metrics, type UseCase, type UseCaseContext } from '@talent/platform';
 import type { PartnersConfig } from '../config';
 import { SigningSecrets } from '../shared/signing-secrets';
 import { DeliverToPartner } from './delivery.jobs';
@@ -28,13 +28,15 @@ interface DeliveryRow {
 class DeliveryAttemptFailed extends Error {}
 
 /**
- * The job that delivers one event to one node. A 2xx answer makes it DELIVERED; anything else
+ * Use case (the system's, run by the DeliverToPartner job): deliver one event to one node. A 2xx answer makes it DELIVERED; anything else
  * is recorded on the row (attempts, last error, status code) and retried with exponential
  * backoff, until PARTNER_DELIVERY_MAX_ATTEMPTS: then it is DEAD (dead-lettered), visible in
  * `partnerDeliveries` and replayable. A disabled node's deliveries die without being sent.
+ * It runs outside any transaction (`ctx.tx` is not joined): no transaction stays open across
+ * the HTTP call; each outcome is one conditional UPDATE.
  */
 @Injectable()
-export class DeliverToPartnerJob {
+export class SendPartnerDelivery implements UseCase<JobData<typeof DeliverToPartner>, void> {
   private readonly outcomes: Counter<'outcome'>;
 
   constructor(
@@ -53,7 +55,12 @@ export class DeliverToPartnerJob {
   }
 
   @ProcessesJob(DeliverToPartner)
-  async deliver({ deliveryId }: JobData<typeof DeliverToPartner>): Promise<void> {
+  async onJob(data: JobData<typeof DeliverToPartner>): Promise<void> {
+    await this.execute(systemContext(), data);
+  }
+
+  async execute(_ctx: UseCaseContext, input: JobData<typeof DeliverToPartner>): Promise<void> {
+    const { deliveryId } = parseCommand(DeliverToPartner.schema, input);
     const [row]: DeliveryRow[] = await this.dataSource.query(
       `SELECT d.id, d.status, d.attempts, n.id AS node_id, n.status AS node_status, n.webhook_url, n.signing_secret,
               n.previous_signing_secret, n.previous_secret_expires_at, e.id AS event_id, e.type, e.occurred_at, e.payload
