@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { createLogger, PlatformModule, subgraphGraphQLModule, JwksTokenVerifier, RedisRevocationList, RevocationList, FieldCipher } from '@talent/platform';
 import { AdminBootstrap } from './admin-bootstrap';
 import { AuthService } from './auth/auth.service';
+import { RegisterAccount } from './auth/register-account';
 import { JwksController } from './auth/jwks.controller';
 import { PasswordHasher } from './auth/password-hasher';
 import { RefreshTokenRecord } from './auth/refresh-token.entity';
@@ -15,7 +16,10 @@ import { DocumentFingerprintBackfill } from './kyc/document-fingerprint.backfill
 import { KycCaseRecord } from './kyc/kyc-case.entity';
 import { KycAccessLog } from './kyc/kyc-access-log';
 import { KycDetailsReadRecord } from './kyc/kyc-details-read.entity';
-import { KycService } from './kyc/kyc.service';
+import { KycCasesStore } from './kyc/kyc-cases.store';
+import { ListKycQueue } from './kyc/list-kyc-queue';
+import { ReviewKycCase } from './kyc/review-kyc-case';
+import { SubmitKycCase } from './kyc/submit-kyc-case';
 import { ReadKycDetails } from './kyc/read-kyc-details';
 import { MemberDocumentRecord } from './kyc/member-document.entity';
 import { IdentitySchema1732600000000 } from './migrations/1732600000000-identity-schema';
@@ -23,10 +27,11 @@ import { MemberDocuments1735300000000 } from './migrations/1735300000000-member-
 import { SessionsAndDisabledAccounts1735400000000 } from './migrations/1735400000000-sessions-and-disabled-accounts';
 import { KycDetailsReadsOrganizationEvents1735500000000 } from './migrations/1735500000000-kyc-details-reads-organization-events';
 import { OrganizationMemberRecord, OrganizationRecord } from './organizations/organization.entity';
+import { CreateOrganization } from './organizations/create-organization';
 import { OrganizationsService } from './organizations/organizations.service';
 import { IDENTITY_RESOLVERS } from './resolvers';
 import { TalentScreeningRecord } from './screening/talent-screening.entity';
-import { ScreeningService } from './screening/screening.service';
+import { ScreenTalent } from './screening/screen-talent';
 import { UserAccessService } from './users/user-access.service';
 import { UserRecord } from './users/user.entity';
 import { UsersService } from './users/users.service';
@@ -43,20 +48,25 @@ export const IDENTITY_ENTITIES = [
 ];
 export const IDENTITY_MIGRATIONS = [IdentitySchema1732600000000, MemberDocuments1735300000000, SessionsAndDisabledAccounts1735400000000, KycDetailsReadsOrganizationEvents1735500000000];
 
-/** Services of the identity subgraph, shared by the app and by SDL printing. */
+/** Use cases and services of the identity subgraph, shared by the app and by SDL printing. */
 export const IDENTITY_PROVIDERS = [
   UsersService,
+  RegisterAccount,
   AuthService,
   TokenService,
   PasswordHasher,
   SignInThrottle,
   SessionsService,
   UserAccessService,
-  KycService,
+  SubmitKycCase,
+  ReviewKycCase,
+  ListKycQueue,
+  KycCasesStore,
   ReadKycDetails,
   KycAccessLog,
   DocumentFingerprintBackfill,
-  ScreeningService,
+  ScreenTalent,
+  CreateOrganization,
   OrganizationsService,
   AdminBootstrap,
 ];

@@ -1,8 +1,9 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, RequestMeta, type AuthUser } from '@talent/platform';
+import { Authenticated, CurrentUser, RequestMeta, UseCaseCtx, type AuthUser, type UseCaseContext } from '@talent/platform';
 import { toUserModel } from '../users/users.service';
 import { AuthPayload, RegisterInput } from './auth.dto';
 import { AuthService, type Session } from './auth.service';
+import { RegisterAccount } from './register-account';
 import { SessionsService } from './sessions.service';
 
 const toPayload = (s: Session): AuthPayload => ({ accessToken: s.accessToken, refreshToken: s.refreshToken, user: Object.assign(toUserModel(s.user), { viewerIsSelf: true }) });
@@ -12,13 +13,14 @@ type Meta = { traceparent?: string; clientIp: string };
 @Resolver()
 export class AuthResolver {
   constructor(
+    private readonly registerAccount: RegisterAccount,
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
   ) {}
 
   @Mutation(() => AuthPayload, { description: 'Creates an account. Throttled per client address (RATE_LIMITED with retryAfterSeconds).' })
-  async register(@Args('input') input: RegisterInput, @RequestMeta() meta: Meta): Promise<AuthPayload> {
-    return toPayload(await this.auth.register(input, meta.clientIp, meta.traceparent));
+  async register(@UseCaseCtx() ctx: UseCaseContext, @Args('input') input: RegisterInput): Promise<AuthPayload> {
+    return toPayload(await this.registerAccount.execute(ctx, input));
   }
 
   @Mutation(() => AuthPayload, {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { UserRegistered, type Role } from '@talent/events';
-import { ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, UnauthenticatedError } from '@talent/platform';
+import { ForbiddenError, inTransaction, UnauthenticatedError } from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { PasswordHasher } from './password-hasher';
@@ -10,20 +9,11 @@ import { SessionsService } from './sessions.service';
 import { SignInThrottle } from './sign-in-throttle';
 import { TokenService, type TokenPair } from './token.service';
 
-const SELF_SERVICE_ROLES: ReadonlySet<Role> = new Set(['TALENT', 'CLIENT', 'CONNECTOR']);
-
-export interface RegisterCommand {
-  email: string;
-  password: string;
-  displayName: string;
-  roles: Role[];
-  referralCode?: string | null;
-}
-
 export interface Session extends TokenPair {
   user: UserRecord;
 }
 
+/** Signing in and refreshing a session (creating an account is the RegisterAccount use case). */
 @Injectable()
 export class AuthService {
   /** Verified against when the email is unknown, so a miss costs as much time as a hit. */
@@ -36,48 +26,8 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly throttle: SignInThrottle,
     private readonly sessions: SessionsService,
-    private readonly events: EventPublisher,
   ) {
     this.dummyHash = hasher.hash(randomUUID());
-  }
-
-  async register(command: RegisterCommand, clientIp: string, traceparent?: string): Promise<Session> {
-    const roles = [...new Set(command.roles)];
-    const refused = roles.filter((r) => !SELF_SERVICE_ROLES.has(r));
-    if (refused.length) throw new ForbiddenError(`${refused.join(', ')} cannot be chosen at registration; an admin grants it`);
-    await this.throttle.assertMayRegister(clientIp);
-    const email = command.email.trim().toLowerCase();
-    const passwordHash = await this.hasher.hash(command.password);
-    const referralCode = command.referralCode?.trim().toUpperCase() || null;
-    try {
-      return await inTransaction(this.dataSource, async (tx) => {
-        const now = new Date();
-        const user = tx.getRepository(UserRecord).create({
-          id: randomUUID(),
-          email,
-          passwordHash,
-          displayName: command.displayName.trim(),
-          roles,
-          kycStatus: 'NOT_STARTED',
-          screeningStatus: 'NOT_SCREENED',
-          referralCode,
-          disabledAt: null,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await tx.getRepository(UserRecord).insert(user);
-        await this.events.publish(
-          tx,
-          UserRegistered,
-          { userId: user.id, roles, referralCode, registeredAt: now.toISOString() },
-          { traceparent },
-        );
-        return { user, ...(await this.tokens.issue(tx, user)) };
-      });
-    } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw new ConflictError('An account with this email already exists');
-      throw error;
-    }
   }
 
   async login(emailInput: string, password: string, clientIp: string): Promise<Session> {

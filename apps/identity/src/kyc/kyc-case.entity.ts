@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type KycDocumentType = 'PASSPORT' | 'ID_CARD' | 'DRIVERS_LICENSE';
+export const KYC_DOCUMENT_TYPES = ['PASSPORT', 'ID_CARD', 'DRIVERS_LICENSE'] as const;
+export type KycDocumentType = (typeof KYC_DOCUMENT_TYPES)[number];
 export type KycCaseStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
 /** Associated data binding an encrypted field to its case and column (see FieldCipher). */

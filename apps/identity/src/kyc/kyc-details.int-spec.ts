@@ -13,14 +13,16 @@ import { dataSourceOptions, EventPublisher, FieldCipher } from '@talent/platform
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
 import { DocumentFingerprinter } from './document-fingerprint';
-import { KycService } from './kyc.service';
+import { ReviewKycCase } from './review-kyc-case';
+import { SubmitKycCase } from './submit-kyc-case';
 import { ReadKycDetails } from './read-kyc-details';
 
 const cipher = new FieldCipher(randomBytes(32));
 let db: TestDatabase;
 let dataSource: DataSource;
 let read: ReadKycDetails;
-let kyc: KycService;
+let submitKycCase: SubmitKycCase;
+let reviewKycCase: ReviewKycCase;
 const sql = <T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]> => dataSource.query(text, params);
 const reads = (caseId: string) => sql<{ reader_id: string; fields: string[]; reader_roles: string[] }>('SELECT reader_id, fields, reader_roles FROM kyc_details_reads WHERE case_id = $1 ORDER BY read_at', [caseId]);
 
@@ -36,7 +38,9 @@ beforeAll(async () => {
   db = await createTestDatabase('identity_kyc_details');
   dataSource = await new DataSource(dataSourceOptions({ url: db.url, entities: IDENTITY_ENTITIES, migrations: IDENTITY_MIGRATIONS, poolSize: 4, applicationName: 'identity-int' })).initialize();
   read = new ReadKycDetails(dataSource, cipher);
-  kyc = new KycService(dataSource, new EventPublisher(), cipher, new DocumentFingerprinter(randomBytes(32)));
+  const fingerprinter = new DocumentFingerprinter(randomBytes(32));
+  submitKycCase = new SubmitKycCase(dataSource, new EventPublisher(), cipher, fingerprinter);
+  reviewKycCase = new ReviewKycCase(dataSource, new EventPublisher(), cipher, fingerprinter);
 });
 
 afterAll(async () => {
@@ -46,7 +50,7 @@ afterAll(async () => {
 
 async function pendingCase(): Promise<{ owner: { id: string; roles: Role[] }; caseId: string }> {
   const owner = await user(['TALENT', 'INSPECTOR']);
-  const record = await kyc.submit(owner, { ...details, country: 'GB', documentType: 'PASSPORT', documentNumber: `ZX ${randomBytes(4).toString('hex')}` });
+  const record = await submitKycCase.execute({ caller: owner }, { ...details, country: 'GB', documentType: 'PASSPORT', documentNumber: `ZX ${randomBytes(4).toString('hex')}` });
   return { owner, caseId: record.id };
 }
 
@@ -77,7 +81,7 @@ it('nobody else reads: the owner (an inspector too), a talent, anonymous, a revi
 it('a decided case is read by nobody', async () => {
   const { caseId } = await pendingCase();
   const admin = await user(['ADMIN']);
-  await kyc.review(admin, caseId, 'REJECT', 'blurry scan');
+  await reviewKycCase.execute({ caller: admin }, { caseId, decision: 'REJECT', reason: 'blurry scan' });
   expect(await read.execute(admin, caseId, ALL)).toBeNull();
   expect(await reads(caseId)).toEqual([]);
 });

@@ -1,5 +1,4 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsEnum, Length, Matches } from 'class-validator';
 import { PageInfo } from '@talent/platform';
 import { KycStatusEnum, RoleEnum, UserModel } from '../users/user.model';
 
@@ -127,26 +126,22 @@ export class KycCaseConnection {
   pageInfo: PageInfo;
 }
 
+/** Validated by SubmitKycCase (its zod command), whoever calls it. */
 @InputType()
 export class SubmitKycInput {
   @Field()
-  @Length(2, 200, { message: 'legalName must be 2 to 200 characters' })
   legalName: string;
 
   @Field({ description: 'ISO 3166-1 alpha-2' })
-  @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code' })
   country: string;
 
   @Field({ description: 'YYYY-MM-DD' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date as YYYY-MM-DD' })
   dateOfBirth: string;
 
   @Field(() => KycDocumentTypeEnum)
-  @IsEnum(KycDocumentTypeEnum)
   documentType: KycDocumentTypeEnum;
 
   @Field()
-  @Matches(/^[A-Za-z0-9 -]{5,32}$/, { message: 'documentNumber must be 5 to 32 letters, digits, spaces or dashes' })
   documentNumber: string;
 }
 

@@ -6,12 +6,11 @@ import {
   BatchLoader,
   CurrentUser,
   hasRole,
-  isUuid,
   pageSize,
   PerRequest,
   type RequestContext,
-  RequestMeta,
-  RequireRoles,
+  UseCaseCtx,
+  type UseCaseContext,
 } from '@talent/platform';
 import { UserModel } from '../users/user.model';
 import { toUserModel, UsersService } from '../users/users.service';
@@ -22,8 +21,10 @@ import { KycAccessLog } from './kyc-access-log';
 import { KycCaseConnection, KycCaseDetailsModel, KycCaseModel, KycDetailsAccessModel, KycDocumentTypeEnum, ReviewDecisionEnum, SubmitKycInput } from './kyc.model';
 import { ReadKycDetails } from './read-kyc-details';
 import { KycStatusEnum } from '../users/user.model';
-import { KycService } from './kyc.service';
-import { NotFoundError } from '@talent/platform';
+import { KycCasesStore } from './kyc-cases.store';
+import { ListKycQueue } from './list-kyc-queue';
+import { ReviewKycCase } from './review-kyc-case';
+import { SubmitKycCase } from './submit-kyc-case';
 
 /** Never exposes the encrypted fields: only what the contract's KycCase shows. */
 const toModel = (r: KycCaseRecord): KycCaseModel =>
@@ -46,45 +47,42 @@ export class KycResolver {
   private readonly documentUse: PerRequest<BatchLoader<string, boolean>>;
 
   constructor(
-    private readonly kyc: KycService,
+    private readonly submitKycCase: SubmitKycCase,
+    private readonly reviewKycCase: ReviewKycCase,
+    private readonly listKycQueue: ListKycQueue,
+    private readonly cases: KycCasesStore,
     private readonly users: UsersService,
     private readonly readDetails: ReadKycDetails,
     private readonly accessLogs: KycAccessLog,
   ) {
-    this.documentUse = new PerRequest(() => new BatchLoader((ids) => this.kyc.documentsAlreadyUsed(ids)));
+    this.documentUse = new PerRequest(() => new BatchLoader((ids) => this.cases.documentsAlreadyUsed(ids)));
   }
 
   @Mutation(() => KycCaseModel)
   @Authenticated()
-  async submitKyc(
-    @CurrentUser() caller: AuthUser,
-    @Args('input') input: SubmitKycInput,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<KycCaseModel> {
-    return toModel(await this.kyc.submit(caller, input, meta.traceparent));
+  async submitKyc(@UseCaseCtx() ctx: UseCaseContext, @Args('input') input: SubmitKycInput): Promise<KycCaseModel> {
+    return toModel(await this.submitKycCase.execute(ctx, input));
   }
 
   @Mutation(() => KycCaseModel)
-  @RequireRoles('INSPECTOR', 'ADMIN')
+  @Authenticated()
   async reviewKyc(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('caseId', { type: () => ID }) caseId: string,
     @Args('decision', { type: () => ReviewDecisionEnum }) decision: ReviewDecisionEnum,
     @Args('reason', { type: () => String, nullable: true }) reason: string | null,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<KycCaseModel> {
-    if (!isUuid(caseId)) throw new NotFoundError('KYC case');
-    return toModel(await this.kyc.review(caller, caseId, decision, reason, meta.traceparent));
+    return toModel(await this.reviewKycCase.execute(ctx, { caseId, decision, reason }));
   }
 
   @Query(() => KycCaseConnection, { description: 'Open KYC cases, oldest first (INSPECTOR or ADMIN).' })
-  @RequireRoles('INSPECTOR', 'ADMIN')
+  @Authenticated()
   async kycQueue(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<KycCaseConnection> {
-    const page = await this.kyc.queue(caller, pageSize(first, 20), after);
+    const page = await this.listKycQueue.execute(ctx, { first: pageSize(first, 20), after });
     const edges = page.edges.map((e) => ({ cursor: e.cursor, node: toModel(e.node) }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }

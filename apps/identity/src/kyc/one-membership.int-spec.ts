@@ -11,14 +11,15 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { ConflictError, dataSourceOptions, EventPublisher, FieldCipher } from '@talent/platform';
+import { ConflictError, dataSourceOptions, EventPublisher, FieldCipher, type AuthUser } from '@talent/platform';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
 import { IdentitySchema1732600000000 } from '../migrations/1732600000000-identity-schema';
 import { DocumentFingerprintBackfill } from './document-fingerprint.backfill';
 import { DocumentFingerprinter, type IdentityDocument } from './document-fingerprint';
 import { kycFieldAad } from './kyc-case.entity';
-import { DOCUMENT_ALREADY_USED, KycService } from './kyc.service';
+import { KycCasesStore } from './kyc-cases.store';
+import { DOCUMENT_ALREADY_USED, ReviewKycCase } from './review-kyc-case';
 
 const cipher = new FieldCipher(randomBytes(32));
 const fingerprinter = new DocumentFingerprinter(randomBytes(32));
@@ -49,7 +50,8 @@ const open = async (migrations: typeof IDENTITY_MIGRATIONS) => {
   return ds.initialize();
 };
 const backfill = () => new DocumentFingerprintBackfill(dataSource, logger as never, cipher, fingerprinter);
-const kyc = () => new KycService(dataSource, new EventPublisher(), cipher, fingerprinter);
+const reviewKycCase = () => new ReviewKycCase(dataSource, new EventPublisher(), cipher, fingerprinter);
+const review = (reviewer: AuthUser, caseId: string, decision: 'APPROVE' | 'REJECT', reason: string | null) => reviewKycCase().execute({ caller: reviewer }, { caseId, decision, reason });
 
 /** A user with a KYC case as the code before fingerprints wrote it (raw SQL, no fingerprint). */
 async function legacyCase(
@@ -153,7 +155,7 @@ describe('migration and start-up backfill', () => {
   });
 
   it('the open cases are told apart: a member’s document is flagged, a fresh one is not', async () => {
-    const used = await kyc().documentsAlreadyUsed([legacy.pendingDuplicate.caseId, legacy.pendingFresh.caseId, legacy.own.caseId, legacy.shared2.caseId, randomUUID()]);
+    const used = await new KycCasesStore(dataSource).documentsAlreadyUsed([legacy.pendingDuplicate.caseId, legacy.pendingFresh.caseId, legacy.own.caseId, legacy.shared2.caseId, randomUUID()]);
     expect([...used.values()]).toEqual([true, false, false, true, false]);
   });
 
@@ -171,11 +173,11 @@ describe('approval', () => {
   it('refuses a case whose document a member holds (computing a missing fingerprint from the number), and approves a fresh one', async () => {
     const duplicate = await legacyCase(sql, passport('own-0000-001'), 'PENDING');
     expect(await fingerprintOf(duplicate.caseId)).toBeNull(); // as if submitted by the previous version after the backfill
-    await expect(kyc().review(inspector, duplicate.caseId, 'APPROVE', null)).rejects.toThrow(new ConflictError(DOCUMENT_ALREADY_USED));
+    await expect(review(inspector, duplicate.caseId, 'APPROVE', null)).rejects.toThrow(new ConflictError(DOCUMENT_ALREADY_USED));
     expect((await sql('SELECT status FROM kyc_cases WHERE id = $1', [duplicate.caseId]))[0].status).toBe('PENDING');
     expect(await sql(`SELECT 1 FROM outbox WHERE type = 'KycApproved'`)).toHaveLength(0);
 
-    await kyc().review(inspector, legacy.pendingFresh.caseId, 'APPROVE', null);
+    await review(inspector, legacy.pendingFresh.caseId, 'APPROVE', null);
     expect(await holderOf(passport('FRESH00001'))).toEqual({ user_id: legacy.pendingFresh.userId, kyc_case_id: legacy.pendingFresh.caseId });
     expect(await sql(`SELECT envelope->'payload'->>'caseId' AS c FROM outbox WHERE type = 'KycApproved'`)).toEqual([{ c: legacy.pendingFresh.caseId }]);
   });
@@ -194,18 +196,18 @@ describe('approval', () => {
         winner.userId,
         winner.caseId,
       ]);
-      const review = kyc().review(inspector, loser.caseId, 'APPROVE', null);
+      const approval = review(inspector, loser.caseId, 'APPROVE', null);
       // The review reads no holder, then waits on the uncommitted key; the commit makes it fail.
       await waitForLockWait();
       await other.query('COMMIT');
-      await expect(review).rejects.toThrow(new ConflictError(DOCUMENT_ALREADY_USED));
+      await expect(approval).rejects.toThrow(new ConflictError(DOCUMENT_ALREADY_USED));
       // Refused without a failed query, which would be logged with the fingerprint as a parameter.
       expect(queryLog.filter((line) => line.includes(fingerprinter.fingerprint(document)))).toEqual([]);
       expect((await sql('SELECT status FROM kyc_cases WHERE id = $1', [loser.caseId]))[0].status).toBe('PENDING');
       expect((await sql('SELECT kyc_status FROM users WHERE id = $1', [loser.userId]))[0].kyc_status).toBe('PENDING');
       expect(await sql(`SELECT 1 FROM outbox WHERE type = 'KycApproved' AND envelope->'payload'->>'caseId' = $1`, [loser.caseId])).toHaveLength(0);
       // Rejecting it still works.
-      expect((await kyc().review(inspector, loser.caseId, 'REJECT', 'belongs to another member')).status).toBe('REJECTED');
+      expect((await review(inspector, loser.caseId, 'REJECT', 'belongs to another member')).status).toBe('REJECTED');
     } finally {
       await other.end();
     }

@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
 import { IdentitySchema1732600000000 } from '../migrations/1732600000000-identity-schema';
 import { MemberDocuments1735300000000 } from '../migrations/1735300000000-member-documents';
-import { OrganizationsService } from './organizations.service';
+import { CreateOrganization } from './create-organization';
 
 let db: TestDatabase;
 let dataSource: DataSource;
@@ -68,11 +68,11 @@ it('the migration announces every organization that existed before, with its own
 });
 
 it('a new organization is announced in its own transaction; a refused one is not', async () => {
-  const service = new OrganizationsService(dataSource, new EventPublisher());
+  const createOrganization = new CreateOrganization(dataSource, new EventPublisher());
   const caller = { id: before.owners[0], roles: ['CLIENT' as const] };
-  await expect(async () => service.create(caller, ' x ')).rejects.toThrow(BadUserInputError);
+  await expect(async () => createOrganization.execute({ caller }, { name: ' x ' })).rejects.toThrow(BadUserInputError);
   expect(await announced()).toHaveLength(2);
-  const created = await service.create(caller, 'Second organization');
+  const created = await createOrganization.execute({ caller }, { name: 'Second organization' });
   const events = await announced();
   expect(events).toHaveLength(3);
   expect(events[2]).toEqual({ organizationId: created.id, ownerId: caller.id, createdAt: created.createdAt.toISOString() });

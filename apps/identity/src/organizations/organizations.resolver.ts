@@ -1,8 +1,9 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, type AuthUser, BatchLoader, CurrentUser, isUuid, PerRequest, RequestMeta, type RequestContext } from '@talent/platform';
+import { Authenticated, BatchLoader, isUuid, PerRequest, type RequestContext, UseCaseCtx, type UseCaseContext } from '@talent/platform';
 import { UserModel } from '../users/user.model';
 import { toUserModel } from '../users/users.service';
 import { OrganizationModel } from './organization.model';
+import { CreateOrganization } from './create-organization';
 import { OrganizationsService } from './organizations.service';
 
 @Resolver(() => OrganizationModel)
@@ -10,7 +11,10 @@ export class OrganizationsResolver {
   // Per request: the organizations one `_entities` call names are read in one query.
   private readonly byId: PerRequest<BatchLoader<string, OrganizationModel | null>>;
 
-  constructor(private readonly organizations: OrganizationsService) {
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly createOrganizationUseCase: CreateOrganization,
+  ) {
     this.byId = new PerRequest(
       () => BatchLoader.orNull((ids) => this.organizations.findByIds(ids)),
     );
@@ -29,12 +33,8 @@ export class OrganizationsResolver {
 
   @Mutation(() => OrganizationModel)
   @Authenticated()
-  createOrganization(
-    @CurrentUser() caller: AuthUser,
-    @Args('name') name: string,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<OrganizationModel> {
-    return this.organizations.create(caller, name, meta.traceparent);
+  createOrganization(@UseCaseCtx() ctx: UseCaseContext, @Args('name') name: string): Promise<OrganizationModel> {
+    return this.createOrganizationUseCase.execute(ctx, { name });
   }
 
   @ResolveField(() => [UserModel])

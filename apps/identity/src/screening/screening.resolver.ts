@@ -1,24 +1,22 @@
 import { Args, ID, Mutation, Resolver } from '@nestjs/graphql';
-import { type AuthUser, CurrentUser, isUuid, NotFoundError, RequestMeta, RequireRoles } from '@talent/platform';
+import { Authenticated, UseCaseCtx, type UseCaseContext } from '@talent/platform';
 import { ReviewDecisionEnum } from '../kyc/kyc.model';
 import { UserModel } from '../users/user.model';
 import { toUserModel } from '../users/users.service';
-import { ScreeningService } from './screening.service';
+import { ScreenTalent } from './screen-talent';
 
 @Resolver()
 export class ScreeningResolver {
-  constructor(private readonly screening: ScreeningService) {}
+  constructor(private readonly screenTalentUseCase: ScreenTalent) {}
 
   @Mutation(() => UserModel, { description: 'INSPECTOR or ADMIN: records the peer screening of a talent.' })
-  @RequireRoles('INSPECTOR', 'ADMIN')
+  @Authenticated()
   async screenTalent(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('userId', { type: () => ID }) userId: string,
     @Args('decision', { type: () => ReviewDecisionEnum }) decision: ReviewDecisionEnum,
     @Args('notes', { type: () => String, nullable: true }) notes: string | null,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<UserModel> {
-    if (!isUuid(userId)) throw new NotFoundError('User');
-    return toUserModel(await this.screening.screen(caller, userId, decision, notes, meta.traceparent));
+    return toUserModel(await this.screenTalentUseCase.execute(ctx, { talentId: userId, decision, notes }));
   }
 }

@@ -18,10 +18,10 @@ export const RequestMeta = createParamDecorator((_: unknown, ctx: ExecutionConte
   return { traceparent: context.traceparent, clientIp: context.clientIp };
 });
 
-/** The use-case context of a GraphQL request: its verified caller (or null) and its trace. */
+/** The use-case context of a GraphQL request: its verified caller (or null), its trace and its client's address. */
 export const UseCaseCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): UseCaseContext => {
   const context = contextOf(ctx);
-  return { caller: context.user ?? null, traceparent: context.traceparent };
+  return { caller: context.user ?? null, traceparent: context.traceparent, clientIp: context.clientIp };
 });
 
 const ROLES_KEY = 'talent:roles';

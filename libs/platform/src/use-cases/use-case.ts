@@ -13,6 +13,8 @@ export interface UseCaseContext {
   readonly caller: AuthUser | null;
   /** The W3C trace context to continue (put on the events the use case publishes). */
   readonly traceparent?: string;
+  /** The client's address, for use cases throttled per address (sign-up, sign-in); absent for the system. */
+  readonly clientIp?: string;
   /** The caller's transaction. Absent: the use case opens its own. */
   readonly tx?: EntityManager;
 }

@@ -1,43 +1,55 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { TalentScreened } from '@talent/events';
 import {
-  BadUserInputError,
+  callerOf,
   ConflictError,
   EventPublisher,
   ForbiddenError,
-  inTransaction,
+  inUseCaseTransaction,
+  isUuid,
   NotFoundError,
+  parseCommand,
   PreconditionFailedError,
-  type AuthUser,
+  type UseCase,
+  type UseCaseContext,
 } from '@talent/platform';
+import { assertKycReviewer } from '../kyc/kyc-reviewers';
 import { UserRecord } from '../users/user.entity';
 import { TalentScreeningRecord } from './talent-screening.entity';
 
+const ScreenTalentCommand = z.object({
+  talentId: z.string(),
+  decision: z.enum(['APPROVE', 'REJECT']),
+  notes: z
+    .string()
+    .trim()
+    .max(2000, 'must be at most 2000 characters')
+    .nullish()
+    .transform((notes) => notes || null),
+});
+
 /**
- * Peer screening of talent by inspectors. Only members with the TALENT role are screened,
- * never by themselves. An approval is final (it earns the inspector a reward once);
- * a rejected talent may be screened again.
+ * Use case: an INSPECTOR or ADMIN records the peer screening of a talent. Only members (KYC
+ * approved) with the TALENT role are screened, never by themselves. An approval is final (it
+ * earns the inspector a reward once); a rejected talent may be screened again.
  */
 @Injectable()
-export class ScreeningService {
+export class ScreenTalent implements UseCase<z.input<typeof ScreenTalentCommand>, UserRecord> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
   ) {}
 
-  screen(
-    inspector: AuthUser,
-    talentId: string,
-    decision: 'APPROVE' | 'REJECT',
-    notesInput: string | null | undefined,
-    traceparent?: string,
-  ): Promise<UserRecord> {
-    const notes = notesInput?.trim() || null;
-    if (notes && notes.length > 2000) throw new BadUserInputError('notes must be at most 2000 characters', 'notes');
+  async execute(ctx: UseCaseContext, input: z.input<typeof ScreenTalentCommand>): Promise<UserRecord> {
+    const inspector = assertKycReviewer(callerOf(ctx));
+    const { talentId: rawTalentId, decision, notes } = parseCommand(ScreenTalentCommand, input);
+    if (!isUuid(rawTalentId)) throw new NotFoundError('User');
+    const talentId = rawTalentId.toLowerCase();
     if (talentId === inspector.id) throw new ForbiddenError('Inspectors do not screen themselves');
-    return inTransaction(this.dataSource, async (tx) => {
+    return inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const talent = await tx.getRepository(UserRecord).findOne({ where: { id: talentId }, lock: { mode: 'pessimistic_write' } });
       if (!talent) throw new NotFoundError('User');
       if (!talent.roles.includes('TALENT')) throw new PreconditionFailedError('Only users with the TALENT role are screened');
@@ -52,7 +64,7 @@ export class ScreeningService {
         tx,
         TalentScreened,
         { screeningId: screening.id, talentId, inspectorId: inspector.id, decision: status, screenedAt: now.toISOString() },
-        { traceparent },
+        { traceparent: ctx.traceparent },
       );
       return { ...talent, screeningStatus: status, updatedAt: now };
     });
