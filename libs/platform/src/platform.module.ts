@@ -1,6 +1,5 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE, DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
@@ -61,7 +60,6 @@ export class PlatformModule {
       redisProvider,
       MessagingService,
       ServiceDependencies,
-      // GraphQL input classes carry class-validator rules; a violation becomes BAD_USER_INPUT.
       {
         provide: METRICS,
         inject: [DataSource],
@@ -73,7 +71,6 @@ export class PlatformModule {
         },
       },
       { provide: APP_FILTER, useClass: DomainErrorFilter },
-      { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, stopAtFirstError: false }) },
     ];
     const exported: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [METRICS, APP_CONFIG, ROOT_LOGGER, TokenVerifier, RevocationList, EventPublisher, REDIS, MessagingService];
     if (options.jobs) {
