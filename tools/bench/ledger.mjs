@@ -54,7 +54,8 @@ try {
   await run(Math.ceil(USERS / MEMBERS_PER_TX), Math.min(CONCURRENCY, 4), (b) =>
     inTransaction(dataSource, async (tx) => {
       for (const userId of users.slice(b * MEMBERS_PER_TX, (b + 1) * MEMBERS_PER_TX)) {
-        await core.members.recordApproval(tx, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() });
+        await core.members.record(tx, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() });
+        await core.ledger.openWallet(tx, userId);
       }
     }),
   );

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
+import { membershipProviders, PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import { ApplicationRecord, InterviewRecord } from './applications/application.entity';
 import { ApplicationsService } from './applications/applications.service';
 import type { JobsConfig } from './config';
@@ -7,14 +7,13 @@ import { ContractRecord } from './contracts/contract.entity';
 import { ContractsService } from './contracts/contracts.service';
 import { JobRecord } from './jobs/job.entity';
 import { JobsService } from './jobs/jobs.service';
-import { MemberRecord } from './members/member.entity';
-import { MembersService } from './members/members.service';
-import { MembershipHandler } from './members/membership.handler';
+import { JobsMemberRecord } from './members/member.entity';
 import { StakeOutcomeHandler } from './applications/stake-outcome.handler';
 import { JobsSchema1732700000000 } from './migrations/1732700000000-jobs-schema';
 import { JobRateTolerance1735100000000 } from './migrations/1735100000000-job-rate-tolerance';
 import { Organizations1735500000000 } from './migrations/1735500000000-organizations';
 import { CurrencyMinorUnits1736100000000 } from './migrations/1736100000000-currency-minor-units';
+import { MembersOneShape1737100000000 } from './migrations/1737100000000-members-one-shape';
 import { OrganizationMemberRecord, OrganizationRecord } from './organizations/organization.entity';
 import { OrganizationsHandler } from './organizations/organizations.handler';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -23,11 +22,21 @@ import { RatingsService } from './ratings/ratings.service';
 import { JOBS_RESOLVERS } from './resolvers';
 import { ReputationService } from './users/reputation.service';
 
-export const JOBS_ENTITIES = [MemberRecord, JobRecord, ApplicationRecord, InterviewRecord, ContractRecord, RatingRecord, OrganizationRecord, OrganizationMemberRecord];
-export const JOBS_MIGRATIONS = [JobsSchema1732700000000, JobRateTolerance1735100000000, Organizations1735500000000, CurrencyMinorUnits1736100000000];
+export const JOBS_ENTITIES = [JobsMemberRecord, JobRecord, ApplicationRecord, InterviewRecord, ContractRecord, RatingRecord, OrganizationRecord, OrganizationMemberRecord];
+export const JOBS_MIGRATIONS = [JobsSchema1732700000000, JobRateTolerance1735100000000, Organizations1735500000000, CurrencyMinorUnits1736100000000, MembersOneShape1737100000000];
 
 /** Services of the jobs subgraph (use cases, projections, event handlers). */
-export const JOBS_PROVIDERS = [MembersService, MembershipHandler, OrganizationsService, OrganizationsHandler, JobsService, ApplicationsService, StakeOutcomeHandler, ContractsService, RatingsService, ReputationService];
+export const JOBS_PROVIDERS = [
+  ...membershipProviders({ extraColumns: (approval) => ({ country: approval.country }) }),
+  OrganizationsService,
+  OrganizationsHandler,
+  JobsService,
+  ApplicationsService,
+  StakeOutcomeHandler,
+  ContractsService,
+  RatingsService,
+  ReputationService,
+];
 
 @Module({})
 export class JobsModule {

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
+import { governedParameterProviders, PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import type { MatchingConfig } from './config';
 import { EligibilityHandler } from './eligibility/eligibility.handler';
 import { EligibilityService } from './eligibility/eligibility.service';
@@ -12,9 +12,11 @@ import { MatchingSchema1732800000000 } from './migrations/1732800000000-matching
 import { CurrencyMinorUnits1736100000000 } from './migrations/1736100000000-currency-minor-units';
 import { GovernedWeights1736300000000 } from './migrations/1736300000000-governed-weights';
 import { SkillLookupKeys1737000000000 } from './migrations/1737000000000-skill-lookup-keys';
+import { ReputationLevelKeys1737100000000 } from './migrations/1737100000000-reputation-level-keys';
+import { GovernedParameters1737200000000 } from './migrations/1737200000000-governed-parameters';
 import { ProfilesService } from './profiles/profiles.service';
 import { TalentProfileRecord } from './profiles/talent-profile.entity';
-import { WeightsParameterChangedHandler } from './ranking/parameter-changed.handler';
+import { rankingWeightParameters } from './ranking/weight-parameters';
 import { RankingEngine } from './ranking/ranking.engine';
 import { SkillStatistics } from './ranking/skill-statistics';
 import { ReputationHandler } from './reputation/reputation.handler';
@@ -27,6 +29,8 @@ export const MATCHING_MIGRATIONS = [
   CurrencyMinorUnits1736100000000,
   GovernedWeights1736300000000,
   SkillLookupKeys1737000000000,
+  ReputationLevelKeys1737100000000,
+  GovernedParameters1737200000000,
 ];
 
 /** Services and event handlers of the matching subgraph. */
@@ -40,7 +44,7 @@ export const MATCHING_PROVIDERS = [
   EligibilityHandler,
   ReputationHandler,
   JobsProjection,
-  WeightsParameterChangedHandler,
+  ...governedParameterProviders(rankingWeightParameters),
 ];
 
 @Module({})

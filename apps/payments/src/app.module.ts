@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
+import { governedParameterProviders, PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import { ConvertFees } from './buyback/fee-conversion';
 import { FeeConversionProcessor } from './buyback/fee-conversion.processor';
 import { FeeConversionsReader } from './buyback/fee-conversions.reader';
@@ -23,9 +23,9 @@ import { ProviderConfirmations1736000000000 } from './migrations/1736000000000-p
 import { CurrencyMinorUnits1736100000000 } from './migrations/1736100000000-currency-minor-units';
 import { FeeConversions1736200000000 } from './migrations/1736200000000-fee-conversions';
 import { PaymentsDisputes1736500000000 } from './migrations/1736500000000-disputes';
+import { GovernedParameters1737100000000 } from './migrations/1737100000000-governed-parameters';
 import { NetworkStatsService } from './network-stats/network-stats.service';
-import { ParameterChangedHandler } from './parameters/parameter-changed.handler';
-import { ParametersService } from './parameters/parameters.service';
+import { feeRateParameter, ParametersService } from './parameters/parameters.service';
 import { LocalPaymentProvider } from './provider/local-payment-provider';
 import { PAYMENT_PROVIDER } from './provider/payment-provider';
 import { ProviderConfirmations } from './provider/provider-confirmations';
@@ -36,7 +36,7 @@ import { PAYMENTS_RESOLVERS } from './resolvers';
 export const PAYMENTS_ENTITIES = [ContractRecord, InvoiceRecord, PaymentAttemptRecord];
 
 /** Migrations; the first run seeds `platform.feeRate` from PLATFORM_FEE_RATE. */
-export const paymentsMigrations = (config: PaymentsConfig) => [paymentsSchemaMigration(config.PLATFORM_FEE_RATE), UsdRates1735200000000, ProviderConfirmations1736000000000, CurrencyMinorUnits1736100000000, FeeConversions1736200000000, PaymentsDisputes1736500000000];
+export const paymentsMigrations = (config: PaymentsConfig) => [paymentsSchemaMigration(config.PLATFORM_FEE_RATE), UsdRates1735200000000, ProviderConfirmations1736000000000, CurrencyMinorUnits1736100000000, FeeConversions1736200000000, PaymentsDisputes1736500000000, GovernedParameters1737100000000];
 
 @Module({})
 export class PaymentsModule {
@@ -58,7 +58,7 @@ export class PaymentsModule {
         ContractsHandler,
         DisputeEventsHandler,
         ParametersService,
-        ParameterChangedHandler,
+        ...governedParameterProviders(feeRateParameter),
         UsdRates,
         IdempotencyKeys,
         PaymentOutcomes,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
+import { MemberRecord, membershipProviders, PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import { CodesHandler } from './codes/codes.handler';
 import { CodesService } from './codes/codes.service';
 import { ReferralCodeRecord } from './codes/referral-code.entity';
@@ -12,10 +12,10 @@ import { ReferTalentToJob } from './job-referrals/refer-talent-to-job';
 import { ReferralsSchema1732900000000 } from './migrations/1732900000000-referrals-schema';
 import { ReferredAfterApplication1735100000000 } from './migrations/1735100000000-referred-after-application';
 import { ReferralRewards1735200000000 } from './migrations/1735200000000-referral-rewards';
+import { MembersOneShape1737100000000 } from './migrations/1737100000000-members-one-shape';
 import { KnownApplicationRecord } from './projections/known-application.entity';
 import { KnownJobRecord } from './projections/known-job.entity';
 import { KnownUserRecord } from './projections/known-user.entity';
-import { MemberRecord } from './projections/member.entity';
 import { ProjectionsHandler } from './projections/projections.handler';
 import { ProjectionsService } from './projections/projections.service';
 import { QualificationHandler } from './qualification/qualification.handler';
@@ -40,10 +40,11 @@ export const REFERRALS_ENTITIES = [
   SettledContractRecord,
   QualificationRecord,
 ];
-export const REFERRALS_MIGRATIONS = [ReferralsSchema1732900000000, ReferredAfterApplication1735100000000, ReferralRewards1735200000000];
+export const REFERRALS_MIGRATIONS = [ReferralsSchema1732900000000, ReferredAfterApplication1735100000000, ReferralRewards1735200000000, MembersOneShape1737100000000];
 
 /** Services and event handlers of the referrals service. */
 export const REFERRALS_PROVIDERS = [
+  ...membershipProviders(),
   ProjectionsService,
   ProjectionsHandler,
   CodesService,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, subgraphGraphQLModule } from '@talent/platform';
+import { governedParameterProviders, MemberRecord, MembershipProjection, PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import type { RewardsConfig } from './config';
 import { ContractEarnings } from './earnings/contract-earnings';
 import { GenesisService } from './genesis/genesis.service';
@@ -10,9 +10,7 @@ import { RewardEventsHandler } from './grants/reward-events.handler';
 import { REWARDS_JOBS } from './jobs';
 import { Ledger } from './ledger/ledger';
 import { LedgerAccountRecord, LedgerPostingRecord, LedgerTransactionRecord } from './ledger/ledger.entity';
-import { MemberRecord } from './members/member.entity';
-import { MembersService } from './members/members.service';
-import { MembershipHandler } from './members/membership.handler';
+import { RewardsMembershipHandler } from './members/membership.handler';
 import { RewardsSchema1732900000000 } from './migrations/1732900000000-rewards-schema';
 import { AwaitingMembershipGrants1733000000000 } from './migrations/1733000000000-awaiting-membership-grants';
 import { RewardsOnPaidValue1735200000000 } from './migrations/1735200000000-rewards-on-paid-value';
@@ -21,8 +19,10 @@ import { TreasuryBuyback1736000000000 } from './migrations/1736000000000-treasur
 import { TreasuryGrants1736400000000 } from './migrations/1736400000000-treasury-grants';
 import { GovernedPolicies1736300000000 } from './migrations/1736300000000-governed-policies';
 import { JuryReward1736500000000 } from './migrations/1736500000000-jury-reward';
-import { PolicyParameterChangedHandler } from './policies/parameter-changed.handler';
+import { MembersOneShape1737100000000 } from './migrations/1737100000000-members-one-shape';
+import { GovernedParameters1737100000001 } from './migrations/1737100000001-governed-parameters';
 import { PoliciesService } from './policies/policies.service';
+import { rewardPolicyParameters } from './policies/policy-parameters';
 import { RewardPolicyRecord } from './policies/policy.entity';
 import { REWARDS_ORPHANED_TYPES, REWARDS_RESOLVERS } from './resolvers';
 import { ApplicationEventsHandler } from './staking/application-events.handler';
@@ -59,6 +59,8 @@ export const REWARDS_MIGRATIONS = [
   TreasuryGrants1736400000000,
   GovernedPolicies1736300000000,
   JuryReward1736500000000,
+  MembersOneShape1737100000000,
+  GovernedParameters1737100000001,
 ];
 
 /** Use cases, projections, event and job handlers of the rewards service. */
@@ -66,10 +68,10 @@ export const REWARDS_PROVIDERS = [
   Ledger,
   BalanceEvents,
   GenesisService,
-  MembersService,
-  MembershipHandler,
+  MembershipProjection,
+  RewardsMembershipHandler,
   PoliciesService,
-  PolicyParameterChangedHandler,
+  ...governedParameterProviders(rewardPolicyParameters),
   GrantsService,
   ContractEarnings,
   RewardEventsHandler,

@@ -1,11 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { EventPublisher } from '@talent/platform';
+import { EventPublisher, MembershipProjection } from '@talent/platform';
 import { ContractEarnings } from './earnings/contract-earnings';
 import { GenesisService } from './genesis/genesis.service';
 import { GrantsService } from './grants/grants.service';
 import { Ledger } from './ledger/ledger';
-import { MembersService } from './members/members.service';
 import { PoliciesService } from './policies/policies.service';
 import { StakingService } from './staking/staking.service';
 import { SupplyService } from './supply/supply.service';
@@ -18,12 +17,13 @@ import { WithdrawalProcessor } from './withdrawals/withdrawal.processor';
 
 /**
  * The rewards use cases wired by hand on a data source, without Nest: the same classes the
- * service runs, for integration tests, the ledger benchmark and operational scripts.
+ * service runs, for the ledger benchmark and operational scripts (tests build the module: test/harness.ts).
  */
 export function createRewardsCore(dataSource: DataSource, logger: Logger, options: { chain?: ChainAdapter } = {}) {
   const events = new EventPublisher();
   const ledger = new Ledger();
-  const members = new MembersService(ledger);
+  // No wait for the projection here: whoever drives the core adds members before they act.
+  const members = new MembershipProjection(dataSource, { PROJECTION_WAIT_MS: 0 });
   const policies = new PoliciesService(dataSource);
   const balances = new BalanceEvents(events);
   const chain = options.chain ?? new LocalChainAdapter(dataSource);

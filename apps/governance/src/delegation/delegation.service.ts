@@ -1,7 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { APP_CONFIG, awaitProjection, type AuthUser, type BaseConfig, BadUserInputError, inTransaction, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
-import { MembersService } from '../members/members.service';
+import { type AuthUser, BadUserInputError, inTransaction, isUuid, MembershipProjection, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { CURRENT, instantParam, type Instant } from './instant';
 
 /**
@@ -18,8 +17,7 @@ import { CURRENT, instantParam, type Instant } from './instant';
 export class DelegationService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly members: MembersService,
-    @Optional() @Inject(APP_CONFIG) private readonly config?: Pick<BaseConfig, 'PROJECTION_WAIT_MS'>,
+    private readonly membership: MembershipProjection,
   ) {}
 
   /** Sets the caller's delegate (themselves: clears it). Returns the caller's id. */
@@ -28,13 +26,11 @@ export class DelegationService {
     const me = caller.id.toLowerCase();
     const to = toUserId.toLowerCase();
     // Members approved a moment ago may not be in governance's projection yet: wait for them, outside the transaction.
-    const wait = (userId: string) => awaitProjection(() => this.members.isMember(userId), { timeoutMs: this.config?.PROJECTION_WAIT_MS ?? 0 });
-    await Promise.all([wait(me), to === me ? undefined : wait(to)]);
+    await Promise.all([this.membership.waitUntilMember(me), to === me ? undefined : this.membership.waitUntilMember(to)]);
     await inTransaction(this.dataSource, async (tx) => {
       // Locking the delegator's member row orders their concurrent changes.
-      const rows: unknown[] = await tx.query(`SELECT user_id FROM members WHERE user_id = $1 FOR UPDATE`, [me]);
-      if (!rows.length) throw new PreconditionFailedError('Only members (KYC approved) may delegate votes');
-      if (to !== me && !(await this.members.isMember(to, tx))) throw new NotFoundError('Member');
+      if (!(await this.membership.lock(tx, me))) throw new PreconditionFailedError('Only members (KYC approved) may delegate votes');
+      if (to !== me && !(await this.membership.isMember(tx, to))) throw new NotFoundError('Member');
       const delegatee = to === me ? null : to;
       if ((await this.delegateAt(me, CURRENT, tx)) === delegatee) return;
       // Effective now, and never before the delegator's previous change (rows stay in order whatever the clock does).

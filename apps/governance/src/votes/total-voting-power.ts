@@ -23,10 +23,4 @@ export class TotalVotingPower {
     const [row] = (await tx.query(TOTAL_POWER_AT, [at])) as Array<{ total: string }>;
     return row.total;
   }
-
-  /** Whether the user was a member (KYC approved) at `at`: only they vote on a proposal snapshotted then. */
-  async wasMemberAt(tx: EntityManager, userId: string, at: Date): Promise<boolean> {
-    const rows: unknown[] = await tx.query(`SELECT 1 FROM members WHERE user_id = $1 AND approved_at <= $2`, [userId.toLowerCase(), at]);
-    return rows.length > 0;
-  }
 }

@@ -1,23 +1,13 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { MemberColumns } from '@talent/platform';
 
 /**
- * The users jobs knows to be members (KYC approved), projected from identity's
- * KycApproved events: jobs never reads identity's database.
+ * Jobs' `members` projection (identity's KycApproved, see MembershipProjection): the common columns
+ * and the member's country, which jobs keeps from the approval.
  */
 @Entity({ name: 'members' })
-export class MemberRecord {
-  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
-  userId: string;
-
+export class JobsMemberRecord extends MemberColumns {
   @Column({ type: 'char', length: 2 })
   country: string;
-
-  @Column({ name: 'kyc_case_id', type: 'uuid' })
-  kycCaseId: string;
-
-  @Column({ name: 'approved_at', type: 'timestamptz' })
-  approvedAt: Date;
-
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
-  recordedAt: Date;
 }
+

@@ -5,15 +5,15 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { createEvent, JobPosted, ParameterChanged } from '@talent/events';
-import { dataSourceOptions, DomainError, EventPublisher } from '@talent/platform';
+import { dataSourceOptions, DomainError, EventPublisher, GovernedParameters, ParameterChangedHandler } from '@talent/platform';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { MATCHING_ENTITIES, MATCHING_MIGRATIONS } from '../app.module';
 import { JobsProjection } from '../jobs/jobs.projection';
 import { MatchesService } from '../matches/matches.service';
-import { WeightsParameterChangedHandler } from './parameter-changed.handler';
 import { RankingEngine } from './ranking.engine';
 import { evaluate, reputationScore, WEIGHTS, type JobCriteria, type TalentFacts } from './scoring';
 import { SkillStatistics } from './skill-statistics';
+import { rankingWeightParameters } from './weight-parameters';
 import { weightsInForce } from './weights';
 
 /*
@@ -29,7 +29,7 @@ let dataSource: DataSource;
 let engine: RankingEngine;
 let matches: MatchesService;
 let jobs: JobsProjection;
-let handler: WeightsParameterChangedHandler;
+let handler: ParameterChangedHandler;
 
 const T0 = Date.now();
 const handle = <T>(fn: (tx: EntityManager) => Promise<T>) => dataSource.transaction(fn);
@@ -106,7 +106,7 @@ beforeAll(async () => {
   engine = new RankingEngine(new SkillStatistics());
   matches = new MatchesService(dataSource, engine, new EventPublisher(), { matchesPerJob: 5 });
   jobs = new JobsProjection(matches);
-  handler = new WeightsParameterChangedHandler(pino({ level: 'silent' }));
+  handler = new ParameterChangedHandler(new GovernedParameters(), rankingWeightParameters, pino({ level: 'silent' }));
 });
 
 afterAll(async () => {
@@ -150,7 +150,7 @@ describe('governed ranking weights', () => {
     const current = await weights();
     await change('matching.weights.rate', '0.2', -60_000);
     expect(await weights()).toEqual(current);
-    expect(await dataSource.query(`SELECT weight::text AS weight FROM governed_weights WHERE part = 'rate'`)).toEqual([{ weight: '1.0000' }]);
+    expect(await dataSource.query(`SELECT value FROM governed_parameters WHERE key = 'matching.weights.rate'`)).toEqual([{ value: '1' }]);
   });
 
   it('refuse for good what matching cannot apply, changing nothing; ignore keys other services apply', async () => {

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG } from '@talent/platform';
+import { APP_CONFIG, MembershipProjection } from '@talent/platform';
 import type { ReferralsConfig } from '../config';
-import { ProjectionsService } from '../projections/projections.service';
 import type { InvalidReason, ReferralRef } from '../shared/referral.types';
 import { closesRing, type ReferredBy } from './ring';
 import { creationVerdict, qualificationVerdict, utcDay } from './rules';
@@ -16,7 +15,7 @@ const NO_REFERRAL = '00000000-0000-0000-0000-000000000000';
 @Injectable()
 export class FraudCheck {
   constructor(
-    private readonly projections: ProjectionsService,
+    private readonly membership: MembershipProjection,
     @Inject(APP_CONFIG) private readonly config: ReferralsConfig,
   ) {}
 
@@ -41,7 +40,7 @@ export class FraudCheck {
       connectorId,
       referredUserId,
       closesRing: await closesRing(connectorId, referredUserId, this.referredBy(tx, referral.id)),
-      connectorIsMember: await this.projections.isMember(connectorId, tx),
+      connectorIsMember: await this.membership.isMember(tx, connectorId),
       alreadyQualified: qualified,
       connectorQualificationsThatDay: that_day,
       dailyCap: this.config.REFERRAL_DAILY_CAP,

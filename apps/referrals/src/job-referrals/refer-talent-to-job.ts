@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobReferralCreated } from '@talent/events';
-import { APP_CONFIG, awaitProjection, type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import { APP_CONFIG, awaitProjection, type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, MembershipProjection, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { FraudCheck } from '../fraud/fraud-check';
 import { lockReferralGraph } from '../fraud/referral-graph.lock';
 import { ReferralInvalidator } from '../fraud/referral-invalidator';
@@ -28,6 +28,7 @@ export class ReferTalentToJob {
   constructor(
     private readonly dataSource: DataSource,
     private readonly projections: ProjectionsService,
+    private readonly membership: MembershipProjection,
     private readonly fraud: FraudCheck,
     private readonly invalidator: ReferralInvalidator,
     private readonly events: EventPublisher,
@@ -42,7 +43,7 @@ export class ReferTalentToJob {
     await this.awaitProjections(caller.id, jobId, talentId);
     try {
       return await inTransaction(this.dataSource, async (tx) => {
-        if (!(await this.projections.isMember(caller.id, tx))) {
+        if (!(await this.membership.isMember(tx, caller.id))) {
           throw new PreconditionFailedError('Only members may refer talent: complete KYC first');
         }
         if (talentId === caller.id) throw new ForbiddenError('You cannot refer yourself to a job');
@@ -100,7 +101,7 @@ export class ReferTalentToJob {
   private async awaitProjections(callerId: string, jobId: string, talentId: string): Promise<void> {
     const wait = <T>(read: () => Promise<T>) => awaitProjection(read, { timeoutMs: this.config.PROJECTION_WAIT_MS });
     await Promise.all([
-      wait(() => this.projections.isMember(callerId)),
+      this.membership.waitUntilMember(callerId),
       isUuid(talentId) && talentId !== callerId ? wait(() => this.projections.findUser(talentId)) : undefined,
       isUuid(jobId) ? wait(() => this.projections.findJob(jobId)) : undefined,
     ]);

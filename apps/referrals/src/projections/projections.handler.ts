@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ApplicationSubmitted, JobClosed, JobPosted, KycApproved, RoleGranted, UserRegistered, type EnvelopeOf } from '@talent/events';
+import { ApplicationSubmitted, JobClosed, JobPosted, RoleGranted, UserRegistered, type EnvelopeOf } from '@talent/events';
 import { OnEvent } from '@talent/platform';
 import { ProjectionsService } from './projections.service';
 
-/** Feeds the users, members, jobs and applications projections from identity's and jobs' events. */
+/** Feeds the users, jobs and applications projections from identity's and jobs' events (members: MembershipHandler). */
 @Injectable()
 export class ProjectionsHandler {
   constructor(private readonly projections: ProjectionsService) {}
@@ -17,11 +17,6 @@ export class ProjectionsHandler {
   @OnEvent(RoleGranted)
   async onRoleGranted(event: EnvelopeOf<typeof RoleGranted>, tx: EntityManager): Promise<void> {
     await this.projections.recordRole(tx, event.payload);
-  }
-
-  @OnEvent(KycApproved)
-  async onKycApproved(event: EnvelopeOf<typeof KycApproved>, tx: EntityManager): Promise<void> {
-    await this.projections.recordMember(tx, event.payload);
   }
 
   @OnEvent(JobPosted)

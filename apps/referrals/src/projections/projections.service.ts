@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ApplicationSubmitted, JobClosed, JobPosted, KycApproved, PayloadOf, RoleGranted, UserRegistered } from '@talent/events';
+import type { ApplicationSubmitted, JobClosed, JobPosted, PayloadOf, RoleGranted, UserRegistered } from '@talent/events';
 import { KnownApplicationRecord } from './known-application.entity';
 import { KnownJobRecord } from './known-job.entity';
 import { KnownUserRecord } from './known-user.entity';
-import { MemberRecord } from './member.entity';
 
 /**
- * The projections referrals keeps of other services' data (users, members, jobs, applications), fed by their events only.
+ * The projections referrals keeps of other services' data (users, jobs, applications), fed by their events only
+ * (members: MembershipProjection of @talent/platform).
  * Every write is idempotent: a replayed event leaves the row as it was.
  */
 @Injectable()
@@ -26,16 +26,6 @@ export class ProjectionsService {
 
   async recordRole(tx: EntityManager, p: PayloadOf<typeof RoleGranted>): Promise<void> {
     await tx.query(`UPDATE users SET roles = array_append(roles, $2) WHERE id = $1 AND NOT ($2 = ANY (roles))`, [p.userId, p.role]);
-  }
-
-  async recordMember(tx: EntityManager, p: PayloadOf<typeof KycApproved>): Promise<void> {
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(MemberRecord)
-      .values({ userId: p.userId, kycCaseId: p.caseId, approvedAt: new Date(p.approvedAt) })
-      .orIgnore()
-      .execute();
   }
 
   async recordJobPosted(tx: EntityManager, p: PayloadOf<typeof JobPosted>): Promise<void> {
@@ -79,9 +69,5 @@ export class ProjectionsService {
 
   findJob(id: string, tx: EntityManager = this.dataSource.manager): Promise<KnownJobRecord | null> {
     return tx.getRepository(KnownJobRecord).findOneBy({ id });
-  }
-
-  async isMember(userId: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {
-    return (await tx.getRepository(MemberRecord).countBy({ userId })) > 0;
   }
 }

@@ -8,7 +8,6 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
  */
 import { randomUUID } from 'node:crypto';
 import { createEvent, DeadLetterHeaders, ParameterChanged, TalentScreened, Topics, type EventEnvelope, type PayloadOf } from '@talent/events';
-import { deliverEnvelope } from '@talent/testing';
 import { addMember, openRewards, type RewardsHarness } from '../../test/harness';
 
 let h: RewardsHarness;
@@ -63,7 +62,7 @@ describe('governed reward policies (ParameterChanged)', () => {
       { amount: 30.5, status: 'PAID', refusal: null },
       { amount: 30.5, status: 'PAID', refusal: null },
     ]);
-    expect(await h.sql(`SELECT value FROM applied_parameters WHERE key = 'rewards.talent.screened.amount'`)).toEqual([{ value: '30.5' }]);
+    expect(await h.sql(`SELECT value FROM governed_parameters WHERE key = 'rewards.talent.screened.amount'`)).toEqual([{ value: '30.5' }]);
   });
 
   it('applies a lowered cap to the next grant (DAILY_CAP), and camelCase keys to their policy', async () => {
@@ -107,7 +106,7 @@ describe('governed reward policies (ParameterChanged)', () => {
     for (const event of refused) await h.deliver(event);
     const letters = takeDeadLetters();
     expect(letters).toHaveLength(refused.length);
-    for (const letter of letters) expect(letter).toMatchObject({ topic: `${Topics.governance}.dlq`, failure: 'permanent' });
+    for (const letter of letters) expect(letter).toMatchObject({ topic: `${h.topic(Topics.governance)}.dlq`, failure: 'permanent' });
     expect(letters.map((l) => l.reason)).toEqual([
       expect.stringContaining('positive BTRST amount'),
       expect.stringContaining('positive BTRST amount'),
@@ -119,7 +118,7 @@ describe('governed reward policies (ParameterChanged)', () => {
       expect.stringContaining('no reward policy no.such.policy'),
     ]);
     expect(await h.core.policies.list()).toEqual(before);
-    expect(await h.sql(`SELECT value FROM applied_parameters WHERE key = 'rewards.talent.screened.amount'`)).toEqual([{ value: '30.5' }]);
+    expect(await h.sql(`SELECT value FROM governed_parameters WHERE key = 'rewards.talent.screened.amount'`)).toEqual([{ value: '30.5' }]);
   });
 
   it('refuses a ParameterChanged not from governance, or not on its topic (a forged vote)', async () => {
@@ -127,10 +126,10 @@ describe('governed reward policies (ParameterChanged)', () => {
     const genuine = changed('rewards.talent.screened.amount', '999', at(3_000));
     const forged: EventEnvelope = { ...genuine, id: randomUUID(), source: 'jobs' };
     await h.deliver(forged);
-    await deliverEnvelope(h.consumer, { ...genuine, id: randomUUID() }, Topics.jobs);
+    await h.deliver({ ...genuine, id: randomUUID() }, Topics.jobs);
     expect(takeDeadLetters()).toEqual([
-      { topic: `${Topics.governance}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from governance') },
-      { topic: `${Topics.jobs}.dlq`, failure: 'forged', reason: expect.stringContaining(`published on ${Topics.governance} only`) },
+      { topic: `${h.topic(Topics.governance)}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from governance') },
+      { topic: `${h.topic(Topics.jobs)}.dlq`, failure: 'forged', reason: expect.stringContaining(`published on ${h.topic(Topics.governance)} only`) },
     ]);
     expect(await policy('talent.screened')).toEqual(before);
   });
@@ -140,6 +139,6 @@ describe('governed reward policies (ParameterChanged)', () => {
     await h.deliver(changed('platform.feeRate', '0.05', at(4_000)));
     await h.deliver(changed('matching.weights.skills', '0.6', at(4_000)));
     expect(await h.core.policies.list()).toEqual(before);
-    expect(await h.sql(`SELECT key FROM applied_parameters WHERE key IN ('platform.feeRate', 'matching.weights.skills')`)).toEqual([]);
+    expect(await h.sql(`SELECT key FROM governed_parameters WHERE key IN ('platform.feeRate', 'matching.weights.skills')`)).toEqual([]);
   });
 });

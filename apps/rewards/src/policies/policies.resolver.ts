@@ -1,5 +1,5 @@
 import { Query, Resolver } from '@nestjs/graphql';
-import { normalize } from '../ledger/decimal';
+import { canonicalTokens } from '@talent/platform';
 import { PoliciesService } from './policies.service';
 import { RewardPolicyModel } from './policy.model';
 
@@ -13,8 +13,8 @@ export class PoliciesResolver {
       Object.assign(new RewardPolicyModel(), {
         key: p.key,
         description: p.description,
-        amount: p.amount === null ? null : normalize(p.amount),
-        rate: p.rate === null ? null : normalize(p.rate),
+        amount: p.amount === null ? null : canonicalTokens(p.amount),
+        rate: p.rate === null ? null : canonicalTokens(p.rate),
         capPerGrant: orNull(p.capPerGrant),
         capPerBeneficiaryDay: orNull(p.capPerBeneficiaryDay),
         capPerBeneficiaryMonth: orNull(p.capPerBeneficiaryMonth),
@@ -27,4 +27,4 @@ export class PoliciesResolver {
   }
 }
 
-const orNull = (value: string | null): string | null => (value === null ? null : normalize(value));
+const orNull = (value: string | null): string | null => (value === null ? null : canonicalTokens(value));

@@ -1,1 +1,3 @@
 export * from './await-projection';
+export * from './membership';
+export * from './governed-parameters';

@@ -1,9 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
-import { ParameterChanged, type EnvelopeOf } from '@talent/events';
-import { BadUserInputError, OnEvent, ROOT_LOGGER } from '@talent/platform';
-import { DecimalFormatError, fromUnits, MAX_UNITS, toUnits } from '../ledger/decimal';
+import { BadUserInputError, DecimalFormatError, fromUnits, MAX_UNITS, toUnits, type ParameterOwner } from '@talent/platform';
 
 /** The policy fields governance may change, with the column each one sets and how its value is read. */
 const FIELDS = {
@@ -69,25 +65,15 @@ function canonical(key: string, kind: 'btrst' | 'days' | 'usd', value: string): 
 }
 
 /**
- * Governance's ParameterChanged for the reward policies (`rewards.*`, `jury.reward`): grants
- * decided afterwards read the new amount, rate or cap from `reward_policies` (each grant reads its
- * policy in its own transaction); grants already decided keep what they paid. Applied only when
- * newer than the change in force for that key (`applied_parameters`), so a redelivered or reordered
- * older change never undoes a newer one. A value rewards cannot apply, or a policy it does not
- * have, is refused for good (dead letter, for ops).
+ * The reward policies' governed parameters (`rewards.*`, `jury.reward`, see ParameterChangedHandler):
+ * grants decided afterwards read the new amount, rate or cap from `reward_policies` (each grant
+ * reads its policy in its own transaction); grants already decided keep what they paid. A value
+ * rewards cannot apply, or a policy it does not have, is refused for good (dead letter, for ops).
  */
-@Injectable()
-export class PolicyParameterChangedHandler {
-  private readonly log: Logger;
+export const rewardPolicyParameters: ParameterOwner = {
+  owns: isRewardsParameter,
 
-  constructor(@Inject(ROOT_LOGGER) logger: Logger) {
-    this.log = logger.child({ component: 'policy-parameters' });
-  }
-
-  @OnEvent(ParameterChanged)
-  async onParameterChanged(event: EnvelopeOf<typeof ParameterChanged>, tx: EntityManager): Promise<void> {
-    const { key, value, effectiveAt, proposalId } = event.payload;
-    if (!isRewardsParameter(key)) return;
+  async canonical(tx: EntityManager, key: string, value: string): Promise<string> {
     const change = parsePolicyParameter(key, value);
     // The policy's row lock orders concurrent changes of one policy (and a grant reading it waits for the commit).
     const policies: Array<{ fixed: boolean }> = await tx.query(`SELECT amount IS NOT NULL AS fixed FROM reward_policies WHERE key = $1 FOR UPDATE`, [
@@ -98,19 +84,12 @@ export class PolicyParameterChangedHandler {
     if ((change.field === 'amount' && !fixed) || (change.field === 'rate' && fixed)) {
       throw new BadUserInputError(`${key}: policy ${change.policyKey} pays ${fixed ? 'a fixed amount' : 'at a rate'}, it has no ${change.field}`, 'key');
     }
-    const newer: unknown[] = await tx.query(
-      `INSERT INTO applied_parameters (key, value, effective_at, proposal_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, effective_at = EXCLUDED.effective_at, proposal_id = EXCLUDED.proposal_id, recorded_at = now()
-         WHERE applied_parameters.effective_at < EXCLUDED.effective_at
-       RETURNING key`,
-      [key, change.value, effectiveAt, proposalId],
-    );
-    if (newer.length === 0) {
-      this.log.info({ key, value: change.value, proposalId }, 'older parameter change ignored');
-      return;
-    }
+    return change.value;
+  },
+
+  async apply(tx: EntityManager, key: string, value: string): Promise<void> {
+    const change = parsePolicyParameter(key, value);
     // `column` comes from FIELDS, never from the event.
     await tx.query(`UPDATE reward_policies SET ${change.column} = $2, updated_at = now() WHERE key = $1`, [change.policyKey, change.value]);
-    this.log.info({ key, policy: change.policyKey, value: change.value, proposalId }, 'reward policy changed by governance');
-  }
-}
+  },
+};
