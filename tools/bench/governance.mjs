@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (p) => import(path.join(root, p));
 const { registerPersona } = await load('libs/testing/dist/index.js');
+const { toUnits: units } = await load('libs/platform/dist/index.js');
 const { prng, run, startBenchStack, stats } = await import('./kit.mjs');
 const { VotingPowerService } = await load('apps/governance/dist/delegation/voting-power.service.js');
 const { TotalVotingPower } = await load('apps/governance/dist/votes/total-voting-power.js');
@@ -54,11 +55,6 @@ const SUPPORTS = ['FOR', 'AGAINST', 'ABSTAIN'];
 const median = (xs) => stats(xs).p50;
 const ms = (x) => Number(x.toFixed(2));
 const seconds = (x) => `${(x / 1000).toFixed(2)} s`;
-/** Exact units of 1e-18 of a decimal string (never floats). */
-const units = (value) => {
-  const [whole, fraction = ''] = String(value).split('.');
-  return BigInt(whole) * 10n ** 18n + BigInt(fraction.padEnd(18, '0').slice(0, 18) || '0');
-};
 const timed = async (fn) => {
   const started = performance.now();
   const result = await fn();

@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { registerPersona } = await import(path.join(root, 'libs/testing/dist/index.js'));
+const { exactDecimal, formatMinor, multiplyMinor } = await import(path.join(root, 'libs/platform/dist/index.js'));
 const { prng, run, startBenchStack, stats } = await import('./kit.mjs');
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 5_000);
@@ -42,14 +43,7 @@ const APPROVE = `mutation ($id: ID!, $key: String!) { approveInvoice(invoiceId: 
 
 const ms = (x) => Number(x.toFixed(1));
 
-/** subtotal x rate (both in hundredths), rounded half even to cents. */
-const halfEven = (numerator, denominator) => {
-  const q = numerator / denominator;
-  const r = numerator % denominator;
-  if (r * 2n > denominator || (r * 2n === denominator && q % 2n === 1n)) return q + 1n;
-  return q;
-};
-const cents = (minor) => `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
+const cents = (minor) => formatMinor(minor, 'USD');
 
 let exitCode = 0;
 const { stack, stop: stopAll } = await startBenchStack('payments', { logLevel: LOG_LEVEL });
@@ -60,10 +54,8 @@ try {
   const talent = await registerPersona(stack, ['TALENT'], 'Bench Talent');
 
   // Contracts and SUBMITTED invoices, priced as submitInvoice prices them.
-  const [{ value: feeRateText }] = await sql(`SELECT value FROM parameters WHERE key = 'platform.feeRate'`);
-  const [whole, decimals = ''] = feeRateText.split('.');
-  const feeUnits = BigInt(whole + decimals);
-  const feeScale = 10n ** BigInt(decimals.length);
+  const [{ value: feeRateText }] = await sql(`SELECT value FROM governed_parameters WHERE key = 'platform.feeRate'`);
+  const feeRate = exactDecimal(feeRateText);
   const contracts = [
     { id: randomUUID(), unit: 'HOURLY', rate: 6250n },
     { id: randomUUID(), unit: 'HOURLY', rate: 8500n },
@@ -89,11 +81,11 @@ try {
       if (contract.unit === 'HOURLY') {
         const quarterHours = 1 + Math.floor(random() * 160); // 0.25 to 40 h
         hours = BigInt(quarterHours * 25); // hundredths
-        subtotal = halfEven(hours * contract.rate, 100n);
+        subtotal = multiplyMinor(contract.rate, { units: hours, scale: 100n });
       } else {
         subtotal = 25_000n + BigInt(Math.floor(random() * 775_000)); // 250.00 to 8,000.00
       }
-      const fee = halfEven(subtotal * feeUnits, feeScale);
+      const fee = multiplyMinor(subtotal, feeRate);
       const sum = subtotal + fee;
       if (sum % 100n === 13n || sum % 100n === 31n) {
         redrawn++;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BaseConfigSchema } from '@talent/platform';
 import { isPositiveDecimal, parseUsdcRates } from './buyback/buyback-config';
 import { parseUsdRates } from './fx/usd-value';
-import { isFeeRate } from './money/money';
+import { isFeeRate } from './parameters/fee-rate';
 
 export const PaymentsConfigSchema = BaseConfigSchema.extend({
   SERVICE_NAME: z.string().default('payments'),

@@ -397,7 +397,7 @@ describe('the governed platform fee', () => {
     await producer.send({ topic: stack.topic(ParameterChanged.topic), acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
     return envelope.id;
   };
-  const feeRate = async () => (await paymentsSql(stack, `SELECT value FROM parameters WHERE key = 'platform.feeRate'`))[0].value;
+  const feeRate = async () => (await paymentsSql(stack, `SELECT value FROM governed_parameters WHERE key = 'platform.feeRate'`))[0].value;
 
   it('applies ParameterChanged(platform.feeRate) to invoices submitted afterwards; earlier invoices keep their rate', async () => {
     const before = await hourlyInvoice(10, 'Before the vote');

@@ -11,7 +11,7 @@ export * from './redis';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './validation';
-export * from './money';
+export * from './decimal';
 export * from './projections';
 export * from './metrics';
 export * from './gateway-signature';

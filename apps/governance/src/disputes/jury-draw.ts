@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { toUnits } from '../shared/decimal';
+import { toUnits } from '@talent/platform';
 
 /**
  * The jury draw, as a pure function anyone can re-run: from the dispute's recorded seed, the

@@ -1,5 +1,5 @@
 import type { GovernanceConfig } from '../config';
-import { formatUnits, parseUnits } from '../shared/decimal';
+import { formatScaledTrimmed, parseScaled } from '@talent/platform';
 
 /**
  * The network parameters governance may change (PARAMETER_CHANGE proposals), each with its type,
@@ -248,7 +248,7 @@ export const decimalsOf = (p: Pick<ParameterSpec, 'kind' | 'decimals'>): number 
 
 /** A non-negative decimal string as units of 10^-decimals, or null when it is not one (signs refused) or has more decimals. */
 function unsignedUnits(value: string, decimals: number): bigint | null {
-  return value.startsWith('-') ? null : parseUnits(value, decimals);
+  return value.startsWith('-') ? null : parseScaled(value, decimals);
 }
 
 /** The allowed range, as an error message shows it. */
@@ -273,7 +273,7 @@ export function canonicalValue(p: Parameter, value: string): string | null {
   if (p.minExclusive ? units <= min : units < min) return null;
   if (units > max) return null;
   if (p.odd && units % 2n === 0n) return null;
-  return formatUnits(units, decimals);
+  return formatScaledTrimmed(units, decimals);
 }
 
 /**

@@ -1,5 +1,4 @@
-import { BadUserInputError, charLength, isUuid } from '@talent/platform';
-import { fromUnits, toUnits } from '../shared/decimal';
+import { BadUserInputError, charLength, fromUnits, isUuid, toUnits } from '@talent/platform';
 import type { ParameterChangeValue } from './proposal.entity';
 import type { ProposalKind } from './proposal-state';
 

@@ -4,23 +4,23 @@ import { DataSource } from 'typeorm';
 import { ProposalCreated } from '@talent/events';
 import {
   APP_CONFIG,
-  awaitProjection,
   BadUserInputError,
+  canonicalTokens,
   EventPublisher,
   inTransaction,
   InsufficientFundsError,
+  MembershipProjection,
   PreconditionFailedError,
+  toUnits,
   type AuthUser,
 } from '@talent/platform';
 import type { GovernanceConfig } from '../config';
 import { VotingPowerService } from '../delegation/voting-power.service';
-import { MembersService } from '../members/members.service';
 import { GovernanceParameters, type ParameterKey } from '../parameters/governance-parameters';
 import { TreasuryBalanceService } from '../treasury/treasury-balance.service';
 import { TotalVotingPower } from '../votes/total-voting-power';
 import { GovernanceClock } from '../shared/clock';
 import { parseCreateProposal, type CreateProposalRequest } from './create-proposal.command';
-import { canonicalDecimal, toUnits } from '../shared/decimal';
 import { ProposalScheduler } from './proposal-scheduler';
 import { secondsOf } from './proposal-transitions';
 import { ProposalRecord } from './proposal.entity';
@@ -41,7 +41,7 @@ import { ProposalRecord } from './proposal.entity';
 export class CreateProposal {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly members: MembersService,
+    private readonly membership: MembershipProjection,
     private readonly power: VotingPowerService,
     private readonly totalPower: TotalVotingPower,
     private readonly parameters: GovernanceParameters,
@@ -49,7 +49,7 @@ export class CreateProposal {
     private readonly events: EventPublisher,
     private readonly scheduler: ProposalScheduler,
     private readonly clock: GovernanceClock,
-    @Optional() @Inject(APP_CONFIG) private readonly config?: Pick<GovernanceConfig, 'GOVERNANCE_MIN_VOTING_PERIOD_SECONDS' | 'PROJECTION_WAIT_MS'>,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: Pick<GovernanceConfig, 'GOVERNANCE_MIN_VOTING_PERIOD_SECONDS'>,
   ) {}
 
   async execute(caller: AuthUser, input: CreateProposalRequest, traceparent?: string): Promise<ProposalRecord> {
@@ -57,20 +57,19 @@ export class CreateProposal {
     const parameterChanges = command.parameterChanges.map(({ key, value }) => ({ key, value: this.parameters.validate(key, value) }));
     const proposerId = caller.id.toLowerCase();
     // Members approved a moment ago may not be in governance's projection yet: wait for them, outside the transaction.
-    const wait = (userId: string) => awaitProjection(() => this.members.isMember(userId), { timeoutMs: this.config?.PROJECTION_WAIT_MS ?? 0 });
-    await Promise.all([wait(proposerId), command.grant ? wait(command.grant.recipientId) : undefined]);
+    await Promise.all([this.membership.waitUntilMember(proposerId), command.grant ? this.membership.waitUntilMember(command.grant.recipientId) : undefined]);
 
     const proposal = await inTransaction(this.dataSource, async (tx) => {
       const now = this.clock.now();
-      if (!(await this.members.isMember(proposerId, tx))) throw new PreconditionFailedError('Only members (KYC approved) may propose');
+      await this.membership.requireMember(tx, proposerId, 'propose');
       const param = (key: ParameterKey) => this.parameters.get(tx, key);
       const threshold = await param('governance.proposalThreshold');
       const power = await this.power.votingPowerAt(proposerId, now, tx);
       if (toUnits(power) < toUnits(threshold) || toUnits(power) === 0n) {
-        throw new PreconditionFailedError(`Proposing needs a voting power of at least ${canonicalDecimal(threshold)} BTRST (and more than 0); yours is ${power}`);
+        throw new PreconditionFailedError(`Proposing needs a voting power of at least ${canonicalTokens(threshold)} BTRST (and more than 0); yours is ${power}`);
       }
       if (command.grant) {
-        if (!(await this.members.isMember(command.grant.recipientId, tx))) {
+        if (!(await this.membership.isMember(tx, command.grant.recipientId))) {
           throw new BadUserInputError('grant.recipientId must be a member (KYC approved)', 'grant.recipientId');
         }
         if (!(await this.treasury.covers(tx, command.grant.amount))) {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GrantApproved, ProposalExecuted } from '@talent/events';
-import { ConflictError, EventPublisher, inTransaction, isUuid, NotFoundError, PreconditionFailedError, type AuthUser } from '@talent/platform';
+import { canonicalTokens, ConflictError, EventPublisher, inTransaction, isUuid, NotFoundError, PreconditionFailedError, type AuthUser } from '@talent/platform';
 import { GovernanceParameters } from '../parameters/governance-parameters';
 import { GovernanceClock } from '../shared/clock';
-import { canonicalDecimal } from '../shared/decimal';
 import { publishDecided } from './proposal-events';
 import { ProposalScheduler } from './proposal-scheduler';
 import { ProposalTransitions } from './proposal-transitions';
@@ -45,7 +44,7 @@ export class ExecuteProposal {
         await this.events.publish(
           tx,
           GrantApproved,
-          { proposalId: p.id, recipientId: p.grantRecipientId!, amount: canonicalDecimal(p.grantAmount!), approvedAt: now.toISOString() },
+          { proposalId: p.id, recipientId: p.grantRecipientId!, amount: canonicalTokens(p.grantAmount!), approvedAt: now.toISOString() },
           { traceparent },
         );
       }

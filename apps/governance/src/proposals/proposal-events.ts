@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { PublicProposalDecided } from '@talent/events';
-import type { EventPublisher } from '@talent/platform';
-import { canonicalDecimal } from '../shared/decimal';
+import { canonicalTokens, type EventPublisher } from '@talent/platform';
 import type { ProposalRecord } from './proposal.entity';
 
 export type ProposalOutcome = 'DEFEATED' | 'QUEUED' | 'EXECUTED' | 'CANCELED' | 'EXPIRED';
@@ -9,10 +8,10 @@ export type ProposalOutcome = 'DEFEATED' | 'QUEUED' | 'EXECUTED' | 'CANCELED' | 
 /** The proposal's tally as events carry it (canonical decimal strings). */
 export function tallyOf(p: Pick<ProposalRecord, 'forVotes' | 'againstVotes' | 'abstainVotes' | 'quorum'>) {
   return {
-    forVotes: canonicalDecimal(p.forVotes),
-    againstVotes: canonicalDecimal(p.againstVotes),
-    abstainVotes: canonicalDecimal(p.abstainVotes),
-    quorum: canonicalDecimal(p.quorum),
+    forVotes: canonicalTokens(p.forVotes),
+    againstVotes: canonicalTokens(p.againstVotes),
+    abstainVotes: canonicalTokens(p.abstainVotes),
+    quorum: canonicalTokens(p.quorum),
   };
 }
 
@@ -24,7 +23,7 @@ export async function publishDecided(tx: EntityManager, events: EventPublisher, 
     title: p.title,
     outcome,
     parameterChanges: p.parameterChanges.map(({ key, value }) => ({ key, value })),
-    grantAmount: p.grantAmount === null ? null : canonicalDecimal(p.grantAmount),
+    grantAmount: p.grantAmount === null ? null : canonicalTokens(p.grantAmount),
     ...tallyOf(p),
     decidedAt: at.toISOString(),
   });

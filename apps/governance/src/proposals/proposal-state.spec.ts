@@ -1,4 +1,4 @@
-import { fromUnits, toUnits } from '../shared/decimal';
+import { fromUnits, toUnits } from '@talent/platform';
 import { dueTransition, lateQuorumEnd, nextTransition, quorumReached, succeeded, type ProposalStatus, type Tally } from './proposal-state';
 
 const t0 = new Date('2025-01-01T00:00:00Z');

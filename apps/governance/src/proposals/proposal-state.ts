@@ -1,4 +1,4 @@
-import { toUnits } from '../shared/decimal';
+import { toUnits } from '@talent/platform';
 
 export type ProposalKind = 'TEXT' | 'PARAMETER_CHANGE' | 'GRANT';
 export type VoteSupport = 'FOR' | 'AGAINST' | 'ABSTAIN';

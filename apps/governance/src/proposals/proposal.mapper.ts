@@ -1,5 +1,5 @@
 import type { VoteRecord } from '../votes/vote.entity';
-import { canonicalDecimal } from '../shared/decimal';
+import { canonicalTokens } from '@talent/platform';
 import type { ProposalRecord } from './proposal.entity';
 import { type ProposalKindEnum, ProposalModel, type ProposalStatusEnum, VoteModel, type VoteSupportEnum } from './proposal.model';
 
@@ -12,15 +12,15 @@ export function toProposalModel(r: ProposalRecord): ProposalModel {
     description: r.description,
     kind: r.kind as ProposalKindEnum,
     parameterChanges: r.parameterChanges.map(({ key, value }) => ({ key, value })),
-    grantAmount: r.grantAmount === null ? null : canonicalDecimal(r.grantAmount),
+    grantAmount: r.grantAmount === null ? null : canonicalTokens(r.grantAmount),
     status: r.status as ProposalStatusEnum,
     snapshotAt: r.snapshotAt,
     startsAt: r.startsAt,
     endsAt: r.endsAt,
-    forVotes: canonicalDecimal(r.forVotes),
-    againstVotes: canonicalDecimal(r.againstVotes),
-    abstainVotes: canonicalDecimal(r.abstainVotes),
-    quorum: canonicalDecimal(r.quorum),
+    forVotes: canonicalTokens(r.forVotes),
+    againstVotes: canonicalTokens(r.againstVotes),
+    abstainVotes: canonicalTokens(r.abstainVotes),
+    quorum: canonicalTokens(r.quorum),
     executableAt: r.executableAt,
     expiresAt: r.expiresAt,
     executedAt: r.executedAt,
@@ -35,7 +35,7 @@ export function toVoteModel(r: VoteRecord): VoteModel {
     proposalId: r.proposalId,
     voterId: r.voterId,
     support: r.support as VoteSupportEnum,
-    weight: canonicalDecimal(r.weight),
+    weight: canonicalTokens(r.weight),
     reason: r.reason,
     createdAt: r.createdAt,
   });

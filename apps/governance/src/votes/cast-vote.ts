@@ -10,6 +10,7 @@ import {
   inTransaction,
   isUniqueViolation,
   isUuid,
+  MembershipProjection,
   NotFoundError,
   PreconditionFailedError,
   type AuthUser,
@@ -21,7 +22,6 @@ import { ProposalScheduler } from '../proposals/proposal-scheduler';
 import { lateQuorumEnd, quorumReached, type VoteSupport } from '../proposals/proposal-state';
 import { ProposalTransitions, secondsOf } from '../proposals/proposal-transitions';
 import { ProposalRecord } from '../proposals/proposal.entity';
-import { TotalVotingPower } from './total-voting-power';
 import { VoteRecord } from './vote.entity';
 
 const MAX_REASON = 2_000;
@@ -43,7 +43,7 @@ export class CastVote {
   constructor(
     private readonly dataSource: DataSource,
     private readonly power: VotingPowerService,
-    private readonly totalPower: TotalVotingPower,
+    private readonly membership: MembershipProjection,
     private readonly parameters: GovernanceParameters,
     private readonly transitions: ProposalTransitions,
     private readonly scheduler: ProposalScheduler,
@@ -65,7 +65,7 @@ export class CastVote {
       const p = await this.transitions.advance(tx, locked, now);
       if (p.status !== 'ACTIVE') throw new PreconditionFailedError(`Voting is not open: the proposal is ${p.status}`);
       if (await tx.getRepository(VoteRecord).existsBy({ proposalId: p.id, voterId })) throw new ConflictError('You already voted on this proposal');
-      if (!(await this.totalPower.wasMemberAt(tx, voterId, p.snapshotAt))) {
+      if (!(await this.membership.wasMemberAt(tx, voterId, p.snapshotAt))) {
         throw new PreconditionFailedError("Only members (KYC approved) at the proposal's snapshot may vote");
       }
       const weight = await this.power.votingPowerAt(voterId, p.snapshotAt, tx);

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type PayloadOf } from '@talent/events';
-import { type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import { type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, MembershipProjection, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { JobRecord } from '../jobs/job.entity';
 import { describeTerms, rateTermsOf, rateVerdict } from '../jobs/rate-terms';
-import { MembersService } from '../members/members.service';
 import { ApplicationRecord, InterviewRecord } from './application.entity';
 import {
   canTransition,
@@ -24,7 +23,7 @@ export class ApplicationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
-    private readonly members: MembersService,
+    private readonly membership: MembershipProjection,
   ) {}
 
   /** A member talent applies to an open job of someone else, once. */
@@ -32,10 +31,10 @@ export class ApplicationsService {
     const command = toApplyCommand(request);
     if (!isUuid(command.jobId)) throw new NotFoundError('Job');
     // A member approved a moment ago may not be in jobs' projection yet: wait for it, outside the transaction.
-    await this.members.waitUntilMember(caller.id);
+    await this.membership.waitUntilMember(caller.id);
     try {
       return await inTransaction(this.dataSource, async (tx) => {
-        await this.members.requireMember(tx, caller.id, 'apply to jobs');
+        await this.membership.requireMember(tx, caller.id, 'apply to jobs');
         // FOR SHARE: a concurrent close or hire (FOR UPDATE) waits for this application, then declines it.
         const job = await tx.getRepository(JobRecord).findOne({ where: { id: command.jobId }, lock: { mode: 'pessimistic_read' } });
         if (!job) throw new NotFoundError('Job');

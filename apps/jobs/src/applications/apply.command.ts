@@ -1,5 +1,4 @@
-import { BadUserInputError, charLength } from '@talent/platform';
-import { parseMoney, type Money } from '../money/money';
+import { BadUserInputError, charLength, parseMoney, type MoneyValue } from '@talent/platform';
 
 export interface ApplyRequest {
   jobId: string;
@@ -12,7 +11,7 @@ export interface ApplyRequest {
 export interface ApplyCommand {
   jobId: string;
   coverLetter: string;
-  proposedRate: Money;
+  proposedRate: MoneyValue;
   stake: string | null;
 }
 

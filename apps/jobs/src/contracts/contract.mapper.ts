@@ -1,5 +1,5 @@
+import { canonicalIn } from '@talent/platform';
 import { RateUnitEnum } from '../jobs/job.model';
-import { canonicalIn } from '../money/money';
 import type { ContractRecord } from './contract.entity';
 import { ContractModel, ContractStatusEnum } from './contract.model';
 

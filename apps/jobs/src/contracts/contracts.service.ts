@@ -5,6 +5,7 @@ import { ContractCompleted, ContractStarted } from '@talent/events';
 import { publishJobClosed } from '../jobs/job-events';
 import {
   type AuthUser,
+  canonicalIn,
   ConflictError,
   EventPublisher,
   ForbiddenError,
@@ -12,6 +13,7 @@ import {
   inTransaction,
   isUniqueViolation,
   isUuid,
+  MembershipProjection,
   NotFoundError,
   PreconditionFailedError,
 } from '@talent/platform';
@@ -20,8 +22,7 @@ import { transition } from '../applications/application-status';
 import { ApplicationsService } from '../applications/applications.service';
 import { JobRecord } from '../jobs/job.entity';
 import { describeTerms, rateTermsOf, rateVerdict } from '../jobs/rate-terms';
-import { MembersService } from '../members/members.service';
-import { canonicalIn, estimatedValue } from '../money/money';
+import { estimatedValue } from './estimated-value';
 import { ContractRecord } from './contract.entity';
 
 @Injectable()
@@ -29,7 +30,7 @@ export class ContractsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
-    private readonly members: MembersService,
+    private readonly membership: MembershipProjection,
     private readonly applications: ApplicationsService,
   ) {}
 
@@ -62,7 +63,7 @@ export class ContractsService {
           );
         }
         // The client's row lock makes "first hire" exact when one client hires for two jobs at once.
-        await this.members.lock(tx, job.clientId);
+        await this.membership.lock(tx, job.clientId);
         const clientFirstHire = !(await tx.getRepository(ContractRecord).existsBy({ clientId: job.clientId }));
         const now = new Date();
         const contract = tx.getRepository(ContractRecord).create({

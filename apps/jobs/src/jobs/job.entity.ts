@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RateUnit } from '../money/money';
+import type { RateUnit } from '@talent/platform';
 
 export type JobStatus = 'OPEN' | 'CLOSED' | 'FILLED';
 

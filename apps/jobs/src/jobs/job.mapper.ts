@@ -1,4 +1,4 @@
-import { canonicalIn } from '../money/money';
+import { canonicalIn } from '@talent/platform';
 import type { JobRecord } from './job.entity';
 import { BudgetModel, JobModel, JobStatusEnum, RateUnitEnum } from './job.model';
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { type AuthUser, BadUserInputError, ConflictError, decodeCursor, encodeCursor, EventPublisher, ForbiddenError, inTransaction, isUuid, NotFoundError } from '@talent/platform';
+import { type AuthUser, BadUserInputError, ConflictError, decodeCursor, encodeCursor, EventPublisher, ForbiddenError, inTransaction, isUuid, MembershipProjection, NotFoundError } from '@talent/platform';
 import { ApplicationsService } from '../applications/applications.service';
-import { MembersService } from '../members/members.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { JobRecord, type JobStatus } from './job.entity';
 import { publishJobClosed, publishJobPosted } from './job-events';
@@ -29,7 +28,7 @@ export class JobsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
-    private readonly members: MembersService,
+    private readonly membership: MembershipProjection,
     private readonly applications: ApplicationsService,
     private readonly organizations: OrganizationsService,
   ) {}
@@ -42,11 +41,11 @@ export class JobsService {
     const command = toPostJobCommand(input);
     // Projections a moment behind (membership, organization) are waited for, before the transaction.
     await Promise.all([
-      this.members.waitUntilMember(caller.id),
+      this.membership.waitUntilMember(caller.id),
       command.organizationId ? this.organizations.waitUntilKnown(command.organizationId) : undefined,
     ]);
     return inTransaction(this.dataSource, async (tx) => {
-      await this.members.requireMember(tx, caller.id, 'post jobs');
+      await this.membership.requireMember(tx, caller.id, 'post jobs');
       if (command.organizationId) await this.organizations.requirePoster(tx, command.organizationId, caller.id);
       // Milliseconds, like the column (timestamptz(3)): what is returned is what is stored.
       const now = new Date();

@@ -1,5 +1,4 @@
-import { BadUserInputError, charLength, isCountryCode, isUuid } from '@talent/platform';
-import { compareAmounts, parseMoney, type RateUnit } from '../money/money';
+import { BadUserInputError, charLength, compareMoney, isCountryCode, isUuid, parseMoney, type RateUnit } from '@talent/platform';
 
 /** What postJob receives (the GraphQL input's shape). */
 export interface PostJobRequest {
@@ -84,7 +83,7 @@ function budgetOf(input: PostJobRequest['budget']): PostJobCommand['budget'] {
   if (min.currency !== max.currency) {
     throw new BadUserInputError(`budget.min and budget.max must be in one currency (got ${min.currency} and ${max.currency})`, 'budget.max.currency');
   }
-  if (compareAmounts(min.amount, max.amount) > 0) throw new BadUserInputError('budget.min must not exceed budget.max', 'budget.min.amount');
+  if (compareMoney(min, max) > 0) throw new BadUserInputError('budget.min must not exceed budget.max', 'budget.min.amount');
   return { min: min.amount, max: max.amount, currency: min.currency, unit: input.unit };
 }
 

@@ -1,4 +1,4 @@
-import { formatMinor, toMinor, type Money, type RateUnit } from '../money/money';
+import { formatMinor, toMinor, type MoneyValue, type RateUnit } from '@talent/platform';
 import type { JobRecord } from './job.entity';
 
 /**
@@ -44,7 +44,7 @@ function ceilingMinor(terms: RateTerms): bigint {
 export const rateCeiling = (terms: RateTerms): string => formatMinor(ceilingMinor(terms), terms.currency);
 
 /** Where a rate stands against a job's terms. */
-export function rateVerdict(terms: RateTerms, rate: Money): RateVerdict {
+export function rateVerdict(terms: RateTerms, rate: MoneyValue): RateVerdict {
   if (rate.currency !== terms.currency) return 'OTHER_CURRENCY';
   const minor = toMinor(rate.amount, terms.currency);
   if (minor < toMinor(terms.min, terms.currency)) return 'BELOW_MIN';

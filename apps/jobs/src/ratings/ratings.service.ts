@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RatingSubmitted } from '@talent/events';
-import { type AuthUser, BadUserInputError, charLength, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import { type AuthUser, BadUserInputError, charLength, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, MembershipProjection, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { ContractRecord } from '../contracts/contract.entity';
 import { isParty } from '../contracts/contracts.service';
-import { MembersService } from '../members/members.service';
 import { ReputationService } from '../users/reputation.service';
 import { RatingRecord, type RateeRole } from './rating.entity';
 
@@ -16,7 +15,7 @@ export class RatingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
-    private readonly members: MembersService,
+    private readonly membership: MembershipProjection,
     private readonly reputation: ReputationService,
   ) {}
 
@@ -40,7 +39,7 @@ export class RatingsService {
         if (await tx.getRepository(RatingRecord).existsBy({ contractId: contract.id, raterId: caller.id })) {
           throw new ConflictError('You have already rated this contract');
         }
-        await this.members.lock(tx, rateeId);
+        await this.membership.lock(tx, rateeId);
         const now = new Date();
         const rating = tx.getRepository(RatingRecord).create({
           id: randomUUID(),

@@ -1,5 +1,6 @@
 import { parseUsdcRates } from './buyback-config';
-import { btrstFor, canonicalDecimal, canonicalUsdc, usdcFor } from './buyback-math';
+import { canonicalDecimal } from '@talent/platform';
+import { btrstFor, canonicalUsdc, usdcFor } from './buyback-math';
 
 describe('usdcFor: fiat minor units -> USDC (6 decimals, half even)', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { convertMinor, exactDecimal, formatScaled, toMinor } from '@talent/platform';
+import { convertMinor, exactDecimal, formatScaled, fromUnits, quotientUnits, toMinor } from '@talent/platform';
 import { USDC_DECIMALS } from './fx-adapter';
 
 /**
@@ -8,7 +8,6 @@ import { USDC_DECIMALS } from './fx-adapter';
  * - USDC -> BTRST: usdc / price (USDC per BTRST), rounded DOWN to BTRST's 18 decimals, so the
  *   treasury is never credited more than was bought.
  */
-export const BTRST_DECIMALS = 18;
 
 /** USDC for `amount` of `currency` at `usdcPerUnit`: "100.00" EUR at "1.08" -> "108.000000". */
 export function usdcFor(amount: string, currency: string, usdcPerUnit: string): string {
@@ -17,12 +16,9 @@ export function usdcFor(amount: string, currency: string, usdcPerUnit: string): 
 
 /** BTRST bought with `usdc` at `usdcPerBtrst`, rounded down to 18 decimals, canonical ("10" / "0.3" -> "33.333333333333333333"). */
 export function btrstFor(usdc: string, usdcPerBtrst: string): string {
-  const spent = exactDecimal(usdc);
   const price = exactDecimal(usdcPerBtrst);
   if (price.units === 0n) throw new RangeError('the BTRST price must be positive');
-  // (spent.units / spent.scale) / (price.units / price.scale), in units of 1e-18, truncated (BigInt division floors non-negatives).
-  const units = (spent.units * price.scale * 10n ** BigInt(BTRST_DECIMALS)) / (spent.scale * price.units);
-  return canonicalScaled(units, BTRST_DECIMALS);
+  return fromUnits(quotientUnits(exactDecimal(usdc), price));
 }
 
 /** USDC as exactly 6 decimals ("108" -> "108.000000"); RangeError for a negative amount or more than 6 significant decimals. */
@@ -31,15 +27,4 @@ export function canonicalUsdc(value: string): string {
   const target = 10n ** BigInt(USDC_DECIMALS);
   if ((units * target) % scale !== 0n) throw new RangeError(`${value} has more than ${USDC_DECIMALS} decimals`);
   return formatScaled((units * target) / scale, USDC_DECIMALS);
-}
-
-/** A non-negative decimal without insignificant zeros ("0.250" -> "0.25", "25.000" -> "25"). */
-export function canonicalDecimal(value: string): string {
-  const { units, scale } = exactDecimal(value);
-  return canonicalScaled(units, scale.toString().length - 1);
-}
-
-function canonicalScaled(units: bigint, decimals: number): string {
-  const text = formatScaled(units, decimals);
-  return decimals === 0 ? text : text.replace(/0+$/, '').replace(/\.$/, '');
 }

@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { FeesConverted } from '@talent/events';
-import { canonicalIn, EventPublisher, formatMinor, inTransaction, isUniqueViolation, ROOT_LOGGER, toMinor } from '@talent/platform';
+import { canonicalDecimal, canonicalIn, EventPublisher, formatMinor, inTransaction, isUniqueViolation, ROOT_LOGGER, sumMinor, toMinor } from '@talent/platform';
 import { isPositiveDecimal } from './buyback-config';
-import { btrstFor, canonicalDecimal, canonicalUsdc } from './buyback-math';
+import { btrstFor, canonicalUsdc } from './buyback-math';
 import { FIAT_TO_USDC, type FiatToUsdc } from './fx-adapter';
 import { BTRST_PRICE_FEED, type BtrstPrice, type BtrstPriceFeed } from './price-feed';
 
@@ -154,7 +154,7 @@ export class ConvertFees {
           [currency],
         );
         if (accruals.length === 0) return null;
-        const fees = accruals.reduce((sum, a) => sum + toMinor(a.amount, currency), 0n);
+        const fees = sumMinor(accruals.map((a) => a.amount), currency);
         const id = randomUUID();
         await tx.query(
           `INSERT INTO fee_conversions (id, currency, fees, invoice_count, status, claimed_at) VALUES ($1, $2, $3, $4, 'CLAIMED', now())`,

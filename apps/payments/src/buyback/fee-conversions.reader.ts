@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { canonicalIn } from '@talent/platform';
-import { canonicalDecimal, canonicalUsdc } from './buyback-math';
+import { canonicalDecimal, canonicalIn } from '@talent/platform';
+import { canonicalUsdc } from './buyback-math';
 import type { ConvertedFeeModel, FeeConversionModel } from './fee-conversion.model';
 
 interface ConversionRow {

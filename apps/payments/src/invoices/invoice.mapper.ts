@@ -1,4 +1,5 @@
-import { canonicalIn, parseFeeRate } from '../money/money';
+import { canonicalIn } from '@talent/platform';
+import { parseFeeRate } from '../parameters/fee-rate';
 import type { InvoiceRecord } from './invoice.entity';
 import { InvoiceModel, InvoiceStatusEnum } from './invoice.model';
 

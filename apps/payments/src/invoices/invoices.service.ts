@@ -10,6 +10,7 @@ import {
   ConflictError,
   EventPublisher,
   ForbiddenError,
+  formatMinor,
   hasRole,
   inTransaction,
   isUuid,
@@ -21,10 +22,10 @@ import {
 import type { PaymentsConfig } from '../config';
 import { ContractRecord } from '../contracts/contract.entity';
 import { isUnderDispute } from '../disputes/dispute-events.handler';
-import { formatMinor, priceInvoice } from '../money/money';
 import { ParametersService } from '../parameters/parameters.service';
 import { PAYMENT_PROVIDER, type ChargeResult, type PaymentProvider } from '../provider/payment-provider';
 import { IdempotencyKeys } from './idempotency-keys';
+import { priceInvoice } from './invoice-pricing';
 import { InvoiceRecord, PaymentAttemptRecord } from './invoice.entity';
 import { PaymentOutcomes } from './payment-outcomes';
 import { toInvoiceLines, type SubmitInvoiceRequest } from './submit-invoice.command';

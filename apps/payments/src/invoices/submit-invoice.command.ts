@@ -1,5 +1,5 @@
-import { BadUserInputError, charLength } from '@talent/platform';
-import { formatHours, hourlySubtotal, parseAmountIn, parseCurrency, parseHours, toMinor, type RateUnit } from '../money/money';
+import { BadUserInputError, charLength, parseAmountIn, parseCurrency, toMinor, type RateUnit } from '@talent/platform';
+import { formatHours, hourlySubtotal, parseHours } from './invoice-pricing';
 
 /** What submitInvoice receives (the GraphQL input's shape). */
 export interface SubmitInvoiceRequest {

@@ -1,4 +1,4 @@
-import type { Money } from '../money/money';
+import type { MoneyValue as Money } from '@talent/platform';
 
 /** Injection token of the PaymentProvider implementation. */
 export const PAYMENT_PROVIDER = Symbol('PAYMENT_PROVIDER');

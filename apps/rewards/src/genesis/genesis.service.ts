@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { inTransaction, ROOT_LOGGER } from '@talent/platform';
 import { SystemAccounts } from '../ledger/accounts';
-import { sumUnits, toUnits } from '../ledger/decimal';
+import { sumUnits, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
 import { ALLOCATIONS, TOKEN_CAP } from './token-economy';
 

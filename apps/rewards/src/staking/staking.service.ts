@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { StakeLocked, StakeRejected, StakeReleased, StakeSlashed, TreasuryCredited, type ApplicationSubmitted, type PayloadOf } from '@talent/events';
-import { EventPublisher, InsufficientFundsError, ROOT_LOGGER } from '@talent/platform';
+import { EventPublisher, InsufficientFundsError, MembershipProjection, ROOT_LOGGER } from '@talent/platform';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
-import { fromUnits, isValidPositiveAmount, toUnits } from '../ledger/decimal';
+import { fromUnits, isValidPositiveAmount, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
-import { MembersService } from '../members/members.service';
 import { publishTreasuryBalance } from '../treasury/treasury-balance';
 import { BalanceEvents } from '../wallets/balance-events';
 import type { StakeRejection, StakeStatus } from './stake.entity';
@@ -30,7 +29,7 @@ export class StakingService {
 
   constructor(
     private readonly ledger: Ledger,
-    private readonly members: MembersService,
+    private readonly membership: MembershipProjection,
     private readonly balances: BalanceEvents,
     private readonly events: EventPublisher,
     @Inject(ROOT_LOGGER) logger: Logger,
@@ -55,7 +54,7 @@ export class StakingService {
       return 'REJECTED';
     };
     if (!isValidPositiveAmount(stake)) return reject('INVALID_AMOUNT');
-    if (!(await this.members.isMember(tx, talentId))) return reject('NOT_A_MEMBER');
+    if (!(await this.membership.isMember(tx, talentId))) return reject('NOT_A_MEMBER');
 
     const units = toUnits(stake);
     const wallet = walletAccounts(talentId);

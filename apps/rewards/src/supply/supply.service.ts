@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { COMMUNITY_POOL, SystemAccounts } from '../ledger/accounts';
-import { fromUnits, toUnits } from '../ledger/decimal';
+import { fromUnits, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
 import { GENESIS_KEY } from '../genesis/genesis.service';
 

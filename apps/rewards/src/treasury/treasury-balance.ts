@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { TreasuryBalanceChanged, type PayloadOf } from '@talent/events';
 import type { EventPublisher } from '@talent/platform';
 import { SystemAccounts } from '../ledger/accounts';
-import { fromUnits, sumUnits } from '../ledger/decimal';
+import { fromUnits, sumUnits } from '@talent/platform';
 import type { PostedTransaction } from '../ledger/ledger';
 
 export type TreasuryChangeReason = PayloadOf<typeof TreasuryBalanceChanged>['reason'];

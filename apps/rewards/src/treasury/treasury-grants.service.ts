@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { GrantPaid, type GrantApproved, type PayloadOf } from '@talent/events';
-import { BadUserInputError, EventPublisher, InsufficientFundsError, ROOT_LOGGER } from '@talent/platform';
+import { BadUserInputError, EventPublisher, InsufficientFundsError, MembershipProjection, ROOT_LOGGER } from '@talent/platform';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
-import { fromUnits, MAX_UNITS, toUnits } from '../ledger/decimal';
+import { fromUnits, MAX_UNITS, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
-import { MembersService } from '../members/members.service';
 import { BalanceEvents } from '../wallets/balance-events';
 import { publishTreasuryBalance } from './treasury-balance';
 
@@ -54,7 +53,7 @@ export class TreasuryGrantsService {
 
   constructor(
     private readonly ledger: Ledger,
-    private readonly members: MembersService,
+    private readonly membership: MembershipProjection,
     private readonly balances: BalanceEvents,
     private readonly events: EventPublisher,
     @Inject(ROOT_LOGGER) logger: Logger,
@@ -70,7 +69,7 @@ export class TreasuryGrantsService {
     // Membership and the waiting list are read and written under one lock per recipient, which
     // their KycApproved takes too: a grant cannot start waiting just after the approval settled the list.
     await this.lockRecipient(tx, recipientId);
-    const member = await this.members.isMember(tx, recipientId);
+    const member = await this.membership.isMember(tx, recipientId);
     // Claim the proposal first: a concurrent copy waits on the primary key, then finds it taken.
     const claimed: unknown[] = await tx.query(
       `INSERT INTO treasury_grants (proposal_id, recipient_id, amount, status, approved_at, event_id)

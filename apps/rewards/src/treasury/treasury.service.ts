@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { TreasuryCredited, type FeesConverted, type PayloadOf } from '@talent/events';
 import { BadUserInputError, EventPublisher, ROOT_LOGGER } from '@talent/platform';
 import { SystemAccounts } from '../ledger/accounts';
-import { fromUnits, MAX_UNITS, toUnits } from '../ledger/decimal';
+import { fromUnits, MAX_UNITS, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
 import { BalanceEvents } from '../wallets/balance-events';
 import { publishTreasuryBalance } from './treasury-balance';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { BalanceChanged, type PayloadOf } from '@talent/events';
 import { activeTraceparent, EventPublisher } from '@talent/platform';
-import { fromUnits } from '../ledger/decimal';
+import { fromUnits } from '@talent/platform';
 import type { WalletSnapshot } from '../ledger/ledger';
 
 /** The BalanceChanged payloads of a journal transaction: one per user wallet it touched, as it stands after it. */

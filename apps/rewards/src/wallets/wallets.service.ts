@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { BadUserInputError, decodeCursor, encodeCursor } from '@talent/platform';
 import type { GrantRefusal } from '../grants/grant.entity';
 import { walletAccounts } from '../ledger/accounts';
-import { fromUnits, normalize } from '../ledger/decimal';
+import { canonicalTokens, fromUnits } from '@talent/platform';
 import { Ledger, type LedgerEntryKind } from '../ledger/ledger';
 
 export interface WalletBalances {
@@ -82,7 +82,7 @@ export class WalletsService {
       reference: r.reference,
       sourceId: r.source_id,
       status: r.status,
-      amount: r.amount === null ? null : normalize(r.amount),
+      amount: r.amount === null ? null : canonicalTokens(r.amount),
       refusalReason: r.refusal_reason,
       earnedAt: r.earned_at,
       createdAt: r.created_at,
@@ -111,7 +111,7 @@ export class WalletsService {
     return {
       edges: rows.slice(0, first).map((r) => ({
         cursor: encodeCursor([r.seq]),
-        node: { id: r.id, kind: r.kind, amount: normalize(r.amount), reason: r.reason, reference: r.reference, createdAt: r.created_at },
+        node: { id: r.id, kind: r.kind, amount: canonicalTokens(r.amount), reason: r.reason, reference: r.reference, createdAt: r.created_at },
       })),
       hasNextPage: rows.length > first,
     };

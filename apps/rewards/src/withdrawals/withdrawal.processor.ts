@@ -5,7 +5,7 @@ import { WithdrawalSent } from '@talent/events';
 import { APP_CONFIG, EventPublisher, inTransaction, JobQueue, ProcessesJob, ROOT_LOGGER, type JobData } from '@talent/platform';
 import type { RewardsConfig } from '../config';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
-import { normalize, toUnits } from '../ledger/decimal';
+import { canonicalTokens, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
 import { BalanceEvents } from '../wallets/balance-events';
 import { ChainAdapter, type TransferStatus } from './chain-adapter';
@@ -78,7 +78,7 @@ export class WithdrawalProcessor {
     // An earlier attempt may have sent it: never send again what the chain already has.
     if (known.status !== 'NOT_FOUND') return this.settleKnown(withdrawal, known);
     try {
-      const { txHash } = await this.chain.transfer({ withdrawalId, toAddress: withdrawal.to_address, amount: normalize(withdrawal.amount) });
+      const { txHash } = await this.chain.transfer({ withdrawalId, toAddress: withdrawal.to_address, amount: canonicalTokens(withdrawal.amount) });
       return await this.settle(withdrawal, { status: 'SENT', txHash });
     } catch (error) {
       if (!lastAttempt) {
@@ -161,7 +161,7 @@ export class WithdrawalProcessor {
       await this.events.publish(tx, WithdrawalSent, {
         withdrawalId: withdrawal.id,
         userId: withdrawal.user_id,
-        amount: normalize(withdrawal.amount),
+        amount: canonicalTokens(withdrawal.amount),
         status: result.status,
         txHash: sent ? result.txHash : null,
         sentAt: posted.createdAt.toISOString(),

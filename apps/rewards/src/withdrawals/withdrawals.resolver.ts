@@ -1,6 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Authenticated, CurrentUser, DecimalScalar, RequestMeta, type AuthUser } from '@talent/platform';
-import { normalize } from '../ledger/decimal';
+import { canonicalTokens } from '@talent/platform';
 import type { WithdrawalRecord } from './withdrawal.entity';
 import { WithdrawalModel, WithdrawalStatusEnum } from './withdrawal.model';
 import { WithdrawalsService } from './withdrawals.service';
@@ -8,7 +8,7 @@ import { WithdrawalsService } from './withdrawals.service';
 const toModel = (r: WithdrawalRecord): WithdrawalModel =>
   Object.assign(new WithdrawalModel(), {
     id: r.id,
-    amount: normalize(r.amount),
+    amount: canonicalTokens(r.amount),
     toAddress: r.toAddress,
     status: r.status as WithdrawalStatusEnum,
     txHash: r.txHash,

@@ -4,8 +4,6 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { WithdrawalRequested } from '@talent/events';
 import {
-  APP_CONFIG,
-  awaitProjection,
   BadUserInputError,
   ConflictError,
   EventPublisher,
@@ -13,15 +11,13 @@ import {
   inTransaction,
   isUniqueViolation,
   JobQueue,
-  PreconditionFailedError,
+  MembershipProjection,
   ROOT_LOGGER,
   type AuthUser,
 } from '@talent/platform';
-import type { RewardsConfig } from '../config';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
-import { DecimalFormatError, fromUnits, MAX_UNITS, toUnits } from '../ledger/decimal';
+import { DecimalFormatError, fromUnits, MAX_UNITS, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
-import { MembersService } from '../members/members.service';
 import { BalanceEvents } from '../wallets/balance-events';
 import { checkWithdrawalAddress } from './eip55';
 import { ProcessWithdrawal } from './withdrawal.jobs';
@@ -41,11 +37,10 @@ export class WithdrawalsService implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly ledger: Ledger,
-    private readonly members: MembersService,
+    private readonly membership: MembershipProjection,
     private readonly balances: BalanceEvents,
     private readonly events: EventPublisher,
     @Inject(ROOT_LOGGER) logger: Logger,
-    @Inject(APP_CONFIG) private readonly config: Pick<RewardsConfig, 'PROJECTION_WAIT_MS'>,
     @Optional() private readonly jobs?: JobQueue,
   ) {
     this.log = logger.child({ component: 'withdrawals' });
@@ -94,7 +89,7 @@ export class WithdrawalsService implements OnApplicationBootstrap {
       if (earlier) return this.replay(earlier, same);
     }
     // A member approved a moment ago may not be in rewards' projection yet: wait, outside the transaction.
-    await awaitProjection(() => this.members.isMember(this.dataSource.manager, userId), { timeoutMs: this.config.PROJECTION_WAIT_MS });
+    await this.membership.waitUntilMember(userId);
 
     let record: WithdrawalRecord;
     try {
@@ -126,7 +121,7 @@ export class WithdrawalsService implements OnApplicationBootstrap {
   /** Moves the amount from the member's available balance to `withdrawals.pending` and records the withdrawal, in one transaction. */
   private hold(userId: string, units: bigint, amount: string, toAddress: string, idempotencyKey: string | null, traceparent?: string): Promise<WithdrawalRecord> {
     return inTransaction(this.dataSource, async (tx) => {
-      if (!(await this.members.isMember(tx, userId))) throw new PreconditionFailedError('Only members (KYC approved) may withdraw');
+      await this.membership.requireMember(tx, userId, 'withdraw');
       const id = randomUUID();
       const posted = await this.ledger.post(tx, {
         kind: 'WITHDRAWAL',

@@ -1,4 +1,3 @@
 export * from './countries';
 export * from './ids';
-export * from './decimal-text';
 export * from './command';

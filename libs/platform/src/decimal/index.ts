@@ -1,0 +1,3 @@
+export * from './fixed-point';
+export * from './money';
+export * from './tokens';

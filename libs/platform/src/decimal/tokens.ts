@@ -1,0 +1,58 @@
+import { formatScaledTrimmed, isDecimalString, parseScaled, type ExactDecimal } from './fixed-point';
+
+/**
+ * BTRST amounts (balances, stakes, rewards, voting power): decimal strings at the edges,
+ * NUMERIC(36,18) in PostgreSQL, and between them BigInt counts of 1e-18 "units". Never floats.
+ * Canonical text has no exponent and no trailing zeros ("25", "0.05", "-1.5"). Where a result
+ * falls between two units it is truncated toward zero, so nobody is credited more than exists.
+ */
+export const TOKEN_DECIMALS = 18;
+const SCALE = 10n ** BigInt(TOKEN_DECIMALS);
+/** NUMERIC(36,18) holds at most 18 integer digits. */
+export const MAX_UNITS = 10n ** 36n - 1n;
+
+export class DecimalFormatError extends RangeError {
+  constructor(value: string, why: string) {
+    super(`"${value}" is not a valid amount: ${why}`);
+    this.name = 'DecimalFormatError';
+  }
+}
+
+/** Units of 1e-18 of a decimal string ("12.5", or NUMERIC text "12.500000000000000000"); DecimalFormatError when malformed or beyond 18 decimals. */
+export function toUnits(value: string): bigint {
+  const trimmed = value.trim();
+  const units = parseScaled(trimmed, TOKEN_DECIMALS);
+  if (units !== null) return units;
+  throw new DecimalFormatError(value, isDecimalString(trimmed) ? `at most ${TOKEN_DECIMALS} decimals` : 'not a decimal string (e.g. "12.5")');
+}
+
+/** As toUnits for a value with any number of decimals, truncated toward zero to 18 (e.g. a contract value in USD). */
+export function toUnitsTruncated(value: string): bigint {
+  const trimmed = value.trim();
+  if (!isDecimalString(trimmed)) throw new DecimalFormatError(value, 'not a decimal string (e.g. "12.5")');
+  const [whole, fraction = ''] = trimmed.split('.');
+  return toUnits(`${whole}.${fraction.slice(0, TOKEN_DECIMALS) || '0'}`);
+}
+
+/** The canonical decimal string of a unit count ("25", "0.05", "-1.5", "0"). */
+export const fromUnits = (units: bigint): string => formatScaledTrimmed(units, TOKEN_DECIMALS);
+
+/** The canonical form of a token amount (PostgreSQL's "25.000000000000000000" -> "25"). */
+export const canonicalTokens = (value: string): string => fromUnits(toUnits(value));
+
+/** a x b for two 18-decimal values (an amount and a rate), truncated toward zero to 18 decimals. */
+export const mulUnits = (a: bigint, b: bigint): bigint => (a * b) / SCALE;
+
+/** The units of numerator / denominator (e.g. USDC spent / USDC per BTRST), truncated toward zero; RangeError for a zero denominator. */
+export function quotientUnits(numerator: ExactDecimal, denominator: ExactDecimal): bigint {
+  if (denominator.units === 0n) throw new RangeError('division by zero');
+  return (numerator.units * denominator.scale * SCALE) / (numerator.scale * denominator.units);
+}
+
+export const sumUnits = (values: readonly bigint[]): bigint => values.reduce((sum, v) => sum + v, 0n);
+
+/** True for a strictly positive amount with at most 18 decimals that fits NUMERIC(36,18). */
+export function isValidPositiveAmount(value: string): boolean {
+  const units = parseScaled(value.trim(), TOKEN_DECIMALS);
+  return units !== null && units > 0n && units <= MAX_UNITS;
+}
