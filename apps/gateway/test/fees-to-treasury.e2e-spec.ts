@@ -1,4 +1,5 @@
-import { approveAndSettle, tokenUnits, makeMember, registerPersona, signInAdmin, startStack, waitFor, type GraphQLClient, type Persona, type Stack } from '@talent/testing';
+import { approveAndSettle, makeMember, registerPersona, signInAdmin, startStack, waitFor, type GraphQLClient, type Persona, type Stack } from '@talent/testing';
+import { toUnits } from '@talent/platform';
 
 /*
  * Fees -> USDC -> BTRST -> the DAO treasury, checked from the public API alone, through the
@@ -87,8 +88,8 @@ describe('fees to the treasury, visible on the public dashboard', () => {
 
     const after = await stats(talent.api);
     expect(after.paidInvoices).toBe(before.paidInvoices + 2);
-    expect(tokenUnits(after.grossServiceValue.amount) - tokenUnits(before.grossServiceValue.amount)).toBe(tokenUnits('880.00') + tokenUnits('594.00'));
-    expect(tokenUnits(after.feesCollected.amount) - tokenUnits(before.feesCollected.amount)).toBe(tokenUnits('80.00') + tokenUnits('54.00'));
+    expect(toUnits(after.grossServiceValue.amount) - toUnits(before.grossServiceValue.amount)).toBe(toUnits('880.00') + toUnits('594.00'));
+    expect(toUnits(after.feesCollected.amount) - toUnits(before.feesCollected.amount)).toBe(toUnits('80.00') + toUnits('54.00'));
     expect(after.activeContracts).toBe(before.activeContracts + 2);
 
     // The buyback (every second here) converts each currency's fees: listed invoice by invoice.
@@ -102,12 +103,12 @@ describe('fees to the treasury, visible on the public dashboard', () => {
     expect(usdConversion).toMatchObject({ fees: { amount: '80.00' }, usdcAmount: '80.000000', price: '0.25', btrstBought: '320', invoiceCount: 1 });
     expect(usdConversion.invoices).toEqual([{ invoiceId: usd.id, fee: { amount: '80.00', currency: 'USD' }, paidAt: expect.any(String) }]);
     expect(eurConversion).toMatchObject({ fees: { amount: '50.00' }, usdcRate: '1.08', usdcAmount: '54.000000', btrstBought: '216', invoiceCount: 1 });
-    for (const conversion of conversions) expect(tokenUnits(conversion.treasuryCredit.amount)).toBe(tokenUnits(conversion.btrstBought));
+    for (const conversion of conversions) expect(toUnits(conversion.treasuryCredit.amount)).toBe(toUnits(conversion.btrstBought));
 
     // The treasury grows by exactly the BTRST bought (nothing else credits it in this test), and the dashboard says so.
-    const bought = conversions.reduce((sum, c) => sum + tokenUnits(c.btrstBought), 0n);
-    await waitFor(async () => tokenUnits(await treasury()) - tokenUnits(treasuryBefore) === bought, 30_000, { message: 'treasury balance reflects the buyback' });
+    const bought = conversions.reduce((sum, c) => sum + toUnits(c.btrstBought), 0n);
+    await waitFor(async () => toUnits(await treasury()) - toUnits(treasuryBefore) === bought, 30_000, { message: 'treasury balance reflects the buyback' });
     const final = await stats(stack.api);
-    expect(tokenUnits(final.btrstBoughtBack) - tokenUnits(before.btrstBoughtBack)).toBe(bought);
+    expect(toUnits(final.btrstBoughtBack) - toUnits(before.btrstBoughtBack)).toBe(bought);
   });
 });

@@ -1,4 +1,5 @@
-import { approveAndSettle, tokenUnits, createInspector, makeMember, registerPersona, screenApproved, signInAdmin, startStack, waitFor, type Persona, type Stack } from '@talent/testing';
+import { approveAndSettle, createInspector, makeMember, registerPersona, screenApproved, signInAdmin, startStack, waitFor, type Persona, type Stack } from '@talent/testing';
+import { toUnits } from '@talent/platform';
 
 /*
  * Governance acting on the rest of the network, through the gateway on the real stack
@@ -116,7 +117,7 @@ describe('governance changes the network', () => {
     expect(before).toMatchObject({ feeRate: '0.10', platformFee: { amount: '80.00' } });
 
     await pass(alice, { title: 'Lower the client fee to 5%', description: 'Make the network cheaper than the incumbents.', kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: '0.05' }] }, talent);
-    await waitFor(async () => (await stack.services.payments.sql(`SELECT value FROM parameters WHERE key = 'platform.feeRate'`))[0].value === '0.05', 30_000, {
+    await waitFor(async () => (await stack.services.payments.sql(`SELECT value FROM governed_parameters WHERE key = 'platform.feeRate'`))[0].value === '0.05', 30_000, {
       message: 'payments applies the executed change',
     });
     const after = (await talent.api.data<{ submitInvoice: any }>(SUBMIT, { c: contract, h: 10 })).submitInvoice;
@@ -143,7 +144,7 @@ describe('governance changes the network', () => {
       message: 'rewards pays the grant from the treasury',
     });
     const walletAfter = (await talent.api.data<{ me: { wallet: { balance: string } } }>(WALLET)).me.wallet.balance;
-    expect(tokenUnits(walletAfter) - tokenUnits(walletBefore)).toBe(tokenUnits('100'));
+    expect(toUnits(walletAfter) - toUnits(walletBefore)).toBe(toUnits('100'));
   });
 
   it('extends a vote that reaches quorum in its last seconds (late-quorum prevention)', async () => {

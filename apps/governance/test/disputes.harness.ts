@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
-import { ContractCompleted, ContractStarted, createEvent, JobReferralCreated, ReferralAttributed, type EventEnvelope, type Role } from '@talent/events';
-import { type AuthUser, EventConsumer, EventPublisher, inTransaction } from '@talent/platform';
-import { deliverEnvelope } from '@talent/testing';
-import { GovernanceConfigSchema } from '../src/config';
-import { GovernanceContractsHandler } from '../src/contracts/contracts.handler';
+import { ContractStarted, createEvent, JobReferralCreated, ReferralAttributed, type EventEnvelope, type Role } from '@talent/events';
+import { type AuthUser, inTransaction } from '@talent/platform';
 import { CastJuryVote } from '../src/disputes/cast-jury-vote';
-import { GovernanceClock } from '../src/shared/clock';
 import { DisputesReader } from '../src/disputes/disputes.reader';
 import { JuryDeadline } from '../src/disputes/jury-deadline';
-import { JuryScheduler } from '../src/disputes/jury.jobs';
+import { JuryDeadlineJob } from '../src/disputes/jury.jobs';
 import { JuryService } from '../src/disputes/jury.service';
 import { OpenDispute } from '../src/disputes/open-dispute';
-import { ResolveDispute } from '../src/disputes/resolve-dispute';
 import { GovernanceParameters } from '../src/parameters/governance-parameters';
-import { ReferralRelationsHandler } from '../src/referrals/referral-relations.handler';
-import { addMember, balanceChanged, logger, openGovernance, type GovernanceHarness } from './harness';
+import { GovernanceClock } from '../src/shared/clock';
+import { addMember, balanceChanged, openGovernance, type GovernanceHarness } from './harness';
 
 /** A clock the test moves. */
 export class TestClock extends GovernanceClock {
@@ -32,61 +26,46 @@ export class TestClock extends GovernanceClock {
   }
 }
 
-/** Records the deadline jobs it is asked for instead of adding them to BullMQ. */
-export class RecordingScheduler extends JuryScheduler {
-  readonly scheduled: Array<{ disputeId: string; round: number; voteBy: Date }> = [];
-
-  constructor() {
-    super(logger);
-  }
-
-  override async deadline(disputeId: string, round: number, voteBy: Date): Promise<void> {
-    this.scheduled.push({ disputeId, round, voteBy });
-  }
-}
-
 export interface DisputesHarness extends GovernanceHarness {
   clock: TestClock;
-  scheduler: RecordingScheduler;
   parameters: GovernanceParameters;
   jury: JuryService;
   open: OpenDispute;
   vote: CastJuryVote;
   deadline: JuryDeadline;
   reader: DisputesReader;
-  /** Delivers jobs' and referrals' events through a consumer with governance's dispute projections. */
-  deliverProjection(envelope: EventEnvelope): Promise<void>;
 }
 
-/** The governance harness plus the dispute use cases, wired by hand with a clock and a scheduler the test controls. */
+/** The governance service with juries of 3 voting for an hour, on a clock the test moves. */
 export async function openDisputes(label: string, env: Record<string, string> = {}): Promise<DisputesHarness> {
-  const h = await openGovernance(label);
-  const config = GovernanceConfigSchema.parse({ DATABASE_URL: h.db.url, KAFKA_BROKERS: '127.0.0.1:9092', GOVERNANCE_JURY_SIZE: '3', GOVERNANCE_JURY_VOTING_PERIOD_SECONDS: '3600', ...env });
-  const events = new EventPublisher();
-  const parameters = new GovernanceParameters(config, h.dataSource, events);
-  await parameters.onApplicationBootstrap();
   // Now, at the database's clock: balances recorded "a minute ago" count at the draw instant.
   const clock = new TestClock(new Date());
-  const scheduler = new RecordingScheduler();
-  const jury = new JuryService(h.power, parameters, events);
-  const resolve = new ResolveDispute(events, logger);
-  const open = new OpenDispute(h.dataSource, jury, parameters, scheduler, clock, events, logger, { PROJECTION_WAIT_MS: 0 });
-  const vote = new CastJuryVote(h.dataSource, resolve, clock, logger);
-  const deadline = new JuryDeadline(h.dataSource, jury, resolve, scheduler, clock, logger);
-  const reader = new DisputesReader(h.dataSource);
-
-  const producer = { send: async (record: unknown) => void h.deadLetters.push(record) } as unknown as Producer;
-  const consumer = new EventConsumer({} as Kafka, producer, h.dataSource, logger, { groupId: 'governance', maxWaitTimeInMs: 100, maxAttempts: 2, retryBaseMs: 5 });
-  const contracts = new GovernanceContractsHandler();
-  const referrals = new ReferralRelationsHandler();
-  consumer
-    .on(ContractStarted, (e, tx) => contracts.onContractStarted(e as never, tx))
-    .on(ContractCompleted, (e, tx) => contracts.onContractCompleted(e as never, tx))
-    .on(ReferralAttributed, (e, tx) => referrals.onReferralAttributed(e as never, tx))
-    .on(JobReferralCreated, (e, tx) => referrals.onJobReferralCreated(e as never, tx));
-
-  return { ...h, clock, scheduler, parameters, jury, open, vote, deadline, reader, deliverProjection: (envelope) => deliverEnvelope(consumer, envelope) };
+  const h = await openGovernance(label, {
+    env: { GOVERNANCE_JURY_SIZE: '3', GOVERNANCE_JURY_VOTING_PERIOD_SECONDS: '3600', ...env },
+    override: (builder) => builder.overrideProvider(GovernanceClock).useValue(clock),
+  });
+  return {
+    ...h,
+    clock,
+    parameters: h.app.get(GovernanceParameters),
+    jury: h.app.get(JuryService),
+    open: h.app.get(OpenDispute),
+    vote: h.app.get(CastJuryVote),
+    deadline: h.app.get(JuryDeadline),
+    reader: h.app.get(DisputesReader),
+  };
 }
+
+/** The jury deadline jobs the service added, oldest first. */
+export const juryDeadlines = (h: DisputesHarness) => h.jobs.filter((job) => job.name === JuryDeadlineJob.name);
+
+/** The deadline job of a dispute's round as the jury scheduler adds it (delayed until `voteBy`). */
+export const deadlineJob = (disputeId: string, round: number, voteBy: Date) => ({
+  name: JuryDeadlineJob.name,
+  data: { disputeId },
+  jobId: `jury-${disputeId}-${round}-${voteBy.getTime()}`,
+  delay: expect.any(Number),
+});
 
 export const as = (id: string, roles: Role[] = ['TALENT']): AuthUser => ({ id, roles });
 
@@ -100,7 +79,7 @@ export async function holder(h: DisputesHarness, balance: string): Promise<strin
 /** A contract as jobs' ContractStarted announces it; returns its id. */
 export async function contract(h: DisputesHarness, talentId: string, clientId: string): Promise<string> {
   const contractId = randomUUID();
-  await h.deliverProjection(
+  await h.deliver(
     createEvent(ContractStarted, {
       contractId,
       jobId: randomUUID(),
@@ -121,7 +100,7 @@ export async function contract(h: DisputesHarness, talentId: string, clientId: s
 /** A signup referral: `connectorId` referred `referredId`. */
 export async function referred(h: DisputesHarness, connectorId: string, referredId: string, kind: 'SIGNUP' | 'JOB' = 'SIGNUP'): Promise<void> {
   const at = new Date().toISOString();
-  await h.deliverProjection(
+  await h.deliver(
     (kind === 'SIGNUP'
       ? createEvent(ReferralAttributed, { referralId: randomUUID(), connectorId, referredUserId: referredId, kind: 'TALENT', attributedAt: at })
       : createEvent(JobReferralCreated, { jobReferralId: randomUUID(), jobId: randomUUID(), connectorId, talentId: referredId, createdAt: at })) as EventEnvelope,

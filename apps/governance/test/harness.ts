@@ -1,73 +1,67 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
-import pino from 'pino';
-import { DataSource } from 'typeorm';
+import type { INestApplication } from '@nestjs/common';
+import type { TestingModuleBuilder } from '@nestjs/testing';
+import type { DataSource } from 'typeorm';
 import { BalanceChanged, createEvent, KycApproved, type EventEnvelope } from '@talent/events';
-import { dataSourceOptions, EventConsumer } from '@talent/platform';
-import { createTestDatabase, deliverEnvelope, type TestDatabase } from '@talent/testing';
-import { GOVERNANCE_ENTITIES, GOVERNANCE_MIGRATIONS } from '../src/app.module';
-import { CheckpointsHandler } from '../src/checkpoints/checkpoints.handler';
+import * as platform from '@talent/platform';
+import { openServiceModule, type AddedJob, type TestDatabase } from '@talent/testing';
+import { GovernanceModule } from '../src/app.module';
 import { CheckpointsService } from '../src/checkpoints/checkpoints.service';
+import { GovernanceConfigSchema } from '../src/config';
 import { DelegationService } from '../src/delegation/delegation.service';
 import { VotingPowerService } from '../src/delegation/voting-power.service';
-import { MembersHandler } from '../src/members/members.handler';
-import { MembersService } from '../src/members/members.service';
-
-export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 export interface GovernanceHarness {
   db: TestDatabase;
   dataSource: DataSource;
-  members: MembersService;
+  /** The service as production builds it (its module), for the use cases a test calls directly. */
+  app: INestApplication;
   checkpoints: CheckpointsService;
   delegation: DelegationService;
   power: VotingPowerService;
   /** Messages the consumer dead-lettered (tests expect none). */
   deadLetters: unknown[];
-  /** Delivers an envelope through the service's consumer (inbox + @OnEvent handlers), without a broker. */
+  /** Jobs the service added; the queue is held, so tests run transitions and deadlines themselves. */
+  jobs: AddedJob[];
+  /** Delivers an envelope through the service's consumer (inbox + every @OnEvent handler of governance). */
   deliver(envelope: EventEnvelope): Promise<void>;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
-/** A fresh governance database (migrations run) with the use cases and the event consumer wired on it. */
-export async function openGovernance(label: string): Promise<GovernanceHarness> {
-  const db = await createTestDatabase(`governance_${label}`);
-  const dataSource = new DataSource({
-    ...dataSourceOptions({ url: db.url, entities: GOVERNANCE_ENTITIES, migrations: GOVERNANCE_MIGRATIONS, poolSize: 6, applicationName: `governance-${label}` }),
-    logging: false,
+export interface GovernanceOptions {
+  env?: Record<string, string>;
+  /** Ports the test controls (the clock). */
+  override?(builder: TestingModuleBuilder): TestingModuleBuilder;
+}
+
+/** The governance service built from its production module on a fresh database. */
+export async function openGovernance(label: string, options: GovernanceOptions = {}): Promise<GovernanceHarness> {
+  const service = await openServiceModule({
+    platform,
+    service: 'governance',
+    label,
+    configSchema: GovernanceConfigSchema,
+    module: (config) => GovernanceModule.register(config),
+    env: options.env,
+    override: options.override,
   });
-  await dataSource.initialize();
-  const members = new MembersService(dataSource);
-  const checkpoints = new CheckpointsService(dataSource);
-  const delegation = new DelegationService(dataSource, members);
-  const power = new VotingPowerService(dataSource);
-
-  const deadLetters: unknown[] = [];
-  const producer = { send: async (record: unknown) => void deadLetters.push(record) } as unknown as Producer;
-  const consumer = new EventConsumer({} as Kafka, producer, dataSource, logger, { groupId: 'governance', maxWaitTimeInMs: 100, maxAttempts: 2, retryBaseMs: 5 });
-  const membership = new MembersHandler(members);
-  const balances = new CheckpointsHandler(checkpoints);
-  consumer.on(KycApproved, (e, tx) => membership.onKycApproved(e as never, tx)).on(BalanceChanged, (e, tx) => balances.onBalanceChanged(e as never, tx));
-
   return {
-    db,
-    dataSource,
-    members,
-    checkpoints,
-    delegation,
-    power,
-    deadLetters,
-    deliver: (envelope) => deliverEnvelope(consumer, envelope),
-    sql: (text, params) => dataSource.query(text, params as unknown[]),
-    close: async () => {
-      await dataSource.destroy();
-      await db.drop();
-    },
+    db: service.db,
+    dataSource: service.dataSource,
+    app: service.app,
+    checkpoints: service.app.get(CheckpointsService),
+    delegation: service.app.get(DelegationService),
+    power: service.app.get(VotingPowerService),
+    deadLetters: service.deadLetters,
+    jobs: service.jobs,
+    deliver: (envelope) => service.deliver(envelope),
+    sql: service.sql,
+    close: service.close,
   };
 }
 
-/** A member, as if identity's KycApproved had been consumed. */
+/** A member (identity's KycApproved, consumed). */
 export async function addMember(h: GovernanceHarness, userId: string = randomUUID()): Promise<string> {
   await h.deliver(
     createEvent(KycApproved, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() }) as EventEnvelope,

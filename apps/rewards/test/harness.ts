@@ -1,108 +1,104 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
-import pino from 'pino';
-import { DataSource } from 'typeorm';
-import { DisputeResolved, FeesConverted, GrantApproved, InvoicePaid, ParameterChanged, KycApproved, RatingSubmitted, ReferralQualified, TalentScreened, ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EventEnvelope } from '@talent/events';
-import { dataSourceOptions, EventConsumer, inTransaction, type JobQueue } from '@talent/platform';
-import { createTestDatabase, deliverEnvelope, deliverEnvelopes, type TestDatabase } from '@talent/testing';
-import { REWARDS_ENTITIES, REWARDS_MIGRATIONS } from '../src/app.module';
-import { createRewardsCore, type RewardsCore } from '../src/core';
-import { DisputeResolvedHandler } from '../src/grants/dispute-resolved.handler';
-import { RewardEventsHandler } from '../src/grants/reward-events.handler';
+import type { DataSource } from 'typeorm';
+import { createEvent, KycApproved, type EventEnvelope } from '@talent/events';
+import * as platform from '@talent/platform';
+import { EventConsumer, inTransaction } from '@talent/platform';
+import { openServiceModule, type AddedJob, type TestDatabase } from '@talent/testing';
+import { RewardsModule } from '../src/app.module';
+import { RewardsConfigSchema } from '../src/config';
+import { GenesisService } from '../src/genesis/genesis.service';
+import { GrantsService } from '../src/grants/grants.service';
 import { SystemAccounts, walletAccounts } from '../src/ledger/accounts';
-import { fromUnits, toUnits } from '../src/ledger/decimal';
-import { MembershipHandler } from '../src/members/membership.handler';
-import { PolicyParameterChangedHandler } from '../src/policies/parameter-changed.handler';
-import { ApplicationEventsHandler } from '../src/staking/application-events.handler';
-import { FeeConversionEventsHandler } from '../src/treasury/fee-conversion-events.handler';
-import { GrantApprovedHandler } from '../src/treasury/grant-approved.handler';
-import type { ChainAdapter } from '../src/withdrawals/chain-adapter';
+import { fromUnits, toUnits } from '@talent/platform';
+import { Ledger } from '../src/ledger/ledger';
+import { PoliciesService } from '../src/policies/policies.service';
+import { SupplyService } from '../src/supply/supply.service';
+import { TreasuryService } from '../src/treasury/treasury.service';
+import { WalletsService } from '../src/wallets/wallets.service';
+import { ChainAdapter } from '../src/withdrawals/chain-adapter';
+import { ProcessWithdrawal } from '../src/withdrawals/withdrawal.jobs';
+import { WithdrawalProcessor } from '../src/withdrawals/withdrawal.processor';
 import { WithdrawalsService } from '../src/withdrawals/withdrawals.service';
 
-export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+/** The use cases the tests call directly, as the service's module built them. */
+export interface RewardsCore {
+  genesis: GenesisService;
+  grants: GrantsService;
+  ledger: Ledger;
+  policies: PoliciesService;
+  supply: SupplyService;
+  treasury: TreasuryService;
+  wallets: WalletsService;
+  withdrawalProcessor: WithdrawalProcessor;
+}
 
 export interface RewardsHarness {
   db: TestDatabase;
   dataSource: DataSource;
   core: RewardsCore;
-  /** The service's event consumer (inbox + every @OnEvent handler of rewards), driven without a broker. */
+  /** The service's event consumer (inbox + every @OnEvent handler of rewards), driven in-process. */
   consumer: EventConsumer;
   /** Messages the consumer dead-lettered (tests expect none). */
   deadLetters: unknown[];
-  /** Withdrawal use case with a queue that only records what was added. */
   withdrawals: WithdrawalsService;
-  queued: string[];
-  deliver(envelope: EventEnvelope): Promise<void>;
+  /** Jobs the service added; the queue is held, so tests run the processor themselves. */
+  jobs: AddedJob[];
+  /** Withdrawal ids queued for processing. */
+  readonly queued: string[];
+  /** This harness's name for a topic (a prefix of its own on the shared broker), as the consumer sees it. */
+  topic(name: string): string;
+  /** Delivers on the event's own topic, or on `topic` (a forged delivery). */
+  deliver(envelope: EventEnvelope, topic?: string): Promise<void>;
   /** Envelopes of one topic as one fetched batch (applied together in one transaction when they allow it). */
   deliverBatch(envelopes: EventEnvelope[]): Promise<void>;
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
-/** A fresh rewards database (migrations run), the use cases wired on it, genesis minted. */
-export async function openRewards(label: string, options: { poolSize?: number; chain?: ChainAdapter; genesis?: boolean } = {}): Promise<RewardsHarness> {
-  const db = await createTestDatabase(`rewards_${label}`);
-  const dataSource = new DataSource({
-    ...dataSourceOptions({ url: db.url, entities: REWARDS_ENTITIES, migrations: REWARDS_MIGRATIONS, poolSize: options.poolSize ?? 6, applicationName: `rewards-${label}` }),
-    logging: false,
+/** The rewards service built from its production module on a fresh database (migrations run, genesis minted at start). */
+export async function openRewards(label: string, options: { poolSize?: number; chain?: ChainAdapter; env?: Record<string, string> } = {}): Promise<RewardsHarness> {
+  const { chain } = options;
+  const service = await openServiceModule({
+    platform,
+    service: 'rewards',
+    label,
+    configSchema: RewardsConfigSchema,
+    module: (config) => RewardsModule.register(config),
+    env: { DATABASE_POOL_SIZE: String(options.poolSize ?? 6), ...options.env },
+    override: (builder) => (chain ? builder.overrideProvider(ChainAdapter).useValue(chain) : builder),
   });
-  await dataSource.initialize();
-  const core = createRewardsCore(dataSource, logger, { chain: options.chain });
-  if (options.genesis !== false) await core.genesis.ensureGenesis();
-
-  const deadLetters: unknown[] = [];
-  const producer = { send: async (record: unknown) => void deadLetters.push(record) } as unknown as Producer;
-  const consumer = new EventConsumer({} as Kafka, producer, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100, maxAttempts: 2, retryBaseMs: 5 });
-  const membership = new MembershipHandler(core.members, core.grants);
-  const rewards = new RewardEventsHandler(core.grants, core.earnings);
-  const juries = new DisputeResolvedHandler(core.grants);
-  const applications = new ApplicationEventsHandler(core.staking);
-  const feeConversions = new FeeConversionEventsHandler(core.treasury);
-  const treasuryGrants = new GrantApprovedHandler(core.treasuryGrants);
-  const policyParameters = new PolicyParameterChangedHandler(logger);
-  consumer
-    .on(KycApproved, (e, tx) => membership.onKycApproved(e as never, tx))
-    .on(KycApproved, (e, tx) => treasuryGrants.onKycApproved(e as never, tx))
-    .on(TalentScreened, (e, tx) => rewards.onTalentScreened(e as never, tx))
-    .on(RatingSubmitted, (e, tx) => rewards.onRatingSubmitted(e as never, tx))
-    .on(ReferralQualified, (e, tx) => rewards.onReferralQualified(e as never, tx))
-    .on(InvoicePaid, (e, tx) => rewards.onInvoicePaid(e as never, tx))
-    .on(DisputeResolved, (e, tx) => juries.onDisputeResolved(e as never, tx))
-    .on(ApplicationSubmitted, (e, tx) => applications.onApplicationSubmitted(e as never, tx))
-    .on(InterviewRecorded, (e, tx) => applications.onInterviewRecorded(e as never, tx))
-    .on(ApplicationResolved, (e, tx) => applications.onApplicationResolved(e as never, tx))
-    .on(FeesConverted, (e, tx) => feeConversions.onFeesConverted(e as never, tx))
-    .on(GrantApproved, (e, tx) => treasuryGrants.onGrantApproved(e as never, tx))
-    .on(ParameterChanged, (e, tx) => policyParameters.onParameterChanged(e as never, tx));
-
-  const queued: string[] = [];
-  const queue = { add: async (_def: unknown, data: { withdrawalId: string }) => (queued.push(data.withdrawalId), data.withdrawalId) } as unknown as JobQueue;
-  // No wait for the membership projection: these tests add members before they withdraw.
-  const withdrawals = new WithdrawalsService(dataSource, core.ledger, core.members, core.balances, core.events, logger, { PROJECTION_WAIT_MS: 0 }, queue);
-
+  const get = <T>(type: new (...args: any[]) => T): T => service.app.get(type);
   return {
-    db,
-    dataSource,
-    core,
-    consumer,
-    deadLetters,
-    withdrawals,
-    queued,
-    deliver: (envelope) => deliverEnvelope(consumer, envelope),
-    deliverBatch: (envelopes) => deliverEnvelopes(consumer, envelopes),
-    sql: (text, params) => dataSource.query(text, params as unknown[]),
-    close: async () => {
-      await dataSource.destroy();
-      await db.drop();
+    db: service.db,
+    dataSource: service.dataSource,
+    core: {
+      genesis: get(GenesisService),
+      grants: get(GrantsService),
+      ledger: get(Ledger),
+      policies: get(PoliciesService),
+      supply: get(SupplyService),
+      treasury: get(TreasuryService),
+      wallets: get(WalletsService),
+      withdrawalProcessor: get(WithdrawalProcessor),
     },
+    consumer: service.consumer,
+    deadLetters: service.deadLetters,
+    withdrawals: get(WithdrawalsService),
+    jobs: service.jobs,
+    get queued() {
+      return service.jobs.filter((job) => job.name === ProcessWithdrawal.name).map((job) => job.data.withdrawalId as string);
+    },
+    topic: service.topic,
+    deliver: service.deliver,
+    deliverBatch: service.deliverBatch,
+    sql: service.sql,
+    close: service.close,
   };
 }
 
-/** A member (as if identity's KycApproved had been consumed) with an open wallet. */
+/** A member (identity's KycApproved, consumed) with an open wallet. */
 export async function addMember(h: RewardsHarness, userId: string = randomUUID()): Promise<string> {
-  await inTransaction(h.dataSource, (tx) =>
-    h.core.members.recordApproval(tx, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() }),
-  );
+  await h.deliver(createEvent(KycApproved, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() }) as EventEnvelope);
   return userId;
 }
 

@@ -10,6 +10,6 @@ export * from './consumer-lag';
 export * from './gateway-signature';
 export * from './faults';
 export * from './payments';
-export * from './token-units';
 export * from './public-events';
 export * from './webhook-receiver';
+export * from './service-module';

@@ -10,7 +10,7 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@talent/platform';
 import { addMember } from '../../test/harness';
-import { as, contract, holder, openDisputes, outboxOf, referred, setParameter, type DisputesHarness } from '../../test/disputes.harness';
+import { as, contract, deadlineJob, holder, juryDeadlines, openDisputes, outboxOf, referred, setParameter, type DisputesHarness } from '../../test/disputes.harness';
 import { drawJurors, eligibleHash, toWeightUnits } from './jury-draw';
 import { MAX_ROUNDS } from './jury-deadline';
 
@@ -88,7 +88,7 @@ describe('openDispute', () => {
     expect(drawn[0].voteBy).toBe(new Date(h.clock.now().getTime() + HOUR).toISOString());
     const outbox = JSON.stringify(await h.sql(`SELECT envelope FROM outbox`));
     expect(outbox).not.toContain('agreed scope');
-    expect(h.scheduler.scheduled).toEqual([{ disputeId: dispute.id, round: 1, voteBy: new Date(h.clock.now().getTime() + HOUR) }]);
+    expect(juryDeadlines(h)).toEqual([deadlineJob(dispute.id, 1, new Date(h.clock.now().getTime() + HOUR))]);
 
     // Everyone can re-run the draw from the recorded seed and eligible set.
     const [draw] = await drawOf(dispute.id, 1);
@@ -227,7 +227,7 @@ describe('the jury deadline', () => {
       [2, replacements[0].juror_id, noShow1],
       [3, replacements[1].juror_id, noShow2],
     ]);
-    expect(h.scheduler.scheduled.at(-1)).toEqual({ disputeId: dispute.id, round: 2, voteBy: new Date(h.clock.now().getTime() + HOUR) });
+    expect(juryDeadlines(h).at(-1)).toEqual(deadlineJob(dispute.id, 2, new Date(h.clock.now().getTime() + HOUR)));
 
     // A replaced no-show is no longer a juror; the new ones vote.
     expect(await codeOf(h.vote.execute(as(noShow2), dispute.id, 'FOR_TALENT'))).toBe('FORBIDDEN');

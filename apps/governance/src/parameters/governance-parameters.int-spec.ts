@@ -30,8 +30,11 @@ const changes = async () =>
     source: r.envelope.source,
   }));
 
+/** The service's own start is the first: it seeds the table from this configuration. */
+const FIRST_START = { GOVERNANCE_QUORUM_FRACTION: '0.2', GOVERNANCE_VOTING_PERIOD_SECONDS: '20', GOVERNANCE_MIN_VOTING_PERIOD_SECONDS: '10' };
+
 beforeAll(async () => {
-  h = await openGovernance('parameters');
+  h = await openGovernance('parameters', { env: FIRST_START });
 });
 
 afterAll(async () => {
@@ -40,7 +43,7 @@ afterAll(async () => {
 
 describe('governed parameters', () => {
   it('are seeded from the configuration on the first start, and a later start with another configuration changes nothing', async () => {
-    const first = await open({ GOVERNANCE_QUORUM_FRACTION: '0.2', GOVERNANCE_VOTING_PERIOD_SECONDS: '20', GOVERNANCE_MIN_VOTING_PERIOD_SECONDS: '10' });
+    const first = await open(FIRST_START);
     expect(await inTransaction(h.dataSource, (tx) => first.get(tx, 'governance.quorumFraction'))).toBe('0.2');
     expect(await inTransaction(h.dataSource, (tx) => first.get(tx, 'governance.votingPeriodSeconds'))).toBe('20');
 

@@ -6,46 +6,37 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
  * on a real PostgreSQL: unpaid invoices held, a charge in flight and paid invoices left alone,
  * released FOR_TALENT or voided FOR_CLIENT, and redeliveries changing nothing.
  */
-import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
-import pino from 'pino';
-import { DataSource } from 'typeorm';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createEvent, DisputeOpened, DisputeResolved, type EventEnvelope } from '@talent/events';
-import { dataSourceOptions, EventConsumer } from '@talent/platform';
-import { createTestDatabase, deliverEnvelope, type TestDatabase } from '@talent/testing';
-import { PAYMENTS_ENTITIES, paymentsMigrations } from '../app.module';
-import type { PaymentsConfig } from '../config';
-import { DisputeEventsHandler, isUnderDispute } from './dispute-events.handler';
+import * as platform from '@talent/platform';
+import { openServiceModule, type ServiceModule } from '@talent/testing';
+import { PaymentsModule } from '../app.module';
+import { PaymentsConfigSchema, type PaymentsConfig } from '../config';
+import { isUnderDispute } from './dispute-events.handler';
 
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let db: TestDatabase;
-let dataSource: DataSource;
-let consumer: EventConsumer;
-const deadLetters: unknown[] = [];
+/** Payments as production builds it (its module and consumer), on a fresh database. */
+let payments: ServiceModule<PaymentsConfig, typeof platform>;
 
-const sql = <T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]> => dataSource.query(text, params);
-const deliver = (envelope: EventEnvelope) => deliverEnvelope(consumer, envelope);
+const sql = <T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]> => payments.sql<T>(text, params);
+const deliver = (envelope: EventEnvelope) => payments.deliver(envelope);
 
 beforeAll(async () => {
-  db = await createTestDatabase('payments_disputes');
-  dataSource = new DataSource({
-    ...dataSourceOptions({ url: db.url, entities: PAYMENTS_ENTITIES, migrations: paymentsMigrations({ PLATFORM_FEE_RATE: '0.10' } as PaymentsConfig), poolSize: 4, applicationName: 'payments-disputes' }),
-    logging: false,
+  payments = await openServiceModule({
+    platform,
+    service: 'payments',
+    label: 'disputes',
+    configSchema: PaymentsConfigSchema,
+    module: (config) => PaymentsModule.register(config),
+    env: { PLATFORM_FEE_RATE: '0.10', PAYMENT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}` },
   });
-  await dataSource.initialize();
-  const producer = { send: async (record: unknown) => void deadLetters.push(record) } as unknown as Producer;
-  consumer = new EventConsumer({} as Kafka, producer, dataSource, logger, { groupId: 'payments', maxWaitTimeInMs: 100, maxAttempts: 2, retryBaseMs: 5 });
-  const handler = new DisputeEventsHandler(logger);
-  consumer.on(DisputeOpened, (e, tx) => handler.onDisputeOpened(e as never, tx)).on(DisputeResolved, (e, tx) => handler.onDisputeResolved(e as never, tx));
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await db?.drop();
+  await payments?.close();
 });
 
 afterEach(() => {
-  expect(deadLetters).toEqual([]);
+  expect(payments.deadLetters).toEqual([]);
 });
 
 /** A contract with one invoice in each of these statuses; returns the ids. */
@@ -75,7 +66,7 @@ const opened = (c: { contractId: string; talentId: string; clientId: string }, d
   createEvent(DisputeOpened, { disputeId, contractId: c.contractId, openedBy: c.clientId, talentId: c.talentId, clientId: c.clientId, openedAt: new Date().toISOString() }) as EventEnvelope;
 const resolved = (contractId: string, disputeId: string, decision: 'FOR_TALENT' | 'FOR_CLIENT') =>
   createEvent(DisputeResolved, { disputeId, contractId, decision, majorityJurorIds: [randomUUID()], resolvedAt: new Date().toISOString() }) as EventEnvelope;
-const underDispute = (contractId: string) => dataSource.transaction((tx) => isUnderDispute(tx, contractId));
+const underDispute = (contractId: string) => payments.dataSource.transaction((tx) => isUnderDispute(tx, contractId));
 
 describe('dispute events', () => {
   it('hold the unpaid invoices (SUBMITTED, FAILED) as DISPUTED, leave a charge in flight and paid ones alone, and void them FOR_CLIENT', async () => {

@@ -29,8 +29,16 @@ describe('generateReferralCode', () => {
     for (const n of counts.values()) expect(Math.abs(n - expected)).toBeLessThan(expected * 0.25);
   });
 
-  it('rarely repeats: 20,000 draws give 20,000 different codes (collisions are retried by the service anyway)', () => {
-    const codes = new Set(Array.from({ length: 20_000 }, () => generateReferralCode()));
+  // Two members may draw the same code (40 bits): the service draws again then (codes.service.spec.ts).
+  // What the generator owes is that different random bytes never give the same code.
+  it('gives different codes for different random bytes: 20,000 distinct inputs, 20,000 distinct codes', () => {
+    const codes = new Set(
+      Array.from({ length: 20_000 }, (_, i) => {
+        const bytes = Buffer.alloc(5);
+        bytes.writeUIntBE(i * 54_975_581, 0, 5); // spread over the 40 bits, all distinct
+        return generateReferralCode(() => bytes);
+      }),
+    );
     expect(codes.size).toBe(20_000);
   });
 });

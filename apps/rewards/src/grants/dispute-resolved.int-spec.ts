@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, DisputeResolved, type EventEnvelope, type PayloadOf } from '@talent/events';
 import { addMember, assertLedgerConsistent, balanceOf, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
 import { COMMUNITY_POOL } from '../ledger/accounts';
-import { toUnits } from '../ledger/decimal';
+import { toUnits } from '@talent/platform';
 
 let h: RewardsHarness;
 

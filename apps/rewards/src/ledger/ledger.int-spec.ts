@@ -9,13 +9,19 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createEvent, TalentScreened } from '@talent/events';
-import { InsufficientFundsError, inTransaction } from '@talent/platform';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, InsufficientFundsError, inTransaction } from '@talent/platform';
+import { createTestDatabase } from '@talent/testing';
 import { addMember, assertLedgerConsistent, balanceOf, fund, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
+import { REWARDS_ENTITIES, REWARDS_MIGRATIONS } from '../app.module';
 import { GenesisService } from '../genesis/genesis.service';
 import { COMMUNITY_POOL, SystemAccounts, walletAccounts } from './accounts';
-import { toUnits } from './decimal';
+import { toUnits } from '@talent/platform';
+import { Ledger } from './ledger';
 
 let h: RewardsHarness;
+const silent = pino({ level: 'silent' });
 
 beforeAll(async () => {
   h = await openRewards('ledger', { poolSize: 12 });
@@ -29,7 +35,7 @@ describe('genesis', () => {
   it('mints the cap once into the four allocations, however often and from however many replicas it runs', async () => {
     // openRewards already minted: more runs, sequential and concurrent (as replicas starting together), mint nothing.
     expect(await h.core.genesis.ensureGenesis()).toBe(false);
-    const replicas = Array.from({ length: 4 }, () => new GenesisService(h.dataSource, h.core.ledger, { info: () => undefined } as never));
+    const replicas = Array.from({ length: 4 }, () => new GenesisService(h.dataSource, h.core.ledger, silent));
     expect(await Promise.all(replicas.map((r) => r.ensureGenesis()))).toEqual([false, false, false, false]);
     const journals = await h.sql(`SELECT kind, count(*)::int AS n FROM ledger_transactions WHERE kind = 'GENESIS' GROUP BY kind`);
     expect(journals).toEqual([{ kind: 'GENESIS', n: 1 }]);
@@ -51,15 +57,20 @@ describe('genesis', () => {
   });
 
   it('on a fresh database, replicas starting together mint exactly once', async () => {
-    const other = await openRewards('genesis_race', { genesis: false });
+    // Migrated but not started (the service mints at start): five replicas' genesis at once.
+    const db = await createTestDatabase('rewards_genesis_race');
+    const dataSource = await new DataSource(
+      dataSourceOptions({ url: db.url, entities: REWARDS_ENTITIES, migrations: REWARDS_MIGRATIONS, poolSize: 6, applicationName: 'rewards-genesis-race' }),
+    ).initialize();
+    const ledger = new Ledger();
     try {
-      const results = await Promise.all(Array.from({ length: 5 }, () => other.core.genesis.ensureGenesis()));
+      const results = await Promise.all(Array.from({ length: 5 }, () => new GenesisService(dataSource, ledger, silent).ensureGenesis()));
       expect(results.filter((minted) => minted)).toHaveLength(1);
-      expect((await other.sql(`SELECT count(*)::int AS n FROM ledger_transactions WHERE idempotency_key = 'genesis'`))[0].n).toBe(1);
+      expect((await dataSource.query(`SELECT count(*)::int AS n FROM ledger_transactions WHERE idempotency_key = 'genesis'`))[0].n).toBe(1);
       // The unique key is the backstop even without the advisory lock.
       await expect(
-        inTransaction(other.dataSource, (tx) =>
-          other.core.ledger.post(tx, {
+        inTransaction(dataSource, (tx) =>
+          ledger.post(tx, {
             kind: 'GENESIS',
             reason: 'genesis',
             reference: 'genesis',
@@ -72,7 +83,8 @@ describe('genesis', () => {
         ),
       ).rejects.toMatchObject({ driverError: { code: '23505' } });
     } finally {
-      await other.close();
+      await dataSource.destroy();
+      await db.drop();
     }
   });
 });

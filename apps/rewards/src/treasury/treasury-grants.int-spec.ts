@@ -19,10 +19,9 @@ import {
   Topics,
   type EventEnvelope,
 } from '@talent/events';
-import { deliverEnvelope } from '@talent/testing';
 import { addMember, assertLedgerConsistent, balanceOf, fund, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
-import { fromUnits, toUnits } from '../ledger/decimal';
+import { fromUnits, toUnits } from '@talent/platform';
 
 let h: RewardsHarness;
 const now = () => new Date().toISOString();
@@ -241,14 +240,14 @@ describe('a grant approved by governance', () => {
     const genuine = approved(recipient, '10');
     const forged: EventEnvelope = { ...genuine, id: randomUUID(), source: 'rewards' };
     await h.deliver(forged);
-    await deliverEnvelope(h.consumer, { ...genuine, id: randomUUID(), source: 'jobs' }, Topics.governance);
+    await h.deliver({ ...genuine, id: randomUUID(), source: 'jobs' }, Topics.governance);
     // The right source, sent on another service's topic (a compromised producer of jobs).
-    await deliverEnvelope(h.consumer, { ...genuine, id: randomUUID() }, Topics.jobs);
+    await h.deliver({ ...genuine, id: randomUUID() }, Topics.jobs);
 
     expect(takeDeadLetters()).toEqual([
-      { topic: `${Topics.governance}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from governance') },
-      { topic: `${Topics.governance}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from governance') },
-      { topic: `${Topics.jobs}.dlq`, failure: 'forged', reason: expect.stringContaining(`published on ${Topics.governance} only`) },
+      { topic: `${h.topic(Topics.governance)}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from governance') },
+      { topic: `${h.topic(Topics.governance)}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from governance') },
+      { topic: `${h.topic(Topics.jobs)}.dlq`, failure: 'forged', reason: expect.stringContaining(`published on ${h.topic(Topics.governance)} only`) },
     ]);
     expect(await treasury()).toBe(before);
     expect(await walletOf(h, recipient)).toMatchObject({ balance: '0' });
@@ -262,9 +261,9 @@ describe('a grant approved by governance', () => {
     const broken = [approved(recipient, '0'), approved(recipient, '-5'), approved(recipient, '1.0000000000000000001')];
     for (const e of broken) await h.deliver(e);
     expect(takeDeadLetters()).toEqual([
-      { topic: `${Topics.governance}.dlq`, failure: 'permanent', reason: expect.stringContaining('out of range') },
-      { topic: `${Topics.governance}.dlq`, failure: 'permanent', reason: expect.stringContaining('out of range') },
-      { topic: `${Topics.governance}.dlq`, failure: 'permanent', reason: expect.stringContaining('at most 18 decimals') },
+      { topic: `${h.topic(Topics.governance)}.dlq`, failure: 'permanent', reason: expect.stringContaining('out of range') },
+      { topic: `${h.topic(Topics.governance)}.dlq`, failure: 'permanent', reason: expect.stringContaining('out of range') },
+      { topic: `${h.topic(Topics.governance)}.dlq`, failure: 'permanent', reason: expect.stringContaining('at most 18 decimals') },
     ]);
     expect(await treasury()).toBe(before);
     for (const e of broken) expect(await grantRow(e.payload.proposalId)).toBeUndefined();

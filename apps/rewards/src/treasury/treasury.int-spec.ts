@@ -7,10 +7,9 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
  */
 import { randomUUID } from 'node:crypto';
 import { createEvent, DeadLetterHeaders, FeesConverted, Topics, type EventEnvelope } from '@talent/events';
-import { deliverEnvelope } from '@talent/testing';
 import { assertLedgerConsistent, balanceOf, openRewards, type RewardsHarness } from '../../test/harness';
 import { SystemAccounts } from '../ledger/accounts';
-import { toUnits } from '../ledger/decimal';
+import { toUnits } from '@talent/platform';
 
 let h: RewardsHarness;
 
@@ -102,14 +101,14 @@ describe('fee buyback', () => {
     const genuine = converted('1000');
     const forged: EventEnvelope = { ...genuine, id: randomUUID(), source: 'rewards' };
     await h.deliver(forged);
-    await deliverEnvelope(h.consumer, { ...genuine, id: randomUUID(), source: 'governance' }, Topics.payments);
+    await h.deliver({ ...genuine, id: randomUUID(), source: 'governance' }, Topics.payments);
     // The right source, sent on another service's topic (e.g. a compromised producer of jobs).
-    await deliverEnvelope(h.consumer, { ...genuine, id: randomUUID() }, Topics.jobs);
+    await h.deliver({ ...genuine, id: randomUUID() }, Topics.jobs);
 
     expect(takeDeadLetters()).toEqual([
-      { topic: `${Topics.payments}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from payments') },
-      { topic: `${Topics.payments}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from payments') },
-      { topic: `${Topics.jobs}.dlq`, failure: 'forged', reason: expect.stringContaining(`published on ${Topics.payments} only`) },
+      { topic: `${h.topic(Topics.payments)}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from payments') },
+      { topic: `${h.topic(Topics.payments)}.dlq`, failure: 'forged', reason: expect.stringContaining('must come from payments') },
+      { topic: `${h.topic(Topics.jobs)}.dlq`, failure: 'forged', reason: expect.stringContaining(`published on ${h.topic(Topics.payments)} only`) },
     ]);
     expect(await treasury()).toBe(before);
     expect(await entries(genuine.payload.conversionId)).toEqual([]);
@@ -134,8 +133,8 @@ describe('fee buyback', () => {
     await h.deliver(negative);
     await h.deliver(tooPrecise);
     expect(takeDeadLetters()).toEqual([
-      { topic: `${Topics.payments}.dlq`, failure: 'permanent', reason: expect.stringContaining('out of range') },
-      { topic: `${Topics.payments}.dlq`, failure: 'permanent', reason: expect.stringContaining('at most 18 decimals') },
+      { topic: `${h.topic(Topics.payments)}.dlq`, failure: 'permanent', reason: expect.stringContaining('out of range') },
+      { topic: `${h.topic(Topics.payments)}.dlq`, failure: 'permanent', reason: expect.stringContaining('at most 18 decimals') },
     ]);
     expect(await treasury()).toBe(before);
     for (const e of [negative, tooPrecise]) expect(await entries(e.payload.conversionId)).toEqual([]);

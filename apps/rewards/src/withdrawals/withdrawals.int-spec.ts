@@ -3,14 +3,11 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 
 /** Withdrawals on a real PostgreSQL: validation, the hold at request, sending, and failure after the last attempt. */
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import type { JobQueue } from '@talent/platform';
 import { addMember, assertLedgerConsistent, balanceOf, fund, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
 import { SystemAccounts } from '../ledger/accounts';
-import { ChainAdapter, LocalChainAdapter, type ChainTransfer, type TransferStatus } from './chain-adapter';
+import { ChainAdapter, type ChainTransfer, type TransferStatus } from './chain-adapter';
 import { toChecksumAddress } from './eip55';
 import { CheckWithdrawal } from './withdrawal.jobs';
-import { WithdrawalProcessor } from './withdrawal.processor';
 
 /** Fails while `failing` is set (before sending anything), otherwise answers with a fixed hash. */
 class FlakyChain extends ChainAdapter {
@@ -174,7 +171,7 @@ describe('withdrawals on the local chain adapter: refunded only when the transfe
   const unreachableAddress = toChecksumAddress('0x5aaeb6053f3e94c9b9a09f33669435e7ef1bfa11');
 
   beforeAll(async () => {
-    local = await openRewards('withdrawals-local');
+    local = await openRewards('withdrawals-local', { env: { WITHDRAWAL_RECHECK_MS: '1000' } });
   });
 
   afterAll(async () => {
@@ -224,22 +221,11 @@ describe('withdrawals on the local chain adapter: refunded only when the transfe
     const member = await addMember(local);
     await fund(local, member, '1');
     const w = await local.withdrawals.request(caller(member), '1', timeoutAddress);
-    const added: unknown[][] = [];
-    const queue = { add: async (...args: unknown[]) => void added.push(args) } as unknown as JobQueue;
-    const processor = new WithdrawalProcessor(
-      local.dataSource,
-      local.core.ledger,
-      new LocalChainAdapter(local.dataSource),
-      local.core.balances,
-      local.core.events,
-      pino({ level: 'silent' }),
-      { WITHDRAWAL_RECHECK_MS: 1000 },
-      queue,
-    );
-    await processor.handle({ withdrawalId: w.id }, { attemptsMade: 4 });
-    expect(added).toEqual([[CheckWithdrawal, { withdrawalId: w.id, check: 1 }, { jobId: `check-${w.id}-1`, delay: 1000 }]]);
-    await processor.handleCheck({ withdrawalId: w.id, check: 1 });
-    expect(added).toHaveLength(1);
+    const checks = () => local.jobs.filter((job) => job.name === CheckWithdrawal.name && job.data.withdrawalId === w.id);
+    await local.core.withdrawalProcessor.handle({ withdrawalId: w.id }, { attemptsMade: 4 });
+    expect(checks()).toEqual([{ name: CheckWithdrawal.name, data: { withdrawalId: w.id, check: 1 }, jobId: `check-${w.id}-1`, delay: 1000 }]);
+    await local.core.withdrawalProcessor.handleCheck({ withdrawalId: w.id, check: 1 });
+    expect(checks()).toHaveLength(1);
     expect((await local.withdrawals.mine(caller(member)))[0].status).toBe('SENT');
   });
 });
