@@ -22,7 +22,7 @@ import { dataSourceOptions, type PersistenceOptions } from './persistence/data-s
 import { JobQueue } from './queues/job-queue';
 import { JobQueueHost } from './queues/job-queue.host';
 import type { JobDefinition } from './queues/job-catalog';
-import { REDIS, redisProvider } from './redis/redis.provider';
+import { REDIS, redisProvider, RedisShutdown } from './redis/redis.provider';
 
 export interface PlatformModuleOptions {
   config: BaseConfig;
@@ -58,6 +58,7 @@ export class PlatformModule {
       { provide: RevocationList, useValue: revocations },
       { provide: EventPublisher, useValue: new EventPublisher() },
       redisProvider,
+      RedisShutdown,
       MessagingService,
       ServiceDependencies,
       {

@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type BaseConfig } from '../config';
@@ -17,5 +17,16 @@ export const redisProvider: Provider = {
     return redis;
   },
 };
+
+/** Closes the service's Redis connection when the app closes, after every module's own shutdown work. */
+@Injectable()
+export class RedisShutdown implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis.status === 'end') return;
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
 
 export const redisPrefix = (config: BaseConfig): string => config.REDIS_PREFIX ?? `talent:${config.SERVICE_NAME}`;
