@@ -1,8 +1,28 @@
 // Lint for the whole workspace. Module boundaries come from the Nx project graph and the
-// tags in each project's package.json: apps never import each other, libs never import
-// apps, contracts import nothing of ours, and test tooling stays out of production code.
+// tags in each project's package.json: a service imports only its own scope and
+// scope:shared (so apps never import each other), libs never import apps, contracts import
+// nothing of ours, and the test harness (type:testing) is for tests only.
+import { readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+/** Each app's `scope:<service>` tag; an app without one would escape the scope rule, so lint refuses to start. */
+const SERVICES = readdirSync(new URL('./apps/', import.meta.url)).map((app) => {
+  const tags = JSON.parse(readFileSync(new URL(`./apps/${app}/package.json`, import.meta.url), 'utf8')).nx?.tags ?? [];
+  const scope = tags.find((tag) => tag.startsWith('scope:'));
+  if (!scope) throw new Error(`apps/${app}/package.json has no scope:* tag`);
+  return scope.slice('scope:'.length);
+});
+
+/** The depConstraints of @nx/enforce-module-boundaries; `tests` lets apps and libs use the harness. */
+const boundaries = ({ tests }) => [
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  ...SERVICES.map((service) => ({ sourceTag: `scope:${service}`, onlyDependOnLibsWithTags: [`scope:${service}`, 'scope:shared'] })),
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', ...(tests ? ['type:testing'] : [])] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', ...(tests ? ['type:testing'] : [])] },
+];
 
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', '.nx/**', 'coverage/**'] },
@@ -16,12 +36,7 @@ export default [
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
-          ],
+          depConstraints: boundaries({ tests: false }),
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -38,22 +53,9 @@ export default [
         {
           enforceBuildableLibDependency: false,
           allowCircularSelfDependency: true,
-          depConstraints: [
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
-          ],
+          depConstraints: boundaries({ tests: true }),
         },
       ],
-    },
-  },
-  {
-    // Production code of an app may not pull in the test harness; its tests may.
-    files: ['apps/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@talent/testing', message: 'test harness: tests only' }] }],
     },
   },
   {
