@@ -132,7 +132,11 @@ export class ContractEarnings {
     }
   }
 
-  /** Every (referral, paid invoice) pair of the contracts that has no decision yet. */
+  /**
+   * Every (referral, paid invoice) pair of the contracts that has no decision yet. "No decision" is
+   * a scalar subquery (one probe of the grants' unique index per pair), not NOT EXISTS, which the
+   * planner may turn into a scan of all reward_grants when the table has no statistics yet.
+   */
   private pendingReferralEarnings(tx: EntityManager, contracts: string[]): Promise<PendingReferralEarning[]> {
     return tx.query(
       `SELECT r.contract_id::text AS contract_id, r.referral_id, r.kind, r.connector_id, r.qualified_at, i.invoice_id, i.subtotal::text AS subtotal, i.currency,
@@ -140,9 +144,9 @@ export class ContractEarnings {
          FROM unnest($1::uuid[]) AS c(contract_id)
          JOIN referral_sources r ON r.contract_id = c.contract_id
          JOIN paid_invoices i ON i.contract_id = c.contract_id
-        WHERE NOT EXISTS (SELECT 1 FROM reward_grants g
-                           WHERE g.policy_key = CASE r.kind WHEN 'CLIENT' THEN $2 ELSE $3 END
-                             AND g.reference = i.invoice_id::text AND g.beneficiary_id = r.connector_id)
+        WHERE (SELECT true FROM reward_grants g
+                WHERE g.policy_key = CASE r.kind WHEN 'CLIENT' THEN $2 ELSE $3 END
+                  AND g.reference = i.invoice_id::text AND g.beneficiary_id = r.connector_id LIMIT 1) IS NULL
         ORDER BY i.paid_at, i.invoice_id, r.referral_id`,
       [contracts, PolicyKeys.connectorClientReferral, PolicyKeys.connectorReferral],
     );
@@ -155,7 +159,7 @@ export class ContractEarnings {
          FROM unnest($1::uuid[]) AS c(contract_id)
          JOIN five_star_ratings f ON f.contract_id = c.contract_id
          JOIN reward_policies p ON p.key = $2
-        WHERE NOT EXISTS (SELECT 1 FROM reward_grants g WHERE g.policy_key = $2 AND g.reference = f.contract_id::text AND g.beneficiary_id = f.ratee_id)
+        WHERE (SELECT true FROM reward_grants g WHERE g.policy_key = $2 AND g.reference = f.contract_id::text AND g.beneficiary_id = f.ratee_id LIMIT 1) IS NULL
           AND (p.min_paid_usd IS NULL
                OR (SELECT COALESCE(sum(i.subtotal_usd), 0) FROM paid_invoices i WHERE i.contract_id = f.contract_id) >= p.min_paid_usd)
         ORDER BY f.submitted_at, f.rating_id`,

@@ -21,7 +21,7 @@ import {
 import { inTransaction } from '@talent/platform';
 import { addMember, assertLedgerConsistent, balanceOf, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
 import { COMMUNITY_POOL, walletAccounts } from '../ledger/accounts';
-import { toUnits } from '../ledger/decimal';
+import { toUnits } from '@talent/platform';
 
 let h: RewardsHarness;
 const now = () => new Date().toISOString();
@@ -454,6 +454,80 @@ describe('grants decided per batch (one transaction for up to 100 events), tried
       { type: 'RewardGranted', balance: null },
       { type: 'BalanceChanged', balance: '75' },
     ]);
+  });
+});
+
+describe('concurrent batches lock what a decision reads (policy and beneficiary, source, reference), tried as colluding accounts would', () => {
+  it('two inspectors screening the same talents in parallel batches are paid once per talent, and never past the daily cap', async () => {
+    const [inspector, accomplice] = await Promise.all([addMember(h), addMember(h)]);
+    const at = new Date();
+    const talents = Array.from({ length: 12 }, () => randomUUID());
+    const batches = [
+      talents.slice(0, 6).map((talent) => screened(inspector, talent, { at })),
+      talents.slice(6).map((talent) => screened(inspector, talent, { at })),
+      talents.map((talent) => screened(accomplice, talent, { at })),
+      talents.slice(0, 6).map((talent) => screened(inspector, talent, { at })), // re-published under new ids
+    ];
+    await Promise.all(batches.map((batch) => h.deliverBatch(batch)));
+
+    const inspectorGrants = await grantsOf(inspector);
+    const accompliceGrants = await grantsOf(accomplice);
+    const paidTalents = [...inspectorGrants, ...accompliceGrants].filter((g) => g.status === 'PAID').map((g) => g.reference);
+    expect(new Set(paidTalents).size).toBe(paidTalents.length); // no talent paid twice
+    expect(inspectorGrants.filter((g) => g.status === 'PAID').length).toBeLessThanOrEqual(10); // 10 x 25: the daily cap
+    expect(accompliceGrants.filter((g) => g.status === 'PAID').length).toBeLessThanOrEqual(10);
+    expect(inspectorGrants).toHaveLength(12); // one decision per talent, the re-published batch decided nothing
+    expect(accompliceGrants).toHaveLength(12);
+    // Every talent is decided by one of them first: paid, or refused at a cap (never ALREADY_REWARDED for both).
+    for (const talent of talents) {
+      const decisions = [...inspectorGrants, ...accompliceGrants].filter((g) => g.reference === talent);
+      expect(decisions.filter((g) => g.refusal_reason === 'ALREADY_REWARDED')).toHaveLength(1);
+    }
+    const balances = await Promise.all([inspector, accomplice].map(async (u) => toUnits((await walletOf(h, u)).balance)));
+    expect(balances[0] + balances[1]).toBe(toUnits('25') * BigInt(paidTalents.length));
+    await assertLedgerConsistent(h);
+  });
+
+  it('a talent rated 5 stars on many contracts earns at most the daily cap when the invoices are paid in parallel batches', async () => {
+    const talent = await addMember(h);
+    const contracts = Array.from({ length: 8 }, () => randomUUID());
+    await h.deliverBatch(contracts.map((contract) => rated(talent, 5, contract)));
+    // rating.five_star: 10 per contract, 50 per day. Eight contracts (no lock in common) paid in four batches at once.
+    const invoices = contracts.map((contract) => paid(contract, '500.00'));
+    const batches = [0, 2, 4, 6].map((i) => invoices.slice(i, i + 2));
+    await Promise.all(batches.map((batch) => h.deliverBatch(batch)));
+
+    const grants = await grantsOf(talent);
+    expect(grants).toHaveLength(8);
+    expect(grants.filter((g) => g.status === 'PAID')).toHaveLength(5);
+    expect(grants.filter((g) => g.refusal_reason === 'DAILY_CAP')).toHaveLength(3);
+    expect((await walletOf(h, talent)).balance).toBe('50');
+
+    await Promise.all(batches.map((batch) => h.deliverBatch(batch.map((e) => republished(InvoicePaid, e)))));
+    expect(await grantsOf(talent)).toHaveLength(8);
+    expect((await walletOf(h, talent)).balance).toBe('50');
+    await assertLedgerConsistent(h);
+  });
+
+  it("a connector's referral earns at most its source cap when its invoices are paid in parallel batches", async () => {
+    const connector = await addMember(h);
+    const contract = randomUUID();
+    await h.deliver(referral(connector, contract)); // connector.referral: 0.05 BTRST per USD, 5,000 per grant, 25,000 per referral
+    // Six invoices of 100,000 USD (5,000 BTRST each, 30,000 in all) in three batches at once.
+    const batches = Array.from({ length: 3 }, () => [paid(contract, '100000.00'), paid(contract, '100000.00')]);
+    await Promise.all(batches.map((batch) => h.deliverBatch(batch)));
+
+    const grants = await grantsOf(connector);
+    expect(grants).toHaveLength(6);
+    expect(grants.filter((g) => g.status === 'PAID')).toHaveLength(5);
+    expect(grants.filter((g) => g.refusal_reason === 'SOURCE_CAP')).toHaveLength(1);
+    expect((await walletOf(h, connector)).balance).toBe('25000');
+
+    // The same invoices again, all at once: nothing more moves.
+    await Promise.all(batches.map((batch) => h.deliverBatch(batch.map((e) => republished(InvoicePaid, e)))));
+    expect(await grantsOf(connector)).toHaveLength(6);
+    expect((await walletOf(h, connector)).balance).toBe('25000');
+    await assertLedgerConsistent(h);
   });
 });
 

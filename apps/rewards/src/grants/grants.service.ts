@@ -5,8 +5,8 @@ import type { Logger } from 'pino';
 import { BalanceChanged, PublicRewardGranted, RewardGranted, type Money } from '@talent/events';
 import { activeTraceparent, deferUntilCommit, EventPublisher, flushDeferred, InsufficientFundsError, ROOT_LOGGER, type PendingEvent } from '@talent/platform';
 import { COMMUNITY_POOL, walletAccounts } from '../ledger/accounts';
-import { DecimalFormatError, fromUnits, MAX_UNITS, mulUnits, toUnits, toUnitsTruncated } from '../ledger/decimal';
-import { Ledger, type LockedAccounts, type PreparedTransaction } from '../ledger/ledger';
+import { DecimalFormatError, fromUnits, MAX_UNITS, mulUnits, toUnits, toUnitsTruncated } from '@talent/platform';
+import { Ledger, type JournalInput, type LockedAccounts, type PreparedTransaction } from '../ledger/ledger';
 import { PoliciesService } from '../policies/policies.service';
 import { balanceChanges } from '../wallets/balance-events';
 import type { GrantRefusal } from './grant.entity';
@@ -83,7 +83,17 @@ interface DecisionRow {
 interface Standing {
   decided: boolean;
   member: boolean;
+  /** Any grant of a once-per-reference policy names the reference already. */
+  referenced: boolean;
   sums: CapSums;
+}
+
+/** A grant decided to be paid, with the id its journal transaction will have. */
+interface PaidGrant {
+  grant: PendingGrant;
+  id: string;
+  amount: bigint;
+  transactionId: string;
 }
 
 interface CapSums {
@@ -106,10 +116,19 @@ const PENDING = 'rewards:pendingGrants';
  * decided and written just before that transaction commits (or when `grant` needs an answer,
  * or the ledger is about to move a wallet). A consumer applying a batch of events in one
  * transaction thus pays all their grants with a dozen statements instead of a dozen each:
- * the beneficiaries' wallets are locked first (in id order), what the decisions read is loaded
- * for all at once, the decisions are taken in order in memory (each seeing the ones before it:
- * caps, duplicates, once-per-reference), and the grants, their events and their journal
- * transactions are written in one statement each; the pool is locked only by the last.
+ * what the decisions depend on is locked first, what they read is loaded for all at once, the
+ * decisions are taken in order in memory (each seeing the ones before it: caps, duplicates,
+ * once-per-reference), and the grants, their events and their journal transactions are written
+ * in one statement each.
+ *
+ * Locks, in this order, each held until commit:
+ * - one advisory lock per (policy, beneficiary), per (policy, source) of a source-capped policy
+ *   and per (policy, reference) of a once-per-reference policy: exactly what a decision reads
+ *   (duplicates, caps, first decision), so grants that could change each other's decision are
+ *   decided one after the other, and the others (another policy, another beneficiary) at once;
+ * - the paid beneficiaries' wallets (by id), only once the decisions are recorded: for their
+ *   BalanceChanged events, which must leave in the order of the changes;
+ * - the community pool, by the journal statement, the last before commit.
  */
 @Injectable()
 export class GrantsService {
@@ -180,25 +199,22 @@ export class GrantsService {
 
   /** Decides and writes a batch of grants, in order; sets each one's outcome. */
   private async decide(tx: EntityManager, grants: PendingGrant[]): Promise<void> {
-    // What needs no wallet lock is read first, so that the wallets stay locked for as few statements as possible.
     const policies = await this.policiesOf(tx, grants);
-    const referenced = await this.referencesRewarded(tx, grants, policies);
     const fx = await this.fxRates(tx, grants, policies);
-    // Lock order: the beneficiaries' wallets (by id) now, the pool only in the journal statement at the end.
-    const accounts = await this.ledger.lockWallets(tx, grants.map((g) => g.beneficiaryId));
+    await this.lockDecisions(tx, grants, policies);
     const standings = await this.standing(tx, grants, policies);
 
     const decided = new Set<string>();
+    const referenced = new Set<string>(); // once-per-reference pairs decided earlier in this batch
     const added = new Map<string, bigint>(); // cap sums of the grants paid earlier in this batch
     const rows: DecisionRow[] = [];
     const awaiting: PendingGrant[] = [];
-    const paid: Array<{ grant: PendingGrant; id: string; amount: bigint; plan: PreparedTransaction }> = [];
-    const before = cloneAccounts(accounts);
+    const paid: PaidGrant[] = [];
 
     grants.forEach((grant, i) => {
       const { command, beneficiaryId } = grant;
       const policy = policies.get(command.policyKey)!;
-      const { decided: decidedBefore, member, sums } = standings[i];
+      const { decided: decidedBefore, member, referenced: referencedBefore, sums } = standings[i];
       const key = `${command.policyKey}|${command.reference}|${beneficiaryId}`;
       const referenceKey = `${command.policyKey}|${command.reference}`;
       if (decidedBefore || decided.has(key)) return void (grant.outcome = { status: 'DUPLICATE' });
@@ -211,7 +227,7 @@ export class GrantsService {
       const capKeys = capKeysOf(command, beneficiaryId);
       const decision: Decision = grant.refuse
         ? { refuse: grant.refuse }
-        : decideOne(command, policy, member, referenced.has(referenceKey), fx, {
+        : decideOne(command, policy, member, referencedBefore || referenced.has(referenceKey), fx, {
             day: sums.day + (added.get(capKeys.day) ?? 0n),
             month: sums.month + (added.get(capKeys.month) ?? 0n),
             source: sums.source + (added.get(capKeys.source) ?? 0n),
@@ -222,22 +238,10 @@ export class GrantsService {
         return void (grant.outcome = { status: 'REFUSED', grantId: id, reason: decision.refuse });
       }
       for (const capKey of Object.values(capKeys)) added.set(capKey, (added.get(capKey) ?? 0n) + decision.pay);
-      const plan = this.ledger.plan(
-        {
-          kind: 'REWARD',
-          reason: command.policyKey,
-          reference: command.reference,
-          idempotencyKey: `reward:${key.replaceAll('|', ':')}`,
-          postings: [
-            { accountId: COMMUNITY_POOL.id, amount: -decision.pay },
-            { accountId: walletAccounts(beneficiaryId).available, amount: decision.pay },
-          ],
-        },
-        accounts,
-      );
-      rows.push({ grant, id, status: 'PAID', amount: decision.pay, reason: null, transactionId: plan.id });
-      paid.push({ grant, id, amount: decision.pay, plan });
-      grant.outcome = { status: 'PAID', grantId: id, amount: fromUnits(decision.pay), transactionId: plan.id };
+      const transactionId = randomUUID();
+      rows.push({ grant, id, status: 'PAID', amount: decision.pay, reason: null, transactionId });
+      paid.push({ grant, id, amount: decision.pay, transactionId });
+      grant.outcome = { status: 'PAID', grantId: id, amount: fromUnits(decision.pay), transactionId };
     });
 
     const recorded = await this.record(tx, rows);
@@ -250,30 +254,32 @@ export class GrantsService {
       for (const g of awaiting) this.log.info({ policy: g.command.policyKey, reference: g.command.reference, beneficiaryId: g.beneficiaryId }, "reward waits for the beneficiary's membership");
     }
     for (const row of recorded) if (row.status === 'REFUSED') this.logRefusal(row.grant, row.reason!, null);
-    if (paid.length) await this.pay(tx, paid, before);
+    if (paid.length) await this.pay(tx, paid);
   }
 
   /**
-   * Writes the paid grants' events, then their journal transactions in one statement: the last
-   * before commit, as it locks the pool (every grant's shared account) until then. Should the
-   * pool not cover them all, nothing of the batch is paid at once: each is tried on its own, in
-   * order, and those the pool cannot pay are refused whole (POOL_EXHAUSTED).
+   * Locks the paid beneficiaries' wallets, writes the grants' events, then their journal
+   * transactions in one statement: the last before commit, as it locks the pool (every grant's
+   * shared account) until then. Should the pool not cover them all, nothing of the batch is paid
+   * at once: each is tried on its own, in order, and those the pool cannot pay are refused whole
+   * (POOL_EXHAUSTED).
    */
-  private async pay(tx: EntityManager, paid: Array<{ grant: PendingGrant; id: string; amount: bigint; plan: PreparedTransaction }>, before: LockedAccounts): Promise<void> {
+  private async pay(tx: EntityManager, paid: PaidGrant[]): Promise<void> {
     await tx.query('SAVEPOINT reward_batch'); // released by the commit
     try {
-      await this.events.publishMany(tx, paid.flatMap((p) => this.eventsOf(p.grant, p.id, p.amount, p.plan)));
-      await this.ledger.commitMany(tx, paid.map((p) => p.plan));
+      const accounts = await this.ledger.lockWallets(tx, paid.map((p) => p.grant.beneficiaryId));
+      const plans = paid.map((p) => this.ledger.plan(journalOf(p), accounts));
+      await this.events.publishMany(tx, paid.flatMap((p, i) => this.eventsOf(p.grant, p.id, p.amount, plans[i])));
+      await this.ledger.commitMany(tx, plans, { savepoint: false });
       return;
     } catch (error) {
       if (!(error instanceof InsufficientFundsError)) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT reward_batch');
+      await tx.query('ROLLBACK TO SAVEPOINT reward_batch'); // the wallet locks too
     }
-    const accounts = before;
+    const accounts = await this.ledger.lockWallets(tx, paid.map((p) => p.grant.beneficiaryId));
     for (const p of paid) {
       const trial = cloneAccounts(accounts);
-      const plan = this.ledger.plan(p.plan.input, trial);
-      plan.id = p.plan.id;
+      const plan = this.ledger.plan(journalOf(p), trial);
       try {
         await this.ledger.commit(tx, plan);
       } catch (error) {
@@ -332,7 +338,7 @@ export class GrantsService {
     if (inserted.length === rows.length) return rows;
     const ids = new Set(inserted.map((r) => r.id));
     for (const row of rows.filter((r) => !ids.has(r.id))) {
-      // Grants are decided under their beneficiary's wallet lock, so only a concurrent refusal of a non-member (no wallet) can get here first.
+      // Grants are decided under their (policy, beneficiary) lock (see `lockDecisions`): a conflict here is a bug, not a race to settle.
       if (row.status === 'PAID') throw new Error(`reward grant ${row.grant.command.policyKey}/${row.grant.command.reference} was decided concurrently; retrying`);
       row.grant.outcome = { status: 'DUPLICATE' };
     }
@@ -385,30 +391,30 @@ export class GrantsService {
   }
 
   /**
-   * For once-per-reference policies (screening: the first decision on a talent pays, whoever
-   * makes it): the (policy, reference) pairs any grant, paid or refused, already names. Taken
-   * under a lock on each pair (in one order), so two inspectors screening one talent at once
-   * cannot both be first.
+   * Takes the advisory locks the batch's decisions depend on, sorted, in one statement (so that
+   * two batches never wait for each other in a cycle): each grant's (policy, beneficiary), for
+   * duplicates and the beneficiary caps; (policy, source) where the policy caps a source; and
+   * (policy, reference) where it pays once per reference (screening: the first decision on a
+   * talent pays, whoever makes it, so two inspectors screening one talent at once cannot both be
+   * first).
    */
-  private async referencesRewarded(tx: EntityManager, grants: PendingGrant[], policies: Map<string, PolicyTerms>): Promise<Set<string>> {
-    const pairs = [...new Set(grants.filter((g) => policies.get(g.command.policyKey)!.oncePerReference).map((g) => `${g.command.policyKey}|${g.command.reference}`))].sort();
-    if (pairs.length === 0) return new Set();
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('reward:' || k, 0)) FROM unnest($1::text[]) AS k`, [pairs.map((p) => p.replace('|', ':'))]);
-    const split = pairs.map((p) => p.split('|') as [string, string]);
-    const rows: Array<{ policy_key: string; reference: string }> = await tx.query(
-      `SELECT DISTINCT g.policy_key, g.reference FROM reward_grants g
-         JOIN unnest($1::text[], $2::text[]) AS c(policy_key, reference) ON g.policy_key = c.policy_key AND g.reference = c.reference`,
-      [split.map(([policy]) => policy), split.map(([, reference]) => reference)],
-    );
-    return new Set(rows.map((r) => `${r.policy_key}|${r.reference}`));
+  private async lockDecisions(tx: EntityManager, grants: PendingGrant[], policies: Map<string, PolicyTerms>): Promise<void> {
+    const keys = new Set<string>();
+    for (const { command, beneficiaryId } of grants) {
+      const policy = policies.get(command.policyKey)!;
+      keys.add(`reward:beneficiary:${command.policyKey}:${beneficiaryId}`);
+      if (policy.capPerSource !== null && command.sourceId !== undefined) keys.add(`reward:source:${command.policyKey}:${command.sourceId}`);
+      if (policy.oncePerReference) keys.add(`reward:reference:${command.policyKey}:${command.reference}`);
+    }
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k`, [[...keys].sort()]);
   }
 
   /**
-   * Where each grant stands, read once its beneficiary's wallet is locked (so that concurrent
-   * grants to one beneficiary are decided one after the other): whether it was decided already,
-   * whether the beneficiary is a member, and the paid sums its caps are measured against (the
-   * beneficiary's paid grants of the policy in the UTC day and month it was earned, and the
-   * source's), for the whole batch in one round trip.
+   * Where each grant stands, read under the locks of `lockDecisions`: whether it was decided
+   * already, whether the beneficiary is a member, whether a once-per-reference policy named the
+   * reference already, and the paid sums its caps are measured against (the beneficiary's paid
+   * grants of the policy in the UTC day and month it was earned, and the source's), for the whole
+   * batch in one round trip.
    */
   private async standing(tx: EntityManager, grants: PendingGrant[], policies: Map<string, PolicyTerms>): Promise<Standing[]> {
     const windows = grants.map((g) => windowsOf(g.command));
@@ -416,17 +422,22 @@ export class GrantsService {
       const policy = policies.get(command.policyKey)!;
       return policy.capPerBeneficiaryDay !== null || policy.capPerBeneficiaryMonth !== null || (policy.capPerSource !== null && command.sourceId !== undefined);
     });
-    const rows: Array<{ decided: boolean; member: boolean; day: string | null; month: string | null; source: string | null }> = await tx.query(
-      `SELECT EXISTS (SELECT 1 FROM reward_grants g WHERE g.policy_key = c.policy_key AND g.reference = c.reference AND g.beneficiary_id = c.beneficiary_id) AS decided,
-              EXISTS (SELECT 1 FROM members m WHERE m.user_id = c.beneficiary_id) AS member,
+    const rows: Array<{ decided: boolean; member: boolean; referenced: boolean; day: string | null; month: string | null; source: string | null }> = await tx.query(
+      // Written so that each is an index probe per grant whatever the table statistics say (with
+      // none yet, EXISTS became a hashed subplan reading all reward_grants, and a source's sum
+      // read all grants of its policy): scalar subqueries (LIMIT 1), and the source's sum without
+      // a status condition, which keeps it off the caps index (paid grants only) and on the source index.
+      `SELECT (SELECT true FROM reward_grants g WHERE g.policy_key = c.policy_key AND g.reference = c.reference AND g.beneficiary_id = c.beneficiary_id LIMIT 1) IS NOT NULL AS decided,
+              (SELECT true FROM members m WHERE m.user_id = c.beneficiary_id LIMIT 1) IS NOT NULL AS member,
+              c.once_per_reference AND (SELECT true FROM reward_grants g WHERE g.policy_key = c.policy_key AND g.reference = c.reference LIMIT 1) IS NOT NULL AS referenced,
               CASE WHEN c.capped THEN (SELECT COALESCE(sum(g.amount), 0) FROM reward_grants g
                 WHERE g.policy_key = c.policy_key AND g.status = 'PAID' AND g.beneficiary_id = c.beneficiary_id AND g.earned_at >= c.day_start AND g.earned_at < c.day_end)::text END AS day,
               CASE WHEN c.capped THEN (SELECT COALESCE(sum(g.amount), 0) FROM reward_grants g
                 WHERE g.policy_key = c.policy_key AND g.status = 'PAID' AND g.beneficiary_id = c.beneficiary_id AND g.earned_at >= c.month_start AND g.earned_at < c.month_end)::text END AS month,
-              CASE WHEN c.capped AND c.source_id IS NOT NULL THEN (SELECT COALESCE(sum(g.amount), 0) FROM reward_grants g
-                WHERE g.policy_key = c.policy_key AND g.status = 'PAID' AND g.source_id IS NOT NULL AND g.source_id = c.source_id)::text END AS source
-         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::boolean[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[])
-              WITH ORDINALITY AS c(policy_key, reference, beneficiary_id, capped, day_start, day_end, month_start, month_end, source_id, ord)
+              CASE WHEN c.capped AND c.source_id IS NOT NULL THEN (SELECT COALESCE(sum(g.amount) FILTER (WHERE g.status = 'PAID'), 0) FROM reward_grants g
+                WHERE g.policy_key = c.policy_key AND g.source_id IS NOT NULL AND g.source_id = c.source_id)::text END AS source
+         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::boolean[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::boolean[])
+              WITH ORDINALITY AS c(policy_key, reference, beneficiary_id, capped, day_start, day_end, month_start, month_end, source_id, once_per_reference, ord)
         ORDER BY c.ord`,
       [
         grants.map((g) => g.command.policyKey),
@@ -438,10 +449,11 @@ export class GrantsService {
         windows.map((w) => w.month[0]),
         windows.map((w) => w.month[1]),
         grants.map((g) => g.command.sourceId ?? null),
+        grants.map((g) => policies.get(g.command.policyKey)!.oncePerReference),
       ],
     );
     const units = (sum: string | null) => (sum === null ? 0n : toUnits(sum));
-    return rows.map((row) => ({ decided: row.decided, member: row.member, sums: { day: units(row.day), month: units(row.month), source: units(row.source) } }));
+    return rows.map((row) => ({ decided: row.decided, member: row.member, referenced: row.referenced, sums: { day: units(row.day), month: units(row.month), source: units(row.source) } }));
   }
 
   /** The exchange rates the batch's rate policies need (basis currency -> policy currency); null where none is known. */
@@ -522,6 +534,22 @@ function capKeysOf(command: GrantCommand, beneficiaryId: string): CapSumKeys {
 }
 
 type CapSumKeys = Record<keyof CapSums, string>;
+
+/** A paid grant's journal transaction: from the pool to the beneficiary's wallet. */
+function journalOf({ grant, amount, transactionId }: PaidGrant): JournalInput {
+  const { policyKey, reference } = grant.command;
+  return {
+    id: transactionId,
+    kind: 'REWARD',
+    reason: policyKey,
+    reference,
+    idempotencyKey: `reward:${policyKey}:${reference}:${grant.beneficiaryId}`,
+    postings: [
+      { accountId: COMMUNITY_POOL.id, amount: -amount },
+      { accountId: walletAccounts(grant.beneficiaryId).available, amount },
+    ],
+  };
+}
 
 function cloneAccounts(accounts: LockedAccounts): LockedAccounts {
   return new Map([...accounts].map(([id, a]) => [id, { ...a }]));

@@ -68,8 +68,18 @@ export interface WalletAccounts {
   locked: string;
 }
 
+/** Wallets derived lately: a consumed batch derives each of its wallets several times (two SHA-1 each). */
+const recentWallets = new Map<string, WalletAccounts>();
+const RECENT_WALLETS = 10_000;
+
 /** The two accounts of a user's wallet; their ids derive from the user id, so no lookup is needed. */
 export function walletAccounts(userId: string): WalletAccounts {
   const id = userId.toLowerCase();
-  return { userId: id, available: uuidV5(`user:${id}:available`), locked: uuidV5(`user:${id}:locked`) };
+  let wallet = recentWallets.get(id);
+  if (!wallet) {
+    wallet = Object.freeze({ userId: id, available: uuidV5(`user:${id}:available`), locked: uuidV5(`user:${id}:locked`) });
+    if (recentWallets.size >= RECENT_WALLETS) recentWallets.delete(recentWallets.keys().next().value!);
+    recentWallets.set(id, wallet);
+  }
+  return wallet;
 }

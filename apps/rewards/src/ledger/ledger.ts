@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { flushDeferred, InsufficientFundsError } from '@talent/platform';
 import { MAY_GO_NEGATIVE, SYSTEM_ACCOUNTS, walletAccounts, type WalletAccounts } from './accounts';
-import { fromUnits, sumUnits, toUnits } from './decimal';
+import { fromUnits, sumUnits, toUnits } from '@talent/platform';
 
 export type LedgerEntryKind = 'GENESIS' | 'REWARD' | 'STAKE_LOCK' | 'STAKE_RELEASE' | 'STAKE_SLASH' | 'TREASURY_BUYBACK' | 'GRANT' | 'WITHDRAWAL';
 
@@ -204,22 +204,24 @@ export class Ledger {
   }
 
   /**
-   * Appends prepared journal transactions in one statement, in the order given. Wallet postings
-   * of each come first (already locked), then its system postings in id order: the trigger locks
-   * them in that order, and a batch takes the shared system accounts (the community pool) only
-   * here, at the end of its transaction. If any system account would go below zero, nothing is
-   * appended (rolled back to a savepoint) and INSUFFICIENT_FUNDS is thrown.
+   * Appends prepared journal transactions in one statement, in the order given. The wallet
+   * postings of all of them come first (their wallets already locked), then all the system
+   * postings, by account id: the trigger locks accounts in that order, so a batch takes the shared
+   * system accounts (the community pool) only for the last rows of its last statement. Each
+   * account's postings keep the order of the transactions, so its balance chain follows them.
+   * If any system account would go below zero, nothing is appended (rolled back to a savepoint)
+   * and INSUFFICIENT_FUNDS is thrown. A caller that took a savepoint of its own passes
+   * `savepoint: false` (one round trip less) and rolls back to its own.
    */
-  async commitMany(tx: EntityManager, plans: readonly PreparedTransaction[]): Promise<PostedTransaction[]> {
+  async commitMany(tx: EntityManager, plans: readonly PreparedTransaction[], options: { savepoint?: boolean } = {}): Promise<PostedTransaction[]> {
     if (plans.length === 0) return [];
-    const rows = plans.flatMap((plan) =>
-      plan.input.postings
-        .map((p, i) => ({ p, i, system: SYSTEM_ACCOUNT_IDS.has(p.accountId) }))
-        .sort((a, b) => Number(a.system) - Number(b.system) || (a.system ? a.p.accountId.localeCompare(b.p.accountId) : a.i - b.i))
-        .map(({ p, i }) => ({ plan, id: plan.postingIds[i], p })),
-    );
+    const rows = plans
+      .flatMap((plan) => plan.input.postings.map((p, i) => ({ plan, id: plan.postingIds[i], p, system: SYSTEM_ACCOUNT_IDS.has(p.accountId) })))
+      // A stable sort: within each group, and for each account, the order of the transactions.
+      .sort((a, b) => Number(a.system) - Number(b.system) || (a.system ? a.p.accountId.localeCompare(b.p.accountId) : 0));
     const refusable = rows.some(({ p }) => p.amount < 0n && SYSTEM_ACCOUNT_IDS.has(p.accountId) && !MAY_GO_NEGATIVE.has(p.accountId));
-    if (refusable) await tx.query('SAVEPOINT ledger_post');
+    const savepoint = refusable && (options.savepoint ?? true);
+    if (savepoint) await tx.query('SAVEPOINT ledger_post');
     let posted: Array<{ id: string; account_id: string; amount: string; balance_after: string }>;
     try {
       posted = await tx.query(
@@ -249,7 +251,7 @@ export class Ledger {
       );
     } catch (error) {
       if (!isNegativeBalanceViolation(error)) throw error;
-      if (refusable) await tx.query('ROLLBACK TO SAVEPOINT ledger_post');
+      if (savepoint) await tx.query('ROLLBACK TO SAVEPOINT ledger_post');
       const refused = new InsufficientFundsError();
       refused.cause = error;
       throw refused;

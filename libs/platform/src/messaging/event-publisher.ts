@@ -39,23 +39,18 @@ export class EventPublisher {
     if (events.length === 0) return [];
     if (!tx.queryRunner?.isTransactionActive) throw new Error('EventPublisher.publishMany must run inside a transaction');
     const envelopes = events.map(({ definition, payload, traceparent }) => createEvent(definition, payload, { traceparent: traceparent ?? activeTraceparent() }));
+    // The envelopes as one JSON array, not a jsonb[]: an array literal would escape every quote of every envelope.
     await tx.query(
       `WITH written AS (
          INSERT INTO outbox (id, topic, message_key, type, envelope)
-         SELECT e.id, e.topic, e.message_key, e.type, e.envelope
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS e(id, topic, message_key, type, envelope, ord)
+         SELECT (e.envelope->>'id')::uuid, t.topic, e.envelope->>'aggregateId', e.envelope->>'type', e.envelope
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(envelope, ord)
+           JOIN unnest($2::text[]) WITH ORDINALITY AS t(topic, ord) USING (ord)
          ORDER BY ord
          RETURNING 1
        )
-       SELECT pg_notify($6, '') FROM (SELECT 1 FROM written LIMIT 1) w`,
-      [
-        envelopes.map((e) => e.id),
-        events.map((e) => e.definition.topic),
-        envelopes.map((e) => e.aggregateId),
-        envelopes.map((e) => e.type),
-        envelopes.map((e) => JSON.stringify(e)),
-        OUTBOX_CHANNEL,
-      ],
+       SELECT pg_notify($3, '') FROM (SELECT 1 FROM written LIMIT 1) w`,
+      [JSON.stringify(envelopes), events.map((e) => e.definition.topic), OUTBOX_CHANNEL],
     );
     return envelopes;
   }
