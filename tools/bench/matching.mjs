@@ -13,7 +13,9 @@
 // as a process on the seeded database and a Kafka-protocol broker, JobPosted events are
 // published at BENCH_E2E_RATE (10) per second, and the time until each job's matches are
 // stored is printed (BENCH_E2E_JOBS=0 skips it). Drops the database (BENCH_KEEP_DATABASE
-// keeps it, to explore plans).
+// keeps it, to explore plans). With `--reuse` (or BENCH_REUSE) the seeded database is kept as
+// bench_matching_<profiles> and used again by the next `--reuse` run of that size (migrations
+// run on it, the previous run's jobs are removed; the same jobs as a run that seeds).
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -32,7 +34,7 @@ require('reflect-metadata');
 const { DataSource } = require('typeorm');
 const { createEvent, JobPosted } = require('@talent/events');
 const { dataSourceOptions, EventPublisher } = require('@talent/platform');
-const { createTestDatabase, startKafkaBroker, startServiceProcess } = require(path.join(root, 'libs/testing/dist/index.js'));
+const { createTestDatabase, ensureDatabase, startKafkaBroker, startServiceProcess } = require(path.join(root, 'libs/testing/dist/index.js'));
 const { Kafka, logLevel } = require('kafkajs');
 const dist = (p) => require(path.join(root, 'apps/matching/dist', p));
 const { MATCHING_ENTITIES, MATCHING_MIGRATIONS } = dist('app.module.js');
@@ -43,8 +45,11 @@ const { SkillStatistics } = dist('ranking/skill-statistics.js');
 const { evaluate, isCandidate, reputationScore } = dist('ranking/scoring.js');
 
 /** `node tools/bench/matching.mjs 1000000` (or `1_000_000`, or BENCH_PROFILES): the number of profiles. */
-const PROFILES = Number(String(process.argv[2] ?? process.env.BENCH_PROFILES ?? 100_000).replace(/[_,]/g, ''));
-if (!Number.isInteger(PROFILES) || PROFILES < 1) throw new Error(`not a number of profiles: ${process.argv[2] ?? process.env.BENCH_PROFILES}`);
+const SIZE_ARGUMENT = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const PROFILES = Number(String(SIZE_ARGUMENT ?? process.env.BENCH_PROFILES ?? 100_000).replace(/[_,]/g, ''));
+if (!Number.isInteger(PROFILES) || PROFILES < 1) throw new Error(`not a number of profiles: ${SIZE_ARGUMENT ?? process.env.BENCH_PROFILES}`);
+/** Keep the seeded database between runs (seeding a million profiles takes minutes). */
+const REUSE = process.argv.includes('--reuse') || Boolean(process.env.BENCH_REUSE);
 const JOBS = Number(process.env.BENCH_JOBS ?? 200);
 const WARMUP = Math.min(10, JOBS);
 /**
@@ -173,12 +178,15 @@ const percentile = (values, p) => {
 const ms = (v) => Math.round(v * 10) / 10;
 
 // ---------------------------------------------------------------- run
-const db = await createTestDatabase('bench_matching');
-const dataSource = new DataSource(dataSourceOptions({ url: db.url, entities: MATCHING_ENTITIES, migrations: MATCHING_MIGRATIONS, poolSize: 2 }));
-try {
-  await dataSource.initialize(); // runs the migrations
+async function reusableDatabase() {
+  const name = `bench_matching_${PROFILES}`;
+  return { name, url: await ensureDatabase(name), drop: async () => console.log(`kept database ${name} (--reuse)`) };
+}
+
+/** Bulk-loads PROFILES eligible profiles into the empty tables. */
+async function seedProfiles() {
   console.log(`database ${db.name}: seeding ${PROFILES.toLocaleString('en-US')} eligible profiles...`);
-  let started = performance.now();
+  const started = performance.now();
   // A bulk load: the ranking indexes are dropped and built again once the rows are in (one
   // sorted build instead of a million GIN insertions), and the next batch is generated while
   // the database writes the previous two (one per pooled connection).
@@ -236,6 +244,26 @@ try {
       `; the most common skill ("${VOCABULARY[0]}") is on ${top}% of profiles`,
   );
 
+}
+
+const db = REUSE ? await reusableDatabase() : await createTestDatabase('bench_matching');
+const dataSource = new DataSource(dataSourceOptions({ url: db.url, entities: MATCHING_ENTITIES, migrations: MATCHING_MIGRATIONS, poolSize: 2 }));
+try {
+  await dataSource.initialize(); // runs the migrations
+  const seeded =
+    REUSE &&
+    (
+      await dataSource.query(
+        `SELECT (SELECT count(*) FROM talent_profiles WHERE eligible)::int AS profiles, (SELECT count(*) FROM talent_eligibility)::int AS eligible`,
+      )
+    ).every((r) => r.profiles === PROFILES && r.eligible === PROFILES);
+  if (REUSE) await dataSource.query(`TRUNCATE matches, jobs, inbox, outbox${seeded ? '' : ', talent_profiles, talent_eligibility'}`);
+  if (seeded) {
+    console.log(`database ${db.name}: reusing its ${PROFILES.toLocaleString('en-US')} seeded profiles`);
+    // Draw the profiles anyway, so that the jobs drawn next are those of a run that seeds.
+    for (let i = 0; i < PROFILES; i++) profile();
+  } else await seedProfiles();
+
   // The service's own code path: the JobPosted handler in the consumer's transaction.
   const statistics = new SkillStatistics();
   const engine = new RankingEngine(statistics);
@@ -277,7 +305,7 @@ try {
   const proposed = await dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'MatchesProposed'`);
 
   // The naive baseline: every profile in Node memory, every profile scored for every job.
-  started = performance.now();
+  const started = performance.now();
   const all = [];
   // In pages: one result of a million rows would hold the driver's and the mapped copy at once.
   for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {

@@ -1,4 +1,4 @@
-import { atLeastProbability, combinations, MAX_LOOKUP_TERMS, setKeys, tierLookup } from './ranking-sql';
+import { atLeastProbability, combinations, MAX_LOOKUP_TERMS, reputationLevel, setKeys, tierLookup } from './ranking-sql';
 
 describe('combinations', () => {
   it('lists every subset of a size, in order', () => {
@@ -85,5 +85,15 @@ describe('tierLookup', () => {
     expect(tierLookup(['a', 'b', 'c', 'd'], 3, 3, { ...stats, countryShare: 0.9 }).byCountry).toBe(false);
     // One `&&` lookup either way: by country reads fewer rows.
     expect(tierLookup(['a', 'b'], 1, 2, { ...stats, frequencies: [0.2, 0.3], countryShare: 0.9 }).byCountry).toBe(true);
+  });
+});
+
+describe('reputationLevel', () => {
+  it('is the highest level the floor reaches, in hundredths: a row without its key scores below it', () => {
+    expect(reputationLevel(0.9)).toBe(90);
+    expect(reputationLevel(0.8999)).toBe(85);
+    expect(reputationLevel(0.97)).toBe(95);
+    expect(reputationLevel(0.55)).toBe(55);
+    expect(reputationLevel(0.54)).toBeNull();
   });
 });

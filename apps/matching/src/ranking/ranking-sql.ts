@@ -115,6 +115,18 @@ export interface TierLookup {
   byCountry: boolean;
 }
 
+/** The reputation levels the lookup keys mark, in hundredths of the score (see the ReputationLevelKeys migration). */
+export const REPUTATION_LEVELS = [55, 60, 65, 70, 75, 80, 85, 90, 95];
+
+/** The highest level at or below a reputation floor (null: below the lowest); a row without its key scores below `level / 100`. */
+export function reputationLevel(floor: number): number | null {
+  const reached = REPUTATION_LEVELS.filter((level) => level / 100 <= floor);
+  return reached.length ? reached[reached.length - 1] : null;
+}
+
+/** The key of the profiles in `currency` whose reputation score is at least `level / 100`. */
+export const reputationLevelKey = (currency: string, level: number): string => `${currency}^${level}`;
+
 /** Skills are normalised (whitespace collapsed to single spaces): a tab never occurs in one. */
 const PAIR_SEPARATOR = '\t';
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -190,6 +202,11 @@ export interface CandidateQueryOptions {
    * the whole tier; the result then also carries `rep_floor` and `fetched`.
    */
   probe: number | null;
+  /**
+   * Score only the tier rows whose reputation reaches this level (see reputationLevel), looked
+   * up with the skill keys in one GIN scan (null: every row). Not with a probe.
+   */
+  minReputationLevel?: number | null;
   limit: number;
   /** The weights in force (default: the built-in ones). */
   weights?: Weights;
@@ -202,10 +219,15 @@ export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions
   const filters = ['p.eligible', `p.currency = ${params.add(job.currency, 'text')}`, `p.rate_f <= ${params.add(rateCap(job), 'float8')}`];
   const atLeast = tierMinimum(k, options.tier);
   let matched: string;
-  // The GIN index holds keys per currency, per country and per pair of skills (see setKeys).
-  const skillKeys = 'talent_skill_keys(p.currency, p.country, p.skills)';
+  // The GIN index holds keys per currency, per country and per pair of skills (see setKeys),
+  // and per reputation level.
+  const skillKeys = 'talent_lookup_keys(p.currency, p.country, p.skills, p.rep_score)';
+  const level = options.probe === null ? (options.minReputationLevel ?? null) : null;
+  const levelKeys = level === null ? [] : [reputationLevelKey(job.currency, level)];
   /** The GIN lookup used (none when probing). */
   let used: TierLookup | null = null;
+  /** The reputation level's key, with an `&&` lookup (an `@>` term holds it among its keys). */
+  const levelTerm = (): string => (levelKeys.length ? ` AND ${skillKeys} @> ${params.add(levelKeys, 'text[]')}` : '');
   const lookup = (chosen: TierLookup): string => {
     used = chosen;
     const { sets, byCountry } = chosen;
@@ -213,13 +235,15 @@ export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions
     if (sets.every((set) => set.length === 1)) {
       // Any of these skills (in one of the countries): one `&&` lookup of single keys.
       const keys = countries.flatMap((country) => sets.map(([skill]) => `${job.currency}${country === null ? '' : `-${country}`}:${skill}`));
-      return `${skillKeys} && ${params.add(keys, 'text[]')}`;
+      return `${skillKeys} && ${params.add(keys, 'text[]')}${levelTerm()}`;
     }
     if (!byCountry && sets.every((set) => set.length === 2)) {
       // Any of these pairs: one `&&` lookup of pair keys.
-      return `${skillKeys} && ${params.add(sets.flatMap((set) => setKeys(job.currency, set)), 'text[]')}`;
+      return `${skillKeys} && ${params.add(sets.flatMap((set) => setKeys(job.currency, set)), 'text[]')}${levelTerm()}`;
     }
-    const terms = sets.flatMap((set) => countries.map((country) => `${skillKeys} @> ${params.add(setKeys(job.currency, set, country), 'text[]')}`));
+    const terms = sets.flatMap((set) =>
+      countries.map((country) => `${skillKeys} @> ${params.add([...setKeys(job.currency, set, country), ...levelKeys], 'text[]')}`),
+    );
     return `(${terms.join(' OR ')})`;
   };
   const statistics = options.lookupStatistics ?? null;

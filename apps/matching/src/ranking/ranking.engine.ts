@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { atLeastProbability, candidatesQuery, tierMinimum, type TierLookup } from './ranking-sql';
+import { atLeastProbability, candidatesQuery, reputationLevel, tierMinimum, type TierLookup } from './ranking-sql';
 import { reasonsFor } from './reasons';
 import type { JobCriteria, TalentFacts } from './scoring';
 import { SkillStatistics } from './skill-statistics';
@@ -23,10 +23,18 @@ export interface RankingResult {
   queries: number;
   /**
    * The search's steps, for diagnostics: tier and probe size (null: the whole tier) of each
-   * query, and the skill sets its GIN lookup asked for (null: a probe, no lookup).
+   * query, the skill sets its GIN lookup asked for (null: a probe, no lookup) and the
+   * reputation level its rows reach (null: any).
    */
-  steps: Array<{ tier: number; probe: number | null; lookup: TierLookup | null }>;
+  steps: Array<{ tier: number; probe: number | null; lookup: TierLookup | null; minReputationLevel: number | null }>;
 }
+
+/** A probe walks the reputation index row by row: worth it where at least this share of the currency's rows is in the tier. */
+const PROBE_MIN_DENSITY = 0.1;
+/** Reputation floors of a large tier: the levels expected to hold these multiples of the limit, tried in turn before the whole tier. */
+const FLOOR_ROWS_PER_MATCH = [10, 100];
+/** A floor that keeps more than this share of the tier saves little over the whole tier. */
+const FLOOR_MAX_SHARE = 0.3;
 
 interface CandidateRow {
   user_id: string;
@@ -73,43 +81,64 @@ export class RankingEngine {
         : null;
     const probes = probeSizes(limit);
     const steps: RankingResult['steps'] = [];
-    const run = async (tier: number, probe: number | null): Promise<CandidateRow[]> => {
-      const query = candidatesQuery(job, { tier, skillsByRarity, lookupStatistics, probe, limit, weights });
-      steps.push({ tier, probe, lookup: query.lookup });
+    const run = async (tier: number, probe: number | null, minReputationLevel: number | null): Promise<CandidateRow[]> => {
+      const query = candidatesQuery(job, { tier, skillsByRarity, lookupStatistics, probe, minReputationLevel, limit, weights });
+      steps.push({ tier, probe, lookup: query.lookup, minReputationLevel });
       return tx.query(query.sql, query.params);
     };
+    /** Expected rows of tier `t` (null: no statistics). */
+    const tierRows = (t: number): number | null =>
+      lookupStatistics && population !== null ? population * atLeastProbability(frequencies as number[], tierMinimum(k, t)) : null;
 
     // A probe walks the reputation index of the job's currency until it has `probe` tier rows
-    // (in the job's countries), about probe x rows in the currency / tier rows; the whole tier
-    // costs about its rows (GIN, by country). So probing pays only for tiers larger than
-    // sqrt(probe x rows in the currency).
+    // (in the job's countries), reading about probe x rows in the currency / tier rows: only
+    // dense tiers are probed. Sparser large tiers are read from the best reputation levels
+    // down (reputation floors: a level's key joins the GIN lookup).
     const worthProbing = (t: number): boolean => {
-      if (!lookupStatistics || population === null) return true;
-      const tierRows = population * atLeastProbability(frequencies as number[], tierMinimum(k, t));
-      return tierRows * tierRows > probes[0] * inCurrency;
+      const rows = tierRows(t);
+      return rows === null || rows >= PROBE_MIN_DENSITY * inCurrency;
     };
+    const floorsOf = (t: number): number[] => {
+      const rows = tierRows(t);
+      if (rows === null || !stats) return [];
+      const levels = FLOOR_ROWS_PER_MATCH.map((multiple) => (multiple * limit) / rows)
+        .filter((share) => share <= FLOOR_MAX_SHARE)
+        .map((share) => stats.reputationFloor(share))
+        .map((floor) => (floor === null ? null : reputationLevel(floor)))
+        .filter((level): level is number => level !== null);
+      return [...new Set(levels)].sort((a, b) => b - a);
+    };
+    // Starting with the widest tier (any one skill), or another large enough for reputation
+    // floors: take the tier below (expected small) first, so that once it is known the wider
+    // one can be probed or floored.
     let tier = startingTier(frequencies, population, limit);
+    if (tier > 0 && (tier === k - 1 || floorsOf(tier).length > 0)) tier--;
     /** The exact top N of tier `knownTier` (every candidate with at least k - knownTier skills). */
     let known: CandidateRow[] = [];
     let knownTier = -1;
-    if (tier === k - 1 && k >= 2) {
-      // Starting with the widest tier (any one skill): take the tier below (two skills or
-      // more, expected small) in full first, so that the widest one can be probed.
-      known = await run(k - 2, null);
-      knownTier = k - 2;
-      if (known.length >= limit && beats(known[limit - 1].score, outsideBound(k, knownTier, weights))) return this.result(job, known, steps);
-    }
-    let probeIndex = this.canProbe(k, tier, knownTier) && worthProbing(tier) ? 0 : probes.length;
+    let probeIndex = probes.length;
+    let floors: number[] = [];
+    const plan = (): void => {
+      const exactMinimum = this.minimumIsExact(k, tier, knownTier);
+      probeIndex = exactMinimum && this.canProbe(k, tier) && worthProbing(tier) ? 0 : probes.length;
+      floors = exactMinimum && probeIndex === probes.length ? floorsOf(tier) : [];
+    };
+    plan();
     for (;;) {
       const probe = probeIndex < probes.length ? probes[probeIndex] : null;
-      const rows = await run(tier, probe);
+      const level = probe === null && floors.length > 0 ? floors[0] : null;
+      const rows = await run(tier, probe, level);
       const merged = mergeTop(known, rows, limit);
       const nth = merged.length >= limit ? merged[limit - 1].score : null;
       const exhausted = probe === null || Number(rows[0]?.fetched ?? 0) < probe;
-      // A probed row not fetched has the tier's minimum of skills (tier 0: all of them; the
-      // widest tier: one, every row with more being known) and no better reputation.
+      // A tier row not fetched (by a probe or below a floor) has the tier's minimum of skills
+      // (see minimumIsExact) and no better reputation.
       if (!exhausted && !beats(nth, insideBound(k, k - tier, rows[0]?.rep_floor ?? 1, weights))) {
         probeIndex++; // it could still make the list: look further
+        continue;
+      }
+      if (level !== null && !beats(nth, insideBound(k, k - tier, level / 100, weights))) {
+        floors.shift(); // a lower level, or the whole tier
         continue;
       }
       // `merged` is now the exact top N of this tier.
@@ -118,18 +147,26 @@ export class RankingEngine {
       known = merged;
       knownTier = tier;
       tier++;
-      probeIndex = this.canProbe(k, tier, knownTier) && worthProbing(tier) ? 0 : probes.length;
+      plan();
     }
   }
 
   /**
-   * Probing by reputation pays off where the bound is tight and the planner sees the tier's
-   * size from its statistics: tier 0 (one `@>` lookup: every row has all the skills) and the
-   * widest tier (one `&&` lookup) once every row with two skills or more is known. In the
-   * tiers between, a probe reads or sorts about as many rows as the tier: those are scored whole.
+   * Whether a row of tier `tier` that is not in the known top N has exactly the tier's
+   * minimum of skills: in tier 0 every row has all of them; in another once the tier below
+   * is known (a row with more skills is then in it, or scores below its N-th).
    */
-  private canProbe(k: number, tier: number, knownTier: number): boolean {
-    return tier === 0 || (tier === k - 1 && knownTier === k - 2);
+  private minimumIsExact(k: number, tier: number, knownTier: number): boolean {
+    return tier === 0 || knownTier === tier - 1;
+  }
+
+  /**
+   * Probing by reputation index order pays off where the planner sees the tier's size from
+   * its statistics: tier 0 (every row has all the skills) and the widest tier (one `&&`
+   * lookup). In the tiers between, a probe reads or sorts about as many rows as the tier.
+   */
+  private canProbe(k: number, tier: number): boolean {
+    return tier === 0 || tier === k - 1;
   }
 
   private result(job: JobCriteria, rows: CandidateRow[], steps: RankingResult['steps']): RankingResult {

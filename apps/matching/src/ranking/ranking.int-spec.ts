@@ -272,7 +272,7 @@ describe('RankingEngine', () => {
     };
     const atScale = new RankingEngine(scaled);
 
-    const seen = { probes: 0, widerTiers: 0, pairLookups: 0, skillSetLookups: 0, countryLookups: 0 };
+    const seen = { probes: 0, widerTiers: 0, pairLookups: 0, skillSetLookups: 0, countryLookups: 0, reputationFloors: 0 };
     for (let i = 0; i < 60; i++) {
       const criteria = job({
         skills: skills(1 + Math.floor(random() * 5)),
@@ -293,15 +293,17 @@ describe('RankingEngine', () => {
       if (lookups.some((lookup) => lookup.sets.length > 1 && lookup.sets.every((set) => set.length === 2))) seen.pairLookups++;
       if (lookups.some((lookup) => lookup.sets.some((set) => set.length > 2))) seen.skillSetLookups++;
       if (lookups.some((lookup) => lookup.byCountry)) seen.countryLookups++;
+      if (scaledResult.steps.some((step) => step.minReputationLevel !== null)) seen.reputationFloors++;
       expect(scaledResult.matches.map((m) => ({ id: m.talentId, score: m.score }))).toEqual(bruteForce(criteria, 10));
     }
     // The search did take its shortcuts on some of these jobs: reputation probes, coverage tiers,
-    // lookups by pairs of skills, by larger sets and by country.
+    // lookups by pairs of skills, by larger sets and by country, reputation floors.
     expect(seen.probes).toBeGreaterThan(0);
     expect(seen.widerTiers).toBeGreaterThan(0);
     expect(seen.pairLookups).toBeGreaterThan(0);
     expect(seen.skillSetLookups).toBeGreaterThan(0);
     expect(seen.countryLookups).toBeGreaterThan(0);
+    expect(seen.reputationFloors).toBeGreaterThan(0);
   });
 });
 

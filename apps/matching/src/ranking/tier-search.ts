@@ -15,7 +15,10 @@ import { scoreUpperBound, WEIGHTS, type Weights } from './scoring';
  *   (a B-tree gives them in order). A row not fetched has a reputation of at most the
  *   lowest fetched one and the tier's minimum of skills, so it scores at most
  *   `insideBound`. Used where that minimum is exact: tier 0 (all k skills), and the widest
- *   tier (one skill) once every row with two or more is known.
+ *   tier (one skill) once every row with two or more is known;
+ * - reputation floors, for large tiers too sparse to probe in index order: the same bound,
+ *   the tier's rows read only from a reputation level up (a level's key joins the tier's GIN
+ *   lookup), where the tier's minimum is exact (tier 0, or once the tier below is known).
  *
  * When the N-th score found beats the bounds, the list is final. Otherwise the probe grows
  * (up to the whole tier) or the search moves to the next, wider tier.
