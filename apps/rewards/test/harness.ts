@@ -12,6 +12,7 @@ import { SystemAccounts, walletAccounts } from '../src/ledger/accounts';
 import { fromUnits, toUnits } from '@talent/platform';
 import { Ledger } from '../src/ledger/ledger';
 import { PoliciesService } from '../src/policies/policies.service';
+import { RewardsMembershipHandler } from '../src/members/membership.handler';
 import { SupplyService } from '../src/supply/supply.service';
 import { TreasuryService } from '../src/treasury/treasury.service';
 import { WalletsService } from '../src/wallets/wallets.service';
@@ -25,6 +26,8 @@ export interface RewardsCore {
   genesis: GenesisService;
   grants: GrantsService;
   ledger: Ledger;
+  /** identity's KycApproved, as the consumer applies it (for tests that hold its transaction open). */
+  membership: RewardsMembershipHandler;
   policies: PoliciesService;
   supply: SupplyService;
   treasury: TreasuryService;
@@ -75,6 +78,7 @@ export async function openRewards(label: string, options: { poolSize?: number; c
       genesis: get(GenesisService),
       grants: get(GrantsService),
       ledger: get(Ledger),
+      membership: get(RewardsMembershipHandler),
       policies: get(PoliciesService),
       supply: get(SupplyService),
       treasury: get(TreasuryService),

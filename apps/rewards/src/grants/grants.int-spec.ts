@@ -345,6 +345,31 @@ describe('membership and idempotency', () => {
     expect((await walletOf(h, inspector)).balance).toBe('25');
   });
 
+  it("a grant parked as 'not a member yet' while that user's approval is being applied is settled by the approval, never left waiting", async () => {
+    const inspector = randomUUID();
+    const approval = approved(inspector);
+    const work = screened(inspector, randomUUID(), { at: new Date(Date.parse(approval.payload.approvedAt) + 1000) });
+    // The approval is applied but not committed yet: the work's batch cannot see the member row.
+    let commitApproval!: () => void;
+    const approvalCommitted = new Promise<void>((resolve) => (commitApproval = resolve));
+    let approvalApplied!: () => void;
+    const applied = new Promise<void>((resolve) => (approvalApplied = resolve));
+    const approvalTx = inTransaction(h.dataSource, async (tx) => {
+      await h.core.membership.onKycApproved(approval, tx);
+      approvalApplied();
+      await approvalCommitted;
+    });
+    await applied;
+    const workDelivered = h.deliver(work);
+    // The work's batch either waits for the approval's transaction or (the race) parks its grant at once.
+    await Promise.race([workDelivered, waitForLockWait()]);
+    commitApproval();
+    await approvalTx;
+    await workDelivered;
+    expect(await h.sql('SELECT count(*)::int AS n FROM awaiting_membership_grants WHERE beneficiary_id = $1', [inspector])).toEqual([{ n: 0 }]);
+    expect((await walletOf(h, inspector)).balance).toBe('25');
+  });
+
   it('replaying every event twice (redelivered, and re-published with new ids) pays nothing twice', async () => {
     const people = [await addMember(h), await addMember(h), await addMember(h)];
     const sent: EventEnvelope[] = [];
@@ -576,4 +601,13 @@ describe('pool exhaustion', () => {
 function definitionOf(e: EventEnvelope): EventDefinition {
   const definitions: EventDefinition[] = [TalentScreened, RatingSubmitted, ReferralQualified, InvoicePaid, KycApproved];
   return definitions.find((d) => d.type === e.type)!;
+}
+
+/** Until some session of this database waits for a lock. */
+async function waitForLockWait(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const rows = await h.sql(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    if (rows.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

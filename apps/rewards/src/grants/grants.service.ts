@@ -122,6 +122,9 @@ const PENDING = 'rewards:pendingGrants';
  * in one statement each.
  *
  * Locks, in this order, each held until commit:
+ * - for a grant that may wait for its beneficiary's membership, an advisory lock per beneficiary,
+ *   which settling that user's approval takes too (so a grant parked as "not a member yet" while
+ *   the approval commits is settled by it, never left waiting);
  * - one advisory lock per (policy, beneficiary), per (policy, source) of a source-capped policy
  *   and per (policy, reference) of a once-per-reference policy: exactly what a decision reads
  *   (duplicates, caps, first decision), so grants that could change each other's decision are
@@ -161,6 +164,9 @@ export class GrantsService {
    * non-member and is refused (NOT_A_MEMBER), as it would have been on time.
    */
   async settleAwaitingMembership(tx: EntityManager, userId: string, approvedAt: string): Promise<GrantOutcome[]> {
+    // The lock a batch takes before deciding whether to park a grant of this user (see `lockDecisions`):
+    // a grant parked by a batch that read "not a member" before this approval committed is seen here, not left waiting.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [awaitingLockKey(userId)]);
     const waiting: Array<{ command: GrantCommand; earned_at: Date }> = await tx.query(
       // A CTE, so that TypeORM returns the rows (a bare DELETE ... RETURNING comes back as [rows, count]).
       `WITH settled AS (DELETE FROM awaiting_membership_grants WHERE beneficiary_id = $1 RETURNING command, earned_at)
@@ -400,8 +406,9 @@ export class GrantsService {
    */
   private async lockDecisions(tx: EntityManager, grants: PendingGrant[], policies: Map<string, PolicyTerms>): Promise<void> {
     const keys = new Set<string>();
-    for (const { command, beneficiaryId } of grants) {
+    for (const { command, beneficiaryId, mayAwaitMembership } of grants) {
       const policy = policies.get(command.policyKey)!;
+      if (mayAwaitMembership) keys.add(awaitingLockKey(beneficiaryId));
       keys.add(`reward:beneficiary:${command.policyKey}:${beneficiaryId}`);
       if (policy.capPerSource !== null && command.sourceId !== undefined) keys.add(`reward:source:${command.policyKey}:${command.sourceId}`);
       if (policy.oncePerReference) keys.add(`reward:reference:${command.policyKey}:${command.reference}`);
@@ -563,3 +570,9 @@ function outsideEarningWindow(command: GrantCommand, windowDays: number | null):
   if (windowDays === null || !command.sourceStartedAt) return false;
   return new Date(earnedAt(command)).getTime() > new Date(command.sourceStartedAt).getTime() + windowDays * DAY_MS;
 }
+
+/**
+ * Serializes parking a non-member's grant with settling that user's approval. Sorts before every
+ * other decision lock ("reward:a..." < "reward:b/r/s..."), which keeps one lock order everywhere.
+ */
+const awaitingLockKey = (userId: string): string => `reward:awaiting:${userId.toLowerCase()}`;
