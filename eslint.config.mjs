@@ -4,6 +4,7 @@
 // nothing of ours, and the test harness (type:testing) is for tests only.
 import { readdirSync, readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 /** Each app's `scope:<service>` tag; an app without one would escape the scope rule, so lint refuses to start. */
@@ -27,6 +28,8 @@ const boundaries = ({ tests }) => [
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', '.nx/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
+  // Prettier owns the layout (npm run format; lint checks it): no stylistic rule may disagree with it.
+  prettier,
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
@@ -60,7 +63,21 @@ export default [
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortSignal: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        AbortSignal: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 ];

@@ -84,11 +84,16 @@ function buildDocument() {
       required: ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type'],
       properties: {
         'webhook-id': { type: 'string', format: 'uuid', description: 'The event id: the same across retries and replays; deduplicate by it.' },
-        'webhook-timestamp': { type: 'string', pattern: '^[0-9]+$', description: 'When this attempt was signed, in unix seconds: refuse one too far from now.' },
+        'webhook-timestamp': {
+          type: 'string',
+          pattern: '^[0-9]+$',
+          description: 'When this attempt was signed, in unix seconds: refuse one too far from now.',
+        },
         'webhook-signature': {
           type: 'string',
           pattern: '^v1,[A-Za-z0-9+/=]+( v1,[A-Za-z0-9+/=]+)*$',
-          description: 'Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the node secret (two while a secret is rotated).',
+          description:
+            'Space-separated `v1,<base64 HMAC-SHA256>` signatures of `<webhook-id>.<webhook-timestamp>.<body>` with the node secret (two while a secret is rotated).',
         },
         'content-type': { type: 'string', const: 'application/json' },
       },
@@ -231,7 +236,11 @@ async function validate(text) {
 /** Problems of the frozen schemas against the catalog; the frozen files missing. */
 function compatibility() {
   const problems = [];
-  const frozen = existsSync(FROZEN_DIR) ? readdirSync(FROZEN_DIR).filter((f) => f.endsWith('.json')).sort() : [];
+  const frozen = existsSync(FROZEN_DIR)
+    ? readdirSync(FROZEN_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   for (const file of frozen) {
     const match = /^(.+)\.v(\d+)\.json$/.exec(file);
     const definition = match && EVENT_CATALOG.get(match[1]);

@@ -48,9 +48,22 @@ let hive;
 try {
   // The same composition as the stack's gateway (same subgraphs, same cache): Hive reads this file.
   const supergraph = path.join(mkdtempSync(path.join(tmpdir(), 'bench-supergraph-')), 'supergraph.graphql');
-  execFileSync(process.execPath, [path.join(root, 'tools/supergraph/compose.mjs'), '--subgraphs', SUBGRAPHS.join(','), '--out', supergraph, '--quiet', '--cache', path.join(tmpdir(), 'talent-subgraph-sdl')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'tools/supergraph/compose.mjs'),
+      '--subgraphs',
+      SUBGRAPHS.join(','),
+      '--out',
+      supergraph,
+      '--quiet',
+      '--cache',
+      path.join(tmpdir(), 'talent-subgraph-sdl'),
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const subgraphUrl = (name) => `${stack.services[name].process.url}/graphql`;
   hive = await startServiceProcess({
     name: 'hive-gateway',
@@ -99,17 +112,25 @@ try {
       durationWeeks: 12,
     };
     // Membership reaches jobs through KycApproved on Kafka: the first post may come too early.
-    const posted = await waitFor(async () => {
-      const res = await client.api.request(POST_JOB, { input });
-      return res.data?.postJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
-    }, 30_000, { message: 'client became a member in jobs' });
+    const posted = await waitFor(
+      async () => {
+        const res = await client.api.request(POST_JOB, { input });
+        return res.data?.postJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
+      },
+      30_000,
+      { message: 'client became a member in jobs' },
+    );
     jobIds.push(posted.id);
   }
   // Matching proposes talents from JobPosted events: wait until every job lists some.
-  await waitFor(async () => {
-    const { jobs } = await client.api.data(JOB_LIST);
-    return jobs.edges.length === JOBS && jobs.edges.every((e) => e.node.matches.length > 0) ? true : undefined;
-  }, 60_000, { message: 'matches for every job', intervalMs: 500 });
+  await waitFor(
+    async () => {
+      const { jobs } = await client.api.data(JOB_LIST);
+      return jobs.edges.length === JOBS && jobs.edges.every((e) => e.node.matches.length > 0) ? true : undefined;
+    },
+    60_000,
+    { message: 'matches for every job', intervalMs: 500 },
+  );
 
   const signed = (req) => ({ ...req, headers: { ...req.headers, [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(stack.gatewaySecret, req.body) } });
   const queries = [
@@ -128,7 +149,7 @@ try {
       targets: [
         { name: 'gateway', url: `${stack.gateway.url}/graphql`, query: JOB_LIST },
         { name: 'hive', url: `${hive.url}/graphql`, query: JOB_LIST },
-        { name: 'direct', label: "jobs subgraph direct (its part of the plan only)", url: subgraphUrl('jobs'), query: JOB_LIST_JOBS_PART, signed: true },
+        { name: 'direct', label: 'jobs subgraph direct (its part of the plan only)', url: subgraphUrl('jobs'), query: JOB_LIST_JOBS_PART, signed: true },
       ],
     },
   ];
@@ -177,12 +198,21 @@ try {
     }
     const rows = query.targets.map((target) => {
       const r = autocannon.aggregateResult(runs.get(target.name), optionsOf(target));
-      return { target: target.label ?? target.name, 'req/s': Math.round(r.requests.total / (DURATION)), 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, requests: r.requests.total };
+      return {
+        target: target.label ?? target.name,
+        'req/s': Math.round(r.requests.total / DURATION),
+        'p50 ms': r.latency.p50,
+        'p99 ms': r.latency.p99,
+        requests: r.requests.total,
+      };
     });
     console.log(`\n${query.label}: ${CONNECTIONS} connections, ${DURATION}s per target in ${ROUNDS} rounds, NODE_ENV=production`);
     console.table(rows);
     const [ours, theirs, direct] = rows.map((row) => row['req/s']);
-    lines.push(`gateway/hive throughput ratio: ${(ours / theirs).toFixed(2)} (${query.ratioLabel})`, `gateway/direct throughput ratio: ${(ours / direct).toFixed(2)} (${query.ratioLabel})`);
+    lines.push(
+      `gateway/hive throughput ratio: ${(ours / theirs).toFixed(2)} (${query.ratioLabel})`,
+      `gateway/direct throughput ratio: ${(ours / direct).toFixed(2)} (${query.ratioLabel})`,
+    );
   }
   console.log('');
   for (const line of lines) console.log(line);
@@ -190,7 +220,9 @@ try {
   if (CPU_PROFILE) {
     process.kill(stack.gateway.pid, 'SIGWINCH'); // writes the profile
     await waitFor(async () => (existsSync(CPU_PROFILE) ? true : undefined), 30_000, { message: 'the gateway wrote its CPU profile' });
-    console.log(`\nour gateway's CPU profile (${CPU_PROFILE}), over the measurements (its idle time is the other targets' turns):\n${summarizeCpuProfile(JSON.parse(readFileSync(CPU_PROFILE, 'utf8')))}`);
+    console.log(
+      `\nour gateway's CPU profile (${CPU_PROFILE}), over the measurements (its idle time is the other targets' turns):\n${summarizeCpuProfile(JSON.parse(readFileSync(CPU_PROFILE, 'utf8')))}`,
+    );
   }
 } catch (error) {
   // What the processes said last, since they are gone with the stack.

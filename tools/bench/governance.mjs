@@ -228,13 +228,13 @@ try {
     `\ngovernance: ${members} members (${VOTERS} by SQL + ${voters.length} registered), ${counts.checkpoints} checkpoints ` +
       `(${counts.after} after the snapshot), ${counts.delegations} delegations (${counts.delegationsAfter} after it); set-up ${setupSeconds.toFixed(1)} s\n`,
   );
-  console.log('1. every member\'s voting power at the snapshot');
+  console.log("1. every member's voting power at the snapshot");
   console.table([
-    { path: 'set-based, one statement (into a temp table)', members, 'time': seconds(setBased.ms) },
-    { path: 'set-based again, warm (count only)', members, 'time': seconds(setBasedWarm.ms) },
-    { path: `per user (VotingPowerService), ${perUserMs.length} sampled, sequential`, members: perUserMs.length, 'time': seconds(perUserTotalMs) },
-    { path: '  extrapolated to every member', members, 'time': seconds(perUserExtrapolated) },
-    { path: 'TotalVotingPower.at (one statement)', members, 'time': seconds(totalTimed.ms) },
+    { path: 'set-based, one statement (into a temp table)', members, time: seconds(setBased.ms) },
+    { path: 'set-based again, warm (count only)', members, time: seconds(setBasedWarm.ms) },
+    { path: `per user (VotingPowerService), ${perUserMs.length} sampled, sequential`, members: perUserMs.length, time: seconds(perUserTotalMs) },
+    { path: '  extrapolated to every member', members, time: seconds(perUserExtrapolated) },
+    { path: 'TotalVotingPower.at (one statement)', members, time: seconds(totalTimed.ms) },
   ]);
   const perUser = stats(perUserMs);
   console.log(
@@ -291,8 +291,22 @@ try {
   }
   console.log(`2. tally of ${sqlVotes} votes (inserted by SQL in ${seconds(inserted.ms)})`);
   console.table([
-    { what: 'full recount: sum(weight) per support over votes', 'median ms': ms(median(recountMs)), 'first ms': ms(recountMs[0]), FOR: recount.for, AGAINST: recount.against, ABSTAIN: recount.abstain },
-    { what: 'stored running tallies (proposals row)', 'median ms': ms(median(storedMs)), 'first ms': ms(storedMs[0]), FOR: stored.for, AGAINST: stored.against, ABSTAIN: stored.abstain },
+    {
+      what: 'full recount: sum(weight) per support over votes',
+      'median ms': ms(median(recountMs)),
+      'first ms': ms(recountMs[0]),
+      FOR: recount.for,
+      AGAINST: recount.against,
+      ABSTAIN: recount.abstain,
+    },
+    {
+      what: 'stored running tallies (proposals row)',
+      'median ms': ms(median(storedMs)),
+      'first ms': ms(storedMs[0]),
+      FOR: stored.for,
+      AGAINST: stored.against,
+      ABSTAIN: stored.abstain,
+    },
   ]);
   console.log(
     `stored tallies before the update: ${agreedBefore ? 'agreed' : `did not agree (FOR ${storedBefore.for}: the SQL insert bypassed castVote), set from the recount`}; ` +
@@ -344,15 +358,38 @@ try {
   const readSeconds = await run(calls, CONCURRENCY, async (i) => void readLatencies.push(await read(proposals[Math.floor(i / V)], i % V)), 'reads');
   const readErrors = errors.length;
   const castLatencies = [];
-  const castSeconds = await run(calls, CONCURRENCY, async (i) => void castLatencies.push(await cast(proposals[Math.floor(i / V)], Math.floor(i / V), i % V)), 'castVote');
+  const castSeconds = await run(
+    calls,
+    CONCURRENCY,
+    async (i) => void castLatencies.push(await cast(proposals[Math.floor(i / V)], Math.floor(i / V), i % V)),
+    'castVote',
+  );
   const castErrors = errors.length - readErrors;
 
   const r = stats(readLatencies);
   const c = stats(castLatencies);
-  console.log(`3. ${V} voters at once through the gateway, ${proposals.length} proposals (the first with the ${sqlVotes} votes above), ${CONCURRENCY} in flight`);
+  console.log(
+    `3. ${V} voters at once through the gateway, ${proposals.length} proposals (the first with the ${sqlVotes} votes above), ${CONCURRENCY} in flight`,
+  );
   console.table([
-    { what: 'proposal(id) read (baseline)', requests: calls, 'per second': Math.round(calls / readSeconds), 'p50 ms': ms(r.p50), 'p95 ms': ms(r.p95), 'p99 ms': ms(r.p99), errors: readErrors },
-    { what: 'castVote', requests: calls, 'per second': Math.round(calls / castSeconds), 'p50 ms': ms(c.p50), 'p95 ms': ms(c.p95), 'p99 ms': ms(c.p99), errors: castErrors },
+    {
+      what: 'proposal(id) read (baseline)',
+      requests: calls,
+      'per second': Math.round(calls / readSeconds),
+      'p50 ms': ms(r.p50),
+      'p95 ms': ms(r.p95),
+      'p99 ms': ms(r.p99),
+      errors: readErrors,
+    },
+    {
+      what: 'castVote',
+      requests: calls,
+      'per second': Math.round(calls / castSeconds),
+      'p50 ms': ms(c.p50),
+      'p95 ms': ms(c.p95),
+      'p99 ms': ms(c.p99),
+      errors: castErrors,
+    },
   ]);
   console.log(`castVote p95 / read p95: ${(c.p95 / r.p95).toFixed(2)}   votes/s / reads/s: ${(readSeconds / castSeconds).toFixed(2)}\n`);
 

@@ -89,10 +89,18 @@ async function startStackOf(entry) {
   process.env.KAFKA_BROKERS = entry.broker.brokers.join(','); // read by startStack before its first await
   entry.starting = startStack({
     services,
-    env: { ...Object.fromEntries(services.map((name) => [name, quiet])), identity: { ...quiet, ACCESS_TOKEN_TTL_SECONDS: '3600' }, gateway: { LOG_LEVEL: 'warn', NODE_ENV: 'production' } },
+    env: {
+      ...Object.fromEntries(services.map((name) => [name, quiet])),
+      identity: { ...quiet, ACCESS_TOKEN_TTL_SECONDS: '3600' },
+      gateway: { LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    },
   });
   entry.stack = await entry.starting;
-  console.error(`  ${entry.label} (${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}): ${services.length} services and the gateway ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.error(
+    `  ${entry.label} (${Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}): ${services.length} services and the gateway ready in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 /** The processes of a stack to watch: name -> pid (backends are found at each sample, they come and go). */
@@ -199,7 +207,11 @@ try {
   console.log('');
   const tuned = perStack.find((s) => s.label === 'tuned');
   const before = perStack.find((s) => s.label === 'before');
-  const total = (s) => pct([...s.used.values()].reduce((a, b) => a + b, 0), seconds);
+  const total = (s) =>
+    pct(
+      [...s.used.values()].reduce((a, b) => a + b, 0),
+      seconds,
+    );
   if (before) console.log(`idle CPU before: ${total(before).toFixed(2)}% of ${CORES} cores`);
   console.log(`idle CPU: ${total(tuned).toFixed(2)}% of ${CORES} cores`);
   if (before) console.log(`idle CPU tuned/before: ${(total(tuned) / total(before)).toFixed(3)}`);

@@ -24,7 +24,7 @@ export async function run(n, concurrency, task, label) {
 /** A deterministic pseudo-random sequence, so runs are comparable. */
 export function prng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** The p-th percentile of sorted values (nearest rank). */
@@ -84,7 +84,8 @@ export function summarizeCpuProfile(profile, top = 15) {
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const hits = new Map();
   for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
-  const frame = ({ callFrame: f }) => `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.replace(/^file:\/\//, '').replace(`${root}/`, '')}:${f.lineNumber + 1}` : ''}`.trim();
+  const frame = ({ callFrame: f }) =>
+    `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.replace(/^file:\/\//, '').replace(`${root}/`, '')}:${f.lineNumber + 1}` : ''}`.trim();
   const self = new Map();
   const inclusive = new Map();
   let busy = 0;

@@ -41,7 +41,13 @@ let dataSource;
 let pool;
 try {
   dataSource = new typeorm.DataSource({
-    ...dataSourceOptions({ url: db.url, entities: REWARDS_ENTITIES, migrations: REWARDS_MIGRATIONS, poolSize: CONCURRENCY + 2, applicationName: 'bench-ledger' }),
+    ...dataSourceOptions({
+      url: db.url,
+      entities: REWARDS_ENTITIES,
+      migrations: REWARDS_MIGRATIONS,
+      poolSize: CONCURRENCY + 2,
+      applicationName: 'bench-ledger',
+    }),
     logging: false,
   });
   await dataSource.initialize(); // runs the migrations
@@ -62,7 +68,11 @@ try {
 
   // The service's consumer path, without a broker: validation, inbox, handler, one transaction each.
   const deadLetters = [];
-  const consumer = new EventConsumer({}, { send: async (r) => void deadLetters.push(r) }, dataSource, logger, { groupId: 'rewards', maxWaitTimeInMs: 100, maxBatchSize: BATCH });
+  const consumer = new EventConsumer({}, { send: async (r) => void deadLetters.push(r) }, dataSource, logger, {
+    groupId: 'rewards',
+    maxWaitTimeInMs: 100,
+    maxBatchSize: BATCH,
+  });
   const handler = new RewardEventsHandler(core.grants, core.earnings);
   consumer
     .on(TalentScreened, (e, tx) => handler.onTalentScreened(e, tx))
@@ -72,7 +82,14 @@ try {
   const definitions = new Map([TalentScreened, RatingSubmitted, ReferralQualified, InvoicePaid].map((d) => [d.type, d]));
   // As kafkajs hands them over: each message on its producer's topic (consumers refuse an event on
   // any other), in a partition by its key (the aggregate), each partition in order, in batches.
-  const message = (e, offset) => ({ key: Buffer.from(e.aggregateId), value: Buffer.from(JSON.stringify(e)), offset: String(offset), timestamp: '0', attributes: 0, headers: {} });
+  const message = (e, offset) => ({
+    key: Buffer.from(e.aggregateId),
+    value: Buffer.from(JSON.stringify(e)),
+    offset: String(offset),
+    timestamp: '0',
+    attributes: 0,
+    headers: {},
+  });
   const partitionOf = (key) => [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % CONCURRENCY;
   const consume = async (events, label) => {
     const partitions = Array.from({ length: CONCURRENCY }, () => new Map()); // partition -> topic -> messages
@@ -82,14 +99,19 @@ try {
       if (!topics.has(topic)) topics.set(topic, []);
       topics.get(topic).push(message(e, offset));
     });
-    const batches = partitions.map((topics, partition) => [...topics].flatMap(([topic, messages]) => Array.from({ length: Math.ceil(messages.length / BATCH) }, (_, b) => ({ topic, partition, messages: messages.slice(b * BATCH, (b + 1) * BATCH) }))));
+    const batches = partitions.map((topics, partition) =>
+      [...topics].flatMap(([topic, messages]) =>
+        Array.from({ length: Math.ceil(messages.length / BATCH) }, (_, b) => ({ topic, partition, messages: messages.slice(b * BATCH, (b + 1) * BATCH) })),
+      ),
+    );
     let done = 0;
     const started = performance.now();
     await Promise.all(
       batches.map(async (list) => {
         for (const { topic, partition, messages } of list) {
           await consumer.handleBatch(topic, partition, messages);
-          if (label && Math.floor((done + messages.length) / (events.length / 5)) > Math.floor(done / (events.length / 5))) process.stderr.write(`  ${label}: ${done + messages.length}/${events.length}\n`);
+          if (label && Math.floor((done + messages.length) / (events.length / 5)) > Math.floor(done / (events.length / 5)))
+            process.stderr.write(`  ${label}: ${done + messages.length}/${events.length}\n`);
           done += messages.length;
         }
       }),
@@ -161,12 +183,21 @@ try {
   const deliveries = [...originals];
   for (let i = 0; i < GRANTS - distinct; i++) {
     // Mostly a recent grant (often still in flight: the unique index decides), sometimes an old one.
-    const index = random() < 0.7 ? Math.max(0, Math.min(distinct - 1, Math.floor(((i + 1) / (GRANTS - distinct)) * distinct) - Math.floor(random() * 16))) : Math.floor(random() * distinct);
+    const index =
+      random() < 0.7
+        ? Math.max(0, Math.min(distinct - 1, Math.floor(((i + 1) / (GRANTS - distinct)) * distinct) - Math.floor(random() * 16)))
+        : Math.floor(random() * distinct);
     const original = originals[index];
-    deliveries.splice(Math.min(deliveries.length, Math.ceil(index * (GRANTS / distinct)) + 1 + Math.floor(random() * 4)), 0, createEvent(definitions.get(original.type), original.payload));
+    deliveries.splice(
+      Math.min(deliveries.length, Math.ceil(index * (GRANTS / distinct)) + 1 + Math.floor(random() * 4)),
+      0,
+      createEvent(definitions.get(original.type), original.payload),
+    );
   }
   await consume(setup);
-  process.stderr.write(`${USERS} members ready, ${setup.length} referrals and ratings waiting for paid invoices; ${GRANTS} deliveries (${GRANTS - distinct} duplicates), ${CONCURRENCY} partitions at once, batches of ${BATCH}\n`);
+  process.stderr.write(
+    `${USERS} members ready, ${setup.length} referrals and ratings waiting for paid invoices; ${GRANTS} deliveries (${GRANTS - distinct} duplicates), ${CONCURRENCY} partitions at once, batches of ${BATCH}\n`,
+  );
   const grantSeconds = await consume(deliveries, 'grants');
 
   // Verification, by SQL on the ledger itself.
@@ -178,23 +209,33 @@ try {
        WHERE t.kind = 'REWARD'
        GROUP BY 1, 2, 3 HAVING count(*) > 1) d`);
   const { paid } = await q(`SELECT count(*)::int AS paid FROM reward_grants WHERE status = 'PAID'`);
-  const refusals = await dataSource.query(`SELECT policy_key, refusal_reason, count(*)::int AS n FROM reward_grants WHERE status = 'REFUSED' GROUP BY 1, 2 ORDER BY 1, 2`);
+  const refusals = await dataSource.query(
+    `SELECT policy_key, refusal_reason, count(*)::int AS n FROM reward_grants WHERE status = 'REFUSED' GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
   const { rewards } = await q(`SELECT count(*)::int AS rewards FROM ledger_transactions WHERE kind = 'REWARD'`);
   const { unbalanced } = await q(`SELECT count(*)::int AS unbalanced FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) u`);
   const { total } = await q(`SELECT sum(amount)::text AS total FROM ledger_postings`);
   const supply = await core.supply.supply();
-  const poolHolds = toUnits(supply.communityPoolRemaining) >= 0n && toUnits(supply.communityPoolRemaining) + toUnits(supply.distributedRewards) === toUnits('135000000');
+  const poolHolds =
+    toUnits(supply.communityPoolRemaining) >= 0n && toUnits(supply.communityPoolRemaining) + toUnits(supply.distributedRewards) === toUnits('135000000');
 
   // Baseline: raw single-row INSERTs (autocommit) into a plain table, same count, same concurrency.
   pool = new pg.Pool({ connectionString: db.url, max: CONCURRENCY });
   // An idle client's connection error (e.g. the server closing it) must not crash the run unreported.
   pool.on('error', (error) => console.error(`baseline pool: ${error.message}`));
   await pool.query(`CREATE TABLE bench_plain (id uuid PRIMARY KEY, n integer NOT NULL, note text NOT NULL)`);
-  const insertSeconds = await run(GRANTS, CONCURRENCY, (i) => pool.query(`INSERT INTO bench_plain (id, n, note) VALUES ($1, $2, $3)`, [randomUUID(), i, 'baseline']), 'inserts');
+  const insertSeconds = await run(
+    GRANTS,
+    CONCURRENCY,
+    (i) => pool.query(`INSERT INTO bench_plain (id, n, note) VALUES ($1, $2, $3)`, [randomUUID(), i, 'baseline']),
+    'inserts',
+  );
 
   const grantsPerSecond = GRANTS / grantSeconds;
   const insertsPerSecond = GRANTS / insertSeconds;
-  console.log(`\nrewards ledger: ${GRANTS} reward deliveries (${GRANTS - distinct} duplicates) over ${USERS} members, ${CONCURRENCY} partitions at once, batches of ${BATCH}\n`);
+  console.log(
+    `\nrewards ledger: ${GRANTS} reward deliveries (${GRANTS - distinct} duplicates) over ${USERS} members, ${CONCURRENCY} partitions at once, batches of ${BATCH}\n`,
+  );
   console.table([
     { what: 'reward grants (inbox + grant + journal + 3 events)', 'per second': Math.round(grantsPerSecond), seconds: grantSeconds.toFixed(1) },
     { what: 'raw single-row INSERT (baseline)', 'per second': Math.round(insertsPerSecond), seconds: insertSeconds.toFixed(1) },
@@ -205,7 +246,8 @@ try {
   if (refusals.length) console.log(`refused: ${refusals.map((r) => `${r.policy_key} ${r.refusal_reason} x${r.n}`).join(', ')}`);
   console.log(`unbalanced journal transactions: ${unbalanced}, sum of all postings: ${total}, dead letters: ${deadLetters.length}`);
   console.log(`pool remaining ${supply.communityPoolRemaining} + distributed ${supply.distributedRewards} = 135000000: ${poolHolds}`);
-  const ok = duplicates === 0 && paid === distinct && rewards === distinct && unbalanced === 0 && toUnits(total) === 0n && deadLetters.length === 0 && poolHolds;
+  const ok =
+    duplicates === 0 && paid === distinct && rewards === distinct && unbalanced === 0 && toUnits(total) === 0n && deadLetters.length === 0 && poolHolds;
   if (!ok) {
     console.error('ledger benchmark: verification FAILED');
     process.exitCode = 1;

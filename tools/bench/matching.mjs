@@ -102,16 +102,20 @@ const COMMON = (
 ).split(',');
 const VOCABULARY = Array.from({ length: 300 }, (_, i) => COMMON[i] ?? `skill ${String(i).padStart(3, '0')}`);
 /** Zipf (s = 1): the most popular skill is on ~70% of 3..12-skill profiles, the 300th on ~0.5%. */
-const pickSkill = sampler(VOCABULARY, VOCABULARY.map((_, i) => 1 / (i + 1)));
+const pickSkill = sampler(
+  VOCABULARY,
+  VOCABULARY.map((_, i) => 1 / (i + 1)),
+);
 const skills = (n) => {
   const set = new Set();
   while (set.size < n) set.add(pickSkill());
   return [...set];
 };
-const COUNTRIES = (
-  'US IN GB DE BR PH UA PL CA NG PK FR ES AR MX RO EG KE BD VN ID TR IT NL PT CO ZA RS AU SE CL PE MA GH LK NZ IE CZ HU GR'
-).split(' ');
-const pickCountry = sampler(COUNTRIES, COUNTRIES.map((_, i) => 1 / (i + 1) ** 0.9));
+const COUNTRIES = 'US IN GB DE BR PH UA PL CA NG PK FR ES AR MX RO EG KE BD VN ID TR IT NL PT CO ZA RS AU SE CL PE MA GH LK NZ IE CZ HU GR'.split(' ');
+const pickCountry = sampler(
+  COUNTRIES,
+  COUNTRIES.map((_, i) => 1 / (i + 1) ** 0.9),
+);
 const pickCurrency = sampler(['USD', 'EUR', 'GBP'], [0.8, 0.12, 0.08]);
 const PER_USD = { USD: 1, EUR: 0.92, GBP: 0.79 };
 const HEADLINES = ['Senior engineer', 'Full-stack developer', 'Data scientist', 'Product designer', 'Mobile developer', 'DevOps consultant'];
@@ -243,7 +247,6 @@ async function seedProfiles() {
     `seeded in ${seedSeconds.toFixed(1)} s (rows ${rowsSeconds.toFixed(1)} s, then indexes and ANALYZE)` +
       `; the most common skill ("${VOCABULARY[0]}") is on ${top}% of profiles`,
   );
-
 }
 
 const db = REUSE ? await reusableDatabase() : await createTestDatabase('bench_matching');
@@ -308,7 +311,7 @@ try {
   const started = performance.now();
   const all = [];
   // In pages: one result of a million rows would hold the driver's and the mapped copy at once.
-  for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
+  for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
     const page = await dataSource.query(
       `SELECT user_id, skills, hourly_rate::text AS hourly_rate, currency, country, years_experience, average_rating, ratings_count
          FROM talent_profiles WHERE eligible AND user_id > $1 ORDER BY user_id LIMIT 100000`,
@@ -377,12 +380,13 @@ try {
       scans.set(key, (scans.get(key) ?? 0) + 1);
     }
   }
-  const slowest = measured.map((job, i) => ({ job, ms: timings[i] })).sort((a, b) => b.ms - a.ms).slice(0, 3);
+  const slowest = measured
+    .map((job, i) => ({ job, ms: timings[i] }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3);
 
   const sqlP = { p50: percentile(timings, 50), p95: percentile(timings, 95), max: Math.max(...timings) };
-  console.log(
-    `\nmatching: ${PROFILES.toLocaleString('en-US')} eligible profiles, ${JOBS} jobs, top ${MATCHES_PER_JOB} per job, ${cpus().length} CPUs\n`,
-  );
+  console.log(`\nmatching: ${PROFILES.toLocaleString('en-US')} eligible profiles, ${JOBS} jobs, top ${MATCHES_PER_JOB} per job, ${cpus().length} CPUs\n`);
   console.table([
     {
       approach: 'PostgreSQL (JobPosted handler: rank + store, one transaction)',
@@ -410,7 +414,9 @@ try {
   for (const [key, n] of [...scans].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(4)}  ${key}`);
   console.log('\nEXPLAIN ANALYZE of the slowest jobs:');
   for (const { job, ms: took } of slowest) {
-    console.log(`- ${ms(took)} ms: skills [${job.skills.join(', ')}], ${job.budget.unit} ${job.budget.max} ${job.budget.currency}, countries [${job.countries.join(' ')}]`);
+    console.log(
+      `- ${ms(took)} ms: skills [${job.skills.join(', ')}], ${job.budget.unit} ${job.budget.max} ${job.budget.currency}, countries [${job.countries.join(' ')}]`,
+    );
     for (const plan of await explainJob(job, true)) {
       console.log(`    ${ms(plan['Execution Time'])} ms, ${plan.Plan['Actual Rows']} rows: ${scansOf(plan).join(' + ')}`);
     }
@@ -467,7 +473,7 @@ async function endToEnd() {
     // Warm-up: the consumer has joined its group and ranks.
     const first = jobPayload();
     await post(first);
-    for (const deadline = Date.now() + 60_000; !(await rankedAmong([first.jobId])).size; ) {
+    for (const deadline = Date.now() + 60_000; !(await rankedAmong([first.jobId])).size;) {
       if (Date.now() > deadline) throw new Error(`the matching service did not rank a job within a minute:\n${service.output().slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 50));
     }

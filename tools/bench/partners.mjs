@@ -18,7 +18,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { decodePublicEvent, makeMember, registerPersona, signInAdmin, startWebhookReceiver, waitFor } = await import(path.join(root, 'libs/testing/dist/index.js'));
+const { decodePublicEvent, makeMember, registerPersona, signInAdmin, startWebhookReceiver, waitFor } = await import(
+  path.join(root, 'libs/testing/dist/index.js')
+);
 const { run, startBenchStack, stats } = await import('./kit.mjs');
 const { Kafka, logLevel } = await import('kafkajs');
 const { Webhook } = await import('standardwebhooks');
@@ -88,14 +90,21 @@ try {
   const warm = await waitFor(async () => (await client.api.request(POST_JOB, { input: input(-1) })).data?.postJob, 30_000, { message: 'client can post' });
   await waitFor(() => viaWebhook.has(warm.id) && viaKafka.has(warm.id), 60_000, { message: 'the warm-up job reaches both paths' });
 
-  const elapsed = await run(JOBS, CONCURRENCY, async (i) => {
-    const { postJob } = await client.api.data(POST_JOB, { input: input(i) });
-    answeredAt.set(postJob.id, performance.now());
-  }, 'posting jobs');
-  await waitFor(() => [...answeredAt.keys()].every((id) => viaWebhook.has(id) && viaKafka.has(id)), 120_000, { message: 'every job reaches both paths' }).catch((error) => {
-    console.error(error.message);
-    exitCode = 1;
-  });
+  const elapsed = await run(
+    JOBS,
+    CONCURRENCY,
+    async (i) => {
+      const { postJob } = await client.api.data(POST_JOB, { input: input(i) });
+      answeredAt.set(postJob.id, performance.now());
+    },
+    'posting jobs',
+  );
+  await waitFor(() => [...answeredAt.keys()].every((id) => viaWebhook.has(id) && viaKafka.has(id)), 120_000, { message: 'every job reaches both paths' }).catch(
+    (error) => {
+      console.error(error.message);
+      exitCode = 1;
+    },
+  );
 
   const latency = (arrivals) => [...answeredAt].filter(([id]) => arrivals.has(id)).map(([id, t0]) => Math.max(0, arrivals.get(id) - t0));
   const kafkaStats = stats(latency(viaKafka));
@@ -106,11 +115,17 @@ try {
 
   console.log(`\n${JOBS} jobs posted in ${elapsed.toFixed(1)} s (${(JOBS / elapsed).toFixed(1)} jobs/s, ${CONCURRENCY} in flight)`);
   console.log('from postJob answered to ...                  p50 ms   p95 ms   p99 ms');
-  console.log(`A. CloudEvent read from public.jobs.v1       ${String(ms(kafkaStats.p50)).padStart(7)}  ${String(ms(kafkaStats.p95)).padStart(7)}  ${String(ms(kafkaStats.p99)).padStart(7)}`);
-  console.log(`B. signed webhook received and verified      ${String(ms(webhookStats.p50)).padStart(7)}  ${String(ms(webhookStats.p95)).padStart(7)}  ${String(ms(webhookStats.p99)).padStart(7)}`);
+  console.log(
+    `A. CloudEvent read from public.jobs.v1       ${String(ms(kafkaStats.p50)).padStart(7)}  ${String(ms(kafkaStats.p95)).padStart(7)}  ${String(ms(kafkaStats.p99)).padStart(7)}`,
+  );
+  console.log(
+    `B. signed webhook received and verified      ${String(ms(webhookStats.p50)).padStart(7)}  ${String(ms(webhookStats.p95)).padStart(7)}  ${String(ms(webhookStats.p99)).padStart(7)}`,
+  );
   console.log(`webhook/kafka p50 ratio: ${(webhookStats.p50 / kafkaStats.p50).toFixed(2)}`);
   console.log(`webhook/kafka p95 ratio: ${(webhookStats.p95 / kafkaStats.p95).toFixed(2)}`);
-  console.log(`deliveries: ${total} (jobs + warm-up: ${JOBS + 1}), DELIVERED ${delivered}, at the first attempt ${first_attempt}; received twice ${duplicates}; not verifying ${invalid}`);
+  console.log(
+    `deliveries: ${total} (jobs + warm-up: ${JOBS + 1}), DELIVERED ${delivered}, at the first attempt ${first_attempt}; received twice ${duplicates}; not verifying ${invalid}`,
+  );
   if (total !== JOBS + 1 || delivered !== total || first_attempt !== total || duplicates > 0 || invalid > 0 || viaWebhook.size !== JOBS + 1) exitCode = 1;
 } catch (error) {
   console.error(error);

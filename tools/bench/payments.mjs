@@ -139,7 +139,9 @@ try {
   const copies = ids.map(() => (pick() < RETRY_SHARE ? (pick() < 0.5 ? 2 : 3) : 1));
   const retried = copies.filter((c) => c > 1).length;
   const requests = copies.reduce((a, b) => a + b, 0);
-  process.stderr.write(`${INVOICES} SUBMITTED invoices (${redrawn} test-amount totals redrawn); ${retried} retried with the same key (${requests} approve requests), ${CONCURRENCY} invoices in flight\n`);
+  process.stderr.write(
+    `${INVOICES} SUBMITTED invoices (${redrawn} test-amount totals redrawn); ${retried} retried with the same key (${requests} approve requests), ${CONCURRENCY} invoices in flight\n`,
+  );
 
   // A. Baseline: reads of the same invoices.
   const readLatencies = [];
@@ -176,8 +178,12 @@ try {
 
   const one = async (text) => (await sql(text, [all]))[0];
   const { charges } = await one(`SELECT count(*)::int AS charges FROM provider_charges WHERE reference = ANY($1::text[])`);
-  const { doubled } = await one(`SELECT count(*)::int AS doubled FROM (SELECT reference FROM provider_charges WHERE reference = ANY($1::text[]) GROUP BY reference HAVING count(*) > 1) d`);
-  const { uncharged } = await one(`SELECT count(*)::int AS uncharged FROM invoices i WHERE id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM provider_charges c WHERE c.reference = i.id::text)`);
+  const { doubled } = await one(
+    `SELECT count(*)::int AS doubled FROM (SELECT reference FROM provider_charges WHERE reference = ANY($1::text[]) GROUP BY reference HAVING count(*) > 1) d`,
+  );
+  const { uncharged } = await one(
+    `SELECT count(*)::int AS uncharged FROM invoices i WHERE id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM provider_charges c WHERE c.reference = i.id::text)`,
+  );
   const { attempts } = await one(`SELECT count(*)::int AS attempts FROM payment_attempts WHERE invoice_id = ANY($1::uuid[])`);
   const { succeeded } = await one(`SELECT count(*)::int AS succeeded FROM provider_charges WHERE reference = ANY($1::text[]) AND status = 'SUCCEEDED'`);
   const { strays } = await one(`SELECT count(*)::int AS strays FROM provider_charges WHERE NOT (reference = ANY($1::text[]))`);
@@ -188,15 +194,43 @@ try {
   const retry = stats(retriedLatencies);
   const readsPerSecond = INVOICES / readSeconds;
   const approvalsPerSecond = INVOICES / approveSeconds;
-  console.log(`\npayments: ${INVOICES} invoices, ${retried} (${((retried / INVOICES) * 100).toFixed(0)}%) retried concurrently with the same key, ${CONCURRENCY} invoices in flight, through the gateway\n`);
+  console.log(
+    `\npayments: ${INVOICES} invoices, ${retried} (${((retried / INVOICES) * 100).toFixed(0)}%) retried concurrently with the same key, ${CONCURRENCY} invoices in flight, through the gateway\n`,
+  );
   console.table([
-    { what: 'invoice(id) read (baseline)', requests: INVOICES, 'per second': Math.round(readsPerSecond), 'p50 ms': ms(read.p50), 'p95 ms': ms(read.p95), 'p99 ms': ms(read.p99), errors: readErrors },
-    { what: 'approveInvoice (all requests)', requests, 'per second': Math.round(approvalsPerSecond), 'p50 ms': ms(approve.p50), 'p95 ms': ms(approve.p95), 'p99 ms': ms(approve.p99), errors: approveErrors },
-    { what: '  of which retried invoices', requests: retriedLatencies.length, 'per second': '', 'p50 ms': ms(retry.p50), 'p95 ms': ms(retry.p95), 'p99 ms': ms(retry.p99), errors: '' },
+    {
+      what: 'invoice(id) read (baseline)',
+      requests: INVOICES,
+      'per second': Math.round(readsPerSecond),
+      'p50 ms': ms(read.p50),
+      'p95 ms': ms(read.p95),
+      'p99 ms': ms(read.p99),
+      errors: readErrors,
+    },
+    {
+      what: 'approveInvoice (all requests)',
+      requests,
+      'per second': Math.round(approvalsPerSecond),
+      'p50 ms': ms(approve.p50),
+      'p95 ms': ms(approve.p95),
+      'p99 ms': ms(approve.p99),
+      errors: approveErrors,
+    },
+    {
+      what: '  of which retried invoices',
+      requests: retriedLatencies.length,
+      'per second': '',
+      'p50 ms': ms(retry.p50),
+      'p95 ms': ms(retry.p95),
+      'p99 ms': ms(retry.p99),
+      errors: '',
+    },
   ]);
   console.log(
     `approvals/s counts distinct invoices (${approveSeconds.toFixed(1)} s); ` +
-      (paid === all.length ? `every one PAID by webhook ${allPaidSeconds.toFixed(1)} s after the first approval` : `${paid} of ${all.length} PAID ${allPaidSeconds.toFixed(1)} s after the first approval`),
+      (paid === all.length
+        ? `every one PAID by webhook ${allPaidSeconds.toFixed(1)} s after the first approval`
+        : `${paid} of ${all.length} PAID ${allPaidSeconds.toFixed(1)} s after the first approval`),
   );
   console.log(`approve p95 / read p95: ${(approve.p95 / read.p95).toFixed(2)}   approvals/s / reads/s: ${(approvalsPerSecond / readsPerSecond).toFixed(2)}\n`);
   console.table([

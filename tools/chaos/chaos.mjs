@@ -156,7 +156,9 @@ async function main() {
       const row = await round(ctx, fault, step).catch((error) => ({ fault, step, error: error.message }));
       row.seconds = Math.round((Date.now() - started) / 1000);
       rows.push(row);
-      log(`  -> ${JSON.stringify({ ...row, notes: undefined, publishedBy: undefined, appliedBy: undefined })}${row.notes?.length ? `\n     notes: ${row.notes.join('; ')}` : ''}`);
+      log(
+        `  -> ${JSON.stringify({ ...row, notes: undefined, publishedBy: undefined, appliedBy: undefined })}${row.notes?.length ? `\n     notes: ${row.notes.join('; ')}` : ''}`,
+      );
     }
     exitCode = report(rows);
   } finally {
@@ -192,7 +194,8 @@ async function round(ctx, fault, faultStep) {
   let outage = Promise.resolve();
   const inject = async (step) => {
     if (step !== faultStep) return;
-    if (fault.startsWith('pg-outage') || fault === 'broker-pause') outage = injectFault(ctx, fault, notes).catch((error) => notes.push(`fault failed: ${error.message}`));
+    if (fault.startsWith('pg-outage') || fault === 'broker-pause')
+      outage = injectFault(ctx, fault, notes).catch((error) => notes.push(`fault failed: ${error.message}`));
     else await injectFault(ctx, fault, notes);
   };
 
@@ -219,17 +222,25 @@ async function round(ctx, fault, faultStep) {
   );
 
   // settle-stakes: a no-show slashes one stake, closing the other job releases the other.
-  await eventually(() => client.api.request(`mutation ($id: ID!) { recordInterview(applicationId: $id, outcome: NO_SHOW) { status } }`, { id: slashed.id }), 'no-show');
+  await eventually(
+    () => client.api.request(`mutation ($id: ID!) { recordInterview(applicationId: $id, outcome: NO_SHOW) { status } }`, { id: slashed.id }),
+    'no-show',
+  );
   await eventually(() => client.api.request(`mutation ($id: ID!) { closeJob(id: $id) { status } }`, { id: releaseJob }), 'close job');
   await inject('settle-stakes');
 
   // hire: the connector refers the talent, the client hires -> ContractStarted -> ReferralQualified.
   await eventually(
-    () => connector.api.request(`mutation ($job: ID!, $talent: ID!) { referTalentToJob(jobId: $job, talentId: $talent, note: "Strong fit") { id } }`, { job: mainJob, talent: talent.id }),
+    () =>
+      connector.api.request(`mutation ($job: ID!, $talent: ID!) { referTalentToJob(jobId: $job, talentId: $talent, note: "Strong fit") { id } }`, {
+        job: mainJob,
+        talent: talent.id,
+      }),
     'refer',
   );
   const application = (await eventually(() => talent.api.request(APPLY, { job: mainJob, stake: null }), 'apply')).applyToJob;
-  const contractId = (await eventually(() => client.api.request(`mutation ($id: ID!) { hire(applicationId: $id) { id } }`, { id: application.id }), 'hire')).hire.id;
+  const contractId = (await eventually(() => client.api.request(`mutation ($id: ID!) { hire(applicationId: $id) { id } }`, { id: application.id }), 'hire'))
+    .hire.id;
   await inject('hire');
 
   // invoice: 10 hours at 80 USD paid -> InvoicePaid -> the connector earns 0.05 x 800 = 40.
@@ -440,21 +451,35 @@ function report(rows) {
   const lines = rows.map((r) =>
     r.error
       ? [r.fault, r.step ?? '-', '-', '-', '-', '-', 'ERROR', `${r.seconds}s`]
-      : [r.fault === 'none' ? 'none (baseline)' : r.fault, r.step ?? '-', r.published, r.applied, r.lost, r.doubled, r.balanced ? 'yes' : 'NO', `${r.seconds}s`],
+      : [
+          r.fault === 'none' ? 'none (baseline)' : r.fault,
+          r.step ?? '-',
+          r.published,
+          r.applied,
+          r.lost,
+          r.doubled,
+          r.balanced ? 'yes' : 'NO',
+          `${r.seconds}s`,
+        ],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
   const fmt = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
   console.log(fmt(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(fmt(l));
-  const by = (m) => Object.entries(m ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  const by = (m) =>
+    Object.entries(m ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
   console.log(`\nper service (baseline): published ${by(rows[0]?.publishedBy)}; applied ${by(rows[0]?.appliedBy)}`);
   let failed = 0;
   for (const r of rows) {
     if (r.error) console.log(`\n${r.fault}: ERROR ${r.error}`);
     else if (r.lost || r.doubled || !r.balanced) {
       failed++;
-      console.log(`\n${r.fault} after ${r.step}: ${r.lostTypes ? `lost ${JSON.stringify(r.lostTypes)}; ` : ''}${r.stuck ? `${r.stuck} never published; ` : ''}${r.notes.join('; ')}`);
+      console.log(
+        `\n${r.fault} after ${r.step}: ${r.lostTypes ? `lost ${JSON.stringify(r.lostTypes)}; ` : ''}${r.stuck ? `${r.stuck} never published; ` : ''}${r.notes.join('; ')}`,
+      );
     }
   }
   const errors = rows.filter((r) => r.error).length;

@@ -117,26 +117,34 @@ async function main() {
     );
     await waitReady(service.name, service.port);
   }
-  const subgraphUrls = Object.fromEntries(
-    SUBGRAPH_SERVICES.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${s.port}/graphql`]),
+  const subgraphUrls = Object.fromEntries(SUBGRAPH_SERVICES.map((s) => [`SUBGRAPH_${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${s.port}/graphql`]));
+  start(
+    'gateway',
+    'apps/gateway/dist/main.js',
+    {
+      ...common,
+      SERVICE_NAME: 'gateway',
+      PORT: String(GATEWAY.port),
+      ...subgraphUrls,
+      // The landing page's explorer needs the schema; off by default everywhere else.
+      GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? 'true',
+    },
+    GATEWAY.port,
   );
-  start('gateway', 'apps/gateway/dist/main.js', {
-    ...common,
-    SERVICE_NAME: 'gateway',
-    PORT: String(GATEWAY.port),
-    ...subgraphUrls,
-    // The landing page's explorer needs the schema; off by default everywhere else.
-    GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? 'true',
-  }, GATEWAY.port);
   await waitReady('gateway', GATEWAY.port);
 
   const gatewayUrl = `http://localhost:${GATEWAY.port}/graphql`;
   const partner = await startDemoPartnerReceiver(startWebhookReceiver);
   if (!args.has('--no-seed')) {
     // A failed seed leaves the stack running: the reason is printed above.
-    await run('seed', ['tools/seed/seed.mjs'], { ...env, GATEWAY_URL: gatewayUrl, ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_PARTNER_WEBHOOK_URL: partner.url, DEMO_PARTNER_SECRET_FILE: partner.secretFile }).catch((error) =>
-      say(`${error.message}; the stack keeps running without demo data`),
-    );
+    await run('seed', ['tools/seed/seed.mjs'], {
+      ...env,
+      GATEWAY_URL: gatewayUrl,
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD,
+      DEMO_PARTNER_WEBHOOK_URL: partner.url,
+      DEMO_PARTNER_SECRET_FILE: partner.secretFile,
+    }).catch((error) => say(`${error.message}; the stack keeps running without demo data`));
   }
   say(`ready: GraphQL at ${gatewayUrl} (landing page in a browser)`);
   say(`admin: ${ADMIN_EMAIL} / ${env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : ADMIN_PASSWORD}; demo users: see README "Demo data"`);

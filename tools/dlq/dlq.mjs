@@ -37,7 +37,10 @@ const { positionals, values } = parseArgs({
 });
 const [command] = positionals;
 if (!['list', 'replay'].includes(command) || !values.topic) fail(USAGE);
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+const brokers = (process.env.KAFKA_BROKERS ?? '')
+  .split(',')
+  .map((b) => b.trim())
+  .filter(Boolean);
 if (brokers.length === 0) fail('KAFKA_BROKERS is not set');
 const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
 const bare = values.topic.replace(/\.dlq$/, '');
@@ -123,7 +126,14 @@ const letters = (await readDeadLetters())
   .filter(({ info }) => (!values.group || info.group === values.group) && (!values.event || info.eventId === values.event));
 
 if (command === 'list') {
-  if (values.json) console.log(JSON.stringify(letters.map(({ info }) => info), null, 2));
+  if (values.json)
+    console.log(
+      JSON.stringify(
+        letters.map(({ info }) => info),
+        null,
+        2,
+      ),
+    );
   else {
     for (const { info } of letters) {
       console.log(
@@ -155,7 +165,10 @@ try {
     if (info.group) headers[H.replayFor] = info.group;
     const partition = info.source.partition === null ? undefined : Number(info.source.partition);
     await producer.send({ topic: info.source.topic, acks: -1, messages: [{ key: letter.key, value: letter.value, headers, partition }] });
-    if (!values.json) console.log(`replayed ${info.eventType ?? '-'} ${info.eventId ?? info.dlq} to ${info.source.topic}[${partition ?? '?'}] for ${info.group ?? 'every group'}`);
+    if (!values.json)
+      console.log(
+        `replayed ${info.eventType ?? '-'} ${info.eventId ?? info.dlq} to ${info.source.topic}[${partition ?? '?'}] for ${info.group ?? 'every group'}`,
+      );
   }
   if (values.json) console.log(JSON.stringify({ replayed: toReplay.map(({ info }) => info) }, null, 2));
   else console.log(`${toReplay.length} dead letter(s) replayed from ${dlqTopic}`);

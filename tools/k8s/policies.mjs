@@ -27,8 +27,7 @@ export function selects(selector, labels) {
   return true;
 }
 
-const selectsAll = (selector) =>
-  Object.keys(selector?.matchLabels ?? {}).length === 0 && (selector?.matchExpressions ?? []).length === 0;
+const selectsAll = (selector) => Object.keys(selector?.matchLabels ?? {}).length === 0 && (selector?.matchExpressions ?? []).length === 0;
 
 function podSpecOf(o) {
   if (o.kind === 'Pod') return o.spec;
@@ -60,8 +59,16 @@ function operatorPods(objects) {
     }
     if (o.kind === 'Kafka' && o.apiVersion?.startsWith('kafka.strimzi.io/')) {
       // Strimzi writes the ingress policies of its pods itself (listeners, replication, operators).
-      pods.push({ owner: `${nameOf(o)} brokers`, ingressByOperator: true, labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${name}-kafka` } });
-      pods.push({ owner: `${nameOf(o)} entity operator`, ingressByOperator: true, labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${name}-entity-operator` } });
+      pods.push({
+        owner: `${nameOf(o)} brokers`,
+        ingressByOperator: true,
+        labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${name}-kafka` },
+      });
+      pods.push({
+        owner: `${nameOf(o)} entity operator`,
+        ingressByOperator: true,
+        labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${name}-entity-operator` },
+      });
     }
   }
   return pods;
@@ -121,7 +128,8 @@ export function policyChecks(objects, { production, documentedSecrets, flows }) 
     const problems = [];
     for (const s of byKind('Secret')) problems.push(`${nameOf(s)}: a Secret in the manifests (create it out of band, see *.example.yaml)`);
     for (const cm of byKind('ConfigMap')) {
-      for (const key of Object.keys(cm.data ?? {})) if (SECRET_LIKE_NAME.test(key)) problems.push(`${nameOf(cm)}: key ${key} looks secret: use a Secret reference`);
+      for (const key of Object.keys(cm.data ?? {}))
+        if (SECRET_LIKE_NAME.test(key)) problems.push(`${nameOf(cm)}: key ${key} looks secret: use a Secret reference`);
     }
     const operatorSecrets = new Set([
       ...objects.filter((o) => o.kind === 'Cluster' && o.apiVersion?.startsWith('postgresql.cnpg.io/')).map((c) => `${c.metadata.name}-app`),
@@ -145,7 +153,8 @@ export function policyChecks(objects, { production, documentedSecrets, flows }) 
           }
         }
         for (const from of c.envFrom ?? []) {
-          if (from.secretRef && !documentedSecrets.has(from.secretRef.name)) problems.push(`${nameOf(w)} ${c.name}: envFrom Secret ${from.secretRef.name} is not documented`);
+          if (from.secretRef && !documentedSecrets.has(from.secretRef.name))
+            problems.push(`${nameOf(w)} ${c.name}: envFrom Secret ${from.secretRef.name} is not documented`);
         }
       }
     }
@@ -164,21 +173,21 @@ export function policyChecks(objects, { production, documentedSecrets, flows }) 
     );
     if (!denyAll) problems.push('no default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules)');
     const specific = policies.filter((p) => !selectsAll(p.spec?.podSelector));
-    const pods = [
-      ...workloads.map((w) => ({ owner: nameOf(w), labels: podLabelsOf(w) })),
-      ...operatorPods(objects),
-    ];
+    const pods = [...workloads.map((w) => ({ owner: nameOf(w), labels: podLabelsOf(w) })), ...operatorPods(objects)];
     // Its own: a policy that selects it (not every pod) for each direction, else default-deny cuts it off.
     for (const pod of pods) {
       const own = specific.filter((p) => selects(p.spec.podSelector, pod.labels));
       for (const direction of ['Ingress', 'Egress']) {
         if (direction === 'Ingress' && pod.ingressByOperator) continue;
-        if (!own.some((p) => p.spec.policyTypes?.includes(direction))) problems.push(`${pod.owner}: no NetworkPolicy of its own for ${direction.toLowerCase()} (default-deny cuts it off)`);
+        if (!own.some((p) => p.spec.policyTypes?.includes(direction)))
+          problems.push(`${pod.owner}: no NetworkPolicy of its own for ${direction.toLowerCase()} (default-deny cuts it off)`);
       }
     }
     for (const s of subgraphs) {
       const own = specific.filter((p) => selects(p.spec.podSelector, podLabelsOf(s)) && p.spec.policyTypes?.includes('Ingress'));
-      const fromGateway = own.some((p) => (p.spec.ingress ?? []).some((rule) => (rule.from ?? []).some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'gateway')));
+      const fromGateway = own.some((p) =>
+        (p.spec.ingress ?? []).some((rule) => (rule.from ?? []).some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'gateway')),
+      );
       if (!fromGateway) problems.push(`${nameOf(s)}: no ingress rule admits the gateway`);
     }
     // A service may reach the internet only outside the cluster's and the cloud's private ranges.
@@ -246,7 +255,8 @@ export function policyChecks(objects, { production, documentedSecrets, flows }) 
     for (const u of users) {
       for (const acl of u.spec?.authorization?.acls ?? []) {
         const r = acl.resource ?? {};
-        if (r.type === 'topic' && (r.patternType ?? 'literal') === 'literal' && !topics.has(r.name)) problems.push(`${nameOf(u)}: ACL on topic ${r.name}, which is no KafkaTopic`);
+        if (r.type === 'topic' && (r.patternType ?? 'literal') === 'literal' && !topics.has(r.name))
+          problems.push(`${nameOf(u)}: ACL on topic ${r.name}, which is no KafkaTopic`);
       }
     }
     check('kafka: authentication, ACLs, a KafkaUser per service', problems);
@@ -262,7 +272,8 @@ export function policyChecks(objects, { production, documentedSecrets, flows }) 
       if (!user) continue; // reported above
       const reads = [...(flows.reads.get(name) ?? [])];
       for (const topic of reads) {
-        for (const op of ['Read', 'Describe']) if (!allows(user, 'topic', topic, op)) problems.push(`${nameOf(user)}: ${name} consumes ${topic} but may not ${op} it`);
+        for (const op of ['Read', 'Describe'])
+          if (!allows(user, 'topic', topic, op)) problems.push(`${nameOf(user)}: ${name} consumes ${topic} but may not ${op} it`);
         if (!allows(user, 'topic', `${topic}.dlq`, 'Write')) problems.push(`${nameOf(user)}: ${name} dead-letters to ${topic}.dlq but may not Write it`);
       }
       if (reads.length && !allows(user, 'group', name, 'Read')) problems.push(`${nameOf(user)}: no Read on its consumer group ${name}`);

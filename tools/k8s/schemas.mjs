@@ -40,7 +40,11 @@ function modulePath(apiVersion) {
 const modules = new Map();
 
 async function loadModule(path) {
-  if (!modules.has(path)) modules.set(path, import(path).catch(() => null));
+  if (!modules.has(path))
+    modules.set(
+      path,
+      import(path).catch(() => null),
+    );
   return modules.get(path);
 }
 

@@ -42,17 +42,18 @@ try {
     else if (rows.length === 0) console.log('no parked events');
     else
       for (const r of rows)
-        console.log(`${r.id}  ${r.type}  ${r.topic}  key=${r.message_key}  parked ${r.parked_at.toISOString()}  attempts=${r.attempts}  held behind it: ${r.held_behind}\n  ${r.park_reason}`);
+        console.log(
+          `${r.id}  ${r.type}  ${r.topic}  key=${r.message_key}  parked ${r.parked_at.toISOString()}  attempts=${r.attempts}  held behind it: ${r.held_behind}\n  ${r.park_reason}`,
+        );
   } else if (command === 'retry') {
     const { rowCount } = values.all
       ? await client.query(`UPDATE outbox SET parked_at = NULL, park_reason = NULL WHERE ${parked}`)
       : await client.query(`UPDATE outbox SET parked_at = NULL, park_reason = NULL WHERE ${parked} AND id = $1`, [values.event]);
     console.log(`${rowCount} event(s) un-parked; the relay publishes them on its next batch`);
   } else {
-    const { rowCount } = await client.query(
-      `UPDATE outbox SET published_at = now(), park_reason = park_reason || ' (discarded)' WHERE ${parked} AND id = $1`,
-      [values.event],
-    );
+    const { rowCount } = await client.query(`UPDATE outbox SET published_at = now(), park_reason = park_reason || ' (discarded)' WHERE ${parked} AND id = $1`, [
+      values.event,
+    ]);
     console.log(`${rowCount} event(s) discarded`);
   }
 } finally {

@@ -60,18 +60,46 @@ async function eventually(call, what, timeoutMs = 30_000) {
 }
 
 const PROFILES = {
-  ada: { headline: 'Backend engineer: payments and ledgers', skills: ['typescript', 'nestjs', 'postgresql', 'kafka'], yearsExperience: 8, rate: '85', hoursPerWeek: 30 },
+  ada: {
+    headline: 'Backend engineer: payments and ledgers',
+    skills: ['typescript', 'nestjs', 'postgresql', 'kafka'],
+    yearsExperience: 8,
+    rate: '85',
+    hoursPerWeek: 30,
+  },
   bruno: { headline: 'Full-stack engineer', skills: ['typescript', 'react', 'node.js', 'graphql'], yearsExperience: 6, rate: '70', hoursPerWeek: 40 },
   chen: { headline: 'Data engineer', skills: ['python', 'postgresql', 'kafka', 'airflow'], yearsExperience: 5, rate: '75', hoursPerWeek: 35 },
   dara: { headline: 'Product designer', skills: ['figma', 'design systems', 'user research'], yearsExperience: 9, rate: '90', hoursPerWeek: 25 },
   emeka: { headline: 'Mobile engineer', skills: ['kotlin', 'swift', 'react native'], yearsExperience: 4, rate: '60', hoursPerWeek: 40 },
-  inspector: { headline: 'Staff engineer and talent inspector', skills: ['typescript', 'go', 'postgresql'], yearsExperience: 12, rate: '120', hoursPerWeek: 10 },
+  inspector: {
+    headline: 'Staff engineer and talent inspector',
+    skills: ['typescript', 'go', 'postgresql'],
+    yearsExperience: 12,
+    rate: '120',
+    hoursPerWeek: 10,
+  },
 };
 
 const JOBS = [
-  { client: 'globex', title: 'Ledger service for robot fleet billing', skills: ['typescript', 'postgresql', 'kafka'], min: '60', max: '95', years: 4, countries: [] },
+  {
+    client: 'globex',
+    title: 'Ledger service for robot fleet billing',
+    skills: ['typescript', 'postgresql', 'kafka'],
+    min: '60',
+    max: '95',
+    years: 4,
+    countries: [],
+  },
   { client: 'globex', title: 'Data pipeline for telemetry', skills: ['python', 'kafka', 'postgresql'], min: '55', max: '85', years: 3, countries: [] },
-  { client: 'initech', title: 'GraphQL API for the payments dashboard', skills: ['typescript', 'graphql', 'react'], min: '50', max: '80', years: 3, countries: ['DE', 'PL', 'BR', 'NG', 'SG', 'JP'] },
+  {
+    client: 'initech',
+    title: 'GraphQL API for the payments dashboard',
+    skills: ['typescript', 'graphql', 'react'],
+    min: '50',
+    max: '80',
+    years: 3,
+    countries: ['DE', 'PL', 'BR', 'NG', 'SG', 'JP'],
+  },
 ];
 
 async function seedMarketplace(people) {
@@ -143,7 +171,12 @@ async function seedMarketplace(people) {
 
   // bruno (a connector too) refers chen to the telemetry job; chen applies, interviews and is hired.
   await eventually(
-    () => must(`mutation($j: ID!, $t: ID!) { referTalentToJob(jobId: $j, talentId: $t, note: "Ran Kafka pipelines at scale") { id } }`, { j: jobIds[1], t: people.chen.user.id }, people.bruno.token),
+    () =>
+      must(
+        `mutation($j: ID!, $t: ID!) { referTalentToJob(jobId: $j, talentId: $t, note: "Ran Kafka pipelines at scale") { id } }`,
+        { j: jobIds[1], t: people.chen.user.id },
+        people.bruno.token,
+      ),
     'bruno refers chen',
   );
   const apply = (person, jobId, rate, stake = null) =>
@@ -170,7 +203,10 @@ async function seedMarketplace(people) {
   // chen invoices two weeks and globex pays them: rewards are earned on paid value, so bruno (the
   // connector) earns connector.referral on each paid invoice, and the 5-star ratings below pay
   // because the contract's paid invoices pass the policy's minimum.
-  for (const [week, hours] of [[1, 35], [2, 30]]) {
+  for (const [week, hours] of [
+    [1, 35],
+    [2, 30],
+  ]) {
     const { submitInvoice } = await eventually(
       () =>
         must(
@@ -180,7 +216,11 @@ async function seedMarketplace(people) {
         ),
       `chen invoices week ${week}`,
     );
-    await must(`mutation($i: ID!, $k: String!) { approveInvoice(invoiceId: $i, idempotencyKey: $k) { status } }`, { i: submitInvoice.id, k: `seed-chen-week-${week}` }, globex.token);
+    await must(
+      `mutation($i: ID!, $k: String!) { approveInvoice(invoiceId: $i, idempotencyKey: $k) { status } }`,
+      { i: submitInvoice.id, k: `seed-chen-week-${week}` },
+      globex.token,
+    );
     // The payment provider confirms the charge by webhook a moment later.
     await eventually(async () => {
       const { invoice } = await must(`query($i: ID!) { invoice(id: $i) { status } }`, { i: submitInvoice.id }, globex.token);
@@ -189,7 +229,11 @@ async function seedMarketplace(people) {
   }
   await must(`mutation($id: ID!) { completeContract(contractId: $id) { id } }`, { id: hire.id }, globex.token);
   await must(`mutation($id: ID!) { rateContract(contractId: $id, stars: 5, comment: "Delivered early, great docs") { id } }`, { id: hire.id }, globex.token);
-  await must(`mutation($id: ID!) { rateContract(contractId: $id, stars: 5, comment: "Clear scope, fast feedback") { id } }`, { id: hire.id }, people.chen.token);
+  await must(
+    `mutation($id: ID!) { rateContract(contractId: $id, stars: 5, comment: "Clear scope, fast feedback") { id } }`,
+    { id: hire.id },
+    people.chen.token,
+  );
   return `${JOBS.length} jobs, 3 applications (one staked), 1 hire through a job referral, 2 paid invoices, a completed contract rated 5/5 both ways`;
 }
 
@@ -202,18 +246,15 @@ async function signIn(email, password) {
 }
 
 async function registerOrSignIn(person) {
-  const res = await gql(
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { ${USER_FIELDS} } } }`,
-    {
-      input: {
-        email: emailOf(person.key),
-        password: DEMO_PASSWORD,
-        displayName: person.displayName,
-        roles: person.roles,
-        ...(person.referralCode ? { referralCode: person.referralCode } : {}),
-      },
+  const res = await gql(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { ${USER_FIELDS} } } }`, {
+    input: {
+      email: emailOf(person.key),
+      password: DEMO_PASSWORD,
+      displayName: person.displayName,
+      roles: person.roles,
+      ...(person.referralCode ? { referralCode: person.referralCode } : {}),
     },
-  );
+  });
   if (!res.errors) return { token: res.data.register.accessToken, user: res.data.register.user, created: true };
   if (res.errors[0].extensions?.code !== 'CONFLICT') throw new Error(res.errors[0].message);
   return { ...(await signIn(emailOf(person.key), DEMO_PASSWORD)), created: false };
@@ -309,7 +350,8 @@ async function seedPartnerNode(adminToken) {
     { i: { name, webhookUrl, eventTypes: ['job.posted', 'job.closed', 'invoice.paid', 'reward.granted', 'proposal.decided'] } },
     adminToken,
   );
-  if (process.env.DEMO_PARTNER_SECRET_FILE) writeFileSync(process.env.DEMO_PARTNER_SECRET_FILE, JSON.stringify({ signingSecret: registerPartnerNode.signingSecret }), { mode: 0o600 });
+  if (process.env.DEMO_PARTNER_SECRET_FILE)
+    writeFileSync(process.env.DEMO_PARTNER_SECRET_FILE, JSON.stringify({ signingSecret: registerPartnerNode.signingSecret }), { mode: 0o600 });
 }
 
 main().catch((error) => {

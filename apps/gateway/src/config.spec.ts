@@ -28,6 +28,9 @@ describe('GatewayConfigSchema: edge hygiene', () => {
   it('limits each client to 600 requests a minute in production, generously elsewhere, as configured when set', () => {
     expect(rateLimitOf(loadConfig(GatewayConfigSchema, { NODE_ENV: 'production', GATEWAY_SECRET: SECRET }))).toEqual({ requests: 600, windowSeconds: 60 });
     expect(rateLimitOf(loadConfig(GatewayConfigSchema, { NODE_ENV: 'test' }))).toEqual({ requests: 100_000, windowSeconds: 60 });
-    expect(rateLimitOf(loadConfig(GatewayConfigSchema, { RATE_LIMIT_REQUESTS: '5', RATE_LIMIT_WINDOW_SECONDS: '10' }))).toEqual({ requests: 5, windowSeconds: 10 });
+    expect(rateLimitOf(loadConfig(GatewayConfigSchema, { RATE_LIMIT_REQUESTS: '5', RATE_LIMIT_WINDOW_SECONDS: '10' }))).toEqual({
+      requests: 5,
+      windowSeconds: 10,
+    });
   });
 });

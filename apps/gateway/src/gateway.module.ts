@@ -1,12 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Request } from 'express';
-import { bearerToken, createLogger, createLoggerModule, DependencyMonitor, graphqlMetricsPlugin, JwksTokenVerifier, Metrics, METRICS, MetricsController, RedisRevocationList, RevocationList, traceContextFrom } from '@talent/platform';
+import {
+  bearerToken,
+  createLogger,
+  createLoggerModule,
+  DependencyMonitor,
+  graphqlMetricsPlugin,
+  JwksTokenVerifier,
+  Metrics,
+  METRICS,
+  MetricsController,
+  RedisRevocationList,
+  RevocationList,
+  traceContextFrom,
+} from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
 import { subgraphAgent } from './subgraph-fetcher';
 import { rateLimitOf, subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';

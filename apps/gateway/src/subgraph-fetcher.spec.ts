@@ -38,7 +38,10 @@ describe('dedupingFetcher', () => {
   });
 
   it('fails every waiting request when the shared one fails, and forgets it', async () => {
-    const send = jest.fn().mockRejectedValueOnce(new Error('connection refused')).mockResolvedValue(new Response('{"data":{}}', { status: 200 }));
+    const send = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('connection refused'))
+      .mockResolvedValue(new Response('{"data":{}}', { status: 200 }));
     const fetcher = dedupingFetcher(send as unknown as Fetcher);
     const results = await Promise.allSettled([fetcher(URL, init(READ)), fetcher(URL, init(READ))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);

@@ -102,7 +102,12 @@ export function dedupingFetcher(send: Fetcher): Fetcher {
     if (!shared) {
       shared = (async () => {
         const response = await send(url, init);
-        return { status: response.status, statusText: response.statusText, headers: [...(response.headers as unknown as Iterable<[string, string]>)], body: await response.text() };
+        return {
+          status: response.status,
+          statusText: response.statusText,
+          headers: [...(response.headers as unknown as Iterable<[string, string]>)],
+          body: await response.text(),
+        };
       })();
       inFlight.set(key, shared);
       // Removed once settled: a later identical request is a new read.

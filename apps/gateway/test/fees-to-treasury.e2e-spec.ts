@@ -38,9 +38,13 @@ describe('fees to the treasury, visible on the public dashboard', () => {
     const admin = await signInAdmin(stack);
     [client, talent] = await Promise.all([registerPersona(stack, ['CLIENT'], 'Client Cleo'), registerPersona(stack, ['TALENT'], 'Talent Theo')]);
     await Promise.all([makeMember(stack, client, admin), makeMember(stack, talent, admin)]);
-    await waitFor(async () => (await stack.services.jobs.sql('SELECT count(*)::int AS n FROM members WHERE user_id = ANY($1)', [[client.id, talent.id]]))[0].n === 2, 30_000, {
-      message: 'jobs knows both members',
-    });
+    await waitFor(
+      async () => (await stack.services.jobs.sql('SELECT count(*)::int AS n FROM members WHERE user_id = ANY($1)', [[client.id, talent.id]]))[0].n === 2,
+      30_000,
+      {
+        message: 'jobs knows both members',
+      },
+    );
   });
 
   afterAll(async () => {
@@ -62,7 +66,9 @@ describe('fees to the treasury, visible on the public dashboard', () => {
     });
     const { applyToJob } = await talent.api.data<{ applyToJob: { id: string } }>(APPLY, { jobId: postJob.id, rate: { amount: rate, currency } });
     const contract = (await client.api.data<{ hire: { id: string } }>(HIRE, { id: applyToJob.id })).hire.id;
-    await waitFor(async () => (await stack.services.payments.sql('SELECT 1 FROM contracts WHERE id = $1', [contract])).length > 0, 30_000, { message: 'payments knows the contract' });
+    await waitFor(async () => (await stack.services.payments.sql('SELECT 1 FROM contracts WHERE id = $1', [contract])).length > 0, 30_000, {
+      message: 'payments knows the contract',
+    });
     return contract;
   };
   const stats = async (api: GraphQLClient) => (await api.data<{ networkStats: any }>(STATS)).networkStats;
@@ -78,8 +84,15 @@ describe('fees to the treasury, visible on the public dashboard', () => {
     const eurContract = await hire('EUR', 'FIXED', '500');
     // 10 h x 80.00 = 800.00 + 80.00 fee = 880.00 USD; 500.00 + 50.00 fee = 550.00 EUR (594.00 USD, fee 54.00 USD at 1.08).
     const usd = (await talent.api.data<{ submitInvoice: any }>(SUBMIT, { input: { contractId: usdContract, description: 'Week 1', hours: 10 } })).submitInvoice;
-    const eur = (await talent.api.data<{ submitInvoice: any }>(SUBMIT, { input: { contractId: eurContract, description: 'Milestone 1', amount: { amount: '500', currency: 'EUR' } } })).submitInvoice;
-    expect([usd.total, eur.total]).toEqual([{ amount: '880.00', currency: 'USD' }, { amount: '550.00', currency: 'EUR' }]);
+    const eur = (
+      await talent.api.data<{ submitInvoice: any }>(SUBMIT, {
+        input: { contractId: eurContract, description: 'Milestone 1', amount: { amount: '500', currency: 'EUR' } },
+      })
+    ).submitInvoice;
+    expect([usd.total, eur.total]).toEqual([
+      { amount: '880.00', currency: 'USD' },
+      { amount: '550.00', currency: 'EUR' },
+    ]);
     // Submitted is not paid: nothing moves yet.
     expect((await stats(stack.api)).paidInvoices).toBe(before.paidInvoices);
 
@@ -93,11 +106,15 @@ describe('fees to the treasury, visible on the public dashboard', () => {
     expect(after.activeContracts).toBe(before.activeContracts + 2);
 
     // The buyback (every second here) converts each currency's fees: listed invoice by invoice.
-    const conversions = await waitFor(async () => {
-      const { feeConversions } = await stack.api.data<{ feeConversions: any[] }>(CONVERSIONS);
-      const mine = feeConversions.filter((c) => c.invoices.some((i: { invoiceId: string }) => i.invoiceId === usd.id || i.invoiceId === eur.id));
-      return mine.length === 2 && mine.every((c) => c.treasuryCredit) ? mine : null;
-    }, 60_000, { message: 'both fees converted and credited to the treasury' });
+    const conversions = await waitFor(
+      async () => {
+        const { feeConversions } = await stack.api.data<{ feeConversions: any[] }>(CONVERSIONS);
+        const mine = feeConversions.filter((c) => c.invoices.some((i: { invoiceId: string }) => i.invoiceId === usd.id || i.invoiceId === eur.id));
+        return mine.length === 2 && mine.every((c) => c.treasuryCredit) ? mine : null;
+      },
+      60_000,
+      { message: 'both fees converted and credited to the treasury' },
+    );
     const usdConversion = conversions.find((c) => c.fees.currency === 'USD');
     const eurConversion = conversions.find((c) => c.fees.currency === 'EUR');
     expect(usdConversion).toMatchObject({ fees: { amount: '80.00' }, usdcAmount: '80.000000', price: '0.25', btrstBought: '320', invoiceCount: 1 });

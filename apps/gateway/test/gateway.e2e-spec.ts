@@ -144,7 +144,10 @@ describe('probes', () => {
     await waitFor(
       async () => {
         const health = await fetch(`${stack.gateway.url}/health`);
-        return health.status === 200 && ((await health.json()) as { details: { subgraphs: Record<string, { status: string }> } }).details.subgraphs.identity.status === 'down';
+        return (
+          health.status === 200 &&
+          ((await health.json()) as { details: { subgraphs: Record<string, { status: string }> } }).details.subgraphs.identity.status === 'down'
+        );
       },
       30_000,
       { message: 'gateway /health shows identity down' },

@@ -1,4 +1,15 @@
-import { approveAndSettle, createInspector, makeMember, registerPersona, screenApproved, signInAdmin, startStack, waitFor, type Persona, type Stack } from '@talent/testing';
+import {
+  approveAndSettle,
+  createInspector,
+  makeMember,
+  registerPersona,
+  screenApproved,
+  signInAdmin,
+  startStack,
+  waitFor,
+  type Persona,
+  type Stack,
+} from '@talent/testing';
 import { toUnits } from '@talent/platform';
 
 /*
@@ -52,9 +63,13 @@ describe('governance changes the network', () => {
     const other = await registerPersona(stack, ['TALENT'], 'Other talent');
     const third = await registerPersona(stack, ['TALENT'], 'Third talent');
     for (const person of [alice, bob, carol, client, talent, other, third]) await makeMember(stack, person, admin);
-    await waitFor(async () => (await stack.services.jobs.sql('SELECT count(*)::int AS n FROM members WHERE user_id = ANY($1)', [[client.id, talent.id]]))[0].n === 2, 30_000, {
-      message: 'jobs knows the client and the talent',
-    });
+    await waitFor(
+      async () => (await stack.services.jobs.sql('SELECT count(*)::int AS n FROM members WHERE user_id = ANY($1)', [[client.id, talent.id]]))[0].n === 2,
+      30_000,
+      {
+        message: 'jobs knows the client and the talent',
+      },
+    );
     await screenApproved(alice, talent);
     await screenApproved(bob, other);
     await screenApproved(carol, third);
@@ -85,7 +100,9 @@ describe('governance changes the network', () => {
       { j: postJob.id },
     );
     contract = (await client.api.data<{ hire: { id: string } }>(`mutation ($id: ID!) { hire(applicationId: $id) { id } }`, { id: applyToJob.id })).hire.id;
-    await waitFor(async () => (await stack.services.payments.sql('SELECT 1 FROM contracts WHERE id = $1', [contract])).length > 0, 30_000, { message: 'payments knows the contract' });
+    await waitFor(async () => (await stack.services.payments.sql('SELECT 1 FROM contracts WHERE id = $1', [contract])).length > 0, 30_000, {
+      message: 'payments knows the contract',
+    });
   });
 
   afterAll(async () => {
@@ -102,10 +119,14 @@ describe('governance changes the network', () => {
     // Alice votes with her own 25 and Carol's delegated 25.
     expect((await alice.api.data<{ castVote: { weight: string } }>(VOTE, { id })).castVote.weight).toBe('50');
     expect((await bob.api.data<{ castVote: { weight: string } }>(VOTE, { id })).castVote.weight).toBe('25');
-    const queued = await waitFor(async () => {
-      const p = await status();
-      return p.status === 'QUEUED' ? p : null;
-    }, 30_000, { message: 'the proposal succeeds and is queued' });
+    const queued = await waitFor(
+      async () => {
+        const p = await status();
+        return p.status === 'QUEUED' ? p : null;
+      },
+      30_000,
+      { message: 'the proposal succeeds and is queued' },
+    );
     await waitFor(async () => Date.now() >= Date.parse(queued.executableAt!) + 200, 30_000, { message: 'the timelock passes' });
     const { executeProposal } = await executor.api.data<{ executeProposal: { status: string } }>(EXECUTE, { id });
     expect(executeProposal.status).toBe('EXECUTED');
@@ -116,10 +137,23 @@ describe('governance changes the network', () => {
     const before = (await talent.api.data<{ submitInvoice: any }>(SUBMIT, { c: contract, h: 10 })).submitInvoice;
     expect(before).toMatchObject({ feeRate: '0.10', platformFee: { amount: '80.00' } });
 
-    await pass(alice, { title: 'Lower the client fee to 5%', description: 'Make the network cheaper than the incumbents.', kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: '0.05' }] }, talent);
-    await waitFor(async () => (await stack.services.payments.sql(`SELECT value FROM governed_parameters WHERE key = 'platform.feeRate'`))[0].value === '0.05', 30_000, {
-      message: 'payments applies the executed change',
-    });
+    await pass(
+      alice,
+      {
+        title: 'Lower the client fee to 5%',
+        description: 'Make the network cheaper than the incumbents.',
+        kind: 'PARAMETER_CHANGE',
+        parameterChanges: [{ key: 'platform.feeRate', value: '0.05' }],
+      },
+      talent,
+    );
+    await waitFor(
+      async () => (await stack.services.payments.sql(`SELECT value FROM governed_parameters WHERE key = 'platform.feeRate'`))[0].value === '0.05',
+      30_000,
+      {
+        message: 'payments applies the executed change',
+      },
+    );
     const after = (await talent.api.data<{ submitInvoice: any }>(SUBMIT, { c: contract, h: 10 })).submitInvoice;
     expect(after).toMatchObject({ feeRate: '0.05', platformFee: { amount: '40.00' }, total: { amount: '840.00' } });
     const earlier = (await client.api.data<{ invoice: any }>(`query ($id: ID!) { invoice(id: $id) { feeRate } }`, { id: before.id })).invoice;
@@ -138,7 +172,16 @@ describe('governance changes the network', () => {
     });
     const walletBefore = (await talent.api.data<{ me: { wallet: { balance: string } } }>(WALLET)).me.wallet.balance;
 
-    await pass(bob, { title: 'Grant for the SDK', description: 'Pay the talent 100 BTRST for the open-source SDK.', kind: 'GRANT', grant: { recipientId: talent.id, amount: '100' } }, alice);
+    await pass(
+      bob,
+      {
+        title: 'Grant for the SDK',
+        description: 'Pay the talent 100 BTRST for the open-source SDK.',
+        kind: 'GRANT',
+        grant: { recipientId: talent.id, amount: '100' },
+      },
+      alice,
+    );
 
     await waitFor(async () => (await stack.api.data<{ tokenSupply: { treasuryBalance: string } }>(SUPPLY)).tokenSupply.treasuryBalance === '220', 30_000, {
       message: 'rewards pays the grant from the treasury',
@@ -153,10 +196,14 @@ describe('governance changes the network', () => {
     });
     const id = createProposal.id;
     const read = async () => (await stack.api.data<{ proposal: { status: string; endsAt: string } }>(PROPOSAL, { id })).proposal;
-    const active = await waitFor(async () => {
-      const p = await read();
-      return p.status === 'ACTIVE' ? p : null;
-    }, 30_000, { message: 'voting opens' });
+    const active = await waitFor(
+      async () => {
+        const p = await read();
+        return p.status === 'ACTIVE' ? p : null;
+      },
+      30_000,
+      { message: 'voting opens' },
+    );
     const endsAt = Date.parse(active.endsAt);
     // Nobody votes until 2 s before the end, within the 3 s extension window; then Alice and Bob
     // together (75 of the members' power) pass the quorum, whichever of their votes lands second.

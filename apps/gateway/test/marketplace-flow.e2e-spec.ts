@@ -86,10 +86,14 @@ describe('marketplace: from a posted job to a rated contract', () => {
     expect(errorCode(refused)).toBe('FORBIDDEN');
 
     // Membership reaches jobs through KycApproved on Kafka.
-    const posted = await waitFor(async () => {
-      const res = await client.api.request(POST_JOB, { input: jobInput });
-      return res.data?.postJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
-    }, 20_000, { message: 'client became a member in jobs' });
+    const posted = await waitFor(
+      async () => {
+        const res = await client.api.request(POST_JOB, { input: jobInput });
+        return res.data?.postJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
+      },
+      20_000,
+      { message: 'client became a member in jobs' },
+    );
     expect(posted).toMatchObject({ status: 'OPEN', skills: ['typescript', 'nestjs', 'postgresql'] });
     jobId = posted.id;
   });
@@ -98,10 +102,16 @@ describe('marketplace: from a posted job to a rated contract', () => {
     // Nobody is screened yet: no candidates.
     const MATCHES = `query ($id: ID!) { job(id: $id) { title matches(first: 5) { rank score reasons talent { id displayName } } } }`;
     await screenApproved(inspector, talent);
-    const matches = await waitFor(async () => {
-      const res = await client.api.data<{ job: { matches: Array<{ rank: number; score: number; reasons: string[]; talent: { id: string; displayName: string } }> } }>(MATCHES, { id: jobId });
-      return res.job.matches.length > 0 ? res.job.matches : undefined;
-    }, 15_000, { message: 'matches proposed' });
+    const matches = await waitFor(
+      async () => {
+        const res = await client.api.data<{
+          job: { matches: Array<{ rank: number; score: number; reasons: string[]; talent: { id: string; displayName: string } }> };
+        }>(MATCHES, { id: jobId });
+        return res.job.matches.length > 0 ? res.job.matches : undefined;
+      },
+      15_000,
+      { message: 'matches proposed' },
+    );
     expect(matches[0]).toMatchObject({ rank: 1, talent: { id: talent.id, displayName: 'Ada Talent' } });
     expect(matches[0].score).toBeGreaterThan(0);
     expect(matches[0].score).toBeLessThanOrEqual(1);
@@ -119,10 +129,14 @@ describe('marketplace: from a posted job to a rated contract', () => {
     const nonMember = await stranger.api.request(APPLY, { job: jobId, rate: { amount: '80', currency: 'USD' } });
     expect(errorCode(nonMember)).toBe('PRECONDITION_FAILED');
 
-    const applied = await waitFor(async () => {
-      const res = await talent.api.request<{ applyToJob: { id: string; status: string } }>(APPLY, { job: jobId, rate: { amount: '80', currency: 'USD' } });
-      return res.data?.applyToJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
-    }, 20_000, { message: 'talent became a member in jobs' });
+    const applied = await waitFor(
+      async () => {
+        const res = await talent.api.request<{ applyToJob: { id: string; status: string } }>(APPLY, { job: jobId, rate: { amount: '80', currency: 'USD' } });
+        return res.data?.applyToJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
+      },
+      20_000,
+      { message: 'talent became a member in jobs' },
+    );
     expect(applied.status).toBe('SUBMITTED');
     applicationId = applied.id;
 
@@ -144,10 +158,11 @@ describe('marketplace: from a posted job to a rated contract', () => {
     );
     expect(interview.recordInterview.status).toBe('INTERVIEWING');
 
-    const { hire } = await client.api.data<{ hire: { id: string; status: string; rate: { amount: string }; estimatedValue: { amount: string; currency: string }; talent: { displayName: string } } }>(
-      `mutation ($id: ID!) { hire(applicationId: $id) { id status rate { amount } unit estimatedValue { amount currency } talent { displayName } } }`,
-      { id: applicationId },
-    );
+    const { hire } = await client.api.data<{
+      hire: { id: string; status: string; rate: { amount: string }; estimatedValue: { amount: string; currency: string }; talent: { displayName: string } };
+    }>(`mutation ($id: ID!) { hire(applicationId: $id) { id status rate { amount } unit estimatedValue { amount currency } talent { displayName } } }`, {
+      id: applicationId,
+    });
     // 80 USD/h x 30 h/week x 12 weeks
     expect(hire).toMatchObject({ status: 'ACTIVE', estimatedValue: { amount: '28800.00', currency: 'USD' }, talent: { displayName: 'Ada Talent' } });
     contractId = hire.id;

@@ -115,24 +115,31 @@ describe('one trace across every hop of a hire -> invoice -> reward saga', () =>
     // Set up (outside the traced requests): a job, the connector's referral of the talent to it, the application.
     const job = (
       await waitFor(
-        async () => (await client.api.request<{ postJob: { id: string } }>(POST_JOB, {
-          input: {
-            title: 'Payments API',
-            description: 'Build and run a payments API with NestJS and PostgreSQL.',
-            skills: ['typescript'],
-            minYearsExperience: 1,
-            countries: [],
-            budget: { min: { amount: '60', currency: 'USD' }, max: { amount: '90', currency: 'USD' }, unit: 'HOURLY' },
-            hoursPerWeek: 30,
-            durationWeeks: 12,
-          },
-        })).data,
+        async () =>
+          (
+            await client.api.request<{ postJob: { id: string } }>(POST_JOB, {
+              input: {
+                title: 'Payments API',
+                description: 'Build and run a payments API with NestJS and PostgreSQL.',
+                skills: ['typescript'],
+                minYearsExperience: 1,
+                countries: [],
+                budget: { min: { amount: '60', currency: 'USD' }, max: { amount: '90', currency: 'USD' }, unit: 'HOURLY' },
+                hoursPerWeek: 30,
+                durationWeeks: 12,
+              },
+            })
+          ).data,
         30_000,
         { message: 'jobs knows the client as a member' },
       )
     ).postJob.id;
-    await waitFor(async () => (await connector.api.request(REFER, { job, talent: talent.id })).data, 30_000, { message: 'referrals knows the job and the members' });
-    const application = (await waitFor(async () => (await talent.api.request<{ applyToJob: { id: string } }>(APPLY, { job })).data, 30_000, { message: 'jobs knows the talent' })).applyToJob.id;
+    await waitFor(async () => (await connector.api.request(REFER, { job, talent: talent.id })).data, 30_000, {
+      message: 'referrals knows the job and the members',
+    });
+    const application = (
+      await waitFor(async () => (await talent.api.request<{ applyToJob: { id: string } }>(APPLY, { job })).data, 30_000, { message: 'jobs knows the talent' })
+    ).applyToJob.id;
 
     // The saga, under one traceparent the frontend chose.
     const traceId = randomBytes(16).toString('hex');
@@ -151,17 +158,22 @@ describe('one trace across every hop of a hire -> invoice -> reward saga', () =>
     });
 
     const inTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-    const producer = (service: string, type: string) => inTrace().find((s) => s.service === service && s.kind === SpanKind.PRODUCER && s.attributes['cloudevents.event_type'] === type);
+    const producer = (service: string, type: string) =>
+      inTrace().find((s) => s.service === service && s.kind === SpanKind.PRODUCER && s.attributes['cloudevents.event_type'] === type);
     await waitFor(() => Boolean(producer('rewards', 'RewardGranted')), 30_000, { message: 'the RewardGranted PRODUCER span is exported' });
     // A parent span is exported after its children: wait until the trace stops growing (its last consumers are done).
     let seen = -1;
-    await waitFor(async () => {
-      const now = inTrace().length;
-      const settled = now === seen;
-      seen = now;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      return settled;
-    }, 30_000, { message: 'the trace stops growing' });
+    await waitFor(
+      async () => {
+        const now = inTrace().length;
+        const settled = now === seen;
+        seen = now;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return settled;
+      },
+      30_000,
+      { message: 'the trace stops growing' },
+    );
     const spans = inTrace();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     /** The span's ancestors within the trace, nearest first (a hop's own inner spans: routes, resolvers, queries). */
@@ -179,7 +191,10 @@ describe('one trace across every hop of a hire -> invoice -> reward saga', () =>
     // One tree: every span of the trace hangs off another span of it, up to the frontend's.
     for (const span of spans) {
       const root = ancestors(span).at(-1) ?? span;
-      expect({ span: `${span.service} ${span.name}`, rootParent: root.parentSpanId }).toEqual({ span: `${span.service} ${span.name}`, rootParent: frontendSpanId });
+      expect({ span: `${span.service} ${span.name}`, rootParent: root.parentSpanId }).toEqual({
+        span: `${span.service} ${span.name}`,
+        rootParent: frontendSpanId,
+      });
     }
 
     // hire: gateway SERVER -> gateway CLIENT -> jobs SERVER -> ... -> PRODUCER ContractStarted -> CONSUMER in payments and referrals;
@@ -201,7 +216,12 @@ describe('one trace across every hop of a hire -> invoice -> reward saga', () =>
     }
     const referralQualified = producer('referrals', 'ReferralQualified');
     expect(referralQualified).toBeDefined();
-    expect(descendsFrom(referralQualified!, contractStartedConsumers.find((s) => s.service === 'referrals')!)).toBe(true);
+    expect(
+      descendsFrom(
+        referralQualified!,
+        contractStartedConsumers.find((s) => s.service === 'referrals')!,
+      ),
+    ).toBe(true);
     const qualifiedInRewards = spans.find((s) => s.service === 'rewards' && s.kind === SpanKind.CONSUMER && s.name === 'process ReferralQualified');
     expect(qualifiedInRewards?.parentSpanId).toBe(referralQualified!.spanId);
 
@@ -243,11 +263,13 @@ describe('with tracing switched off (OTEL_SDK_DISABLED=true, an endpoint set all
     await receiver?.close();
   });
 
-  it('exports nothing, and the frontend\'s traceparent still reaches the event envelope as before', async () => {
+  it("exports nothing, and the frontend's traceparent still reaches the event envelope as before", async () => {
     const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
     const user = await registerPersona({ ...stack, api: stack.api.withHeaders({ traceparent }) }, ['TALENT'], 'Olga Offline');
     const envelope = await waitFor(
-      async () => (await stack.services.identity.sql(`SELECT envelope FROM outbox WHERE type = 'UserRegistered' AND envelope->'payload'->>'userId' = $1`, [user.id]))[0]?.envelope,
+      async () =>
+        (await stack.services.identity.sql(`SELECT envelope FROM outbox WHERE type = 'UserRegistered' AND envelope->'payload'->>'userId' = $1`, [user.id]))[0]
+          ?.envelope,
       30_000,
       { message: 'UserRegistered written to the outbox' },
     );

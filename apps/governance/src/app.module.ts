@@ -20,10 +20,26 @@ import { GOVERNANCE_RESOLVERS } from './resolvers';
 import { GovernanceClock } from './shared/clock';
 
 export const GOVERNANCE_ENTITIES = [MemberRecord, BalanceCheckpointRecord, DelegationRecord, ...PROPOSAL_ENTITIES];
-export const GOVERNANCE_MIGRATIONS = [GovernanceSchema1734000000000, GovernanceParameters1736300000000, Proposals1736400000000, Disputes1736500000000, MembersOneShape1737100000000];
+export const GOVERNANCE_MIGRATIONS = [
+  GovernanceSchema1734000000000,
+  GovernanceParameters1736300000000,
+  Proposals1736400000000,
+  Disputes1736500000000,
+  MembersOneShape1737100000000,
+];
 
 /** Services and event handlers of the governance service. */
-export const GOVERNANCE_PROVIDERS = [GovernanceClock, ...membershipProviders(), CheckpointsService, CheckpointsHandler, DelegationService, VotingPowerService, GovernanceParameters, ...PROPOSAL_PROVIDERS, ...DISPUTE_PROVIDERS];
+export const GOVERNANCE_PROVIDERS = [
+  GovernanceClock,
+  ...membershipProviders(),
+  CheckpointsService,
+  CheckpointsHandler,
+  DelegationService,
+  VotingPowerService,
+  GovernanceParameters,
+  ...PROPOSAL_PROVIDERS,
+  ...DISPUTE_PROVIDERS,
+];
 
 @Module({})
 export class GovernanceModule {

@@ -6,4 +6,11 @@ import { ProposalsResolver } from './proposals/proposals.resolver';
 import { VotesResolver } from './votes/votes.resolver';
 
 /** Every resolver of the governance subgraph (also used to print its SDL for composition). */
-export const GOVERNANCE_RESOLVERS = [GovernanceUserResolver, GovernanceParametersResolver, DisputesResolver, ProposalsResolver, VotesResolver, ParameterProposalResolver];
+export const GOVERNANCE_RESOLVERS = [
+  GovernanceUserResolver,
+  GovernanceParametersResolver,
+  DisputesResolver,
+  ProposalsResolver,
+  VotesResolver,
+  ParameterProposalResolver,
+];

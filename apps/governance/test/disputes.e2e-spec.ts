@@ -80,11 +80,17 @@ async function contractWithInvoices(): Promise<{ contractId: string; invoices: s
 const invoiceStatuses = async (contractId: string): Promise<string[]> =>
   ((await client.api.data(INVOICES, { id: contractId })).contract.invoices as Array<{ status: string }>).map((i) => i.status);
 const invoicesBecome = (contractId: string, status: string) =>
-  waitFor(async () => (await invoiceStatuses(contractId)).every((s) => s === status) || null, 30_000, { message: `the invoices of ${contractId} become ${status}` });
+  waitFor(async () => (await invoiceStatuses(contractId)).every((s) => s === status) || null, 30_000, {
+    message: `the invoices of ${contractId} become ${status}`,
+  });
 const juryRewards = async (disputeId: string): Promise<string[]> =>
-  (await sql('rewards', `SELECT beneficiary_id FROM reward_grants WHERE policy_key = 'jury.reward' AND reference = $1 AND status = 'PAID' ORDER BY beneficiary_id`, [disputeId])).map(
-    (r) => r.beneficiary_id,
-  );
+  (
+    await sql(
+      'rewards',
+      `SELECT beneficiary_id FROM reward_grants WHERE policy_key = 'jury.reward' AND reference = $1 AND status = 'PAID' ORDER BY beneficiary_id`,
+      [disputeId],
+    )
+  ).map((r) => r.beneficiary_id);
 const balanceOf = async (p: Persona): Promise<number> => Number((await p.api.data(BALANCE)).me.wallet.balance);
 
 beforeAll(async () => {
@@ -100,11 +106,17 @@ beforeAll(async () => {
   for (const i of [1, 2, 3, 4, 5]) holders.push(await member(['TALENT'], `Holder ${i}`));
   const changedAt = new Date(Date.now() - 60_000).toISOString();
   for (const [i, h] of holders.entries()) {
-    const envelope = createEvent(BalanceChanged, { userId: h.id, balance: String(100 * (i + 1)), locked: '0', entryId: randomUUID(), changedAt }) as EventEnvelope;
+    const envelope = createEvent(BalanceChanged, {
+      userId: h.id,
+      balance: String(100 * (i + 1)),
+      locked: '0',
+      entryId: randomUUID(),
+      changedAt,
+    }) as EventEnvelope;
     await producer.send({ topic: stack.topic(BalanceChanged.topic), acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
   }
   await waitFor(async () => (await sql('governance', 'SELECT count(*)::int AS n FROM balance_checkpoints'))[0].n >= holders.length, 30_000, {
-    message: 'governance records the holders\' balances',
+    message: "governance records the holders' balances",
   });
   // A short jury period for the test (production: days), as an executed proposal would set it.
   await sql('governance', `UPDATE governance_parameters SET value = $1 WHERE key = 'jury.votingPeriodSeconds'`, [String(JURY_PERIOD_SECONDS)]);
@@ -124,7 +136,14 @@ describe('disputes decided by token-holder juries', () => {
     expect(errorCode(await talent.api.request(OPEN, { c: contractId, r: 'too short' }))).toBe('BAD_USER_INPUT');
 
     const opened = (await talent.api.data(OPEN, { c: contractId, r: REASON })).openDispute;
-    expect(opened).toMatchObject({ status: 'VOTING', outcome: null, reason: REASON, resolvedAt: null, openedBy: { id: talent.id }, contract: { id: contractId, status: 'ACTIVE' } });
+    expect(opened).toMatchObject({
+      status: 'VOTING',
+      outcome: null,
+      reason: REASON,
+      resolvedAt: null,
+      openedBy: { id: talent.id },
+      contract: { id: contractId, status: 'ACTIVE' },
+    });
     const jurors: string[] = opened.jurors.map((j: { id: string }) => j.id);
     expect(jurors).toHaveLength(3);
     for (const id of jurors) expect(holders.map((h) => h.id)).toContain(id);
@@ -178,12 +197,21 @@ describe('disputes decided by token-holder juries', () => {
       { message: 'the jurors who did not vote are replaced' },
     );
     expect(replaced[0]).toBe(first);
-    expect(replaced.slice(1).sort()).toEqual(holders.map((h) => h.id).filter((id) => ![first, noShow1, noShow2].includes(id)).sort());
+    expect(replaced.slice(1).sort()).toEqual(
+      holders
+        .map((h) => h.id)
+        .filter((id) => ![first, noShow1, noShow2].includes(id))
+        .sort(),
+    );
     expect(errorCode(await byId(noShow1).api.request(VOTE, { d: opened.id, v: 'FOR_TALENT' }))).toBe('FORBIDDEN');
 
     const decided = (await byId(replaced[1]).api.data(VOTE, { d: opened.id, v: 'FOR_CLIENT' })).castJuryVote;
     expect(decided).toEqual({ id: opened.id, status: 'RESOLVED', outcome: 'FOR_CLIENT' });
-    expect((await talent.api.data(DISPUTE, { id: opened.id })).dispute).toMatchObject({ status: 'RESOLVED', outcome: 'FOR_CLIENT', resolvedAt: expect.any(String) });
+    expect((await talent.api.data(DISPUTE, { id: opened.id })).dispute).toMatchObject({
+      status: 'RESOLVED',
+      outcome: 'FOR_CLIENT',
+      resolvedAt: expect.any(String),
+    });
 
     // Voided: never charged.
     await invoicesBecome(contractId, 'VOIDED');

@@ -103,7 +103,13 @@ export async function referred(h: DisputesHarness, connectorId: string, referred
   await h.deliver(
     (kind === 'SIGNUP'
       ? createEvent(ReferralAttributed, { referralId: randomUUID(), connectorId, referredUserId: referredId, kind: 'TALENT', attributedAt: at })
-      : createEvent(JobReferralCreated, { jobReferralId: randomUUID(), jobId: randomUUID(), connectorId, talentId: referredId, createdAt: at })) as EventEnvelope,
+      : createEvent(JobReferralCreated, {
+          jobReferralId: randomUUID(),
+          jobId: randomUUID(),
+          connectorId,
+          talentId: referredId,
+          createdAt: at,
+        })) as EventEnvelope,
   );
 }
 

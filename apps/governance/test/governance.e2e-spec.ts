@@ -49,8 +49,7 @@ async function member(persona?: Persona, displayName = 'Member'): Promise<Person
 }
 
 const userOf = async (id: string) => (await stack.api.data(USER, { id })).user;
-const powerBecomes = (id: string, power: string, what: string) =>
-  waitFor(async () => (await userOf(id))?.votingPower === power, 30_000, { message: what });
+const powerBecomes = (id: string, power: string, what: string) => waitFor(async () => (await userOf(id))?.votingPower === power, 30_000, { message: what });
 
 beforeAll(async () => {
   stack = await startStack({ services: ['rewards', 'governance'] });

@@ -89,8 +89,11 @@ export async function openProposals(label: string, env: Record<string, string> =
       await base.sql(`UPDATE governance_parameters SET value = $2 WHERE key = $1`, [key, value]);
     },
     outbox: async (aggregateId) =>
-      (await base.sql<{ type: string; envelope: { payload: Record<string, unknown> } }>(`SELECT type, envelope FROM outbox WHERE message_key = $1 ORDER BY seq`, [aggregateId])).map(
-        (row) => ({ type: row.type, payload: row.envelope.payload }),
-      ),
+      (
+        await base.sql<{ type: string; envelope: { payload: Record<string, unknown> } }>(
+          `SELECT type, envelope FROM outbox WHERE message_key = $1 ORDER BY seq`,
+          [aggregateId],
+        )
+      ).map((row) => ({ type: row.type, payload: row.envelope.payload })),
   };
 }

@@ -60,9 +60,12 @@ const statusBecomes = (id: string, status: string, timeoutMs = 30_000) =>
 const propose = async (who: Persona, input: Record<string, unknown>) =>
   (await who.api.data(CREATE, { input: { title: 'A proposal', description: 'Discussed on the forum.', kind: 'TEXT', ...input } })).createProposal;
 const decided = async (id: string) =>
-  (await governanceSql<{ outcome: string }>(`SELECT envelope->'payload'->>'outcome' AS outcome FROM outbox WHERE type = 'proposal.decided' AND message_key = $1 ORDER BY seq`, [id])).map(
-    (r) => r.outcome,
-  );
+  (
+    await governanceSql<{ outcome: string }>(
+      `SELECT envelope->'payload'->>'outcome' AS outcome FROM outbox WHERE type = 'proposal.decided' AND message_key = $1 ORDER BY seq`,
+      [id],
+    )
+  ).map((r) => r.outcome);
 
 beforeAll(async () => {
   stack = await startStack({
@@ -111,10 +114,20 @@ describe('proposals through the gateway', () => {
     const unknown = await change('platform.secretKnob', '1');
     expect(errorCode(unknown)).toBe('BAD_USER_INPUT');
     expect(errorCode(await change('platform.feeRate', '5'))).toBe('BAD_USER_INPUT');
-    expect(errorCode(await alice.api.request(CREATE, { input: { title: 'Too short', description: 'x', kind: 'TEXT', votingPeriodSeconds: 1 } }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await alice.api.request(CREATE, { input: { title: 'Too short', description: 'x', kind: 'TEXT', votingPeriodSeconds: 1 } }))).toBe(
+      'BAD_USER_INPUT',
+    );
 
-    await publish(TreasuryBalanceChanged, { entryId: randomUUID(), balance: '1000', delta: '1000', reason: 'FEE_CONVERSION', changedAt: new Date().toISOString() });
-    await waitFor(async () => (await governanceSql(`SELECT 1 FROM treasury_balance`)).length > 0, 30_000, { message: 'governance learns the treasury balance' });
+    await publish(TreasuryBalanceChanged, {
+      entryId: randomUUID(),
+      balance: '1000',
+      delta: '1000',
+      reason: 'FEE_CONVERSION',
+      changedAt: new Date().toISOString(),
+    });
+    await waitFor(async () => (await governanceSql(`SELECT 1 FROM treasury_balance`)).length > 0, 30_000, {
+      message: 'governance learns the treasury balance',
+    });
     const grant = (amount: string, recipientId = people.erin.id) =>
       alice.api.request(CREATE, { input: { title: 'Grant', description: 'x', kind: 'GRANT', grant: { recipientId, amount } } });
     expect(errorCode(await grant('1000.000000000000000001'))).toBe('INSUFFICIENT_FUNDS');
@@ -126,17 +139,30 @@ describe('proposals through the gateway', () => {
 
   it('weighs votes at the snapshot, survives a restart mid-vote, and executes once after the timelock', async () => {
     const { alice, bob, carol, erin, dave } = people;
-    const created = await propose(alice, { kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: '0.080' }], votingPeriodSeconds: 42 });
+    const created = await propose(alice, {
+      kind: 'PARAMETER_CHANGE',
+      parameterChanges: [{ key: 'platform.feeRate', value: '0.080' }],
+      votingPeriodSeconds: 42,
+    });
     // Two short votes that end while governance is down (checked by the next tests).
     short.defeated = (await propose(alice, { title: 'Too few voters', votingPeriodSeconds: 8 })).id;
     short.vetoed = (await propose(alice, { title: 'To be vetoed', votingPeriodSeconds: 8 })).id;
-    expect(created).toMatchObject({ status: 'PENDING', quorum: '57', proposer: { id: alice.id }, parameterChanges: [{ key: 'platform.feeRate', value: '0.08' }] });
+    expect(created).toMatchObject({
+      status: 'PENDING',
+      quorum: '57',
+      proposer: { id: alice.id },
+      parameterChanges: [{ key: 'platform.feeRate', value: '0.08' }],
+    });
     expect(errorCode(await bob.api.request(VOTE, { id: created.id, support: 'FOR' }))).toBe('PRECONDITION_FAILED'); // not open yet
     // Bob receives 1000 BTRST after the snapshot: they do not count on this proposal.
     await publish(BalanceChanged, { userId: bob.id, balance: '1050', locked: '0', entryId: randomUUID(), changedAt: new Date().toISOString() });
-    await waitFor(async () => (await stack.api.data(`query ($id: ID!) { user(id: $id) { votingPower } }`, { id: bob.id })).user.votingPower === '1050', 30_000, {
-      message: "bob's new balance reaches governance",
-    });
+    await waitFor(
+      async () => (await stack.api.data(`query ($id: ID!) { user(id: $id) { votingPower } }`, { id: bob.id })).user.votingPower === '1050',
+      30_000,
+      {
+        message: "bob's new balance reaches governance",
+      },
+    );
     await statusBecomes(created.id, 'ACTIVE');
     await erin.api.data(VOTE, { id: short.defeated, support: 'FOR' }); // 10: a majority, far from the quorum of 57
     await alice.api.data(VOTE, { id: short.vetoed, support: 'FOR' }); // 100
@@ -198,6 +224,8 @@ describe('proposals through the gateway', () => {
     expect(vetoed).toEqual({ id: queued.id, status: 'CANCELED', cancelReason: 'Conflicts with the charter' });
     expect(errorCode(await alice.api.request(EXECUTE, { id: queued.id }))).toBe('PRECONDITION_FAILED');
     expect(await decided(queued.id)).toEqual(['QUEUED', 'CANCELED']);
-    expect((await stack.api.data(`{ proposals(status: CANCELED) { id } }`)).proposals.map((p: { id: string }) => p.id).sort()).toEqual([mine.id, queued.id].sort());
+    expect((await stack.api.data(`{ proposals(status: CANCELED) { id } }`)).proposals.map((p: { id: string }) => p.id).sort()).toEqual(
+      [mine.id, queued.id].sort(),
+    );
   });
 });

@@ -46,7 +46,12 @@ export const IDENTITY_ENTITIES = [
   OrganizationRecord,
   OrganizationMemberRecord,
 ];
-export const IDENTITY_MIGRATIONS = [IdentitySchema1732600000000, MemberDocuments1735300000000, SessionsAndDisabledAccounts1735400000000, KycDetailsReadsOrganizationEvents1735500000000];
+export const IDENTITY_MIGRATIONS = [
+  IdentitySchema1732600000000,
+  MemberDocuments1735300000000,
+  SessionsAndDisabledAccounts1735400000000,
+  KycDetailsReadsOrganizationEvents1735500000000,
+];
 
 /** Use cases and services of the identity subgraph, shared by the app and by SDL printing. */
 export const IDENTITY_PROVIDERS = [

@@ -34,8 +34,15 @@ export const IdentityConfigSchema = BaseConfigSchema.extend({
   /** A session not refreshed for this long ends (each refresh token expires this long after it was issued). */
   REFRESH_TOKEN_IDLE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Bootstrap administrator, created at start when both are set and no account has the email (an existing account is never promoted). */
-  ADMIN_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
-  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
+  ADMIN_EMAIL: z
+    .email()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(12, 'must be at least 12 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Password guesses evaluated per account per LOGIN_LOCKOUT_SECONDS, whatever the concurrency (a success resets it). */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   /** Failed sign-ins per client address per LOGIN_LOCKOUT_SECONDS before the address is slowed down (see SignInThrottle). */

@@ -25,10 +25,7 @@ void runService(async () => {
     log.warn('KYC_FINGERPRINT_KEY not set: fingerprinting identity documents with a key generated for this process (development only)');
     fingerprintKey = randomBytes(32);
   }
-  const app = await createService(
-    IdentityModule.register(config, keys, new FieldCipher(kycKeys), new DocumentFingerprinter(fingerprintKey)),
-    config,
-  );
+  const app = await createService(IdentityModule.register(config, keys, new FieldCipher(kycKeys), new DocumentFingerprinter(fingerprintKey)), config);
   await app.listen(config.PORT, '0.0.0.0');
   log.info({ port: config.PORT }, 'identity listening');
 });

@@ -4,17 +4,7 @@
  */
 import { generateKeyPairSync, randomUUID, sign as signBytes, type KeyObject } from 'node:crypto';
 import { errorCode, type GraphQLClient } from '@talent/testing';
-import {
-  login,
-  loginAdmin,
-  PASSWORD,
-  register,
-  startIdentityStack,
-  uniqueEmail,
-  USER_FIELDS,
-  type IdentityStack,
-  type Session,
-} from './stack';
+import { login, loginAdmin, PASSWORD, register, startIdentityStack, uniqueEmail, USER_FIELDS, type IdentityStack, type Session } from './stack';
 
 const MAX_FAILURES_PER_ACCOUNT = 3;
 const MAX_FAILURES_PER_IP = 5;

@@ -422,12 +422,8 @@ describe('events', () => {
       { caseId: approvedCase, userId: referred.id, country: 'FR', documentType: 'DRIVERS_LICENSE' },
     ]);
     expect(byType('KycRejected')).toEqual([expect.objectContaining({ caseId: rejectedCase, userId: referred.id, reviewerId: inspector.id })]);
-    expect(byType('KycApproved')).toEqual([
-      expect.objectContaining({ caseId: approvedCase, userId: referred.id, reviewerId: inspector.id, country: 'FR' }),
-    ]);
-    expect(byType('TalentScreened')).toEqual([
-      expect.objectContaining({ talentId: referred.id, inspectorId: inspector.id, decision: 'APPROVED' }),
-    ]);
+    expect(byType('KycApproved')).toEqual([expect.objectContaining({ caseId: approvedCase, userId: referred.id, reviewerId: inspector.id, country: 'FR' })]);
+    expect(byType('TalentScreened')).toEqual([expect.objectContaining({ talentId: referred.id, inspectorId: inspector.id, decision: 'APPROVED' })]);
     const admins = await stack.sql<{ id: string }>(`SELECT id FROM users WHERE 'ADMIN' = ANY(roles)`);
     expect(rows.filter((r) => r.message_key === inspector.id && r.type === 'RoleGranted').map((r) => r.envelope.payload)).toEqual([
       { userId: inspector.id, role: 'INSPECTOR', grantedBy: admins[0].id },

@@ -49,11 +49,14 @@ async function submit(user: Session, overrides: Record<string, unknown>): Promis
 const caseRow = async (id: string) =>
   (await stack.sql<{ status: string; document_fingerprint: string | null }>('SELECT status, document_fingerprint FROM kyc_cases WHERE id = $1', [id]))[0];
 const approvedEventsFor = (caseIds: string[]) =>
-  stack.sql<{ case_id: string }>(`SELECT envelope->'payload'->>'caseId' AS case_id FROM outbox WHERE type = 'KycApproved' AND envelope->'payload'->>'caseId' = ANY($1::text[])`, [
-    caseIds,
-  ]);
+  stack.sql<{ case_id: string }>(
+    `SELECT envelope->'payload'->>'caseId' AS case_id FROM outbox WHERE type = 'KycApproved' AND envelope->'payload'->>'caseId' = ANY($1::text[])`,
+    [caseIds],
+  );
 const queueNode = async (reviewer: Session, caseId: string) =>
-  (await reviewer.api.data(QUEUE, { first: 100 })).kycQueue.edges.map((e: { node: Record<string, any> }) => e.node).find((n: { id: string }) => n.id === caseId);
+  (await reviewer.api.data(QUEUE, { first: 100 })).kycQueue.edges
+    .map((e: { node: Record<string, any> }) => e.node)
+    .find((n: { id: string }) => n.id === caseId);
 
 beforeAll(async () => {
   // Production's log level, so the request logs are there to be checked for document numbers.
@@ -77,7 +80,11 @@ describe('one person, one membership', () => {
     const secondCase = await submit(second, { documentType: 'PASSPORT', country: 'gb', documentNumber: passport.typed });
 
     // Both cases carry the same keyed fingerprint, not the number.
-    const expected = new DocumentFingerprinter(stack.fingerprintKey).fingerprint({ documentType: 'PASSPORT', country: 'GB', documentNumber: passport.normalized });
+    const expected = new DocumentFingerprinter(stack.fingerprintKey).fingerprint({
+      documentType: 'PASSPORT',
+      country: 'GB',
+      documentNumber: passport.normalized,
+    });
     secrets.add(expected);
     expect((await caseRow(firstCase)).document_fingerprint).toBe(expected);
     expect((await caseRow(secondCase)).document_fingerprint).toBe(expected);
@@ -131,7 +138,9 @@ describe('one person, one membership', () => {
       user: { id: second.id, kycStatus: 'REJECTED', isMember: false },
     });
     expect(await approvedEventsFor([firstCase, secondCase])).toEqual([{ case_id: firstCase }]);
-    expect((await stack.sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'KycRejected' AND envelope->'payload'->>'caseId' = $1`, [secondCase]))[0].n).toBe(1);
+    expect(
+      (await stack.sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'KycRejected' AND envelope->'payload'->>'caseId' = $1`, [secondCase]))[0].n,
+    ).toBe(1);
 
     // With a document of their own, the second account can still become a member.
     const own = documentNumber('QP');
@@ -143,7 +152,10 @@ describe('one person, one membership', () => {
   it('approves a third account with a different document normally; the same number as another type or country is another document', async () => {
     const passport = documentNumber('AB');
     const holder = await newUser();
-    await inspector.api.data(REVIEW, { c: await submit(holder, { documentType: 'PASSPORT', country: 'GB', documentNumber: passport.normalized }), d: 'APPROVE' });
+    await inspector.api.data(REVIEW, {
+      c: await submit(holder, { documentType: 'PASSPORT', country: 'GB', documentNumber: passport.normalized }),
+      d: 'APPROVE',
+    });
 
     const third = await newUser();
     const other = documentNumber('CD');
@@ -233,7 +245,11 @@ describe('one person, one membership', () => {
       replicas.push(
         ...(await Promise.all([1, 2].map((n) => startServiceProcess({ name: `identity-replica-${n}`, entry: 'apps/identity/dist/main.js', env })))),
       );
-      const expected = new DocumentFingerprinter(stack.fingerprintKey).fingerprint({ documentType: 'PASSPORT', country: 'DE', documentNumber: passport.normalized });
+      const expected = new DocumentFingerprinter(stack.fingerprintKey).fingerprint({
+        documentType: 'PASSPORT',
+        country: 'DE',
+        documentNumber: passport.normalized,
+      });
       secrets.add(expected);
       for (const id of legacy) expect((await caseRow(id)).document_fingerprint).toBe(expected);
       // The member approved first holds the document; both stay members.

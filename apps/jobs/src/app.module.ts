@@ -22,8 +22,23 @@ import { RatingsService } from './ratings/ratings.service';
 import { JOBS_RESOLVERS } from './resolvers';
 import { ReputationService } from './users/reputation.service';
 
-export const JOBS_ENTITIES = [JobsMemberRecord, JobRecord, ApplicationRecord, InterviewRecord, ContractRecord, RatingRecord, OrganizationRecord, OrganizationMemberRecord];
-export const JOBS_MIGRATIONS = [JobsSchema1732700000000, JobRateTolerance1735100000000, Organizations1735500000000, CurrencyMinorUnits1736100000000, MembersOneShape1737100000000];
+export const JOBS_ENTITIES = [
+  JobsMemberRecord,
+  JobRecord,
+  ApplicationRecord,
+  InterviewRecord,
+  ContractRecord,
+  RatingRecord,
+  OrganizationRecord,
+  OrganizationMemberRecord,
+];
+export const JOBS_MIGRATIONS = [
+  JobsSchema1732700000000,
+  JobRateTolerance1735100000000,
+  Organizations1735500000000,
+  CurrencyMinorUnits1736100000000,
+  MembersOneShape1737100000000,
+];
 
 /** Services of the jobs subgraph (use cases, projections, event handlers). */
 export const JOBS_PROVIDERS = [

@@ -1,13 +1,4 @@
-import {
-  makeMember,
-  registerPersona,
-  signInAdmin,
-  startStack,
-  waitFor,
-  type GraphQLClient,
-  type Persona,
-  type Stack,
-} from '@talent/testing';
+import { makeMember, registerPersona, signInAdmin, startStack, waitFor, type GraphQLClient, type Persona, type Stack } from '@talent/testing';
 
 /** Identity, jobs and the gateway on fresh databases, plus the bootstrap admin. */
 export async function startJobsStack(): Promise<{ stack: Stack; admin: Persona }> {
@@ -33,8 +24,7 @@ export async function member(stack: Stack, admin: Persona, roles: string[], disp
   return person;
 }
 
-export const jobsSql = <T = Record<string, any>>(stack: Stack, text: string, params?: unknown[]): Promise<T[]> =>
-  stack.services.jobs.sql<T>(text, params);
+export const jobsSql = <T = Record<string, any>>(stack: Stack, text: string, params?: unknown[]): Promise<T[]> => stack.services.jobs.sql<T>(text, params);
 
 /** Outbox rows of the jobs service about one aggregate (or any of several), in commit order. */
 export async function outboxOf(stack: Stack, aggregateIds: string[]): Promise<Array<{ type: string; payload: any; published: boolean }>> {

@@ -77,9 +77,9 @@ describe('applyToJob', () => {
 
   it('keeps a staked application in PENDING_STAKE until rewards answers; a zero stake is refused', async () => {
     const stakedJob = await postJob(client.api, { title: 'A job worth staking for' });
-    expect(
-      errorCode(await talent2.api.request(APPLY, { jobId: stakedJob.id, letter: 'x', rate: { amount: '70', currency: 'USD' }, stake: '0' })),
-    ).toBe('BAD_USER_INPUT');
+    expect(errorCode(await talent2.api.request(APPLY, { jobId: stakedJob.id, letter: 'x', rate: { amount: '70', currency: 'USD' }, stake: '0' }))).toBe(
+      'BAD_USER_INPUT',
+    );
     const { applyToJob } = await talent2.api.data(APPLY, {
       jobId: stakedJob.id,
       letter: 'Staking for priority',
@@ -93,26 +93,26 @@ describe('applyToJob', () => {
     expect(await applicationCount(stakedJob.id)).toBe(1);
   });
 
-  it('refuses non-members (PRECONDITION_FAILED), non-talent (FORBIDDEN) and the job\'s own client (FORBIDDEN)', async () => {
+  it("refuses non-members (PRECONDITION_FAILED), non-talent (FORBIDDEN) and the job's own client (FORBIDDEN)", async () => {
     const newcomer = await registerPersona(stack, ['TALENT'], 'No KYC yet');
-    expect(errorCode(await newcomer.api.request(APPLY, { jobId: job.id, letter: 'Hi', rate: { amount: '70', currency: 'USD' } }))).toBe(
-      'PRECONDITION_FAILED',
-    );
+    expect(errorCode(await newcomer.api.request(APPLY, { jobId: job.id, letter: 'Hi', rate: { amount: '70', currency: 'USD' } }))).toBe('PRECONDITION_FAILED');
     expect(errorCode(await client.api.request(APPLY, { jobId: job.id, letter: 'Hi', rate: { amount: '70', currency: 'USD' } }))).toBe('FORBIDDEN');
     const ownJob = await postJob(stranger.api, { title: 'Sam posts a job' });
-    expect(errorCode(await stranger.api.request(APPLY, { jobId: ownJob.id, letter: 'Me!', rate: { amount: '70', currency: 'USD' } }))).toBe(
-      'FORBIDDEN',
-    );
+    expect(errorCode(await stranger.api.request(APPLY, { jobId: ownJob.id, letter: 'Me!', rate: { amount: '70', currency: 'USD' } }))).toBe('FORBIDDEN');
     expect(await applicationCount(job.id)).toBe(1);
     expect(await applicationCount(ownJob.id)).toBe(0);
   });
 
   it('refuses a rate in another currency or not positive, an empty letter (BAD_USER_INPUT), and an unknown job (NOT_FOUND)', async () => {
-    const attempt = (vars: Record<string, unknown>) => talent2.api.request(APPLY, { jobId: job.id, letter: 'Hi', rate: { amount: '70', currency: 'USD' }, ...vars });
+    const attempt = (vars: Record<string, unknown>) =>
+      talent2.api.request(APPLY, { jobId: job.id, letter: 'Hi', rate: { amount: '70', currency: 'USD' }, ...vars });
     const eur = await attempt({ rate: { amount: '70', currency: 'EUR' } });
     expect(errorCode(eur)).toBe('BAD_USER_INPUT');
     expect(eur.errors![0].extensions).toMatchObject({ field: 'proposedRate.currency' });
-    expect((await attempt({ rate: { amount: '-1', currency: 'USD' } })).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'proposedRate.amount' });
+    expect((await attempt({ rate: { amount: '-1', currency: 'USD' } })).errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'proposedRate.amount',
+    });
     expect((await attempt({ letter: '   ' })).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'coverLetter' });
     expect(errorCode(await attempt({ jobId: randomUUID() }))).toBe('NOT_FOUND');
     expect(await applicationCount(job.id)).toBe(1);
@@ -128,7 +128,9 @@ describe('applyToJob', () => {
 
   it("shows Job.applications to the job's client only (an empty list for anyone else, the job still shown)", async () => {
     const seen = await client.api.data(APPLICATIONS_OF_JOB, { id: job.id });
-    expect(seen.job.applications).toEqual([expect.objectContaining({ status: 'SUBMITTED', talent: { id: talent.id }, proposedRate: { amount: '72.50', currency: 'USD' } })]);
+    expect(seen.job.applications).toEqual([
+      expect.objectContaining({ status: 'SUBMITTED', talent: { id: talent.id }, proposedRate: { amount: '72.50', currency: 'USD' } }),
+    ]);
     for (const api of [stranger.api, talent.api, admin.api, stack.api]) {
       const res = await api.request<{ job: { id: string; applications: unknown[] } }>(APPLICATIONS_OF_JOB, { id: job.id });
       expect(res.errors).toBeUndefined();
@@ -139,7 +141,8 @@ describe('applyToJob', () => {
 
 describe("rates within the job's terms", () => {
   const HIRE_RATE = `mutation ($id: ID!) { hire(applicationId: $id) { id unit rate { amount currency } estimatedValue { amount currency } } }`;
-  const attempt = (who: Persona, jobId: string, amount: string) => who.api.request(APPLY, { jobId, letter: 'Worth every cent.', rate: { amount, currency: 'USD' } });
+  const attempt = (who: Persona, jobId: string, amount: string) =>
+    who.api.request(APPLY, { jobId, letter: 'Worth every cent.', rate: { amount, currency: 'USD' } });
   // Their own client and talents: these hires must not change the other tests' first hires and reputations.
   let hirer: Persona;
   let ravi: Persona;
@@ -269,7 +272,9 @@ describe('withdraw and interviews', () => {
       ['InterviewRecorded', 'ATTENDED'],
       ['InterviewRecorded', 'ATTENDED'],
     ]);
-    expect(Number((await jobsSql(stack, 'SELECT count(*) AS n FROM interviews WHERE application_id = ANY($1::uuid[])', [[attended.id, noShow.id]]))[0].n)).toBe(3);
+    expect(Number((await jobsSql(stack, 'SELECT count(*) AS n FROM interviews WHERE application_id = ANY($1::uuid[])', [[attended.id, noShow.id]]))[0].n)).toBe(
+      3,
+    );
   });
 });
 
@@ -333,8 +338,14 @@ describe('hire, complete, rate, reputation', () => {
   });
 
   it('lets only one of two concurrent hires for one job succeed', async () => {
-    const race = await postJob(client.api, { title: 'Race job', budget: { min: { amount: '500', currency: 'USD' }, max: { amount: '900', currency: 'USD' }, unit: 'FIXED' } });
-    const [a, b] = [await apply(talent2.api, race.id, { amount: '700', currency: 'USD' }), await apply(talent3.api, race.id, { amount: '650', currency: 'USD' })];
+    const race = await postJob(client.api, {
+      title: 'Race job',
+      budget: { min: { amount: '500', currency: 'USD' }, max: { amount: '900', currency: 'USD' }, unit: 'FIXED' },
+    });
+    const [a, b] = [
+      await apply(talent2.api, race.id, { amount: '700', currency: 'USD' }),
+      await apply(talent3.api, race.id, { amount: '650', currency: 'USD' }),
+    ];
     const results = await Promise.all([client.api.request(HIRE, { id: a.id }), client.api.request(HIRE, { id: b.id })]);
     const codes = results.map((r) => (r.errors ? errorCode(r) : 'OK')).sort();
     expect(codes).toEqual(['CONFLICT', 'OK']);
@@ -364,7 +375,7 @@ describe('hire, complete, rate, reputation', () => {
     expect(errorCode(res)).toBe('PRECONDITION_FAILED');
   });
 
-  it("completes a contract for its client only, once", async () => {
+  it('completes a contract for its client only, once', async () => {
     expect(errorCode(await talent.api.request(COMPLETE, { id: contract.id }))).toBe('FORBIDDEN');
     const done = (await client.api.data(COMPLETE, { id: contract.id })).completeContract;
     expect(done).toMatchObject({ id: contract.id, status: 'COMPLETED' });
@@ -405,7 +416,10 @@ describe('hire, complete, rate, reputation', () => {
 
   it("composes User.reputation from jobs into identity's user, through the gateway", async () => {
     // A second completed contract for the talent, rated 5 by another client: average (4 + 5) / 2.
-    const second = await postJob(stranger.api, { title: 'Fixed job', budget: { min: { amount: '1000', currency: 'EUR' }, max: { amount: '2000', currency: 'EUR' }, unit: 'FIXED' } });
+    const second = await postJob(stranger.api, {
+      title: 'Fixed job',
+      budget: { min: { amount: '1000', currency: 'EUR' }, max: { amount: '2000', currency: 'EUR' }, unit: 'FIXED' },
+    });
     const application = await apply(talent.api, second.id, { amount: '1500', currency: 'EUR' });
     const hire = (await stranger.api.data(HIRE, { id: application.id })).hire;
     expect(hire).toMatchObject({ unit: 'FIXED', rate: { amount: '1500.00', currency: 'EUR' }, estimatedValue: { amount: '1500.00', currency: 'EUR' } });
@@ -478,7 +492,9 @@ describe('hire, complete, rate, reputation', () => {
       // Cleo's first hire; the race job's hire came later and was not a first hire.
       clientFirstHire: true,
     });
-    const raceStarted = (await jobsSql(stack, `SELECT envelope FROM outbox WHERE type = 'ContractStarted' AND envelope->'payload'->>'clientId' = $1`, [client.id]))
+    const raceStarted = (
+      await jobsSql(stack, `SELECT envelope FROM outbox WHERE type = 'ContractStarted' AND envelope->'payload'->>'clientId' = $1`, [client.id])
+    )
       .map((r) => r.envelope.payload.clientFirstHire)
       .sort();
     expect(raceStarted).toEqual([false, true]);

@@ -120,8 +120,16 @@ describe('postJob', () => {
   it.each<[string, Parameters<typeof jobInput>[0], string]>([
     ['min above max', { budget: { min: { amount: '100', currency: 'USD' }, max: { amount: '99.99', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
     ['two currencies', { budget: { min: { amount: '10', currency: 'USD' }, max: { amount: '20', currency: 'EUR' }, unit: 'HOURLY' } }, 'budget.max.currency'],
-    ['an unknown currency', { budget: { min: { amount: '10', currency: 'XYZ' }, max: { amount: '20', currency: 'XYZ' }, unit: 'FIXED' } }, 'budget.min.currency'],
-    ['a float-style amount', { budget: { min: { amount: '1e2', currency: 'USD' }, max: { amount: '200', currency: 'USD' }, unit: 'FIXED' } }, 'budget.min.amount'],
+    [
+      'an unknown currency',
+      { budget: { min: { amount: '10', currency: 'XYZ' }, max: { amount: '20', currency: 'XYZ' }, unit: 'FIXED' } },
+      'budget.min.currency',
+    ],
+    [
+      'a float-style amount',
+      { budget: { min: { amount: '1e2', currency: 'USD' }, max: { amount: '200', currency: 'USD' }, unit: 'FIXED' } },
+      'budget.min.amount',
+    ],
     ['an unknown country', { countries: ['US', 'ZZ'] }, 'countries'],
     ['no skills', { skills: [] }, 'skills'],
     ['only blank skills', { skills: ['  '] }, 'skills'],

@@ -53,10 +53,7 @@ export class MatchingModule {
     const settings: MatchingSettings = { matchesPerJob: config.MATCHES_PER_JOB };
     return {
       module: MatchingModule,
-      imports: [
-        PlatformModule.forService({ config, entities: MATCHING_ENTITIES, migrations: MATCHING_MIGRATIONS }),
-        subgraphGraphQLModule(),
-      ],
+      imports: [PlatformModule.forService({ config, entities: MATCHING_ENTITIES, migrations: MATCHING_MIGRATIONS }), subgraphGraphQLModule()],
       providers: [{ provide: MatchingSettings, useValue: settings }, ...MATCHING_PROVIDERS, ...MATCHING_RESOLVERS],
     };
   }

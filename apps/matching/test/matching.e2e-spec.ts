@@ -80,13 +80,17 @@ async function talent(options: { skills: string[]; member?: boolean; screened?: 
   if (options.member ?? true) await makeMember(stack, person, admin);
   if (options.screened ?? true) await screenApproved(inspector, person);
   const eligible = (options.member ?? true) && (options.screened ?? true) && (options.profile?.openToWork ?? true);
-  await waitFor(async () => {
-    const [row] = await matchingSql(
-      `SELECT p.eligible, e.member, e.screening FROM talent_profiles p LEFT JOIN talent_eligibility e ON e.talent_id = p.user_id WHERE p.user_id = $1`,
-      [person.id],
-    );
-    return row && row.eligible === eligible && row.member === !!(options.member ?? true) && (row.screening === 'APPROVED') === !!(options.screened ?? true);
-  }, 30_000, { message: `matching learns the eligibility of ${person.id}` });
+  await waitFor(
+    async () => {
+      const [row] = await matchingSql(
+        `SELECT p.eligible, e.member, e.screening FROM talent_profiles p LEFT JOIN talent_eligibility e ON e.talent_id = p.user_id WHERE p.user_id = $1`,
+        [person.id],
+      );
+      return row && row.eligible === eligible && row.member === !!(options.member ?? true) && (row.screening === 'APPROVED') === !!(options.screened ?? true);
+    },
+    30_000,
+    { message: `matching learns the eligibility of ${person.id}` },
+  );
   return person;
 }
 
@@ -307,9 +311,7 @@ describe('matching', () => {
     expect(ids.indexOf(unscreened.id)).toBeLessThan(ids.indexOf(weaker.id));
     const proposed = await waitFor(
       () =>
-        proposals.find(
-          (p) => p.type === 'MatchesProposed' && p.key === job.jobId && p.payload.trigger === 'TALENT_CHANGED' && p.payload.matches.length === 3,
-        ),
+        proposals.find((p) => p.type === 'MatchesProposed' && p.key === job.jobId && p.payload.trigger === 'TALENT_CHANGED' && p.payload.matches.length === 3),
       20_000,
       { message: 'MatchesProposed (TALENT_CHANGED) consumed' },
     );
@@ -381,7 +383,11 @@ describe('matching', () => {
     const open = jobPayload(client.id, { skills: own });
     await postJob(closing);
     await postJob(open);
-    await publish('jobs.events.v1', closing.jobId, createEvent(JobClosed, { jobId: closing.jobId, clientId: client.id, status: 'FILLED', closedAt: new Date().toISOString() }));
+    await publish(
+      'jobs.events.v1',
+      closing.jobId,
+      createEvent(JobClosed, { jobId: closing.jobId, clientId: client.id, status: 'FILLED', closedAt: new Date().toISOString() }),
+    );
     await waitFor(async () => (await matchingSql(`SELECT status FROM jobs WHERE id = $1`, [closing.jobId]))[0]?.status === 'FILLED', 20_000, {
       message: 'matching sees the job closed',
     });

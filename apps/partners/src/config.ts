@@ -30,13 +30,21 @@ export const PartnersConfigSchema = BaseConfigSchema.extend({
   /** Public events kept for replays, in days; older ones (and their deliveries) are purged daily. */
   PARTNER_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** After a secret rotation, deliveries are signed with the old secret too for this long, so a partner can switch without losing one. */
-  PARTNER_SECRET_ROTATION_GRACE_HOURS: z.coerce.number().min(0).max(24 * 14).default(24),
+  PARTNER_SECRET_ROTATION_GRACE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 14)
+    .default(24),
   /** Most events one replay may schedule (a longer history is replayed in several calls). */
   PARTNER_REPLAY_MAX_EVENTS: z.coerce.number().int().min(1).default(10_000),
 }).superRefine((config, ctx) => {
   try {
     if (!parseKeyRing(config, 'PARTNER_SECRET')) {
-      ctx.addIssue({ code: 'custom', path: ['PARTNER_SECRET_KEY'], message: 'required: a 32-byte key, base64 (openssl rand -base64 32), or PARTNER_SECRET_KEYS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PARTNER_SECRET_KEY'],
+        message: 'required: a 32-byte key, base64 (openssl rand -base64 32), or PARTNER_SECRET_KEYS',
+      });
     }
   } catch (error) {
     if (!(error instanceof KeyRingError)) throw error;

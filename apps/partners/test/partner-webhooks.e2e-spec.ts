@@ -62,10 +62,14 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
 
   const postJob = async (title: string): Promise<string> =>
     (
-      await waitFor(async () => {
-        const res = await client.api.request<{ postJob: { id: string } }>(POST_JOB, { input: jobInput(title) });
-        return res.data?.postJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
-      }, 20_000, { message: 'client became a member in jobs' })
+      await waitFor(
+        async () => {
+          const res = await client.api.request<{ postJob: { id: string } }>(POST_JOB, { input: jobInput(title) });
+          return res.data?.postJob ?? (errorCode(res) === 'PRECONDITION_FAILED' ? undefined : Promise.reject(new Error(JSON.stringify(res.errors))));
+        },
+        20_000,
+        { message: 'client became a member in jobs' },
+      )
     ).id;
 
   beforeAll(async () => {
@@ -108,7 +112,9 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
   });
 
   it('registers a node: the secret is shown once, in the Standard Webhooks form, and never listed again', async () => {
-    const { registerPartnerNode: registered } = await admin.api.data<{ registerPartnerNode: { signingSecret: string; node: { id: string; eventTypes: string[]; status: string } } }>(REGISTER, {
+    const { registerPartnerNode: registered } = await admin.api.data<{
+      registerPartnerNode: { signingSecret: string; node: { id: string; eventTypes: string[]; status: string } };
+    }>(REGISTER, {
       input: { name: 'Acme job board', webhookUrl: good.url, eventTypes: ['reward.granted', 'job.posted', 'job.posted'] },
     });
     expect(registered.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -148,7 +154,9 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
     // A body changed on the way does not verify.
     expect(() => verify(goodNode.secret, { ...posted, body: posted.body.replace('Kafka', 'Kafkb') })).toThrow();
 
-    const deliveries = await admin.api.data<{ partnerDeliveries: Array<{ eventType: string; status: string; attempts: number }> }>(DELIVERIES, { id: goodNode.id });
+    const deliveries = await admin.api.data<{ partnerDeliveries: Array<{ eventType: string; status: string; attempts: number }> }>(DELIVERIES, {
+      id: goodNode.id,
+    });
     expect(deliveries.partnerDeliveries).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ eventType: 'job.posted', status: 'DELIVERED', attempts: 1 }),
@@ -161,10 +169,16 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
     flaky.answer = 503;
     const before = flaky.received.length;
     const jobId = await postJob('Data engineer, event streams');
-    const dead = await waitFor(async () => {
-      const { partnerDeliveries } = await admin.api.data<{ partnerDeliveries: Array<{ eventId: string; status: string; attempts: number; lastError: string; lastStatusCode: number }> }>(DELIVERIES, { id: flakyNode.id, status: 'DEAD' });
-      return partnerDeliveries[0];
-    }, 30_000, { message: 'delivery dead-lettered' });
+    const dead = await waitFor(
+      async () => {
+        const { partnerDeliveries } = await admin.api.data<{
+          partnerDeliveries: Array<{ eventId: string; status: string; attempts: number; lastError: string; lastStatusCode: number }>;
+        }>(DELIVERIES, { id: flakyNode.id, status: 'DEAD' });
+        return partnerDeliveries[0];
+      },
+      30_000,
+      { message: 'delivery dead-lettered' },
+    );
     expect(dead).toMatchObject({ attempts: 3, lastError: 'HTTP 503', lastStatusCode: 503 });
     const attempts = flaky.received.slice(before).filter((d) => JSON.parse(d.body).data.jobId === jobId);
     expect(attempts).toHaveLength(3);
@@ -179,18 +193,30 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
     );
     // Both jobs posted since the start (the flaky node chose job.posted only).
     expect(replayPartnerEvents).toEqual({ scheduled: 2, continueFrom: null });
-    const replayed = await waitFor(async () => {
-      const { partnerDeliveries } = await admin.api.data<{ partnerDeliveries: Array<{ eventId: string; status: string; replay: boolean }> }>(DELIVERIES, { id: flakyNode.id });
-      const replays = partnerDeliveries.filter((d) => d.replay);
-      return replays.length === 2 && replays.every((d) => d.status === 'DELIVERED') ? replays : undefined;
-    }, 20_000, { message: 'replay delivered' });
+    const replayed = await waitFor(
+      async () => {
+        const { partnerDeliveries } = await admin.api.data<{ partnerDeliveries: Array<{ eventId: string; status: string; replay: boolean }> }>(DELIVERIES, {
+          id: flakyNode.id,
+        });
+        const replays = partnerDeliveries.filter((d) => d.replay);
+        return replays.length === 2 && replays.every((d) => d.status === 'DELIVERED') ? replays : undefined;
+      },
+      20_000,
+      { message: 'replay delivered' },
+    );
     expect(replayed.map((d) => d.eventId)).toContain(dead.eventId);
     const last = flaky.received.at(-1)!;
     expect(() => verify(flakyNode.secret, last)).not.toThrow();
 
-    const future = await admin.api.request(`mutation ($id: ID!) { replayPartnerEvents(nodeId: $id, since: "2999-01-01T00:00:00Z") { scheduled } }`, { id: flakyNode.id });
+    const future = await admin.api.request(`mutation ($id: ID!) { replayPartnerEvents(nodeId: $id, since: "2999-01-01T00:00:00Z") { scheduled } }`, {
+      id: flakyNode.id,
+    });
     expect(errorCode(future)).toBe('BAD_USER_INPUT');
-    expect(errorCode(await client.api.request(`mutation ($id: ID!) { replayPartnerEvents(nodeId: $id, since: "2020-01-01T00:00:00Z") { scheduled } }`, { id: flakyNode.id }))).toBe('FORBIDDEN');
+    expect(
+      errorCode(
+        await client.api.request(`mutation ($id: ID!) { replayPartnerEvents(nodeId: $id, since: "2020-01-01T00:00:00Z") { scheduled } }`, { id: flakyNode.id }),
+      ),
+    ).toBe('FORBIDDEN');
   });
 
   it('a rotated secret signs beside the old one for the grace period; a disabled node receives nothing more', async () => {
@@ -259,7 +285,19 @@ describe('partner nodes: signed webhooks, retries, dead letters and replays (thr
   it('deliveries carry no personal data: no user ids, emails, names or job descriptions', async () => {
     const bodies = [...good.received, ...flaky.received].map((d) => d.body);
     expect(bodies.length).toBeGreaterThanOrEqual(6);
-    const forbidden = [client.id, talent.id, inspector.id, admin.id, client.email, talent.email, inspector.email, 'Privateperson', 'Acme Widgets', 'greta@acme.example', 'Test Person'];
+    const forbidden = [
+      client.id,
+      talent.id,
+      inspector.id,
+      admin.id,
+      client.email,
+      talent.email,
+      inspector.email,
+      'Privateperson',
+      'Acme Widgets',
+      'greta@acme.example',
+      'Test Person',
+    ];
     for (const body of bodies) {
       for (const value of forbidden) expect({ body, contains: body.includes(value) }).toEqual({ body, contains: false });
       expect(body).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.]+/);

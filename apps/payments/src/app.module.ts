@@ -36,7 +36,15 @@ import { PAYMENTS_RESOLVERS } from './resolvers';
 export const PAYMENTS_ENTITIES = [ContractRecord, InvoiceRecord, PaymentAttemptRecord];
 
 /** Migrations; the first run seeds `platform.feeRate` from PLATFORM_FEE_RATE. */
-export const paymentsMigrations = (config: PaymentsConfig) => [paymentsSchemaMigration(config.PLATFORM_FEE_RATE), UsdRates1735200000000, ProviderConfirmations1736000000000, CurrencyMinorUnits1736100000000, FeeConversions1736200000000, PaymentsDisputes1736500000000, GovernedParameters1737100000000];
+export const paymentsMigrations = (config: PaymentsConfig) => [
+  paymentsSchemaMigration(config.PLATFORM_FEE_RATE),
+  UsdRates1735200000000,
+  ProviderConfirmations1736000000000,
+  CurrencyMinorUnits1736100000000,
+  FeeConversions1736200000000,
+  PaymentsDisputes1736500000000,
+  GovernedParameters1737100000000,
+];
 
 @Module({})
 export class PaymentsModule {

@@ -8,17 +8,13 @@ export const PaymentsConfigSchema = BaseConfigSchema.extend({
   SERVICE_NAME: z.string().default('payments'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4006),
   /** Identity's public keys: payments verifies the callers' access tokens with them. */
-  JWKS_URL: z.url('must be the URL of identity\'s JWKS, e.g. http://127.0.0.1:4001/.well-known/jwks.json'),
+  JWKS_URL: z.url("must be the URL of identity's JWKS, e.g. http://127.0.0.1:4001/.well-known/jwks.json"),
   /**
    * The platform fee charged to clients on top of each invoice. Only SEEDS the `platform.feeRate`
    * row of the `parameters` table when the schema migration first runs; from then on the table
    * (later: governance's ParameterChanged) is the source of truth, read at each submission.
    */
-  PLATFORM_FEE_RATE: z
-    .string()
-    .trim()
-    .default('0.10')
-    .refine(isFeeRate, 'must be a decimal between 0 and 1 with at most 4 decimals, e.g. "0.10"'),
+  PLATFORM_FEE_RATE: z.string().trim().default('0.10').refine(isFeeRate, 'must be a decimal between 0 and 1 with at most 4 decimals, e.g. "0.10"'),
   /**
    * USD per unit of other currencies, e.g. "EUR=1.08,GBP=1.27", written into `usd_rates` at start.
    * Paid invoices in a currency without a rate carry no USD value (rewards on paid value refuse
@@ -43,7 +39,10 @@ export const PaymentsConfigSchema = BaseConfigSchema.extend({
    */
   PAYMENT_WEBHOOK_SECRET: z
     .string()
-    .regex(/^(whsec_)?[A-Za-z0-9+/]{32,}={0,2}$/, 'must be a Standard Webhooks secret: "whsec_" + base64 of at least 24 random bytes (whsec_$(openssl rand -base64 32))'),
+    .regex(
+      /^(whsec_)?[A-Za-z0-9+/]{32,}={0,2}$/,
+      'must be a Standard Webhooks secret: "whsec_" + base64 of at least 24 random bytes (whsec_$(openssl rand -base64 32))',
+    ),
   /** How long a charge call may take before payments stops waiting; the charge is then resolved by its webhook or the sweep. */
   PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** How often the sweep looks for approvals still waiting for the provider's outcome. */

@@ -38,14 +38,19 @@ afterAll(async () => {
 
 const sql = <T = Record<string, any>>(text: string, params?: unknown[]) => paymentsSql<T>(stack, text, params);
 const statuses = async () =>
-  (await sql<{ currency: string; status: string }>(`SELECT currency, status FROM fee_conversions ORDER BY currency, claimed_at`)).map((r) => `${r.currency}:${r.status}`);
+  (await sql<{ currency: string; status: string }>(`SELECT currency, status FROM fee_conversions ORDER BY currency, claimed_at`)).map(
+    (r) => `${r.currency}:${r.status}`,
+  );
 const killPayments = async () => {
   await stack.services.payments.process.stop('SIGKILL');
 };
 
 it('converts each paid invoice fee exactly once across SIGKILLs in CLAIMED and in FIAT_CONVERTED', async () => {
   const usd = await paidContract(stack, 'USD', [{ fee: '84.00' }, { fee: '50.00' }, { fee: '0.01' }, { fee: '0.00', feeRate: '0' }]);
-  const eur = await paidContract(stack, 'EUR', [{ fee: '10.80', usdRate: '1.08' }, { fee: '0.05', usdRate: '1.08' }]);
+  const eur = await paidContract(stack, 'EUR', [
+    { fee: '10.80', usdRate: '1.08' },
+    { fee: '0.05', usdRate: '1.08' },
+  ]);
   const jpy = await paidContract(stack, 'JPY', [{ fee: '150', subtotal: '1500', usdRate: '0.0067' }]);
 
   // 1. Claimed, one conversion per currency; the first FX order is filled but its answer never comes back.
@@ -114,7 +119,9 @@ it('converts each paid invoice fee exactly once across SIGKILLs in CLAIMED and i
   expect(orders.map((o) => o.reference)).toEqual(conversions.map((c) => c.id).sort());
 
   // Exactly one FeesConverted per conversion, carrying what was recorded.
-  const events = await sql<{ message_key: string; payload: any }>(`SELECT message_key, envelope->'payload' AS payload FROM outbox WHERE type = 'FeesConverted' ORDER BY seq`);
+  const events = await sql<{ message_key: string; payload: any }>(
+    `SELECT message_key, envelope->'payload' AS payload FROM outbox WHERE type = 'FeesConverted' ORDER BY seq`,
+  );
   expect(events.map((e) => e.message_key).sort()).toEqual(conversions.map((c) => c.id).sort());
 
   // The public API alone: sum(invoices.fee) = fees, fees x usdcRate = usdcAmount, usdcAmount / price = btrstBought (rounded down).

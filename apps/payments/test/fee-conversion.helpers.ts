@@ -35,11 +35,13 @@ export async function paidContract(
          FROM contracts c WHERE c.id = $6`,
       [id, subtotal, invoice.fee, invoice.feeRate ?? '0.1', usdRate, contractId, `ch_${id.replaceAll('-', '')}`],
     );
-    await paymentsSql(
-      stack,
-      `INSERT INTO fee_accruals (invoice_id, contract_id, amount, currency, fee_rate, accrued_at) VALUES ($1, $2, $3, $4, $5, now())`,
-      [id, contractId, invoice.fee, currency, invoice.feeRate ?? '0.1'],
-    );
+    await paymentsSql(stack, `INSERT INTO fee_accruals (invoice_id, contract_id, amount, currency, fee_rate, accrued_at) VALUES ($1, $2, $3, $4, $5, now())`, [
+      id,
+      contractId,
+      invoice.fee,
+      currency,
+      invoice.feeRate ?? '0.1',
+    ]);
     invoiceIds.push(id);
   }
   return { contractId, invoiceIds };

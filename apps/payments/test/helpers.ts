@@ -66,10 +66,14 @@ export async function chargesOf(stack: Stack, invoiceId: string): Promise<Array<
 
 /** Waits until the invoice reaches `status` (payment confirmations are asynchronous). */
 export async function invoiceStatus(stack: Stack, invoiceId: string, status: string, timeoutMs = 20_000): Promise<Record<string, any>> {
-  return waitFor(async () => {
-    const [row] = await paymentsSql(stack, 'SELECT status, paid_at, failure_reason FROM invoices WHERE id = $1', [invoiceId]);
-    return row?.status === status ? row : null;
-  }, timeoutMs, { message: `invoice ${invoiceId} becomes ${status}` });
+  return waitFor(
+    async () => {
+      const [row] = await paymentsSql(stack, 'SELECT status, paid_at, failure_reason FROM invoices WHERE id = $1', [invoiceId]);
+      return row?.status === status ? row : null;
+    },
+    timeoutMs,
+    { message: `invoice ${invoiceId} becomes ${status}` },
+  );
 }
 
 /**
@@ -86,7 +90,12 @@ export async function postProviderWebhook(
   const signature = webhook.signature ?? new Webhook(webhook.secret ?? stack.paymentWebhookSecret).sign(webhook.id, at, body);
   const response = await fetch(`${stack.services.payments.process.url}/webhooks/payment-provider`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': webhook.id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': webhook.id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
     body,
   });
   return { status: response.status, json: await response.json().catch(() => null) };

@@ -69,7 +69,13 @@ describe('submitInvoice', () => {
     expect(row).toEqual({ subtotal: '840.00', platform_fee: '84.00', fee_rate: '0.1000', total: '924.00' });
     const events = await outboxOf(stack, invoice.id);
     expect(events.map((e) => e.type)).toEqual(['InvoiceSubmitted']);
-    expect(events[0].payload).toMatchObject({ contractId: hourly, talentId: talent.id, clientId: client.id, feeRate: '0.10', total: { amount: '924.00', currency: 'USD' } });
+    expect(events[0].payload).toMatchObject({
+      contractId: hourly,
+      talentId: talent.id,
+      clientId: client.id,
+      feeRate: '0.10',
+      total: { amount: '924.00', currency: 'USD' },
+    });
   });
 
   it('takes a fixed invoice at its amount', async () => {
@@ -110,10 +116,18 @@ describe('submitInvoice', () => {
     const dinar = await hiredContract(stack, client.api, talent.api, 'HOURLY', '12.125', 'KWD');
     // 10.5 h x ¥1999 = ¥20989.5 -> ¥20990 (the even neighbour); fee 10% = ¥2099.
     const jpy = await submit(talent, { contractId: yen, description: 'Yen week', hours: 10.5 });
-    expect(jpy.data?.submitInvoice).toMatchObject({ subtotal: { amount: '20990', currency: 'JPY' }, platformFee: { amount: '2099' }, total: { amount: '23089' } });
+    expect(jpy.data?.submitInvoice).toMatchObject({
+      subtotal: { amount: '20990', currency: 'JPY' },
+      platformFee: { amount: '2099' },
+      total: { amount: '23089' },
+    });
     // 1.5 h x 12.125 KWD = 18.1875 -> 18.188 (even); fee 1.8188 -> 1.819; total 20.007.
     const kwd = await submit(talent, { contractId: dinar, description: 'Dinar week', hours: 1.5 });
-    expect(kwd.data?.submitInvoice).toMatchObject({ subtotal: { amount: '18.188', currency: 'KWD' }, platformFee: { amount: '1.819' }, total: { amount: '20.007' } });
+    expect(kwd.data?.submitInvoice).toMatchObject({
+      subtotal: { amount: '18.188', currency: 'KWD' },
+      platformFee: { amount: '1.819' },
+      total: { amount: '20.007' },
+    });
     // Read back as priced (the database keeps the minor units exactly).
     const read = await client.api.data(INVOICE, { id: kwd.data!.submitInvoice.id });
     expect(read.invoice.total).toEqual({ amount: '20.007' });
@@ -146,15 +160,23 @@ describe('approveInvoice', () => {
 
     const charges = await chargesOf(stack, invoice.id);
     expect(charges).toEqual([{ id: expect.stringMatching(/^ch_/), status: 'SUCCEEDED', amount: '924.00' }]);
-    expect(await paymentsSql(stack, 'SELECT amount::text, currency FROM fee_accruals WHERE invoice_id = $1', [invoice.id])).toEqual([{ amount: '84.00', currency: 'USD' }]);
+    expect(await paymentsSql(stack, 'SELECT amount::text, currency FROM fee_accruals WHERE invoice_id = $1', [invoice.id])).toEqual([
+      { amount: '84.00', currency: 'USD' },
+    ]);
     // The webhook that confirmed it is in the inbox, applied once.
-    expect(await paymentsSql(stack, 'SELECT type, outcome FROM provider_webhooks WHERE charge_id = $1', [charges[0].id])).toEqual([{ type: 'charge.succeeded', outcome: 'applied' }]);
+    expect(await paymentsSql(stack, 'SELECT type, outcome FROM provider_webhooks WHERE charge_id = $1', [charges[0].id])).toEqual([
+      { type: 'charge.succeeded', outcome: 'applied' },
+    ]);
 
     // InvoicePaid reaches Kafka through the outbox.
-    const events = await waitFor(async () => {
-      const rows = await outboxOf(stack, invoice.id);
-      return rows.every((r) => r.published) && rows.length === 2 ? rows : null;
-    }, 15_000, { message: 'InvoicePaid published' });
+    const events = await waitFor(
+      async () => {
+        const rows = await outboxOf(stack, invoice.id);
+        return rows.every((r) => r.published) && rows.length === 2 ? rows : null;
+      },
+      15_000,
+      { message: 'InvoicePaid published' },
+    );
     expect(events.map((e) => e.type)).toEqual(['InvoiceSubmitted', 'InvoicePaid']);
     expect(events[1].payload).toMatchObject({
       invoiceId: invoice.id,
@@ -218,7 +240,11 @@ describe('approveInvoice', () => {
     expect(answer.status).toBe('APPROVED');
     await invoiceStatus(stack, invoice.id, 'PAID', 30_000);
     expect((await chargesOf(stack, invoice.id)).map((c) => c.status)).toEqual(['SUCCEEDED']);
-    expect(await paymentsSql(stack, 'SELECT count(*)::int AS n FROM provider_webhooks w JOIN provider_charges c ON c.id = w.charge_id WHERE c.reference = $1', [invoice.id])).toEqual([{ n: 0 }]);
+    expect(
+      await paymentsSql(stack, 'SELECT count(*)::int AS n FROM provider_webhooks w JOIN provider_charges c ON c.id = w.charge_id WHERE c.reference = $1', [
+        invoice.id,
+      ]),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('sweeps an approval that died before its charge: charged with the same key, once', async () => {
@@ -278,7 +304,13 @@ describe('provider webhooks', () => {
     const [charge] = await chargesOf(stack, invoice.id);
     const body = {
       type: 'charge.succeeded',
-      data: { id: charge.id, idempotency_key: `invoice:${invoice.id}:forge-key-0001`, reference: invoice.id, amount: { amount: '220.13', currency: 'USD' }, failure_reason: null },
+      data: {
+        id: charge.id,
+        idempotency_key: `invoice:${invoice.id}:forge-key-0001`,
+        reference: invoice.id,
+        amount: { amount: '220.13', currency: 'USD' },
+        failure_reason: null,
+      },
     };
     return { invoice, body };
   };
@@ -294,7 +326,10 @@ describe('provider webhooks', () => {
 
     expect((await paymentsSql(stack, 'SELECT status FROM invoices WHERE id = $1', [invoice.id]))[0].status).toBe('FAILED');
     expect(await paymentsSql(stack, `SELECT 1 FROM provider_webhooks WHERE webhook_id LIKE 'msg_forged_%'`)).toEqual([]);
-    const refusals = stack.services.payments.process.output().split('\n').filter((line) => line.includes('provider webhook refused'));
+    const refusals = stack.services.payments.process
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('provider webhook refused'));
     expect(refusals.map((line) => JSON.parse(line).reason)).toEqual(expect.arrayContaining(['No matching signature found', 'Message timestamp too old']));
   });
 
@@ -306,7 +341,13 @@ describe('provider webhooks', () => {
     const [delivered] = await paymentsSql(stack, 'SELECT webhook_id FROM provider_webhooks WHERE charge_id = $1', [charge.id]);
     const body = {
       type: 'charge.succeeded',
-      data: { id: charge.id, idempotency_key: `invoice:${invoice.id}:replay-key-0001`, reference: invoice.id, amount: { amount: charge.amount, currency: 'USD' }, failure_reason: null },
+      data: {
+        id: charge.id,
+        idempotency_key: `invoice:${invoice.id}:replay-key-0001`,
+        reference: invoice.id,
+        amount: { amount: charge.amount, currency: 'USD' },
+        failure_reason: null,
+      },
     };
     const replay = await postProviderWebhook(stack, { id: delivered.webhook_id, body });
     expect(replay).toEqual({ status: 200, json: { outcome: 'replayed' } });
@@ -404,14 +445,25 @@ describe('the governed platform fee', () => {
     expect(await feeRate()).toBe('0.10');
     const now = Date.now();
     // A forged change (not from governance) is refused, then the real one applies.
-    await announce({ proposalId: randomUUID(), key: 'platform.feeRate', value: '0.01', previousValue: '0.10', effectiveAt: new Date(now - 1000).toISOString() }, 'jobs');
+    await announce(
+      { proposalId: randomUUID(), key: 'platform.feeRate', value: '0.01', previousValue: '0.10', effectiveAt: new Date(now - 1000).toISOString() },
+      'jobs',
+    );
     await announce({ proposalId: randomUUID(), key: 'platform.feeRate', value: '0.08', previousValue: '0.10', effectiveAt: new Date(now).toISOString() });
     await waitFor(async () => (await feeRate()) === '0.08', 30_000, { message: 'payments applies the new fee rate' });
     // An invalid value changes nothing (dead-lettered); an older change arriving late never undoes the newer one.
     await announce({ proposalId: randomUUID(), key: 'platform.feeRate', value: '1.5', previousValue: '0.08', effectiveAt: new Date(now + 1000).toISOString() });
-    const late = await announce({ proposalId: randomUUID(), key: 'platform.feeRate', value: '0.12', previousValue: '0.10', effectiveAt: new Date(now - 60_000).toISOString() });
+    const late = await announce({
+      proposalId: randomUUID(),
+      key: 'platform.feeRate',
+      value: '0.12',
+      previousValue: '0.10',
+      effectiveAt: new Date(now - 60_000).toISOString(),
+    });
     // One key, one partition: once the late change is in the inbox, the invalid one before it was handled too.
-    await waitFor(async () => (await paymentsSql(stack, 'SELECT 1 FROM inbox WHERE event_id = $1', [late])).length > 0, 30_000, { message: 'the late change is consumed' });
+    await waitFor(async () => (await paymentsSql(stack, 'SELECT 1 FROM inbox WHERE event_id = $1', [late])).length > 0, 30_000, {
+      message: 'the late change is consumed',
+    });
     expect(await feeRate()).toBe('0.08');
 
     const after = (await talent.api.data(SUBMIT, { input: { contractId: hourly, description: 'After the vote', hours: 10 } })).submitInvoice;

@@ -40,7 +40,12 @@ export const REFERRALS_ENTITIES = [
   SettledContractRecord,
   QualificationRecord,
 ];
-export const REFERRALS_MIGRATIONS = [ReferralsSchema1732900000000, ReferredAfterApplication1735100000000, ReferralRewards1735200000000, MembersOneShape1737100000000];
+export const REFERRALS_MIGRATIONS = [
+  ReferralsSchema1732900000000,
+  ReferredAfterApplication1735100000000,
+  ReferralRewards1735200000000,
+  MembersOneShape1737100000000,
+];
 
 /** Services and event handlers of the referrals service. */
 export const REFERRALS_PROVIDERS = [
@@ -66,10 +71,7 @@ export class ReferralsModule {
   static register(config: ReferralsConfig): DynamicModule {
     return {
       module: ReferralsModule,
-      imports: [
-        PlatformModule.forService({ config, entities: REFERRALS_ENTITIES, migrations: REFERRALS_MIGRATIONS }),
-        subgraphGraphQLModule(),
-      ],
+      imports: [PlatformModule.forService({ config, entities: REFERRALS_ENTITIES, migrations: REFERRALS_MIGRATIONS }), subgraphGraphQLModule()],
       providers: [...REFERRALS_PROVIDERS, ...REFERRALS_RESOLVERS],
     };
   }

@@ -45,9 +45,7 @@ afterAll(async () => {
 
 /** Types of the events referrals committed about these aggregates (its outbox: what will be, or was, published). */
 const outboxTypes = async (aggregateIds: string[]): Promise<string[]> =>
-  (await referralsSql<{ type: string }>(h, 'SELECT type FROM outbox WHERE message_key = ANY ($1::text[]) ORDER BY seq', [aggregateIds])).map(
-    (r) => r.type,
-  );
+  (await referralsSql<{ type: string }>(h, 'SELECT type FROM outbox WHERE message_key = ANY ($1::text[]) ORDER BY seq', [aggregateIds])).map((r) => r.type);
 const count = async (sql: string, params?: unknown[]): Promise<number> => (await referralsSql<{ n: number }>(h, sql, params))[0].n;
 
 describe('referral codes', () => {
@@ -179,7 +177,7 @@ describe('referTalentToJob', () => {
       ['an unknown job', connector, { jobId: randomUUID(), talentId: talent.id }, 'NOT_FOUND'],
       ['a closed job', connector, { jobId: closedJob, talentId: talent.id }, 'PRECONDITION_FAILED'],
       ['a filled job', connector, { jobId: filledJob, talentId: talent.id }, 'PRECONDITION_FAILED'],
-      ["the client, to their own job", memberClient, { jobId: ownJob, talentId: talent.id }, 'FORBIDDEN'],
+      ['the client, to their own job', memberClient, { jobId: ownJob, talentId: talent.id }, 'FORBIDDEN'],
       ['a note over 1000 characters', connector, { ...ok, note: 'x'.repeat(1001) }, 'BAD_USER_INPUT'],
     ];
     const before = await count('SELECT count(*)::int AS n FROM job_referrals');
@@ -292,7 +290,7 @@ describe('qualification', () => {
     });
   });
 
-  it("a signup referral qualifies when the referred talent is hired, for any job", async () => {
+  it('a signup referral qualifies when the referred talent is hired, for any job', async () => {
     const connector = await member(h, ['CONNECTOR'], 'Sig');
     const talent = await registered(h, ['TALENT'], 'Signe', connector.code);
     const contract = await hire(h, { jobId: await postJob(h, client.id), talentId: talent.id, clientId: client.id, value: '9000' });
@@ -508,9 +506,7 @@ describe('redelivery', () => {
     const snapshot = async () => ({
       referral: await jobReferral(connector, referral.id),
       outbox: await count('SELECT count(*)::int AS n FROM outbox'),
-      qualifications: await referralsSql(h, 'SELECT referral_id, contract_id FROM qualifications WHERE contract_id = $1', [
-        contract.payload.contractId,
-      ]),
+      qualifications: await referralsSql(h, 'SELECT referral_id, contract_id FROM qualifications WHERE contract_id = $1', [contract.payload.contractId]),
     });
     const before = await snapshot();
     // The very same message again (the inbox knows its id), then the same hire as a new event: both on

@@ -59,7 +59,10 @@ export interface RewardsHarness {
 }
 
 /** The rewards service built from its production module on a fresh database (migrations run, genesis minted at start). */
-export async function openRewards(label: string, options: { poolSize?: number; chain?: ChainAdapter; env?: Record<string, string> } = {}): Promise<RewardsHarness> {
+export async function openRewards(
+  label: string,
+  options: { poolSize?: number; chain?: ChainAdapter; env?: Record<string, string> } = {},
+): Promise<RewardsHarness> {
   const { chain } = options;
   const service = await openServiceModule({
     platform,
@@ -102,7 +105,9 @@ export async function openRewards(label: string, options: { poolSize?: number; c
 
 /** A member (identity's KycApproved, consumed) with an open wallet. */
 export async function addMember(h: RewardsHarness, userId: string = randomUUID()): Promise<string> {
-  await h.deliver(createEvent(KycApproved, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() }) as EventEnvelope);
+  await h.deliver(
+    createEvent(KycApproved, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() }) as EventEnvelope,
+  );
   return userId;
 }
 

@@ -85,7 +85,11 @@ const walletBecomes = (p: Persona, expected: Record<string, string>, what: strin
     { message: what },
   );
 const stakeStatus = async (applicationId: string) =>
-  (await rewardsSql<{ status: string; rejection_reason: string | null }>('SELECT status, rejection_reason FROM stakes WHERE application_id = $1', [applicationId]))[0];
+  (
+    await rewardsSql<{ status: string; rejection_reason: string | null }>('SELECT status, rejection_reason FROM stakes WHERE application_id = $1', [
+      applicationId,
+    ])
+  )[0];
 
 /** payments' InvoicePaid for a USD invoice of `subtotal` on a contract. */
 const paidInvoice = (contractId: string, subtotal: string) => ({
@@ -168,7 +172,7 @@ describe('rewards through the gateway', () => {
     expect((await supply()).distributedRewards).toBe('25');
   });
 
-  it('pays a 5-star rating to the rated party once the contract\'s paid invoices reach the minimum, and nothing for 4 stars', async () => {
+  it("pays a 5-star rating to the rated party once the contract's paid invoices reach the minimum, and nothing for 4 stars", async () => {
     const contractId = randomUUID();
     const rating = (stars: number) => ({
       ratingId: randomUUID(),
@@ -185,7 +189,9 @@ describe('rewards through the gateway', () => {
     await publish(RatingSubmitted, rating(5));
     // No paid work yet: nothing is paid (and nothing refused: the rating waits for payments).
     await publish(InvoicePaid, paidInvoice(contractId, '399.99'));
-    await waitFor(async () => (await rewardsSql(`SELECT 1 FROM paid_invoices WHERE contract_id = $1`, [contractId])).length > 0, 30_000, { message: 'invoice seen' });
+    await waitFor(async () => (await rewardsSql(`SELECT 1 FROM paid_invoices WHERE contract_id = $1`, [contractId])).length > 0, 30_000, {
+      message: 'invoice seen',
+    });
     expect((await walletOf(talent)).balance).toBe('0');
     await publish(InvoicePaid, paidInvoice(contractId, '0.01'));
     await walletBecomes(talent, { balance: '10' }, 'the ratee is paid 10');
@@ -213,18 +219,28 @@ describe('rewards through the gateway', () => {
     const invoice = await publish(InvoicePaid, paidInvoice(talentContract, '12000.00'));
     await publish(InvoicePaid, paidInvoice(clientContract, '1000.00'));
     await walletBecomes(connector, { balance: '620' }, 'the connector is paid 0.05 x 12000 + 0.02 x 1000');
-    const [event] = await rewardsSql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1 AND envelope->'payload'->>'policy' = 'connector.referral'`, [
-      (invoice.payload as { invoiceId: string }).invoiceId,
-    ]);
-    expect(event.p).toMatchObject({ policy: 'connector.referral', amount: '600', beneficiaryId: connector.id, sourceId: (talentReferral.payload as { referralId: string }).referralId });
+    const [event] = await rewardsSql(
+      `SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1 AND envelope->'payload'->>'policy' = 'connector.referral'`,
+      [(invoice.payload as { invoiceId: string }).invoiceId],
+    );
+    expect(event.p).toMatchObject({
+      policy: 'connector.referral',
+      amount: '600',
+      beneficiaryId: connector.id,
+      sourceId: (talentReferral.payload as { referralId: string }).referralId,
+    });
 
     // An invoice whose reward would exceed the cap per grant is refused whole, and the connector sees why.
     const huge = await publish(InvoicePaid, paidInvoice(talentContract, '200000.00'));
     const REWARDS = `{ me { wallet { balance rewards(first: 10) { policy reference sourceId status amount refusalReason } } } }`;
-    const refused = await waitFor(async () => {
-      const { me } = await connector.api.data(REWARDS);
-      return me.wallet.rewards.find((r: { reference: string }) => r.reference === (huge.payload as { invoiceId: string }).invoiceId);
-    }, 30_000, { message: 'refusal recorded' });
+    const refused = await waitFor(
+      async () => {
+        const { me } = await connector.api.data(REWARDS);
+        return me.wallet.rewards.find((r: { reference: string }) => r.reference === (huge.payload as { invoiceId: string }).invoiceId);
+      },
+      30_000,
+      { message: 'refusal recorded' },
+    );
     expect(refused).toEqual({
       policy: 'connector.referral',
       reference: (huge.payload as { invoiceId: string }).invoiceId,
@@ -248,7 +264,9 @@ describe('rewards through the gateway', () => {
     await publish(ApplicationSubmitted, tooBig);
     await waitFor(async () => (await stakeStatus(tooBig.applicationId))?.status === 'REJECTED', 30_000, { message: 'stake rejected' });
     expect(await stakeStatus(tooBig.applicationId)).toEqual({ status: 'REJECTED', rejection_reason: 'INSUFFICIENT_FUNDS' });
-    const [rejected] = await rewardsSql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'StakeRejected' AND message_key = $1`, [tooBig.applicationId]);
+    const [rejected] = await rewardsSql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'StakeRejected' AND message_key = $1`, [
+      tooBig.applicationId,
+    ]);
     expect(rejected.p).toMatchObject({ reason: 'INSUFFICIENT_FUNDS', amount: '6.5', talentId: talent.id });
 
     const treasuryBefore = (await supply()).treasuryBalance;
@@ -310,12 +328,17 @@ describe('rewards through the gateway', () => {
     expect(await walletAs(talent, connector)).toBeNull();
     expect((await stack.api.data(WALLET, { id: connector.id })).user.wallet).toBeNull();
     // Pagination of the entries, newest first.
-    const page1 = (await connector.api.data(`{ me { wallet { entries(first: 2) { edges { cursor node { id kind amount } } pageInfo { hasNextPage endCursor } } } } }`)).me.wallet.entries;
+    const page1 = (
+      await connector.api.data(`{ me { wallet { entries(first: 2) { edges { cursor node { id kind amount } } pageInfo { hasNextPage endCursor } } } } }`)
+    ).me.wallet.entries;
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const page2 = (
-      await connector.api.data(`query ($after: String) { me { wallet { entries(first: 2, after: $after) { edges { node { id kind amount } } pageInfo { hasNextPage } } } } }`, {
-        after: page1.pageInfo.endCursor,
-      })
+      await connector.api.data(
+        `query ($after: String) { me { wallet { entries(first: 2, after: $after) { edges { node { id kind amount } } pageInfo { hasNextPage } } } } }`,
+        {
+          after: page1.pageInfo.endCursor,
+        },
+      )
     ).me.wallet.entries;
     expect(page2.edges.map((e: any) => e.node.kind)).toEqual(['REWARD']);
     expect(page2.pageInfo.hasNextPage).toBe(false);
@@ -375,4 +398,7 @@ describe('rewards through the gateway', () => {
 
 /** Until the rewards consumer group has committed every message of the topics it reads. */
 const waitForConsumerToCatchUp = () =>
-  waitForConsumerCaughtUp(groupId, ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'payments.events.v1'].map((t) => stack.topic(t)));
+  waitForConsumerCaughtUp(
+    groupId,
+    ['identity.events.v1', 'jobs.events.v1', 'referrals.events.v1', 'payments.events.v1'].map((t) => stack.topic(t)),
+  );

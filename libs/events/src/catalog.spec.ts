@@ -14,8 +14,7 @@ const validPayload = () => ({
   registeredAt: '2025-01-02T03:04:05.000Z',
 });
 
-const validMessage = (overrides: Record<string, unknown> = {}) =>
-  JSON.stringify({ ...createEvent(identity.UserRegistered, validPayload()), ...overrides });
+const validMessage = (overrides: Record<string, unknown> = {}) => JSON.stringify({ ...createEvent(identity.UserRegistered, validPayload()), ...overrides });
 
 describe('createEvent', () => {
   it('builds a valid envelope from the definition and payload', () => {
@@ -71,11 +70,7 @@ describe('parseEvent', () => {
     ['an envelope with a malformed id', validMessage({ id: 'not-a-uuid' }), /invalid envelope.*id/s],
     ['an unknown event type', validMessage({ type: 'UserTeleported' }), /unknown event type UserTeleported/],
     ['an unsupported version', validMessage({ version: 2 }), /unsupported version 2 of UserRegistered/],
-    [
-      'a payload that does not match the schema',
-      validMessage({ payload: { ...validPayload(), roles: ['EMPEROR'] } }),
-      /invalid UserRegistered payload/,
-    ],
+    ['a payload that does not match the schema', validMessage({ payload: { ...validPayload(), roles: ['EMPEROR'] } }), /invalid UserRegistered payload/],
   ];
 
   it.each(rejected)('returns a reason, without throwing, for %s', (_, raw, reason) => {

@@ -11,22 +11,26 @@ import * as governance from './governance';
 
 /** Every event of the network, by type. Adding an event means adding it here. */
 export const EVENT_CATALOG: ReadonlyMap<string, EventDefinition> = new Map(
-  [...Object.values(identity), ...Object.values(jobs), ...Object.values(matching), ...Object.values(referrals), ...Object.values(rewards), ...Object.values(partner), ...Object.values(payments), ...Object.values(governance)].map((definition) => [definition.type, definition as EventDefinition]),
+  [
+    ...Object.values(identity),
+    ...Object.values(jobs),
+    ...Object.values(matching),
+    ...Object.values(referrals),
+    ...Object.values(rewards),
+    ...Object.values(partner),
+    ...Object.values(payments),
+    ...Object.values(governance),
+  ].map((definition) => [definition.type, definition as EventDefinition]),
 );
 
-export type ParseResult =
-  | { ok: true; event: EventEnvelope; definition: EventDefinition }
-  | { ok: false; reason: string; envelope?: EventEnvelope };
+export type ParseResult = { ok: true; event: EventEnvelope; definition: EventDefinition } | { ok: false; reason: string; envelope?: EventEnvelope };
 
 /**
  * Parses and validates a raw message value: JSON, envelope, known type and version,
  * payload schema. Never throws; the reason is meant for the dead-letter topic.
  * `catalog` defaults to every event of the network; a consumer may pass its own.
  */
-export function parseEvent(
-  raw: Buffer | string | null | undefined,
-  catalog: ReadonlyMap<string, EventDefinition> = EVENT_CATALOG,
-): ParseResult {
+export function parseEvent(raw: Buffer | string | null | undefined, catalog: ReadonlyMap<string, EventDefinition> = EVENT_CATALOG): ParseResult {
   if (raw === null || raw === undefined) return { ok: false, reason: 'empty message value' };
   let json: unknown;
   try {

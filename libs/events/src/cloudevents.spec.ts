@@ -12,16 +12,20 @@ const money = (amount: string) => ({ amount, currency: 'USD' });
 const samples: Array<[EventDefinition, EventEnvelope]> = [
   [
     PublicJobPosted,
-    createEvent(PublicJobPosted, {
-      jobId: randomUUID(),
-      title: 'Rust engineer',
-      skills: ['rust'],
-      countries: ['DE'],
-      budget: { min: '50', max: '80.50', currency: 'USD', unit: 'HOURLY' },
-      hoursPerWeek: 20,
-      durationWeeks: 12,
-      postedAt: at,
-    }, { traceparent }),
+    createEvent(
+      PublicJobPosted,
+      {
+        jobId: randomUUID(),
+        title: 'Rust engineer',
+        skills: ['rust'],
+        countries: ['DE'],
+        budget: { min: '50', max: '80.50', currency: 'USD', unit: 'HOURLY' },
+        hoursPerWeek: 20,
+        durationWeeks: 12,
+        postedAt: at,
+      },
+      { traceparent },
+    ),
   ],
   [PublicJobClosed, createEvent(PublicJobClosed, { jobId: randomUUID(), status: 'FILLED', closedAt: at })],
   [
@@ -76,7 +80,10 @@ describe('isPublicTopic', () => {
   });
 
   it('covers every event of the catalog published on a public topic, and nothing else', () => {
-    const publicTypes = [...EVENT_CATALOG.values()].filter((d) => isPublicTopic(d.topic)).map((d) => d.type).sort();
+    const publicTypes = [...EVENT_CATALOG.values()]
+      .filter((d) => isPublicTopic(d.topic))
+      .map((d) => d.type)
+      .sort();
     expect(publicTypes).toEqual(samples.map(([d]) => d.type).sort());
   });
 });
@@ -124,13 +131,24 @@ describe('parseCloudEventMessage', () => {
   });
 
   it('refuses a plain JSON envelope (no ce headers)', () => {
-    expect(parseCloudEventMessage({ headers: {}, value: JSON.stringify(jobPosted) })).toMatchObject({ ok: false, reason: expect.stringContaining('missing header ce_specversion') });
+    expect(parseCloudEventMessage({ headers: {}, value: JSON.stringify(jobPosted) })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('missing header ce_specversion'),
+    });
   });
 
   it.each([
     ['another specversion', (h: Record<string, string>) => (h.ce_specversion = '0.3'), 'unsupported CloudEvents specversion 0.3'],
-    ['a source outside the network', (h: Record<string, string>) => (h.ce_source = 'https://example.com/jobs'), 'ce_source https://example.com/jobs is not under /talent-network/'],
-    ['a non-JSON content type', (h: Record<string, string>) => (h['content-type'] = 'text/plain'), 'unsupported content-type text/plain: expected application/json'],
+    [
+      'a source outside the network',
+      (h: Record<string, string>) => (h.ce_source = 'https://example.com/jobs'),
+      'ce_source https://example.com/jobs is not under /talent-network/',
+    ],
+    [
+      'a non-JSON content type',
+      (h: Record<string, string>) => (h['content-type'] = 'text/plain'),
+      'unsupported content-type text/plain: expected application/json',
+    ],
     ['a time that is no time', (h: Record<string, string>) => (h.ce_time = 'yesterday'), 'invalid CloudEvent: Invalid time value'],
     ['an id that is no uuid', (h: Record<string, string>) => (h.ce_id = 'abc'), 'invalid envelope'],
     ['an unknown type', (h: Record<string, string>) => (h.ce_type = 'job.deleted'), 'unknown event type job.deleted'],

@@ -12,7 +12,10 @@ export const EnvelopeSchema = z.object({
   source: z.string().min(1),
   occurredAt: z.iso.datetime({ offset: true }),
   aggregateId: z.string().min(1),
-  traceparent: z.string().regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/).optional(),
+  traceparent: z
+    .string()
+    .regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/)
+    .optional(),
   payload: z.unknown(),
 });
 
@@ -42,9 +45,7 @@ export interface EventDefinition<TType extends string = string, TSchema extends 
 export type PayloadOf<D> = D extends EventDefinition<string, infer S> ? z.infer<S> : never;
 export type EnvelopeOf<D> = D extends EventDefinition<infer T, infer S> ? EventEnvelope<T, z.infer<S>> : never;
 
-export function defineEvent<TType extends string, TSchema extends z.ZodType>(
-  definition: EventDefinition<TType, TSchema>,
-): EventDefinition<TType, TSchema> {
+export function defineEvent<TType extends string, TSchema extends z.ZodType>(definition: EventDefinition<TType, TSchema>): EventDefinition<TType, TSchema> {
   return Object.freeze(definition);
 }
 

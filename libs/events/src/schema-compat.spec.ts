@@ -48,7 +48,9 @@ describe('breakingChanges', () => {
   });
 
   it('allows a new optional property, at the top or nested, and new descriptions', () => {
-    expect(breakingChanges(frozen, changed({ extra: z.string().optional(), budget: z.object({ min: z.string(), max: z.string(), unit: z.string().optional() }) }))).toEqual([]);
+    expect(
+      breakingChanges(frozen, changed({ extra: z.string().optional(), budget: z.object({ min: z.string(), max: z.string(), unit: z.string().optional() }) })),
+    ).toEqual([]);
     expect(breakingChanges(frozen, changed({ amount: z.string().regex(/^\d+$/).describe('in BTRST') }))).toEqual([]);
   });
 

@@ -31,7 +31,7 @@ export function traceparentMiddleware(req: Request, _res: Response, next: NextFu
 /** Creates and starts a service's HTTP server (GraphQL, /health, /ready) with the platform's defaults. */
 export async function createService(module: DynamicModule, config: BaseConfig, options: ServiceOptions = {}) {
   if (config.NODE_ENV === 'production' && !config.GATEWAY_SECRET) {
-    throw new ConfigError(['GATEWAY_SECRET: required in production, the same value as the gateway\'s (openssl rand -base64 32) (not set)']);
+    throw new ConfigError(["GATEWAY_SECRET: required in production, the same value as the gateway's (openssl rand -base64 32) (not set)"]);
   }
   // rawBody: the gateway signature is checked over the exact bytes received.
   const app = await NestFactory.create<NestExpressApplication>(module, {

@@ -73,7 +73,16 @@ export class PlatformModule {
       },
       { provide: APP_FILTER, useClass: DomainErrorFilter },
     ];
-    const exported: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [METRICS, APP_CONFIG, ROOT_LOGGER, TokenVerifier, RevocationList, EventPublisher, REDIS, MessagingService];
+    const exported: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [
+      METRICS,
+      APP_CONFIG,
+      ROOT_LOGGER,
+      TokenVerifier,
+      RevocationList,
+      EventPublisher,
+      REDIS,
+      MessagingService,
+    ];
     if (options.jobs) {
       providers.push(
         {

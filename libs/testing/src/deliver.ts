@@ -35,7 +35,14 @@ export function deliverEnvelopes(consumer: MessageHandler, envelopes: EventEnvel
   if (topics.size !== 1) throw new Error(`a batch comes from one topic, not ${[...topics].join(', ')}`);
   const messages = envelopes.map(
     (envelope, offset) =>
-      ({ key: Buffer.from(envelope.aggregateId), value: Buffer.from(JSON.stringify(envelope)), offset: String(offset), timestamp: String(Date.now()), attributes: 0, headers: {} }) as KafkaMessage,
+      ({
+        key: Buffer.from(envelope.aggregateId),
+        value: Buffer.from(JSON.stringify(envelope)),
+        offset: String(offset),
+        timestamp: String(Date.now()),
+        attributes: 0,
+        headers: {},
+      }) as KafkaMessage,
   );
   return consumer.handleBatch(`${topicPrefix}${[...topics][0]}`, 0, messages);
 }

@@ -89,7 +89,12 @@ export async function killRedisClients(pids: number[], redisUrl = testRedisUrl()
   let killed = 0;
   try {
     for (const addr of connectionsOf(pids, port)) {
-      killed += Number(await redis.call('CLIENT', 'KILL', 'ADDR', addr).then(() => 1, () => 0));
+      killed += Number(
+        await redis.call('CLIENT', 'KILL', 'ADDR', addr).then(
+          () => 1,
+          () => 0,
+        ),
+      );
     }
   } finally {
     redis.disconnect();

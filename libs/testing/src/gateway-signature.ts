@@ -8,6 +8,8 @@ import { createHash, createHmac } from 'node:crypto';
  */
 export function gatewaySignatureHeaders(secret: string, body: string, nowMs = Date.now()): Record<string, string> {
   const t = Math.floor(nowMs / 1000);
-  const v1 = createHmac('sha256', secret).update(`${t}.${createHash('sha256').update(body).digest('hex')}`).digest('hex');
+  const v1 = createHmac('sha256', secret)
+    .update(`${t}.${createHash('sha256').update(body).digest('hex')}`)
+    .digest('hex');
   return { 'x-gateway-signature': `t=${t},v1=${v1}` };
 }

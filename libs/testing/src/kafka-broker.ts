@@ -41,9 +41,7 @@ export async function startKafkaBroker(options: { timeoutMs?: number; detached?:
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(
-        new Error(
-          `Cannot start the local Kafka-protocol broker (${error.message}). Install kcat (bash tools/install-system-deps.sh) or set KAFKA_BROKERS.`,
-        ),
+        new Error(`Cannot start the local Kafka-protocol broker (${error.message}). Install kcat (bash tools/install-system-deps.sh) or set KAFKA_BROKERS.`),
       );
     });
     child.once('exit', (code) => {

@@ -12,8 +12,12 @@ const STATUS = `query ($id: ID!) { invoice(id: $id) { status } }`;
 export async function approveAndSettle(client: GraphQLClient, invoiceId: string, key: string, timeoutMs = 30_000): Promise<'PAID' | 'FAILED'> {
   const answer = await client.data<{ approveInvoice: { status: string } }>(APPROVE, { id: invoiceId, key });
   if (answer.approveInvoice.status === 'PAID' || answer.approveInvoice.status === 'FAILED') return answer.approveInvoice.status;
-  return waitFor(async () => {
-    const { invoice } = await client.data<{ invoice: { status: string } | null }>(STATUS, { id: invoiceId });
-    return invoice?.status === 'PAID' || invoice?.status === 'FAILED' ? invoice.status : null;
-  }, timeoutMs, { message: `invoice ${invoiceId} is confirmed by the payment provider` });
+  return waitFor(
+    async () => {
+      const { invoice } = await client.data<{ invoice: { status: string } | null }>(STATUS, { id: invoiceId });
+      return invoice?.status === 'PAID' || invoice?.status === 'FAILED' ? invoice.status : null;
+    },
+    timeoutMs,
+    { message: `invoice ${invoiceId} is confirmed by the payment provider` },
+  );
 }

@@ -45,10 +45,9 @@ export async function createInspector(stack: Stack, admin?: Persona): Promise<Pe
 
 /** Submits KYC for the persona and has the reviewer approve it: the persona becomes a member. */
 export async function makeMember(stack: Stack, person: Persona, reviewer: Persona, country = 'US'): Promise<void> {
-  const { submitKyc } = await person.api.data<{ submitKyc: { id: string } }>(
-    `mutation ($input: SubmitKycInput!) { submitKyc(input: $input) { id } }`,
-    { input: { legalName: 'Test Person', country, dateOfBirth: '1990-05-17', documentType: 'PASSPORT', documentNumber: `P${randomBytes(4).toString('hex')}` } },
-  );
+  const { submitKyc } = await person.api.data<{ submitKyc: { id: string } }>(`mutation ($input: SubmitKycInput!) { submitKyc(input: $input) { id } }`, {
+    input: { legalName: 'Test Person', country, dateOfBirth: '1990-05-17', documentType: 'PASSPORT', documentNumber: `P${randomBytes(4).toString('hex')}` },
+  });
   await reviewer.api.data(`mutation ($id: ID!) { reviewKyc(caseId: $id, decision: APPROVE) { id } }`, { id: submitKyc.id });
 }
 

@@ -112,7 +112,10 @@ export async function openServiceModule<C extends ServiceConfig, K extends Platf
   // Paused before the worker starts, so that jobs wait in Redis for the test to run them by hand.
   const redisUrl = new URL(config.REDIS_URL);
   // The service's queue: named after it, under its Redis prefix (see libs/platform JobQueueHost).
-  const heldQueue = new Queue(config.SERVICE_NAME, { connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }, prefix: `${redisPrefix}:bull` });
+  const heldQueue = new Queue(config.SERVICE_NAME, {
+    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) },
+    prefix: `${redisPrefix}:bull`,
+  });
   await heldQueue.pause();
 
   let app: INestApplication | undefined;
@@ -182,7 +185,12 @@ function recordJobs(app: INestApplication, token: PlatformKit['JobQueue']): Adde
   }
   const add = queue.add.bind(queue);
   queue.add = (definition, data, options = {}) => {
-    jobs.push({ name: definition.name, data, ...(options.jobId !== undefined && { jobId: options.jobId }), ...(options.delay !== undefined && { delay: options.delay }) });
+    jobs.push({
+      name: definition.name,
+      data,
+      ...(options.jobId !== undefined && { jobId: options.jobId }),
+      ...(options.delay !== undefined && { delay: options.delay }),
+    });
     return add(definition, data, options);
   };
   return jobs;

@@ -77,9 +77,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     const supergraph = path.join(mkdtempSync(path.join(tmpdir(), 'stack-')), 'supergraph.graphql');
-    execFileSync(process.execPath, [path.join(workspaceRoot(), 'tools/supergraph/compose.mjs'), '--subgraphs', names.join(','), '--out', supergraph, '--quiet', '--cache', path.join(tmpdir(), 'talent-subgraph-sdl')], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [
+        path.join(workspaceRoot(), 'tools/supergraph/compose.mjs'),
+        '--subgraphs',
+        names.join(','),
+        '--out',
+        supergraph,
+        '--quiet',
+        '--cache',
+        path.join(tmpdir(), 'talent-subgraph-sdl'),
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const services: Record<string, StackService> = {};
     let jwksUrl = '';
     const startService = async (name: string): Promise<void> => {

@@ -23,7 +23,9 @@ export interface WebhookReceiver {
  * delivery (and hands it to `onDelivery`, e.g. to verify its signature) and answers `answer`.
  * Used by tests, the partners benchmark and `npm run dev`'s demo partner.
  */
-export async function startWebhookReceiver(options: { port?: number; answer?: number; onDelivery?: (delivery: ReceivedWebhook) => void } = {}): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  options: { port?: number; answer?: number; onDelivery?: (delivery: ReceivedWebhook) => void } = {},
+): Promise<WebhookReceiver> {
   const state = { answer: options.answer ?? 204 };
   const received: ReceivedWebhook[] = [];
   const server = createServer((req, res) => {

@@ -18,7 +18,10 @@ describe('gateway error formatter', () => {
   });
 
   it("keeps the gateway's own refusals of malformed operations", () => {
-    const formatted = format({ message: 'Cannot query field "salary" on type "User".', locations: [{ line: 1, column: 8 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, undefined);
+    const formatted = format(
+      { message: 'Cannot query field "salary" on type "User".', locations: [{ line: 1, column: 8 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      undefined,
+    );
     expect(formatted).toMatchObject({ message: 'Cannot query field "salary" on type "User".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });
 

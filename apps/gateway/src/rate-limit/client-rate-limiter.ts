@@ -20,7 +20,11 @@ export const rateLimitKey = (client: { userId?: string | null; clientIp: string 
 export class ClientRateLimiter {
   private readonly limiter: RateLimiterAbstract;
 
-  constructor(redis: Redis, keyPrefix: string, private readonly limit: RateLimit) {
+  constructor(
+    redis: Redis,
+    keyPrefix: string,
+    private readonly limit: RateLimit,
+  ) {
     const options = { keyPrefix, points: limit.requests, duration: limit.windowSeconds };
     this.limiter = new RateLimiterRedis({
       ...options,

@@ -106,7 +106,8 @@ describe('abuse suite: nobody sees, or acts on, what is not theirs', () => {
     await knownToJobs([person]);
     return person;
   };
-  const accessLog = async (owner: Persona) => (await owner.api.data<{ myKycAccessLog: { edges: Array<{ node: Access }> } }>(ACCESS_LOG)).myKycAccessLog.edges.map((e) => e.node);
+  const accessLog = async (owner: Persona) =>
+    (await owner.api.data<{ myKycAccessLog: { edges: Array<{ node: Access }> } }>(ACCESS_LOG)).myKycAccessLog.edges.map((e) => e.node);
   const queueNode = async (reader: Persona, caseId: string, query = QUEUE_DETAILS) => {
     const { kycQueue } = await reader.api.data<{ kycQueue: { edges: Array<{ node: QueueNode }> } }>(query);
     return kycQueue.edges.map((e) => e.node).find((n) => n.id === caseId);
@@ -141,7 +142,15 @@ describe('abuse suite: nobody sees, or acts on, what is not theirs', () => {
     beforeAll(async () => {
       [client, talent] = await Promise.all([member(['CLIENT'], 'Client Vera'), member(['TALENT'], 'Talent Tomas')]);
       await talent.api.data(PROFILE, {
-        input: { headline: 'Engineer', skills: [skill], yearsExperience: 5, hourlyRate: { amount: '80', currency: 'USD' }, country: 'US', hoursPerWeek: 30, openToWork: true },
+        input: {
+          headline: 'Engineer',
+          skills: [skill],
+          yearsExperience: 5,
+          hourlyRate: { amount: '80', currency: 'USD' },
+          country: 'US',
+          hoursPerWeek: 30,
+          openToWork: true,
+        },
       });
       await screenApproved(inspector, talent);
       await waitFor(
@@ -155,7 +164,11 @@ describe('abuse suite: nobody sees, or acts on, what is not theirs', () => {
       // The job's client sees its application and its match: there is something to hide.
       await waitFor(
         async () => {
-          const { jobs } = await client.api.data<{ jobs: { edges: Array<{ node: JobNode }> } }>(JOBS_OF, { client: client.id, withApplications: true, withMatches: true });
+          const { jobs } = await client.api.data<{ jobs: { edges: Array<{ node: JobNode }> } }>(JOBS_OF, {
+            client: client.id,
+            withApplications: true,
+            withMatches: true,
+          });
           const job = jobs.edges.find((e) => e.node.id === jobId)?.node;
           return job?.applications?.length === 1 && job.matches?.some((m) => m.talent.id === talent.id);
         },
@@ -192,10 +205,18 @@ describe('abuse suite: nobody sees, or acts on, what is not theirs', () => {
         expect(node.matches).toEqual([]);
       }
       // Another signed-in user (the matched talent included) sees no matches either; an admin does.
-      const asTalent = await talent.api.request<{ jobs: { edges: Array<{ node: JobNode }> } }>(JOBS_OF, { client: client.id, withApplications: false, withMatches: true });
+      const asTalent = await talent.api.request<{ jobs: { edges: Array<{ node: JobNode }> } }>(JOBS_OF, {
+        client: client.id,
+        withApplications: false,
+        withMatches: true,
+      });
       expect(asTalent.errors).toBeUndefined();
       for (const { node } of asTalent.data!.jobs.edges) expect(node.matches).toEqual([]);
-      const asAdmin = await admin.api.data<{ jobs: { edges: Array<{ node: JobNode }> } }>(JOBS_OF, { client: client.id, withApplications: false, withMatches: true });
+      const asAdmin = await admin.api.data<{ jobs: { edges: Array<{ node: JobNode }> } }>(JOBS_OF, {
+        client: client.id,
+        withApplications: false,
+        withMatches: true,
+      });
       expect(asAdmin.jobs.edges.find((e) => e.node.id === jobId)!.node.matches!.map((m) => m.talent.id)).toContain(talent.id);
     });
   });
@@ -210,7 +231,8 @@ describe('abuse suite: nobody sees, or acts on, what is not theirs', () => {
     });
 
     const jobsOf = async (who: Persona) =>
-      (await stack.api.data<{ jobs: { totalCount: number } }>(`query ($c: ID!) { jobs(filter: { clientId: $c }) { totalCount } }`, { c: who.id })).jobs.totalCount;
+      (await stack.api.data<{ jobs: { totalCount: number } }>(`query ($c: ID!) { jobs(filter: { clientId: $c }) { totalCount } }`, { c: who.id })).jobs
+        .totalCount;
 
     it('a client posts under their own organization right after creating it', async () => {
       organization = (await owner.api.data<{ createOrganization: { id: string; name: string } }>(CREATE_ORG, { name: 'Olga Robotics' })).createOrganization;
@@ -276,7 +298,11 @@ describe('abuse suite: nobody sees, or acts on, what is not theirs', () => {
       expect(await accessLog(owner)).toEqual([]);
       const before = Date.now();
       const node = await queueNode(inspector, caseId);
-      expect(node).toEqual({ id: caseId, documentNumberLast4: stored.slice(-4), details: { legalName: kyc.legalName, dateOfBirth: kyc.dateOfBirth, documentNumber: stored } });
+      expect(node).toEqual({
+        id: caseId,
+        documentNumberLast4: stored.slice(-4),
+        details: { legalName: kyc.legalName, dateOfBirth: kyc.dateOfBirth, documentNumber: stored },
+      });
 
       const [read] = await accessLog(owner);
       expect(read).toMatchObject({ caseId, reader: { id: inspector.id }, fields: ['LEGAL_NAME', 'DATE_OF_BIRTH', 'DOCUMENT_NUMBER'] });
@@ -344,7 +370,8 @@ describe('abuse suite: nobody sees, or acts on, what is not theirs', () => {
       expect((await inspector.api.data<{ reviewKyc: { status: string } }>(REVIEW, { id: legacyCase })).reviewKyc.status).toBe('APPROVED');
 
       const logs = stack.services.identity.process.output() + stack.gateway.output();
-      for (const secret of [kyc.legalName, stored, kyc.dateOfBirth, legacy.legalName, legacy.documentNumber, legacy.dateOfBirth]) expect(logs).not.toContain(secret);
+      for (const secret of [kyc.legalName, stored, kyc.dateOfBirth, legacy.legalName, legacy.documentNumber, legacy.dateOfBirth])
+        expect(logs).not.toContain(secret);
     });
   });
 });

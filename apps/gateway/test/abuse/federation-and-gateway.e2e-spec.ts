@@ -78,18 +78,42 @@ describe('abuse suite: federation lookups and subgraphs past the gateway', () =>
     for (const p of [client, talent, stranger]) await makeMember(stack, p, inspector);
     const skill = `ledger-${randomBytes(3).toString('hex')}`;
     await talent.api.data(`mutation ($input: TalentProfileInput!) { upsertTalentProfile(input: $input) { updatedAt } }`, {
-      input: { headline: 'Ledger engineer', skills: [skill], yearsExperience: 5, hourlyRate: { amount: '80', currency: 'USD' }, country: 'US', hoursPerWeek: 30, openToWork: true },
+      input: {
+        headline: 'Ledger engineer',
+        skills: [skill],
+        yearsExperience: 5,
+        hourlyRate: { amount: '80', currency: 'USD' },
+        country: 'US',
+        hoursPerWeek: 30,
+        openToWork: true,
+      },
     });
     await screenApproved(inspector, talent);
-    await waitFor(async () => (await stack.services.matching.sql('SELECT eligible FROM talent_profiles WHERE user_id = $1', [talent.id]))[0]?.eligible === true, 30_000, {
-      message: 'matching knows the talent as eligible',
-    });
+    await waitFor(
+      async () => (await stack.services.matching.sql('SELECT eligible FROM talent_profiles WHERE user_id = $1', [talent.id]))[0]?.eligible === true,
+      30_000,
+      {
+        message: 'matching knows the talent as eligible',
+      },
+    );
     const budget = { min: { amount: '60', currency: 'USD' }, max: { amount: '100', currency: 'USD' }, unit: 'HOURLY' };
-    const input = { title: 'Ledger reconciliation', description: 'Private work.', skills: [skill], minYearsExperience: 1, countries: [], budget, hoursPerWeek: 30, durationWeeks: 8 };
+    const input = {
+      title: 'Ledger reconciliation',
+      description: 'Private work.',
+      skills: [skill],
+      minYearsExperience: 1,
+      countries: [],
+      budget,
+      hoursPerWeek: 30,
+      durationWeeks: 8,
+    };
     jobId = (await eventually(() => client.api.request<{ postJob: { id: string } }>(POST_JOB, { input }), 'client may post')).postJob.id;
     await waitFor(
       async () => {
-        const { job } = await client.api.data<{ job: { matches: Array<{ talent: { id: string } }> } }>(`query ($id: ID!) { job(id: $id) { matches { talent { id } } } }`, { id: jobId });
+        const { job } = await client.api.data<{ job: { matches: Array<{ talent: { id: string } }> } }>(
+          `query ($id: ID!) { job(id: $id) { matches { talent { id } } } }`,
+          { id: jobId },
+        );
         return job.matches.some((m) => m.talent.id === talent.id);
       },
       30_000,
@@ -98,7 +122,9 @@ describe('abuse suite: federation lookups and subgraphs past the gateway', () =>
     const { applyToJob } = await eventually(() => talent.api.request<{ applyToJob: { id: string } }>(APPLY, { job: jobId }), 'talent may apply');
     contractId = (await client.api.data<{ hire: { id: string } }>(HIRE, { id: applyToJob.id })).hire.id;
     const invoice = { contractId, description: 'Week 1', hours: 10 };
-    invoiceId = (await eventually(() => talent.api.request<{ submitInvoice: { id: string } }>(SUBMIT_INVOICE, { input: invoice }), 'payments knows the contract')).submitInvoice.id;
+    invoiceId = (
+      await eventually(() => talent.api.request<{ submitInvoice: { id: string } }>(SUBMIT_INVOICE, { input: invoice }), 'payments knows the contract')
+    ).submitInvoice.id;
   });
 
   afterAll(async () => {
@@ -135,10 +161,20 @@ describe('abuse suite: federation lookups and subgraphs past the gateway', () =>
     });
 
     it('answers the same request signed as the gateway signs (control), and leaves probes, metrics and JWKS open', async () => {
-      const res = await post('jobs', body(), { authorization: `Bearer ${client.accessToken}`, [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(stack.gatewaySecret, body()) });
+      const res = await post('jobs', body(), {
+        authorization: `Bearer ${client.accessToken}`,
+        [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(stack.gatewaySecret, body()),
+      });
       expect(res.status).toBe(200);
-      expect(((await res.json()) as GraphQLResponse).data!._entities).toEqual([{ id: contractId, rate: { amount: '80.00' }, estimatedValue: expect.any(Object), status: 'ACTIVE' }]);
-      for (const [service, path] of [['jobs', '/health'], ['jobs', '/ready'], ['payments', '/metrics'], ['identity', '/.well-known/jwks.json']]) {
+      expect(((await res.json()) as GraphQLResponse).data!._entities).toEqual([
+        { id: contractId, rate: { amount: '80.00' }, estimatedValue: expect.any(Object), status: 'ACTIVE' },
+      ]);
+      for (const [service, path] of [
+        ['jobs', '/health'],
+        ['jobs', '/ready'],
+        ['payments', '/metrics'],
+        ['identity', '/.well-known/jwks.json'],
+      ]) {
         expect({ service, path, status: (await fetch(`${stack.services[service].process.url}${path}`)).status }).toEqual({ service, path, status: 200 });
       }
     });
@@ -151,7 +187,7 @@ describe('abuse suite: federation lookups and subgraphs past the gateway', () =>
   });
 
   describe('a lookup by key (`_entities`), signed as the gateway signs, meets the same authorization as the root field', () => {
-    it("jobs: a contract, rate included, is for its parties and admins only, as `contract(id)` is", async () => {
+    it('jobs: a contract, rate included, is for its parties and admins only, as `contract(id)` is', async () => {
       const jobs = stack.subgraph('jobs');
       const anonymous = await jobs.request(CONTRACT_BY_KEY, contractRef());
       expect(errorCode(anonymous)).toBe('UNAUTHENTICATED');
@@ -284,7 +320,9 @@ describe('abuse suite: a gateway-level rate limit per client', () => {
     const retryAfter = Number(res.headers.get('retry-after'));
     const body = (await res.json()) as GraphQLResponse;
     expect(body.data ?? null).toBeNull();
-    expect(body.errors).toEqual([{ message: expect.stringMatching(/too many requests/i), extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } }]);
+    expect(body.errors).toEqual([
+      { message: expect.stringMatching(/too many requests/i), extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } },
+    ]);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await organizationsNamed(name)).toBe(0);

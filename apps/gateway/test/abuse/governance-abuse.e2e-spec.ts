@@ -1,4 +1,15 @@
-import { createInspector, errorCode, makeMember, registerPersona, screenApproved, signInAdmin, startStack, waitFor, type Persona, type Stack } from '@talent/testing';
+import {
+  createInspector,
+  errorCode,
+  makeMember,
+  registerPersona,
+  screenApproved,
+  signInAdmin,
+  startStack,
+  waitFor,
+  type Persona,
+  type Stack,
+} from '@talent/testing';
 
 /*
  * The abuse suite of governance: what three colluding members (25 BTRST of voting power each,
@@ -24,7 +35,8 @@ describe('governance abuse: three colluding members', () => {
   let carol: Persona;
 
   const power = async (who: Persona) => (await stack.api.data<{ user: { votingPower: string } }>(POWER, { id: who.id })).user.votingPower;
-  const proposal = async (id: string) => (await stack.api.data<{ proposal: { status: string; forVotes: string; againstVotes: string; executableAt: string | null } }>(PROPOSAL, { id })).proposal;
+  const proposal = async (id: string) =>
+    (await stack.api.data<{ proposal: { status: string; forVotes: string; againstVotes: string; executableAt: string | null } }>(PROPOSAL, { id })).proposal;
   const screenOne = async (inspector: Persona) => {
     const talent = await registerPersona(stack, ['TALENT'], 'Screened talent');
     await makeMember(stack, talent, admin);
@@ -90,10 +102,14 @@ describe('governance abuse: three colluding members', () => {
     const id = createProposal.id;
     await waitFor(async () => (await proposal(id)).status === 'ACTIVE', 30_000, { message: 'voting opens' });
     expect((await alice.api.data<{ castVote: { weight: string } }>(VOTE, { id })).castVote.weight).toBe('100');
-    const queued = await waitFor(async () => {
-      const p = await proposal(id);
-      return p.status === 'QUEUED' ? p : null;
-    }, 30_000, { message: 'queued' });
+    const queued = await waitFor(
+      async () => {
+        const p = await proposal(id);
+        return p.status === 'QUEUED' ? p : null;
+      },
+      30_000,
+      { message: 'queued' },
+    );
     if (Date.now() < Date.parse(queued.executableAt!) - 500) expect(errorCode(await bob.api.request(EXECUTE, { id }))).toBe('PRECONDITION_FAILED');
     await waitFor(async () => Date.now() >= Date.parse(queued.executableAt!) + 200, 30_000, { message: 'the timelock passes' });
     const results = await Promise.all([alice, bob, carol].map((m) => m.api.request<{ executeProposal: { status: string } }>(EXECUTE, { id })));
@@ -103,7 +119,12 @@ describe('governance abuse: three colluding members', () => {
 
     const before = await stack.services.governance.sql(`SELECT count(*)::int AS n FROM proposals`);
     const greedy = await alice.api.request(CREATE, {
-      input: { title: 'Pay Bob the treasury and more', description: 'A grant larger than the treasury holds.', kind: 'GRANT', grant: { recipientId: bob.id, amount: '1000000000' } },
+      input: {
+        title: 'Pay Bob the treasury and more',
+        description: 'A grant larger than the treasury holds.',
+        kind: 'GRANT',
+        grant: { recipientId: bob.id, amount: '1000000000' },
+      },
     });
     expect(errorCode(greedy)).toBe('INSUFFICIENT_FUNDS');
     expect(await stack.services.governance.sql(`SELECT count(*)::int AS n FROM proposals`)).toEqual(before);

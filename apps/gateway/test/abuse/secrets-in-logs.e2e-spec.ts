@@ -63,13 +63,29 @@ describe('abuse suite: secrets and PII never reach the logs', () => {
     });
     remember(`${label} access token`, session.accessToken);
     remember(`${label} refresh token`, session.refreshToken);
-    return { id: session.user.id, email, password, accessToken: session.accessToken, refreshToken: session.refreshToken, api: stack.api.withToken(session.accessToken) };
+    return {
+      id: session.user.id,
+      email,
+      password,
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      api: stack.api.withToken(session.accessToken),
+    };
   };
   const login = async (user: Pick<User, 'email' | 'password'>, label: string): Promise<User> => {
-    const { login: session } = await stack.api.data<{ login: { accessToken: string; refreshToken: string; user: { id: string } } }>(LOGIN, { e: user.email, p: user.password });
+    const { login: session } = await stack.api.data<{ login: { accessToken: string; refreshToken: string; user: { id: string } } }>(LOGIN, {
+      e: user.email,
+      p: user.password,
+    });
     remember(`${label} access token`, session.accessToken);
     remember(`${label} refresh token`, session.refreshToken);
-    return { ...user, id: session.user.id, accessToken: session.accessToken, refreshToken: session.refreshToken, api: stack.api.withToken(session.accessToken) };
+    return {
+      ...user,
+      id: session.user.id,
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      api: stack.api.withToken(session.accessToken),
+    };
   };
   const kyc = (label: string, documentNumber: string) => {
     const input = {
@@ -117,7 +133,9 @@ describe('abuse suite: secrets and PII never reach the logs', () => {
     const twin = await register('TALENT', 'twin');
     const duplicatePassword = `Pw-duplicate-${randomBytes(9).toString('base64url')}`;
     remember('duplicate registration password', duplicatePassword);
-    const duplicate = await stack.api.request(REGISTER, { input: { email: talent.email.toUpperCase(), password: duplicatePassword, displayName: 'Again', roles: ['TALENT'] } });
+    const duplicate = await stack.api.request(REGISTER, {
+      input: { email: talent.email.toUpperCase(), password: duplicatePassword, displayName: 'Again', roles: ['TALENT'] },
+    });
     expect(errorCode(duplicate)).toBe('CONFLICT');
 
     // Wrong logins: a wrong password, an unknown e-mail, a malformed one.
@@ -180,7 +198,10 @@ describe('abuse suite: secrets and PII never reach the logs', () => {
     );
     const { hire } = await client.api.data<{ hire: { id: string } }>(HIRE, { id: applyToJob.id });
     const { submitInvoice } = await eventually(
-      () => talent.api.request<{ submitInvoice: { id: string } }>(SUBMIT_INVOICE, { input: { contractId: hire.id, description: 'all of it', amount: { amount: '150', currency: 'USD' } } }),
+      () =>
+        talent.api.request<{ submitInvoice: { id: string } }>(SUBMIT_INVOICE, {
+          input: { contractId: hire.id, description: 'all of it', amount: { amount: '150', currency: 'USD' } },
+        }),
       'payments knows the contract',
     );
     const key = `pay-${randomBytes(6).toString('hex')}`;
@@ -207,7 +228,8 @@ describe('abuse suite: secrets and PII never reach the logs', () => {
     // What identity stored: password hashes, refresh-token hashes, KYC ciphertexts and fingerprints.
     const identity = stack.services.identity;
     for (const { password_hash } of await identity.sql<{ password_hash: string }>('SELECT password_hash FROM users')) remember('password hash', password_hash);
-    for (const { secret_hash } of await identity.sql<{ secret_hash: string }>('SELECT secret_hash FROM refresh_tokens')) remember('refresh-token hash', secret_hash);
+    for (const { secret_hash } of await identity.sql<{ secret_hash: string }>('SELECT secret_hash FROM refresh_tokens'))
+      remember('refresh-token hash', secret_hash);
     for (const row of await identity.sql<Record<string, string | null>>(
       'SELECT legal_name_enc, document_number_enc, date_of_birth_enc, document_fingerprint FROM kyc_cases',
     )) {
@@ -234,7 +256,9 @@ describe('abuse suite: secrets and PII never reach the logs', () => {
     // The request logs are there: the gateway logged each request it served.
     expect(stack.gateway.output()).toMatch(/"msg":"request completed"/);
     // The duplicate registration's failed INSERT was logged, by what failed only (at debug: the code maps it to CONFLICT).
-    expect(stack.services.identity.process.output()).toMatch(/"component":"typeorm","code":"23505","constraint":"users_email_key","table":"users".*"msg":"query failed"/);
+    expect(stack.services.identity.process.output()).toMatch(
+      /"component":"typeorm","code":"23505","constraint":"users_email_key","table":"users".*"msg":"query failed"/,
+    );
   });
 
   it('no log line holds an e-mail, a password, a hash, a token or a KYC field of the session', () => {
@@ -246,7 +270,7 @@ describe('abuse suite: secrets and PII never reach the logs', () => {
     expect([...new Set(found)]).toEqual([]);
   });
 
-  it('no log line holds anything shaped like a secret or a SQL error\'s detail', () => {
+  it("no log line holds anything shaped like a secret or a SQL error's detail", () => {
     const shapes: Array<[string, RegExp]> = [
       ['a scrypt password hash', /scrypt\$\d+\$\d+\$\d+\$/],
       ['a JWT', /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./],

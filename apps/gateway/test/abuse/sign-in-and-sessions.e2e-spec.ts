@@ -188,9 +188,7 @@ describe('abuse suite: sign-in throttling and sessions', () => {
     it("a burst of failures from one address slows it down, but a bystander's right password from that address still gets in", async () => {
       const [bystander, targeted] = [await signUp(), await signUp()];
       const shared = freshAddress(); // one NAT, an attacker and a bystander behind it
-      const spray = await Promise.all(
-        Array.from({ length: MAX_FAILURES_PER_ADDRESS + 2 }, () => login(shared, uniqueEmail('spray'), 'Winter2024!!')),
-      );
+      const spray = await Promise.all(Array.from({ length: MAX_FAILURES_PER_ADDRESS + 2 }, () => login(shared, uniqueEmail('spray'), 'Winter2024!!')));
       expect(spray.map(errorCode).every((c) => c === 'UNAUTHENTICATED')).toBe(true);
 
       // An account that already failed is not guessed at from the flagged address any more...

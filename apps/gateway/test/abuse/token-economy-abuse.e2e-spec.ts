@@ -80,7 +80,9 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
     waitFor(
       async () => {
         for (const service of ['jobs', 'rewards']) {
-          const [{ n }] = await stack.services[service].sql('SELECT count(*)::int AS n FROM members WHERE user_id = ANY($1::uuid[])', [people.map((p) => p.id)]);
+          const [{ n }] = await stack.services[service].sql('SELECT count(*)::int AS n FROM members WHERE user_id = ANY($1::uuid[])', [
+            people.map((p) => p.id),
+          ]);
           if (n !== people.length) return false;
         }
         return true;
@@ -101,7 +103,10 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
     expect(after.distributedRewards).toBe(before.distributed);
     expect(Number(after.communityPoolRemaining) + Number(after.distributedRewards)).toBe(135_000_000);
   };
-  const snapshot = async (people: Persona[]) => ({ balances: await Promise.all(people.map(async (p) => (await wallet(p)).balance)), distributed: (await supply()).distributedRewards });
+  const snapshot = async (people: Persona[]) => ({
+    balances: await Promise.all(people.map(async (p) => (await wallet(p)).balance)),
+    distributed: (await supply()).distributedRewards,
+  });
   /** Waits until rewards has consumed every event on the topics it reads (so "nothing moved" is not just "not yet"). */
   const rewardsCaughtUp = () =>
     waitForConsumerCaughtUp(
@@ -114,7 +119,9 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
     return (await client.api.data<{ hire: { id: string; rate: { amount: string }; estimatedValue: { amount: string } } }>(HIRE, { id: applyToJob.id })).hire;
   };
   const postJob = (client: Persona, title: string, budget: { min: string; max: string; unit: 'HOURLY' | 'FIXED' }) =>
-    eventually(() => client.api.request<{ postJob: { id: string } }>(POST_JOB, { input: jobInput(title, budget) }), 'client can post').then((d) => d.postJob.id);
+    eventually(() => client.api.request<{ postJob: { id: string } }>(POST_JOB, { input: jobInput(title, budget) }), 'client can post').then(
+      (d) => d.postJob.id,
+    );
 
   beforeAll(async () => {
     stack = await startStack({ services: ['jobs', 'referrals', 'rewards', 'payments'] });
@@ -127,11 +134,15 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
     await stack?.stop();
   });
 
-  it('a rate far outside the job\'s budget is refused, and a hire nobody paid for pays the connector nothing', async () => {
+  it("a rate far outside the job's budget is refused, and a hire nobody paid for pays the connector nothing", async () => {
     const [connector, client] = await members([['CONNECTOR'], ['CLIENT']]);
-    const code = await waitFor(async () => (await connector.api.data<{ me: { referralCode: string | null } }>(`{ me { referralCode } }`)).me.referralCode ?? undefined, 30_000, {
-      message: 'referral code',
-    });
+    const code = await waitFor(
+      async () => (await connector.api.data<{ me: { referralCode: string | null } }>(`{ me { referralCode } }`)).me.referralCode ?? undefined,
+      30_000,
+      {
+        message: 'referral code',
+      },
+    );
     const talent = await registerPersona(stack, ['TALENT'], 'Referred colluder', code);
     await makeMember(stack, talent, inspector);
     await knownAsMembers([talent]);
@@ -143,9 +154,13 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
     // Within the budget, the colluding client hires; the signup referral qualifies, and nothing is ever paid.
     const contract = await applyAndHire(talent, client, job, '100');
     expect(contract.rate.amount).toBe('100.00');
-    await waitFor(async () => (await connector.api.data<{ myReferrals: Array<{ status: string }> }>(`{ myReferrals { status } }`)).myReferrals[0]?.status === 'QUALIFIED', 30_000, {
-      message: 'referral qualified',
-    });
+    await waitFor(
+      async () => (await connector.api.data<{ myReferrals: Array<{ status: string }> }>(`{ myReferrals { status } }`)).myReferrals[0]?.status === 'QUALIFIED',
+      30_000,
+      {
+        message: 'referral qualified',
+      },
+    );
     await rewardsCaughtUp();
     await expectNothingMoved([connector, client, talent], before);
   });
@@ -188,7 +203,10 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
       const contract = await applyAndHire(talent, client, job, '1');
       if (paidAmount) {
         const { submitInvoice } = await eventually(
-          () => talent.api.request<{ submitInvoice: { id: string } }>(SUBMIT_INVOICE, { input: { contractId: contract.id, description: 'all of it', amount: usd(paidAmount) } }),
+          () =>
+            talent.api.request<{ submitInvoice: { id: string } }>(SUBMIT_INVOICE, {
+              input: { contractId: contract.id, description: 'all of it', amount: usd(paidAmount) },
+            }),
           'payments knows the contract',
         );
         expect(await approveAndSettle(client.api, submitInvoice.id, `pay-${randomBytes(6).toString('hex')}`)).toBe('PAID');
@@ -215,7 +233,10 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
     const refused = await inspector.api.request(REVIEW, { id: await submit(second, passport.toLowerCase().replace(/^(.{3})/, '$1 ')) });
     expect(errorCode(refused)).toBe('CONFLICT');
     expect(refused.errors?.[0]?.message).toMatch(/already belongs to another member/);
-    expect((await second.api.data<{ me: { isMember: boolean; kycStatus: string } }>(`{ me { isMember kycStatus } }`)).me).toEqual({ isMember: false, kycStatus: 'PENDING' });
+    expect((await second.api.data<{ me: { isMember: boolean; kycStatus: string } }>(`{ me { isMember kycStatus } }`)).me).toEqual({
+      isMember: false,
+      kycStatus: 'PENDING',
+    });
     // Work done by the duplicate earns nothing: rewards never hears of it as a member.
     const before = await snapshot([second]);
     await inspector.api.data(SCREEN, { id: second.id, d: 'APPROVE' }).catch(() => undefined);
@@ -235,10 +256,14 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
     await waitFor(async () => (await stack.services.referrals.sql('SELECT 1 FROM applications WHERE job_id = $1', [job])).length > 0, 30_000, {
       message: 'referrals saw the application',
     });
-    const late = await waitFor(async () => {
-      const res = await connector.api.request(REFER, { job, talent: talent.id });
-      return errorCode(res) === 'NOT_FOUND' ? undefined : res;
-    }, 30_000, { message: 'referrals knows the job' });
+    const late = await waitFor(
+      async () => {
+        const res = await connector.api.request(REFER, { job, talent: talent.id });
+        return errorCode(res) === 'NOT_FOUND' ? undefined : res;
+      },
+      30_000,
+      { message: 'referrals knows the job' },
+    );
     expect(errorCode(late)).toBe('PRECONDITION_FAILED');
     const { hire } = await client.api.data<{ hire: { id: string } }>(HIRE, { id: applyToJob.id });
     const { submitInvoice } = await eventually(
@@ -263,7 +288,7 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
     const send = (topic: string, envelope: EventEnvelope) =>
       producer.send({ topic: stack.topic(topic), acks: -1, messages: [{ key: envelope.aggregateId, value: JSON.stringify(envelope) }] });
 
-    it('a ReferralQualified written to jobs\' topic, and an InvoicePaid claiming to come from another service, are dead-lettered: nothing moves', async () => {
+    it("a ReferralQualified written to jobs' topic, and an InvoicePaid claiming to come from another service, are dead-lettered: nothing moves", async () => {
       const [connector] = await members([['CONNECTOR']]);
       const before = await snapshot([connector]);
       const contractId = randomUUID();
@@ -296,11 +321,19 @@ describe('abuse suite: colluding accounts cannot farm the community pool', () =>
       // ... and a payment that names payments' topic but says it comes from jobs.
       await send('payments.events.v1', { ...paid, source: 'jobs' });
       const output = () => stack.services.rewards.process.output();
-      await waitFor(() => /ReferralQualified is published on .*referrals\.events\.v1 only/.test(output()) && /InvoicePaid must come from payments/.test(output()), 30_000, {
-        message: 'rewards dead-letters both forgeries',
-      });
+      await waitFor(
+        () => /ReferralQualified is published on .*referrals\.events\.v1 only/.test(output()) && /InvoicePaid must come from payments/.test(output()),
+        30_000,
+        {
+          message: 'rewards dead-letters both forgeries',
+        },
+      );
       await rewardsCaughtUp();
-      expect(await stack.services.rewards.sql('SELECT 1 FROM referral_sources WHERE contract_id = $1 UNION ALL SELECT 1 FROM paid_invoices WHERE contract_id = $1', [contractId])).toEqual([]);
+      expect(
+        await stack.services.rewards.sql('SELECT 1 FROM referral_sources WHERE contract_id = $1 UNION ALL SELECT 1 FROM paid_invoices WHERE contract_id = $1', [
+          contractId,
+        ]),
+      ).toEqual([]);
       await expectNothingMoved([connector], before);
     });
   });

@@ -106,8 +106,7 @@ describe('voting power at past instants', () => {
     ] as const) {
       await h.sql(`INSERT INTO delegations (delegator_id, delegatee_id, from_time) VALUES ($1, $2, $3)`, [delegator, delegatee, at(base, minute)]);
     }
-    const powers = async (minute: number) =>
-      Promise.all([a, b, c].map((u) => h.power.votingPowerAt(u, at(base, minute))));
+    const powers = async (minute: number) => Promise.all([a, b, c].map((u) => h.power.votingPowerAt(u, at(base, minute))));
 
     expect(await powers(5)).toEqual(['10', '5', '1']);
     expect(await powers(10)).toEqual(['0', '15', '1']);
@@ -186,7 +185,9 @@ describe('delegateVotes', () => {
     expect(await h.sql(`SELECT 1 FROM delegations WHERE delegator_id = $1`, [u])).toHaveLength(1);
 
     await Promise.all([h.delegation.delegate(as(u), w), h.delegation.delegate(as(u), v), h.delegation.delegate(as(u), w)]);
-    const rows = await h.sql<{ delegatee_id: string; from_time: Date }>(`SELECT delegatee_id, from_time FROM delegations WHERE delegator_id = $1 ORDER BY id`, [u]);
+    const rows = await h.sql<{ delegatee_id: string; from_time: Date }>(`SELECT delegatee_id, from_time FROM delegations WHERE delegator_id = $1 ORDER BY id`, [
+      u,
+    ]);
     for (let i = 1; i < rows.length; i++) {
       expect(rows[i].from_time.getTime()).toBeGreaterThanOrEqual(rows[i - 1].from_time.getTime());
       expect(rows[i].delegatee_id).not.toBe(rows[i - 1].delegatee_id);

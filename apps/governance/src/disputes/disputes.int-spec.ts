@@ -10,7 +10,18 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@talent/platform';
 import { addMember } from '../../test/harness';
-import { as, contract, deadlineJob, holder, juryDeadlines, openDisputes, outboxOf, referred, setParameter, type DisputesHarness } from '../../test/disputes.harness';
+import {
+  as,
+  contract,
+  deadlineJob,
+  holder,
+  juryDeadlines,
+  openDisputes,
+  outboxOf,
+  referred,
+  setParameter,
+  type DisputesHarness,
+} from '../../test/disputes.harness';
 import { drawJurors, eligibleHash, toWeightUnits } from './jury-draw';
 import { MAX_ROUNDS } from './jury-deadline';
 
@@ -73,7 +84,17 @@ describe('openDispute', () => {
     const third = await holder(h, '1');
     const contractId = await contract(h, talent, client);
     const dispute = await h.open.execute(as(talent), { contractId, reason: `  ${REASON}  ` });
-    expect(dispute).toMatchObject({ contractId, openedBy: talent, talentId: talent, clientId: client, reason: REASON, status: 'VOTING', jurySize: 3, round: 1, outcome: null });
+    expect(dispute).toMatchObject({
+      contractId,
+      openedBy: talent,
+      talentId: talent,
+      clientId: client,
+      reason: REASON,
+      status: 'VOTING',
+      jurySize: 3,
+      round: 1,
+      outcome: null,
+    });
     const jurors = await currentJurors(dispute.id);
     expect(jurors).toHaveLength(3);
     expect(jurors).toContain(third);
@@ -139,16 +160,36 @@ describe('openDispute', () => {
     const delegateOfTalent = await holder(h, '50');
     const delegatorToClient = await holder(h, '50');
     const since = new Date(h.clock.now().getTime() - 30_000);
-    await h.sql(`INSERT INTO delegations (delegator_id, delegatee_id, from_time) VALUES ($1, $2, $3), ($4, $5, $3)`, [t, delegateOfTalent, since, delegatorToClient, c]);
-    const busy = (await h.sql<{ juror_id: string }>(`SELECT juror_id FROM dispute_jurors j JOIN disputes d ON d.id = j.dispute_id WHERE d.status = 'VOTING' AND j.replaced_by IS NULL`)).map(
-      (r) => r.juror_id,
-    );
+    await h.sql(`INSERT INTO delegations (delegator_id, delegatee_id, from_time) VALUES ($1, $2, $3), ($4, $5, $3)`, [
+      t,
+      delegateOfTalent,
+      since,
+      delegatorToClient,
+      c,
+    ]);
+    const busy = (
+      await h.sql<{ juror_id: string }>(
+        `SELECT juror_id FROM dispute_jurors j JOIN disputes d ON d.id = j.dispute_id WHERE d.status = 'VOTING' AND j.replaced_by IS NULL`,
+      )
+    ).map((r) => r.juror_id);
     expect(busy.length).toBeGreaterThan(0);
 
     const dispute = await h.open.execute(as(c), { contractId: await contract(h, t, c), reason: REASON });
     const [draw] = await drawOf(dispute.id, 1);
     const eligible = draw.eligible.map(([id]) => id);
-    for (const excluded of [t, c, connectorOfTalent, refereeOfClient, siblingOfTalent, jobReferrerOfClient, delegateOfTalent, delegatorToClient, powerless, ...busy]) expect(eligible).not.toContain(excluded);
+    for (const excluded of [
+      t,
+      c,
+      connectorOfTalent,
+      refereeOfClient,
+      siblingOfTalent,
+      jobReferrerOfClient,
+      delegateOfTalent,
+      delegatorToClient,
+      powerless,
+      ...busy,
+    ])
+      expect(eligible).not.toContain(excluded);
     expect(eligible).toContain(free);
     expect(await currentJurors(dispute.id)).toEqual(draw.drawn);
   });
@@ -174,7 +215,13 @@ describe('castJuryVote', () => {
     const resolved = await h.vote.execute(as(third), dispute.id, 'FOR_CLIENT');
     expect(resolved).toMatchObject({ status: 'RESOLVED', outcome: 'FOR_CLIENT', resolvedAt: h.clock.now() });
     const [event] = (await outboxOf(h, 'DisputeResolved')).filter((e) => e.disputeId === dispute.id);
-    expect(event).toEqual({ disputeId: dispute.id, contractId: dispute.contractId, decision: 'FOR_CLIENT', majorityJurorIds: [first, third], resolvedAt: h.clock.now().toISOString() });
+    expect(event).toEqual({
+      disputeId: dispute.id,
+      contractId: dispute.contractId,
+      decision: 'FOR_CLIENT',
+      majorityJurorIds: [first, third],
+      resolvedAt: h.clock.now().toISOString(),
+    });
     expect((await seatsOf(dispute.id)).map((s) => s.decision)).toEqual(['FOR_CLIENT', 'FOR_TALENT', 'FOR_CLIENT']);
   });
 

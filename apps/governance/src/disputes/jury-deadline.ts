@@ -15,10 +15,7 @@ export const MAX_ROUNDS = 3;
 const SWEEP_EVERY_MS = 30_000;
 
 export type DeadlineOutcome =
-  | { kind: 'NOTHING' }
-  | { kind: 'WAITING'; next: Date }
-  | { kind: 'REPLACED'; round: number; replaced: number; voteBy: Date }
-  | { kind: 'RESOLVED' };
+  { kind: 'NOTHING' } | { kind: 'WAITING'; next: Date } | { kind: 'REPLACED'; round: number; replaced: number; voteBy: Date } | { kind: 'RESOLVED' };
 
 /**
  * A jury's deadline: every juror seated now who has not voted by their `vote_by` is replaced

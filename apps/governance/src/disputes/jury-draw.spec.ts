@@ -24,7 +24,14 @@ describe('drawJurors', () => {
   it('is reproducible: the same seed, round and eligible set give the same jurors in the same seats, whatever the input order', () => {
     const first = drawJurors(SEED, 1, pool, 3);
     expect(drawJurors(SEED, 1, [...pool].reverse(), 3)).toEqual(first);
-    expect(drawJurors(SEED, 1, pool.map((m) => ({ ...m, userId: m.userId.toUpperCase() })), 3)).toEqual(first);
+    expect(
+      drawJurors(
+        SEED,
+        1,
+        pool.map((m) => ({ ...m, userId: m.userId.toUpperCase() })),
+        3,
+      ),
+    ).toEqual(first);
     expect(new Set(first).size).toBe(3);
     for (const id of first) expect(ids).toContain(id);
   });

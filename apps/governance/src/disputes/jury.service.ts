@@ -88,18 +88,15 @@ export class JuryService {
     if (eligible.length < seats.length) return null;
     const drawn = drawJurors(dispute.seed, round, eligible, seats.length);
     const voteBy = new Date(now.getTime() + (await this.votingPeriodMs(tx)));
-    await tx.query(
-      `INSERT INTO dispute_draws (dispute_id, round, drawn_at, seats, eligible, eligible_hash, drawn) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        dispute.id,
-        round,
-        now,
-        seats.length,
-        JSON.stringify(eligible.map((e) => [e.userId, e.weight.toString()])),
-        eligibleHash(eligible),
-        JSON.stringify(drawn),
-      ],
-    );
+    await tx.query(`INSERT INTO dispute_draws (dispute_id, round, drawn_at, seats, eligible, eligible_hash, drawn) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      dispute.id,
+      round,
+      now,
+      seats.length,
+      JSON.stringify(eligible.map((e) => [e.userId, e.weight.toString()])),
+      eligibleHash(eligible),
+      JSON.stringify(drawn),
+    ]);
     const seated: SeatedJuror[] = [];
     for (const [i, { seat, replaces }] of seats.entries()) {
       const jurorId = drawn[i];
@@ -111,10 +108,14 @@ export class JuryService {
           now,
         ]);
       }
-      await tx.query(
-        `INSERT INTO dispute_jurors (dispute_id, seat, round, juror_id, drawn_at, vote_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [dispute.id, seat, round, jurorId, now, voteBy],
-      );
+      await tx.query(`INSERT INTO dispute_jurors (dispute_id, seat, round, juror_id, drawn_at, vote_by) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        dispute.id,
+        seat,
+        round,
+        jurorId,
+        now,
+        voteBy,
+      ]);
       await this.events.publish(tx, JurorDrawn, {
         disputeId: dispute.id,
         contractId: dispute.contractId,

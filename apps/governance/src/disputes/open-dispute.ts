@@ -76,9 +76,10 @@ export class OpenDispute {
     try {
       opened = await inTransaction(this.dataSource, async (tx) => {
         // The contract's row lock orders concurrent disputes of one contract.
-        const contracts: Array<{ talent_id: string; client_id: string }> = await tx.query(`SELECT talent_id, client_id FROM contracts WHERE id = $1 FOR UPDATE`, [
-          contractId,
-        ]);
+        const contracts: Array<{ talent_id: string; client_id: string }> = await tx.query(
+          `SELECT talent_id, client_id FROM contracts WHERE id = $1 FOR UPDATE`,
+          [contractId],
+        );
         const contract = contracts[0];
         if (!contract) throw new NotFoundError('Contract');
         if (me !== contract.talent_id && me !== contract.client_id) throw new ForbiddenError("Only the contract's talent or client may open a dispute");
@@ -102,7 +103,10 @@ export class OpenDispute {
         const seats = Array.from({ length: jurySize }, (_, i) => ({ seat: i + 1, replaces: null }));
         const seated = await this.jury.seat(tx, dispute, 1, seats, now);
         // Rolls the whole transaction back: no dispute, no event.
-        if (!seated) throw new PreconditionFailedError(`Not enough eligible jurors: ${jurySize} members with voting power who are neither parties nor related to them are needed`);
+        if (!seated)
+          throw new PreconditionFailedError(
+            `Not enough eligible jurors: ${jurySize} members with voting power who are neither parties nor related to them are needed`,
+          );
         await tx.query(`UPDATE disputes SET status = 'VOTING' WHERE id = $1`, [id]);
         return (await findDispute(tx, id))!;
       });

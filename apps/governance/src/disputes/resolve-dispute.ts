@@ -41,6 +41,9 @@ export class ResolveDispute {
       { traceparent },
     );
     // Never the reason: it stays in the disputes table.
-    this.log.info({ disputeId: dispute.id, contractId: dispute.contractId, decision: verdict.decision, majority: verdict.majorityJurorIds.length }, 'dispute resolved');
+    this.log.info(
+      { disputeId: dispute.id, contractId: dispute.contractId, decision: verdict.decision, majority: verdict.majorityJurorIds.length },
+      'dispute resolved',
+    );
   }
 }

@@ -9,7 +9,7 @@ export class GovernanceParameterModel {
   @Field({ description: 'The canonical decimal or whole-number string (seconds for *Seconds keys, BTRST for amounts).' })
   value: string;
 
-  @Field({ description: 'When the value took effect: the executing proposal\'s time, or when the default was seeded.' })
+  @Field({ description: "When the value took effect: the executing proposal's time, or when the default was seeded." })
   updatedAt: Date;
 
   /** The proposal that set it (null for the default); `proposal` is resolved from it. Not a GraphQL field. */

@@ -16,7 +16,8 @@ import { GovernanceParameters } from './governance-parameters';
 
 let h: GovernanceHarness;
 
-const config = (env: Record<string, string> = {}) => GovernanceConfigSchema.parse({ DATABASE_URL: 'postgres://localhost/governance', KAFKA_BROKERS: '127.0.0.1:9092', ...env });
+const config = (env: Record<string, string> = {}) =>
+  GovernanceConfigSchema.parse({ DATABASE_URL: 'postgres://localhost/governance', KAFKA_BROKERS: '127.0.0.1:9092', ...env });
 const open = async (env?: Record<string, string>) => {
   const parameters = new GovernanceParameters(config(env), h.dataSource, new EventPublisher());
   await parameters.onApplicationBootstrap();
@@ -61,7 +62,7 @@ describe('governed parameters', () => {
     expect(await inTransaction(h.dataSource, (tx) => p.get(tx, 'governance.quorumFraction'))).toBe('0.2');
   });
 
-  it('apply an executed proposal\'s changes: table, updated time, proposal, and one ParameterChanged each with the previous value', async () => {
+  it("apply an executed proposal's changes: table, updated time, proposal, and one ParameterChanged each with the previous value", async () => {
     const p = await open();
     const proposalId = randomUUID();
     const effectiveAt = new Date('2026-01-02T03:04:05.000Z');
@@ -96,7 +97,7 @@ describe('governed parameters', () => {
     expect(listed.find((r) => r.key === 'governance.timelockSeconds')).toMatchObject({ value: '172800', proposalId: null });
   });
 
-  it('apply nothing when one change is invalid (the whole proposal\'s changes are one transaction)', async () => {
+  it("apply nothing when one change is invalid (the whole proposal's changes are one transaction)", async () => {
     const p = await open();
     const before = await h.sql(`SELECT key, value FROM governance_parameters ORDER BY key`);
     const outboxBefore = (await changes()).length;

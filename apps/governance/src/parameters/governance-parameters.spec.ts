@@ -7,7 +7,8 @@ import { GovernanceConfigSchema, type GovernanceConfig } from '../config';
 import { GovernanceParameters, PARAMETER_KEYS, PARAMETERS } from './governance-parameters';
 import { resolveParameters } from './parameter-registry';
 
-const config = (env: Record<string, string> = {}): GovernanceConfig => GovernanceConfigSchema.parse({ DATABASE_URL: 'postgres://localhost/governance', KAFKA_BROKERS: '127.0.0.1:9092', ...env });
+const config = (env: Record<string, string> = {}): GovernanceConfig =>
+  GovernanceConfigSchema.parse({ DATABASE_URL: 'postgres://localhost/governance', KAFKA_BROKERS: '127.0.0.1:9092', ...env });
 const parameters = (env?: Record<string, string>) => new GovernanceParameters(config(env), {} as DataSource, {} as EventPublisher);
 
 /** The refusal `validate` throws, as the API would show it. */
@@ -76,7 +77,11 @@ describe('GovernanceParameters.validate', () => {
   });
 
   it('refuses an unknown key (BAD_USER_INPUT on `key`)', () => {
-    expect(refusal(p, 'platform.feerate', '0.1')).toMatchObject({ code: 'BAD_USER_INPUT', field: 'key', message: expect.stringContaining('unknown governance parameter "platform.feerate"') });
+    expect(refusal(p, 'platform.feerate', '0.1')).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'key',
+      message: expect.stringContaining('unknown governance parameter "platform.feerate"'),
+    });
     expect(refusal(p, 'rewards.talent.screened.description', '1').field).toBe('key');
     expect(refusal(p, '__proto__', '1').field).toBe('key');
   });
@@ -89,7 +94,7 @@ describe('GovernanceParameters.validate', () => {
 });
 
 describe('the parameter registry', () => {
-  it('declares every key once, each matching ParameterChanged\'s key pattern, with an applier and a description', () => {
+  it("declares every key once, each matching ParameterChanged's key pattern, with an applier and a description", () => {
     expect(PARAMETERS.map((s) => s.key)).toEqual([...PARAMETER_KEYS]);
     for (const spec of PARAMETERS) {
       expect(spec.key).toMatch(/^[a-z][A-Za-z0-9.]{0,99}$/);

@@ -125,16 +125,34 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     minExclusive: false,
     decimals: 2,
   }),
-  reward('rewards.connector.referral.rate', '0.05', 'decimal', 'BTRST per USD of the referred talent\'s paid invoices, paid to the connector.', RATE),
+  reward('rewards.connector.referral.rate', '0.05', 'decimal', "BTRST per USD of the referred talent's paid invoices, paid to the connector.", RATE),
   reward('rewards.connector.referral.capPerGrant', '5000', 'btrst', 'Most BTRST one talent-referral grant may pay (a larger one is refused).', CAP),
   reward('rewards.connector.referral.capPerSource', '25000', 'btrst', 'Most BTRST one talent referral may earn in all.', CAP),
   reward('rewards.connector.referral.capPerBeneficiaryMonth', '50000', 'btrst', 'Most BTRST one connector may earn from talent referrals per UTC month.', CAP),
-  reward('rewards.connector.referral.earningWindowDays', '365', 'integer', 'Days after a talent referral qualified during which its paid invoices earn.', WINDOW),
-  reward('rewards.connector.clientReferral.rate', '0.02', 'decimal', 'BTRST per USD of the referred client\'s paid invoices, paid to the connector.', RATE),
+  reward(
+    'rewards.connector.referral.earningWindowDays',
+    '365',
+    'integer',
+    'Days after a talent referral qualified during which its paid invoices earn.',
+    WINDOW,
+  ),
+  reward('rewards.connector.clientReferral.rate', '0.02', 'decimal', "BTRST per USD of the referred client's paid invoices, paid to the connector.", RATE),
   reward('rewards.connector.clientReferral.capPerGrant', '2000', 'btrst', 'Most BTRST one client-referral grant may pay (a larger one is refused).', CAP),
   reward('rewards.connector.clientReferral.capPerSource', '10000', 'btrst', 'Most BTRST one client referral may earn in all.', CAP),
-  reward('rewards.connector.clientReferral.capPerBeneficiaryMonth', '20000', 'btrst', 'Most BTRST one connector may earn from client referrals per UTC month.', CAP),
-  reward('rewards.connector.clientReferral.earningWindowDays', '365', 'integer', 'Days after a client referral qualified during which its paid invoices earn.', WINDOW),
+  reward(
+    'rewards.connector.clientReferral.capPerBeneficiaryMonth',
+    '20000',
+    'btrst',
+    'Most BTRST one connector may earn from client referrals per UTC month.',
+    CAP,
+  ),
+  reward(
+    'rewards.connector.clientReferral.earningWindowDays',
+    '365',
+    'integer',
+    'Days after a client referral qualified during which its paid invoices earn.',
+    WINDOW,
+  ),
   {
     key: 'jury.reward',
     kind: 'btrst',
@@ -147,16 +165,14 @@ export const PARAMETERS: readonly ParameterSpec[] = [
   },
   reward('rewards.jury.reward.capPerBeneficiaryDay', '100', 'btrst', 'Most BTRST one juror may earn from jury rewards per UTC day.', CAP),
   reward('rewards.jury.reward.capPerBeneficiaryMonth', '400', 'btrst', 'Most BTRST one juror may earn from jury rewards per UTC month.', CAP),
-  ...(['skills', 'rate', 'experience', 'reputation'] as const).map(
-    (part): ParameterSpec => ({
-      key: `matching.weights.${part}`,
-      kind: 'decimal',
-      default: constant({ skills: '0.5', rate: '0.2', experience: '0.15', reputation: '0.15' }[part]),
-      appliedBy: 'matching',
-      description: `Weight of the ${part} part of the matching score. The score is divided by the sum of the four weights (still 0..1); the next ranking uses it.`,
-      ...WEIGHT,
-    }),
-  ),
+  ...(['skills', 'rate', 'experience', 'reputation'] as const).map((part): ParameterSpec => ({
+    key: `matching.weights.${part}`,
+    kind: 'decimal',
+    default: constant({ skills: '0.5', rate: '0.2', experience: '0.15', reputation: '0.15' }[part]),
+    appliedBy: 'matching',
+    description: `Weight of the ${part} part of the matching score. The score is divided by the sum of the four weights (still 0..1); the next ranking uses it.`,
+    ...WEIGHT,
+  })),
   {
     key: 'governance.quorumFraction',
     kind: 'decimal',
@@ -165,7 +181,7 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     min: '0.01',
     max: '1',
     appliedBy: 'governance',
-    description: 'Share of the BTRST held by members at the proposal\'s snapshot that must vote (FOR, AGAINST or ABSTAIN) for it to pass.',
+    description: "Share of the BTRST held by members at the proposal's snapshot that must vote (FOR, AGAINST or ABSTAIN) for it to pass.",
   },
   {
     key: 'governance.proposalThreshold',
@@ -183,7 +199,7 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     min: '0',
     max: String(30 * DAY),
     appliedBy: 'governance',
-    description: 'Seconds between a proposal\'s creation (its voting-power snapshot) and the opening of its vote.',
+    description: "Seconds between a proposal's creation (its voting-power snapshot) and the opening of its vote.",
   },
   {
     key: 'governance.votingPeriodSeconds',
@@ -192,7 +208,7 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     min: (c) => String(c.GOVERNANCE_MIN_VOTING_PERIOD_SECONDS),
     max: String(60 * DAY),
     appliedBy: 'governance',
-    description: 'Seconds a proposal\'s vote stays open (at least GOVERNANCE_MIN_VOTING_PERIOD_SECONDS).',
+    description: "Seconds a proposal's vote stays open (at least GOVERNANCE_MIN_VOTING_PERIOD_SECONDS).",
   },
   {
     key: 'governance.timelockSeconds',
@@ -243,8 +259,7 @@ export const PARAMETERS: readonly ParameterSpec[] = [
 ];
 
 /** The most decimals a kind accepts. */
-export const decimalsOf = (p: Pick<ParameterSpec, 'kind' | 'decimals'>): number =>
-  p.kind === 'btrst' ? 18 : p.kind === 'decimal' ? (p.decimals ?? 18) : 0;
+export const decimalsOf = (p: Pick<ParameterSpec, 'kind' | 'decimals'>): number => (p.kind === 'btrst' ? 18 : p.kind === 'decimal' ? (p.decimals ?? 18) : 0);
 
 /** A non-negative decimal string as units of 10^-decimals, or null when it is not one (signs refused) or has more decimals. */
 function unsignedUnits(value: string, decimals: number): bigint | null {

@@ -42,7 +42,8 @@ function text(value: string, field: 'title' | 'description'): string {
 function changesOf(input: CreateProposalRequest['parameterChanges']): ParameterChangeValue[] {
   const changes = (input ?? []).map(({ key, value }) => ({ key: key.trim(), value: value.trim() }));
   const [min, max] = PROPOSAL_LIMITS.parameterChanges;
-  if (changes.length < min || changes.length > max) throw new BadUserInputError(`a PARAMETER_CHANGE proposal changes ${min} to ${max} parameters`, 'parameterChanges');
+  if (changes.length < min || changes.length > max)
+    throw new BadUserInputError(`a PARAMETER_CHANGE proposal changes ${min} to ${max} parameters`, 'parameterChanges');
   const keys = new Set(changes.map((c) => c.key));
   if (keys.size !== changes.length) throw new BadUserInputError('each parameter may be changed once per proposal', 'parameterChanges');
   return changes;

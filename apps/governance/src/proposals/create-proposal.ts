@@ -66,7 +66,9 @@ export class CreateProposal {
       const threshold = await param('governance.proposalThreshold');
       const power = await this.power.votingPowerAt(proposerId, now, tx);
       if (toUnits(power) < toUnits(threshold) || toUnits(power) === 0n) {
-        throw new PreconditionFailedError(`Proposing needs a voting power of at least ${canonicalTokens(threshold)} BTRST (and more than 0); yours is ${power}`);
+        throw new PreconditionFailedError(
+          `Proposing needs a voting power of at least ${canonicalTokens(threshold)} BTRST (and more than 0); yours is ${power}`,
+        );
       }
       if (command.grant) {
         if (!(await this.membership.isMember(tx, command.grant.recipientId))) {

@@ -48,7 +48,12 @@ export class ExecuteProposal {
           { traceparent },
         );
       }
-      await this.events.publish(tx, ProposalExecuted, { proposalId: p.id, kind: p.kind, executedBy: done.executedBy!, executedAt: now.toISOString() }, { traceparent });
+      await this.events.publish(
+        tx,
+        ProposalExecuted,
+        { proposalId: p.id, kind: p.kind, executedBy: done.executedBy!, executedAt: now.toISOString() },
+        { traceparent },
+      );
       await publishDecided(tx, this.events, done, 'EXECUTED', now);
       return done;
     });

@@ -30,9 +30,16 @@ export class ProposalScheduler {
     const at = next.at.getTime();
     const delay = Math.max(0, at - this.clock.now().getTime());
     try {
-      await this.jobs.add(ProposalTransitionJob, { proposalId: p.id, transition: next.transition, at }, { jobId: `proposal-${p.id}-${next.transition}-${at}`, delay });
+      await this.jobs.add(
+        ProposalTransitionJob,
+        { proposalId: p.id, transition: next.transition, at },
+        { jobId: `proposal-${p.id}-${next.transition}-${at}`, delay },
+      );
     } catch (error) {
-      this.log.warn({ err: loggableError(error), proposalId: p.id, transition: next.transition }, 'could not schedule a proposal transition; the sweep will catch up');
+      this.log.warn(
+        { err: loggableError(error), proposalId: p.id, transition: next.transition },
+        'could not schedule a proposal transition; the sweep will catch up',
+      );
     }
   }
 }

@@ -23,7 +23,9 @@ registerEnumType(ProposalStatusEnum, {
   valuesMap: {
     PENDING: { description: 'Created; voting opens at startsAt (after the voting delay).' },
     ACTIVE: { description: 'Voting is open until endsAt.' },
-    SUCCEEDED: { description: 'More FOR than AGAINST and quorum reached. Succeeded proposals are queued at once, so a proposal reads QUEUED rather than SUCCEEDED.' },
+    SUCCEEDED: {
+      description: 'More FOR than AGAINST and quorum reached. Succeeded proposals are queued at once, so a proposal reads QUEUED rather than SUCCEEDED.',
+    },
     DEFEATED: { description: 'Voting ended without more FOR than AGAINST, or without quorum.' },
     QUEUED: { description: 'Succeeded and waiting out the timelock: anyone may execute it from executableAt until expiresAt.' },
     EXPIRED: { description: 'Queued but not executed before expiresAt (the grace period).' },
@@ -93,7 +95,7 @@ export class ProposalModel {
   @Field(() => DecimalScalar)
   abstainVotes: string;
 
-  @Field(() => DecimalScalar, { description: 'FOR + ABSTAIN needed: governance.quorumFraction x the members\' total voting power at snapshotAt.' })
+  @Field(() => DecimalScalar, { description: "FOR + ABSTAIN needed: governance.quorumFraction x the members' total voting power at snapshotAt." })
   quorum: string;
 
   @Field(() => Date, { nullable: true, description: 'Queued proposals: executable from this instant (the timelock).' })

@@ -58,7 +58,7 @@ describe('creating a proposal', () => {
   afterAll(async () => h?.close());
   afterEach(() => expect(h.deadLetters).toEqual([]));
 
-  it('needs a member whose voting power reaches the threshold; snapshot now, quorum over the members\' power then', async () => {
+  it("needs a member whose voting power reaches the threshold; snapshot now, quorum over the members' power then", async () => {
     const small = await holder(h, '9.999999999999999999');
     const outsider = randomUUID();
     await balanceChanged(h, outsider, '5000', new Date(Date.now() - 60_000));
@@ -109,7 +109,13 @@ describe('creating a proposal', () => {
       { kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: '7' }] },
       { kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: 'abc' }] },
       { kind: 'PARAMETER_CHANGE', parameterChanges: [] },
-      { kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: '0.05' }, { key: 'platform.feeRate', value: '0.06' }] },
+      {
+        kind: 'PARAMETER_CHANGE',
+        parameterChanges: [
+          { key: 'platform.feeRate', value: '0.05' },
+          { key: 'platform.feeRate', value: '0.06' },
+        ],
+      },
       { kind: 'TEXT', parameterChanges: [{ key: 'platform.feeRate', value: '0.05' }] },
       { kind: 'TEXT', votingPeriodSeconds: 59 },
       { kind: 'TEXT', title: '  ' },
@@ -127,7 +133,9 @@ describe('creating a proposal', () => {
     const grant = (amount: string) => propose(h, proposer, { kind: 'GRANT', grant: { recipientId: recipient, amount } });
     expect(await codeOf(grant('1'))).toBe('INSUFFICIENT_FUNDS');
     const record = (balance: string, changedAt: Date) =>
-      h.dataSource.transaction((tx) => h.treasury.record(tx, { entryId: randomUUID(), balance, delta: balance, reason: 'FEE_CONVERSION', changedAt: changedAt.toISOString() }));
+      h.dataSource.transaction((tx) =>
+        h.treasury.record(tx, { entryId: randomUUID(), balance, delta: balance, reason: 'FEE_CONVERSION', changedAt: changedAt.toISOString() }),
+      );
     await record('500', new Date(Date.now() - 10_000));
     await record('100', new Date(Date.now() - 20_000)); // older, arriving late: ignored
     expect(await codeOf(grant('500.000000000000000001'))).toBe('INSUFFICIENT_FUNDS');
@@ -266,7 +274,15 @@ describe('outcome, timelock and execution', () => {
     expect(await codeOf(h.executeProposal.execute(as(proposer), p.id))).toBe('CONFLICT');
     await h.lifecycle.sweep();
 
-    expect(await types(h, p.id)).toEqual(['ProposalCreated', 'VoteCast', 'VoteCast', 'ProposalQueued', 'proposal.decided', 'ProposalExecuted', 'proposal.decided']);
+    expect(await types(h, p.id)).toEqual([
+      'ProposalCreated',
+      'VoteCast',
+      'VoteCast',
+      'ProposalQueued',
+      'proposal.decided',
+      'ProposalExecuted',
+      'proposal.decided',
+    ]);
     const decided = (await h.outbox(p.id)).filter((e) => e.type === 'proposal.decided').map((e) => e.payload);
     expect(decided.map((d) => d.outcome)).toEqual(['QUEUED', 'EXECUTED']);
     expect(decided[1]).toMatchObject({ kind: 'PARAMETER_CHANGE', forVotes: '100', againstVotes: '20', abstainVotes: '0', quorum: '60', grantAmount: null });

@@ -66,7 +66,7 @@ export class ProposalsResolver {
   async cancelProposal(
     @CurrentUser() caller: AuthUser,
     @Args('proposalId', { type: () => ID }) proposalId: string,
-    @Args('reason', { type: () => String, nullable: true, description: "Required from the guardian; recorded and published." }) reason: string | null,
+    @Args('reason', { type: () => String, nullable: true, description: 'Required from the guardian; recorded and published.' }) reason: string | null,
     @RequestMeta() meta: { traceparent?: string },
   ): Promise<ProposalModel> {
     return toProposalModel(await this.canceler.execute(caller, proposalId, reason, meta.traceparent));
@@ -83,10 +83,7 @@ export class ProposalsResolver {
   }
 
   @ResolveField(() => [VoteModel], { description: 'In the order they were cast (1 to 100).' })
-  async votes(
-    @Parent() proposal: ProposalModel,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
-  ): Promise<VoteModel[]> {
+  async votes(@Parent() proposal: ProposalModel, @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number): Promise<VoteModel[]> {
     return (await this.reader.votes(proposal.id, pageSize(first, 50))).map(toVoteModel);
   }
 }

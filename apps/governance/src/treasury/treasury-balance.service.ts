@@ -28,7 +28,9 @@ export class TreasuryBalanceService {
 
   /** The last known balance, "0" before any event. */
   async balance(tx: EntityManager): Promise<string> {
-    const [row] = (await tx.query(`SELECT trim_scale(COALESCE((SELECT balance FROM treasury_balance WHERE id = 1), 0))::text AS balance`)) as Array<{ balance: string }>;
+    const [row] = (await tx.query(`SELECT trim_scale(COALESCE((SELECT balance FROM treasury_balance WHERE id = 1), 0))::text AS balance`)) as Array<{
+      balance: string;
+    }>;
     return row.balance;
   }
 }

@@ -91,7 +91,12 @@ export class CastVote {
       if (!p.quorumReachedAt && quorumReached(after)) {
         const key = 'governance.lateQuorumExtensionSeconds';
         const newEnd = lateQuorumEnd(before, after, p.endsAt, now, secondsOf(await this.parameters.get(tx, key), key));
-        updated = await this.transitions.patch(tx, updated, newEnd ? { quorumReachedAt: now, endsAt: newEnd, extendedByLateQuorum: true } : { quorumReachedAt: now }, now);
+        updated = await this.transitions.patch(
+          tx,
+          updated,
+          newEnd ? { quorumReachedAt: now, endsAt: newEnd, extendedByLateQuorum: true } : { quorumReachedAt: now },
+          now,
+        );
         moved = newEnd !== null;
       }
       await this.events.publish(tx, VoteCast, { voteId: record.id, proposalId: p.id, voterId, support, weight, castAt: now.toISOString() }, { traceparent });

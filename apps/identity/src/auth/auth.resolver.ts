@@ -6,7 +6,11 @@ import { AuthService, type Session } from './auth.service';
 import { RegisterAccount } from './register-account';
 import { SessionsService } from './sessions.service';
 
-const toPayload = (s: Session): AuthPayload => ({ accessToken: s.accessToken, refreshToken: s.refreshToken, user: Object.assign(toUserModel(s.user), { viewerIsSelf: true }) });
+const toPayload = (s: Session): AuthPayload => ({
+  accessToken: s.accessToken,
+  refreshToken: s.refreshToken,
+  user: Object.assign(toUserModel(s.user), { viewerIsSelf: true }),
+});
 
 type Meta = { traceparent?: string; clientIp: string };
 
@@ -49,7 +53,7 @@ export class AuthResolver {
     return true;
   }
 
-  @Mutation(() => Boolean, { description: "Signs out every session of the caller, on every device: refresh tokens and access tokens alike." })
+  @Mutation(() => Boolean, { description: 'Signs out every session of the caller, on every device: refresh tokens and access tokens alike.' })
   @Authenticated()
   async revokeMySessions(@CurrentUser() caller: AuthUser): Promise<boolean> {
     await this.sessions.revokeAll(caller.id);

@@ -3,7 +3,16 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { RoleSchema, UserRegistered, type Role } from '@talent/events';
-import { ConflictError, EventPublisher, ForbiddenError, inUseCaseTransaction, isUniqueViolation, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import {
+  ConflictError,
+  EventPublisher,
+  ForbiddenError,
+  inUseCaseTransaction,
+  isUniqueViolation,
+  parseCommand,
+  type UseCase,
+  type UseCaseContext,
+} from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
 import type { Session } from './auth.service';
 import { PasswordHasher } from './password-hasher';

@@ -38,7 +38,11 @@ export class TokenService {
    * both succeed. Presenting a token that was already rotated means it leaked: the whole
    * family is revoked and the caller must sign in again.
    */
-  async rotate(tx: EntityManager, presented: string, loadUser: (id: string) => Promise<UserRecord | null>): Promise<{ user: UserRecord; tokens: TokenPair } | { reused: true; sessionId: string }> {
+  async rotate(
+    tx: EntityManager,
+    presented: string,
+    loadUser: (id: string) => Promise<UserRecord | null>,
+  ): Promise<{ user: UserRecord; tokens: TokenPair } | { reused: true; sessionId: string }> {
     const record = await this.find(tx, presented, true);
     if (!record) throw new UnauthenticatedError('Invalid refresh token');
     if (record.usedAt) {

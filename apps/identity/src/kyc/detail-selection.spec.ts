@@ -22,14 +22,17 @@ function infoOf(query: string, variableValues: Record<string, unknown> = {}) {
 describe('selectedDetailFields', () => {
   it('names the fields asked for, in a fixed order, aliases included', () => {
     expect(selectedDetailFields(infoOf(`{ c { details { documentNumber name: legalName } } }`))).toEqual(['LEGAL_NAME', 'DOCUMENT_NUMBER']);
-    expect(selectedDetailFields(infoOf(`{ c { details { dateOfBirth legalName documentNumber } } }`))).toEqual(['LEGAL_NAME', 'DATE_OF_BIRTH', 'DOCUMENT_NUMBER']);
+    expect(selectedDetailFields(infoOf(`{ c { details { dateOfBirth legalName documentNumber } } }`))).toEqual([
+      'LEGAL_NAME',
+      'DATE_OF_BIRTH',
+      'DOCUMENT_NUMBER',
+    ]);
   });
 
   it('follows inline fragments and named fragments', () => {
-    expect(selectedDetailFields(infoOf(`{ c { details { ... on KycCaseDetails { dateOfBirth } ...D } } } fragment D on KycCaseDetails { legalName }`))).toEqual([
-      'LEGAL_NAME',
-      'DATE_OF_BIRTH',
-    ]);
+    expect(selectedDetailFields(infoOf(`{ c { details { ... on KycCaseDetails { dateOfBirth } ...D } } } fragment D on KycCaseDetails { legalName }`))).toEqual(
+      ['LEGAL_NAME', 'DATE_OF_BIRTH'],
+    );
   });
 
   it('leaves out what @skip or @include leave out, with variables', () => {

@@ -39,7 +39,10 @@ export class DocumentFingerprintBackfill implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const counts = await this.run();
     if (counts.unreadable > 0) {
-      this.logger.error({ unreadable: counts.unreadable }, 'KYC cases whose document number no configured KYC encryption key decrypts (KYC_ENCRYPTION_KEY, KYC_ENCRYPTION_KEYS): left without a fingerprint');
+      this.logger.error(
+        { unreadable: counts.unreadable },
+        'KYC cases whose document number no configured KYC encryption key decrypts (KYC_ENCRYPTION_KEY, KYC_ENCRYPTION_KEYS): left without a fingerprint',
+      );
     }
     if (counts.fingerprinted > 0 || counts.membersRecorded > 0 || counts.membersSharingADocument > 0) {
       this.logger.info(counts, 'identity document fingerprints backfilled');

@@ -31,7 +31,9 @@ export class DocumentFingerprinter {
   /** 64 hex characters. */
   fingerprint(document: IdentityDocument): string {
     // Fixed-format fields joined by a separator none of them can contain: unambiguous.
-    const canonical = ['kyc-document:v1', document.documentType, document.country.trim().toUpperCase(), normalizeDocumentNumber(document.documentNumber)].join('\n');
+    const canonical = ['kyc-document:v1', document.documentType, document.country.trim().toUpperCase(), normalizeDocumentNumber(document.documentNumber)].join(
+      '\n',
+    );
     return createHmac('sha256', this.key).update(canonical, 'utf8').digest('hex');
   }
 }

@@ -24,7 +24,11 @@ let read: ReadKycDetails;
 let submitKycCase: SubmitKycCase;
 let reviewKycCase: ReviewKycCase;
 const sql = <T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]> => dataSource.query(text, params);
-const reads = (caseId: string) => sql<{ reader_id: string; fields: string[]; reader_roles: string[] }>('SELECT reader_id, fields, reader_roles FROM kyc_details_reads WHERE case_id = $1 ORDER BY read_at', [caseId]);
+const reads = (caseId: string) =>
+  sql<{ reader_id: string; fields: string[]; reader_roles: string[] }>(
+    'SELECT reader_id, fields, reader_roles FROM kyc_details_reads WHERE case_id = $1 ORDER BY read_at',
+    [caseId],
+  );
 
 async function user(roles: Role[]): Promise<{ id: string; roles: Role[] }> {
   const id = randomUUID();
@@ -36,7 +40,9 @@ const details = { legalName: 'Ada Quinn Lovelace', dateOfBirth: '1990-04-12', do
 
 beforeAll(async () => {
   db = await createTestDatabase('identity_kyc_details');
-  dataSource = await new DataSource(dataSourceOptions({ url: db.url, entities: IDENTITY_ENTITIES, migrations: IDENTITY_MIGRATIONS, poolSize: 4, applicationName: 'identity-int' })).initialize();
+  dataSource = await new DataSource(
+    dataSourceOptions({ url: db.url, entities: IDENTITY_ENTITIES, migrations: IDENTITY_MIGRATIONS, poolSize: 4, applicationName: 'identity-int' }),
+  ).initialize();
   read = new ReadKycDetails(dataSource, cipher);
   const fingerprinter = new DocumentFingerprinter(randomBytes(32));
   submitKycCase = new SubmitKycCase(dataSource, new EventPublisher(), cipher, fingerprinter);
@@ -50,7 +56,10 @@ afterAll(async () => {
 
 async function pendingCase(): Promise<{ owner: { id: string; roles: Role[] }; caseId: string }> {
   const owner = await user(['TALENT', 'INSPECTOR']);
-  const record = await submitKycCase.execute({ caller: owner }, { ...details, country: 'GB', documentType: 'PASSPORT', documentNumber: `ZX ${randomBytes(4).toString('hex')}` });
+  const record = await submitKycCase.execute(
+    { caller: owner },
+    { ...details, country: 'GB', documentType: 'PASSPORT', documentNumber: `ZX ${randomBytes(4).toString('hex')}` },
+  );
   return { owner, caseId: record.id };
 }
 

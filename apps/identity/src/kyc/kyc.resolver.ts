@@ -18,7 +18,15 @@ import type { KycCaseRecord } from './kyc-case.entity';
 import { selectedDetailFields } from './detail-selection';
 import { toAccessModel } from './kyc-access-log.resolver';
 import { KycAccessLog } from './kyc-access-log';
-import { KycCaseConnection, KycCaseDetailsModel, KycCaseModel, KycDetailsAccessModel, KycDocumentTypeEnum, ReviewDecisionEnum, SubmitKycInput } from './kyc.model';
+import {
+  KycCaseConnection,
+  KycCaseDetailsModel,
+  KycCaseModel,
+  KycDetailsAccessModel,
+  KycDocumentTypeEnum,
+  ReviewDecisionEnum,
+  SubmitKycInput,
+} from './kyc.model';
 import { ReadKycDetails } from './read-kyc-details';
 import { KycStatusEnum } from '../users/user.model';
 import { KycCasesStore } from './kyc-cases.store';
@@ -92,7 +100,11 @@ export class KycResolver {
     description:
       'For reviewers (INSPECTOR, ADMIN) only: true when another member account was approved with the same identity document; such a case cannot be approved. Null for anyone else, so that nobody can probe whether a document is registered.',
   })
-  async documentAlreadyUsed(@Parent() kycCase: KycCaseModel, @Context() context: RequestContext, @CurrentUser() caller: AuthUser | null): Promise<boolean | null> {
+  async documentAlreadyUsed(
+    @Parent() kycCase: KycCaseModel,
+    @Context() context: RequestContext,
+    @CurrentUser() caller: AuthUser | null,
+  ): Promise<boolean | null> {
     if (!caller || !(hasRole(caller, 'INSPECTOR') || hasRole(caller, 'ADMIN'))) return null;
     return this.documentUse.for(context).load(kycCase.id);
   }
@@ -102,7 +114,11 @@ export class KycResolver {
     description:
       "The case's personal data, decrypted: for a reviewer (INSPECTOR or ADMIN) other than the case's owner, while the case is PENDING. Null for anyone else (the owner included) and once the case is decided. Every read is recorded, with the fields asked for, in the owner's access log (myKycAccessLog).",
   })
-  async details(@Parent() kycCase: KycCaseModel, @CurrentUser() caller: AuthUser | null, @Info() info: GraphQLResolveInfo): Promise<KycCaseDetailsModel | null> {
+  async details(
+    @Parent() kycCase: KycCaseModel,
+    @CurrentUser() caller: AuthUser | null,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<KycCaseDetailsModel | null> {
     const details = await this.readDetails.execute(caller, kycCase.id, selectedDetailFields(info));
     return details ? Object.assign(new KycCaseDetailsModel(), details) : null;
   }

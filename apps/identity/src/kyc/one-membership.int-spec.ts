@@ -51,7 +51,8 @@ const open = async (migrations: typeof IDENTITY_MIGRATIONS) => {
 };
 const backfill = () => new DocumentFingerprintBackfill(dataSource, logger as never, cipher, fingerprinter);
 const reviewKycCase = () => new ReviewKycCase(dataSource, new EventPublisher(), cipher, fingerprinter);
-const review = (reviewer: AuthUser, caseId: string, decision: 'APPROVE' | 'REJECT', reason: string | null) => reviewKycCase().execute({ caller: reviewer }, { caseId, decision, reason });
+const review = (reviewer: AuthUser, caseId: string, decision: 'APPROVE' | 'REJECT', reason: string | null) =>
+  reviewKycCase().execute({ caller: reviewer }, { caseId, decision, reason });
 
 /** A user with a KYC case as the code before fingerprints wrote it (raw SQL, no fingerprint). */
 async function legacyCase(
@@ -97,9 +98,10 @@ beforeAll(async () => {
   db = await createTestDatabase('identity_membership');
   // The database as the previous version left it: members, open and rejected cases.
   const before = await open([IdentitySchema1732600000000]);
-  await before.query(`INSERT INTO users (id, email, password_hash, display_name, roles) VALUES ($1, 'inspector@example.test', 'x', 'Inspector', ARRAY['INSPECTOR'])`, [
-    inspector.id,
-  ]);
+  await before.query(
+    `INSERT INTO users (id, email, password_hash, display_name, roles) VALUES ($1, 'inspector@example.test', 'x', 'Inspector', ARRAY['INSPECTOR'])`,
+    [inspector.id],
+  );
   legacy.shared1 = await legacyCase((t, p) => before.query(t, p), passport('SHARED0001'), 'APPROVED', new Date('2024-01-01T00:00:00Z'));
   legacy.shared2 = await legacyCase((t, p) => before.query(t, p), passport('shared-0001'), 'APPROVED', new Date('2024-02-01T00:00:00Z'));
   legacy.own = await legacyCase((t, p) => before.query(t, p), passport('OWN0000001'), 'APPROVED');
@@ -148,14 +150,23 @@ describe('migration and start-up backfill', () => {
   });
 
   it('is idempotent: a later start changes nothing', async () => {
-    const snapshot = async () => [await sql('SELECT id, document_fingerprint FROM kyc_cases ORDER BY id'), await sql('SELECT * FROM member_documents ORDER BY fingerprint')];
+    const snapshot = async () => [
+      await sql('SELECT id, document_fingerprint FROM kyc_cases ORDER BY id'),
+      await sql('SELECT * FROM member_documents ORDER BY fingerprint'),
+    ];
     const before = await snapshot();
     expect(await backfill().run()).toEqual({ fingerprinted: 0, unreadable: 1, membersRecorded: 0, membersSharingADocument: 1 });
     expect(await snapshot()).toEqual(before);
   });
 
   it('the open cases are told apart: a member’s document is flagged, a fresh one is not', async () => {
-    const used = await new KycCasesStore(dataSource).documentsAlreadyUsed([legacy.pendingDuplicate.caseId, legacy.pendingFresh.caseId, legacy.own.caseId, legacy.shared2.caseId, randomUUID()]);
+    const used = await new KycCasesStore(dataSource).documentsAlreadyUsed([
+      legacy.pendingDuplicate.caseId,
+      legacy.pendingFresh.caseId,
+      legacy.own.caseId,
+      legacy.shared2.caseId,
+      randomUUID(),
+    ]);
     expect([...used.values()]).toEqual([true, false, false, true, false]);
   });
 

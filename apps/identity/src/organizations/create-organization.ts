@@ -29,7 +29,12 @@ export class CreateOrganization implements UseCase<z.input<typeof CreateOrganiza
       const org = tx.getRepository(OrganizationRecord).create({ id: randomUUID(), name, createdBy: caller.id, createdAt: now });
       await tx.getRepository(OrganizationRecord).insert(org);
       await tx.getRepository(OrganizationMemberRecord).insert({ organizationId: org.id, userId: caller.id, role: 'OWNER', joinedAt: now });
-      await this.events.publish(tx, OrganizationCreated, { organizationId: org.id, ownerId: caller.id, createdAt: now.toISOString() }, { traceparent: ctx.traceparent });
+      await this.events.publish(
+        tx,
+        OrganizationCreated,
+        { organizationId: org.id, ownerId: caller.id, createdAt: now.toISOString() },
+        { traceparent: ctx.traceparent },
+      );
       return toOrganizationModel(org);
     });
   }

@@ -42,14 +42,20 @@ beforeAll(async () => {
   db = await createTestDatabase('identity_organizations');
   const previous = await open([IdentitySchema1732600000000, MemberDocuments1735300000000]);
   for (const [i, owner] of before.owners.entries()) {
-    await previous.query(`INSERT INTO users (id, email, password_hash, display_name, roles) VALUES ($1, $2, 'x', 'Client', ARRAY['CLIENT'])`, [owner, `c${i}-${owner}@example.test`]);
+    await previous.query(`INSERT INTO users (id, email, password_hash, display_name, roles) VALUES ($1, $2, 'x', 'Client', ARRAY['CLIENT'])`, [
+      owner,
+      `c${i}-${owner}@example.test`,
+    ]);
     await previous.query(`INSERT INTO organizations (id, name, created_by, created_at) VALUES ($1, $2, $3, $4)`, [
       before.organizations[i],
       `Org ${i}`,
       owner,
       new Date(Date.UTC(2024, i, 1)),
     ]);
-    await previous.query(`INSERT INTO organization_members (organization_id, user_id, role, joined_at) VALUES ($1, $2, 'OWNER', now())`, [before.organizations[i], owner]);
+    await previous.query(`INSERT INTO organization_members (organization_id, user_id, role, joined_at) VALUES ($1, $2, 'OWNER', now())`, [
+      before.organizations[i],
+      owner,
+    ]);
   }
   await previous.destroy();
   dataSource = await open(IDENTITY_MIGRATIONS);

@@ -15,9 +15,7 @@ export class OrganizationsResolver {
     private readonly organizations: OrganizationsService,
     private readonly createOrganizationUseCase: CreateOrganization,
   ) {
-    this.byId = new PerRequest(
-      () => BatchLoader.orNull((ids) => this.organizations.findByIds(ids)),
-    );
+    this.byId = new PerRequest(() => BatchLoader.orNull((ids) => this.organizations.findByIds(ids)));
   }
 
   @Query(() => OrganizationModel, { nullable: true })

@@ -1,5 +1,16 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { BatchLoader, CurrentUser, hasRole, isUuid, NotFoundError, PerRequest, RequestMeta, RequireRoles, type AuthUser, type RequestContext } from '@talent/platform';
+import {
+  BatchLoader,
+  CurrentUser,
+  hasRole,
+  isUuid,
+  NotFoundError,
+  PerRequest,
+  RequestMeta,
+  RequireRoles,
+  type AuthUser,
+  type RequestContext,
+} from '@talent/platform';
 import { OrganizationModel } from '../organizations/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UserAccessService } from './user-access.service';
@@ -17,9 +28,7 @@ export class UsersResolver {
     private readonly access: UserAccessService,
     private readonly orgs: OrganizationsService,
   ) {
-    this.byId = new PerRequest(
-      () => BatchLoader.orNull((ids) => this.users.findByIds(ids)),
-    );
+    this.byId = new PerRequest(() => BatchLoader.orNull((ids) => this.users.findByIds(ids)));
   }
 
   @Query(() => UserModel, { nullable: true, description: 'The signed-in user, or null when anonymous.' })

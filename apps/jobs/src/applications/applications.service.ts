@@ -2,18 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type PayloadOf } from '@talent/events';
-import { type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, MembershipProjection, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import {
+  type AuthUser,
+  BadUserInputError,
+  ConflictError,
+  EventPublisher,
+  ForbiddenError,
+  inTransaction,
+  isUniqueViolation,
+  isUuid,
+  MembershipProjection,
+  NotFoundError,
+  PreconditionFailedError,
+} from '@talent/platform';
 import { JobRecord } from '../jobs/job.entity';
 import { describeTerms, rateTermsOf, rateVerdict } from '../jobs/rate-terms';
 import { ApplicationRecord, InterviewRecord } from './application.entity';
-import {
-  canTransition,
-  FINAL_APPLICATION_STATUSES,
-  initialStatus,
-  OPEN_APPLICATION_STATUSES,
-  transition,
-  type ApplicationAction,
-} from './application-status';
+import { canTransition, FINAL_APPLICATION_STATUSES, initialStatus, OPEN_APPLICATION_STATUSES, transition, type ApplicationAction } from './application-status';
 import { toApplyCommand, type ApplyRequest } from './apply.command';
 
 type Resolution = PayloadOf<typeof ApplicationResolved>['status'];

@@ -19,7 +19,12 @@ describe('toApplyCommand', () => {
   const base = { jobId: 'j', coverLetter: ' I have built three of these. ', proposedRate: { amount: '95.5', currency: 'usd' } };
 
   it('trims the cover letter and canonicalises the rate', () => {
-    expect(toApplyCommand(base)).toEqual({ jobId: 'j', coverLetter: 'I have built three of these.', proposedRate: { amount: '95.50', currency: 'USD' }, stake: null });
+    expect(toApplyCommand(base)).toEqual({
+      jobId: 'j',
+      coverLetter: 'I have built three of these.',
+      proposedRate: { amount: '95.50', currency: 'USD' },
+      stake: null,
+    });
   });
 
   it.each([

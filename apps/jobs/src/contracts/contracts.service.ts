@@ -50,9 +50,7 @@ export class ContractsService {
         const job = await tx.getRepository(JobRecord).findOneOrFail({ where: { id: found.jobId }, lock: { mode: 'pessimistic_write' } });
         if (job.clientId !== caller.id) throw new ForbiddenError("Only the job's client may hire for it");
         if (job.status !== 'OPEN') throw new ConflictError(`The job is already ${job.status}: it takes no more hires`);
-        const application = await tx
-          .getRepository(ApplicationRecord)
-          .findOneOrFail({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
+        const application = await tx.getRepository(ApplicationRecord).findOneOrFail({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
         transition(application.status, 'HIRE'); // CONFLICT before anything is written
         // Defence in depth: applyToJob refuses rates outside the job's terms, but the contract is valued
         // at this rate, so an application that got past it (older data, a bug) is never hired.

@@ -10,8 +10,22 @@ import type { JobRecord } from './job.entity';
  */
 export async function publishJobPosted(events: EventPublisher, tx: EntityManager, job: JobRecord, postedAt: Date, traceparent?: string): Promise<void> {
   const budget = { min: job.budgetMin, max: job.budgetMax, currency: job.currency, unit: job.rateUnit };
-  const common = { jobId: job.id, title: job.title, skills: job.skills, countries: job.countries, budget, hoursPerWeek: job.hoursPerWeek, durationWeeks: job.durationWeeks, postedAt: postedAt.toISOString() };
-  await events.publish(tx, JobPosted, { ...common, clientId: job.clientId, organizationId: job.organizationId, minYearsExperience: job.minYearsExperience }, { traceparent });
+  const common = {
+    jobId: job.id,
+    title: job.title,
+    skills: job.skills,
+    countries: job.countries,
+    budget,
+    hoursPerWeek: job.hoursPerWeek,
+    durationWeeks: job.durationWeeks,
+    postedAt: postedAt.toISOString(),
+  };
+  await events.publish(
+    tx,
+    JobPosted,
+    { ...common, clientId: job.clientId, organizationId: job.organizationId, minYearsExperience: job.minYearsExperience },
+    { traceparent },
+  );
   await events.publish(tx, PublicJobPosted, common, { traceparent });
 }
 

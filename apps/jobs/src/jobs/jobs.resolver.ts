@@ -19,9 +19,7 @@ export class JobsResolver {
     private readonly jobService: JobsService,
     private readonly applicationService: ApplicationsService,
   ) {
-    this.byId = new PerRequest(
-      () => BatchLoader.orNull((ids) => this.jobService.findByIds(ids)),
-    );
+    this.byId = new PerRequest(() => BatchLoader.orNull((ids) => this.jobService.findByIds(ids)));
   }
 
   @Query(() => JobModel, { nullable: true, description: 'Public; null for an unknown id.' })

@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { type AuthUser, BadUserInputError, ConflictError, decodeCursor, encodeCursor, EventPublisher, ForbiddenError, inTransaction, isUuid, MembershipProjection, NotFoundError } from '@talent/platform';
+import {
+  type AuthUser,
+  BadUserInputError,
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  EventPublisher,
+  ForbiddenError,
+  inTransaction,
+  isUuid,
+  MembershipProjection,
+  NotFoundError,
+} from '@talent/platform';
 import { ApplicationsService } from '../applications/applications.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { JobRecord, type JobStatus } from './job.entity';
@@ -122,7 +134,10 @@ export class JobsService {
       for (const [where, params] of conditions) qb.andWhere(where, params);
       return qb;
     };
-    const page = query().orderBy('j.created_at', 'DESC').addOrderBy('j.id', 'DESC').limit(first + 1);
+    const page = query()
+      .orderBy('j.created_at', 'DESC')
+      .addOrderBy('j.id', 'DESC')
+      .limit(first + 1);
     if (after) {
       const [createdAt, id] = decodeCursor(after, 2);
       if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !isUuid(id)) {

@@ -48,7 +48,9 @@ describe('toPostJobCommand', () => {
   it("keeps each budget in its currency's minor unit (ISO 4217: JPY none, KWD 3)", () => {
     const yen = toPostJobCommand(valid({ budget: { min: { amount: '1500', currency: 'JPY' }, max: { amount: '2000', currency: 'jpy' }, unit: 'HOURLY' } }));
     expect(yen.budget).toEqual({ min: '1500', max: '2000', currency: 'JPY', unit: 'HOURLY' });
-    const dinars = toPostJobCommand(valid({ budget: { min: { amount: '12.125', currency: 'KWD' }, max: { amount: '15.5', currency: 'KWD' }, unit: 'HOURLY' } }));
+    const dinars = toPostJobCommand(
+      valid({ budget: { min: { amount: '12.125', currency: 'KWD' }, max: { amount: '15.5', currency: 'KWD' }, unit: 'HOURLY' } }),
+    );
     expect(dinars.budget).toEqual({ min: '12.125', max: '15.500', currency: 'KWD', unit: 'HOURLY' });
   });
 
@@ -89,13 +91,29 @@ describe('toPostJobCommand', () => {
     ['105 weeks', { durationWeeks: 105 }, 'durationWeeks'],
     ['min above max', { budget: { min: { amount: '100.01', currency: 'USD' }, max: { amount: '100', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
     ['two currencies', { budget: { min: { amount: '10', currency: 'USD' }, max: { amount: '20', currency: 'EUR' }, unit: 'HOURLY' } }, 'budget.max.currency'],
-    ['an unknown currency', { budget: { min: { amount: '10', currency: 'ABC' }, max: { amount: '20', currency: 'ABC' }, unit: 'HOURLY' } }, 'budget.min.currency'],
+    [
+      'an unknown currency',
+      { budget: { min: { amount: '10', currency: 'ABC' }, max: { amount: '20', currency: 'ABC' }, unit: 'HOURLY' } },
+      'budget.min.currency',
+    ],
     ['a zero budget', { budget: { min: { amount: '0', currency: 'USD' }, max: { amount: '20', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
     ['a negative budget', { budget: { min: { amount: '10', currency: 'USD' }, max: { amount: '-20', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.max.amount'],
     ['three decimals', { budget: { min: { amount: '10.001', currency: 'USD' }, max: { amount: '20', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
-    ['yen with decimals', { budget: { min: { amount: '1000', currency: 'JPY' }, max: { amount: '1500.50', currency: 'JPY' }, unit: 'HOURLY' } }, 'budget.max.amount'],
-    ['four decimals in dinars', { budget: { min: { amount: '10.0001', currency: 'KWD' }, max: { amount: '20', currency: 'KWD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
-    ['a float-like amount', { budget: { min: { amount: '1e3', currency: 'USD' }, max: { amount: '2000', currency: 'USD' }, unit: 'HOURLY' } }, 'budget.min.amount'],
+    [
+      'yen with decimals',
+      { budget: { min: { amount: '1000', currency: 'JPY' }, max: { amount: '1500.50', currency: 'JPY' }, unit: 'HOURLY' } },
+      'budget.max.amount',
+    ],
+    [
+      'four decimals in dinars',
+      { budget: { min: { amount: '10.0001', currency: 'KWD' }, max: { amount: '20', currency: 'KWD' }, unit: 'HOURLY' } },
+      'budget.min.amount',
+    ],
+    [
+      'a float-like amount',
+      { budget: { min: { amount: '1e3', currency: 'USD' }, max: { amount: '2000', currency: 'USD' }, unit: 'HOURLY' } },
+      'budget.min.amount',
+    ],
     ['an organization id that is not a UUID', { organizationId: 'acme' }, 'organizationId'],
     ['a negative rate tolerance', { rateTolerancePercent: -1 }, 'rateTolerancePercent'],
     ['a rate tolerance of 51%', { rateTolerancePercent: 51 }, 'rateTolerancePercent'],

@@ -5,7 +5,14 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { describeTerms, rateCeiling, rateTermsOf, rateVerdict, type RateTerms, type RateVerdict } from './rate-terms';
 
 // NUMERIC columns come back with their scale: "60.00".
-const terms = (overrides: Partial<RateTerms> = {}): RateTerms => ({ min: '60.00', max: '90.00', currency: 'USD', unit: 'HOURLY', tolerancePercent: 0, ...overrides });
+const terms = (overrides: Partial<RateTerms> = {}): RateTerms => ({
+  min: '60.00',
+  max: '90.00',
+  currency: 'USD',
+  unit: 'HOURLY',
+  tolerancePercent: 0,
+  ...overrides,
+});
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 
 describe('rateVerdict', () => {
@@ -90,8 +97,12 @@ describe('describeTerms', () => {
 
 describe('rateTermsOf', () => {
   it("takes a job's budget, currency, unit and tolerance", () => {
-    expect(
-      rateTermsOf({ budgetMin: '60.00', budgetMax: '90.00', currency: 'USD', rateUnit: 'HOURLY', rateTolerancePercent: 5 }),
-    ).toEqual({ min: '60.00', max: '90.00', currency: 'USD', unit: 'HOURLY', tolerancePercent: 5 });
+    expect(rateTermsOf({ budgetMin: '60.00', budgetMax: '90.00', currency: 'USD', rateUnit: 'HOURLY', rateTolerancePercent: 5 })).toEqual({
+      min: '60.00',
+      max: '90.00',
+      currency: 'USD',
+      unit: 'HOURLY',
+      tolerancePercent: 5,
+    });
   });
 });

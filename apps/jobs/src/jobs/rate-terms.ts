@@ -59,7 +59,5 @@ export function describeTerms(terms: RateTerms): string {
   const max = toMinor(terms.max, terms.currency);
   const budget = `${money(toMinor(terms.min, terms.currency))} to ${money(max)} ${terms.currency}${per}`;
   const ceiling = ceilingMinor(terms);
-  return ceiling > max
-    ? `${budget}, or up to ${money(ceiling)} ${terms.currency} with the client's ${terms.tolerancePercent}% tolerance`
-    : budget;
+  return ceiling > max ? `${budget}, or up to ${money(ceiling)} ${terms.currency} with the client's ${terms.tolerancePercent}% tolerance` : budget;
 }

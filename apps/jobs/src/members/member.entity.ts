@@ -10,4 +10,3 @@ export class JobsMemberRecord extends MemberColumns {
   @Column({ type: 'char', length: 2 })
   country: string;
 }
-

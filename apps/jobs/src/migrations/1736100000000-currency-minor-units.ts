@@ -26,9 +26,7 @@ export class CurrencyMinorUnits1736100000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     for (const [table, column] of AMOUNT_COLUMNS) {
       await q.query(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE numeric`);
-      await q.query(
-        `ALTER TABLE ${table} ADD CONSTRAINT ${constraintOf(table, column)} CHECK (scale(trim_scale(${column})) <= 3 AND ${column} < 1e18)`,
-      );
+      await q.query(`ALTER TABLE ${table} ADD CONSTRAINT ${constraintOf(table, column)} CHECK (scale(trim_scale(${column})) <= 3 AND ${column} < 1e18)`);
     }
   }
 

@@ -15,14 +15,15 @@ export class OrganizationsService {
 
   /** Records a new organization and its owner; a replayed event changes nothing. */
   async recordCreated(tx: EntityManager, created: PayloadOf<typeof OrganizationCreated>): Promise<void> {
-    await tx.query(
-      `INSERT INTO organizations (id, owner_id, created_at, recorded_at) VALUES ($1, $2, $3, now()) ON CONFLICT (id) DO NOTHING`,
-      [created.organizationId, created.ownerId, created.createdAt],
-    );
-    await tx.query(
-      `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, 'OWNER') ON CONFLICT DO NOTHING`,
-      [created.organizationId, created.ownerId],
-    );
+    await tx.query(`INSERT INTO organizations (id, owner_id, created_at, recorded_at) VALUES ($1, $2, $3, now()) ON CONFLICT (id) DO NOTHING`, [
+      created.organizationId,
+      created.ownerId,
+      created.createdAt,
+    ]);
+    await tx.query(`INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, 'OWNER') ON CONFLICT DO NOTHING`, [
+      created.organizationId,
+      created.ownerId,
+    ]);
   }
 
   /**

@@ -2,7 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RatingSubmitted } from '@talent/events';
-import { type AuthUser, BadUserInputError, charLength, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, MembershipProjection, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import {
+  type AuthUser,
+  BadUserInputError,
+  charLength,
+  ConflictError,
+  EventPublisher,
+  ForbiddenError,
+  inTransaction,
+  isUniqueViolation,
+  isUuid,
+  MembershipProjection,
+  NotFoundError,
+  PreconditionFailedError,
+} from '@talent/platform';
 import { ContractRecord } from '../contracts/contract.entity';
 import { isParty } from '../contracts/contracts.service';
 import { ReputationService } from '../users/reputation.service';
@@ -34,8 +47,7 @@ export class RatingsService {
         if (!contract) throw new NotFoundError('Contract');
         if (!isParty(caller, contract)) throw new ForbiddenError("Only the contract's talent and client may rate it");
         if (contract.status !== 'COMPLETED') throw new PreconditionFailedError(`Only completed contracts can be rated (this one is ${contract.status})`);
-        const [rateeId, rateeRole]: [string, RateeRole] =
-          caller.id === contract.talentId ? [contract.clientId, 'CLIENT'] : [contract.talentId, 'TALENT'];
+        const [rateeId, rateeRole]: [string, RateeRole] = caller.id === contract.talentId ? [contract.clientId, 'CLIENT'] : [contract.talentId, 'TALENT'];
         if (await tx.getRepository(RatingRecord).existsBy({ contractId: contract.id, raterId: caller.id })) {
           throw new ConflictError('You have already rated this contract');
         }

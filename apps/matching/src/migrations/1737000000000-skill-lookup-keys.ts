@@ -22,9 +22,7 @@ export class SkillLookupKeys1737000000000 implements MigrationInterface {
                      UNION ALL SELECT currency || '-' || country || ':' || s FROM unnest(skills) AS s
                      UNION ALL SELECT currency || ':' || a || E'\\t' || b FROM unnest(skills) AS a, unnest(skills) AS b
                                 WHERE a COLLATE "C" < b COLLATE "C")`);
-    await q.query(
-      `CREATE INDEX talent_profiles_skill_keys_gin ON talent_profiles USING gin (talent_skill_keys(currency, country, skills)) WHERE eligible`,
-    );
+    await q.query(`CREATE INDEX talent_profiles_skill_keys_gin ON talent_profiles USING gin (talent_skill_keys(currency, country, skills)) WHERE eligible`);
     await q.query(`DROP INDEX talent_profiles_skills_gin`);
   }
 

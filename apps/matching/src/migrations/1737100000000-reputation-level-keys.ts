@@ -28,9 +28,7 @@ export class ReputationLevelKeys1737100000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX talent_profiles_country_idx ON talent_profiles (country) WHERE eligible`);
-    await q.query(
-      `CREATE INDEX talent_profiles_skill_keys_gin ON talent_profiles USING gin (talent_skill_keys(currency, country, skills)) WHERE eligible`,
-    );
+    await q.query(`CREATE INDEX talent_profiles_skill_keys_gin ON talent_profiles USING gin (talent_skill_keys(currency, country, skills)) WHERE eligible`);
     await q.query(`DROP INDEX talent_profiles_lookup_keys_gin`);
     await q.query(`DROP FUNCTION talent_lookup_keys(text, text, text[], float8)`);
   }

@@ -54,9 +54,7 @@ export class TalentUserResolver {
   private readonly profileLoaders: PerRequest<BatchLoader<string, TalentProfileRecord | null>>;
 
   constructor(private readonly profiles: ProfilesService) {
-    this.profileLoaders = new PerRequest(
-      () => BatchLoader.orNull((ids) => this.profiles.findByUserIds(ids)),
-    );
+    this.profileLoaders = new PerRequest(() => BatchLoader.orNull((ids) => this.profiles.findByUserIds(ids)));
   }
 
   /** Lookup by key (`_entities`). Public: a key only, nothing read; `talentProfile` is public, like the `talentProfile(userId)` query. */

@@ -174,7 +174,12 @@ export function tierLookup(skillsByRarity: readonly string[], atLeast: number, c
       else {
         terms = sets.length * (byCountry ? countries : 1);
         items = sets.reduce((sum, set) => {
-          const shares = setKeys('', set).map((key) => key.slice(1).split(PAIR_SEPARATOR).reduce((f, skill) => f * frequency(skill), 1));
+          const shares = setKeys('', set).map((key) =>
+            key
+              .slice(1)
+              .split(PAIR_SEPARATOR)
+              .reduce((f, skill) => f * frequency(skill), 1),
+          );
           if (byCountry) shares.push((frequency(set[0]) * countryShare) / countries);
           return sum + shares.length * Math.min(...shares) * (byCountry ? countries : 1);
         }, 0);
@@ -239,7 +244,10 @@ export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions
     }
     if (!byCountry && sets.every((set) => set.length === 2)) {
       // Any of these pairs: one `&&` lookup of pair keys.
-      return `${skillKeys} && ${params.add(sets.flatMap((set) => setKeys(job.currency, set)), 'text[]')}${levelTerm()}`;
+      return `${skillKeys} && ${params.add(
+        sets.flatMap((set) => setKeys(job.currency, set)),
+        'text[]',
+      )}${levelTerm()}`;
     }
     const terms = sets.flatMap((set) =>
       countries.map((country) => `${skillKeys} @> ${params.add([...setKeys(job.currency, set, country), ...levelKeys], 'text[]')}`),
@@ -251,7 +259,13 @@ export function candidatesQuery(job: JobCriteria, options: CandidateQueryOptions
     // A probe walks the reputation index (only tier 0 and the widest tier are probed): no
     // key lookup, whose computed keys the planner cannot estimate, just a cheap test per row.
     filters.push(atLeast === k ? `p.skills @> ${params.add(job.skills, 'text[]')}` : `p.skills && ${params.add(job.skills, 'text[]')}`);
-    matched = atLeast === k ? String(k) : matchedSql(job.skills.map((s) => params.add(s, 'text')), 'p.skills');
+    matched =
+      atLeast === k
+        ? String(k)
+        : matchedSql(
+            job.skills.map((s) => params.add(s, 'text')),
+            'p.skills',
+          );
     if (atLeast > 1 && atLeast < k) filters.push(`${matched} >= ${atLeast}`);
   } else if (atLeast === k) {
     // Every skill: nothing to count per row. The lookup may ask for the rarest few only (a

@@ -76,9 +76,7 @@ export class RankingEngine {
     // The skill lookup's keys are per currency (or country): it reads the job's currency only.
     const inCurrency = stats ? stats.total * stats.share(job.currency, []) : 0;
     const lookupStatistics =
-      population !== null && inCurrency > 0
-        ? { frequencies: byRarity.map((x) => x.f), total: inCurrency, countryShare: population / inCurrency }
-        : null;
+      population !== null && inCurrency > 0 ? { frequencies: byRarity.map((x) => x.f), total: inCurrency, countryShare: population / inCurrency } : null;
     const probes = probeSizes(limit);
     const steps: RankingResult['steps'] = [];
     const run = async (tier: number, probe: number | null, minReputationLevel: number | null): Promise<CandidateRow[]> => {

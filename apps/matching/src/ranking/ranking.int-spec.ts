@@ -62,7 +62,18 @@ async function seed(...talents: Seed[]): Promise<Seed[]> {
       `INSERT INTO talent_profiles (user_id, eligible, currency, years_experience, rep_score, country, skills, hourly_rate,
                                     average_rating, ratings_count, hours_per_week, open_to_work, headline)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 40, true, 'Engineer')`,
-      [t.id, t.eligible, t.currency, t.yearsExperience, reputationScore(t.averageRating, t.ratingsCount), t.country, t.skills, t.hourlyRate, t.averageRating, t.ratingsCount],
+      [
+        t.id,
+        t.eligible,
+        t.currency,
+        t.yearsExperience,
+        reputationScore(t.averageRating, t.ratingsCount),
+        t.country,
+        t.skills,
+        t.hourlyRate,
+        t.averageRating,
+        t.ratingsCount,
+      ],
     );
   }
   seeded.push(...talents);
@@ -217,7 +228,7 @@ describe('RankingEngine', () => {
   it('returns exactly what scoring every profile would, whatever shortcuts the search takes', async () => {
     // A Zipf-like skill vocabulary: a few skills on most profiles, a long tail of rare ones.
     let state = 7;
-    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const vocabulary = Array.from({ length: 60 }, (_, i) => `skill-${i}`);
     const weights = vocabulary.map((_, i) => 1 / (i + 1));
     const total = weights.reduce((a, b) => a + b, 0);
@@ -246,9 +257,17 @@ describe('RankingEngine', () => {
     const values: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
     for (const t of talents) {
       ids.push(t.id);
-      [t.eligible, t.currency, t.yearsExperience, reputationScore(t.averageRating, t.ratingsCount), t.country, `{${t.skills.join(',')}}`, t.hourlyRate, t.averageRating, t.ratingsCount].forEach(
-        (v, i) => values[i].push(v),
-      );
+      [
+        t.eligible,
+        t.currency,
+        t.yearsExperience,
+        reputationScore(t.averageRating, t.ratingsCount),
+        t.country,
+        `{${t.skills.join(',')}}`,
+        t.hourlyRate,
+        t.averageRating,
+        t.ratingsCount,
+      ].forEach((v, i) => values[i].push(v));
     }
     await dataSource.query(
       `INSERT INTO talent_profiles (user_id, eligible, currency, years_experience, rep_score, country, skills, hourly_rate,
@@ -339,7 +358,9 @@ describe('matching flow', () => {
     const closed = job();
     await handle((tx) => jobs.onJobPosted(createEvent(JobPosted, jobPosted(open)), tx));
     await handle((tx) => jobs.onJobPosted(createEvent(JobPosted, jobPosted(closed)), tx));
-    await handle((tx) => jobs.onJobClosed(createEvent(JobClosed, { jobId: closed.id, clientId: randomUUID(), status: 'CLOSED', closedAt: new Date().toISOString() }), tx));
+    await handle((tx) =>
+      jobs.onJobClosed(createEvent(JobClosed, { jobId: closed.id, clientId: randomUUID(), status: 'CLOSED', closedAt: new Date().toISOString() }), tx),
+    );
 
     // Membership first, then the profile: not screened yet, so not matched.
     await handle((tx) =>

@@ -63,13 +63,7 @@ describe('reason texts', () => {
 describe('reasonsFor', () => {
   it('lists skills, rate, experience and rating; the country only when the job restricts countries', () => {
     expect(reasonsFor(job(), talent())).toEqual(['skills 4/5', 'rate within budget', '8 years (min 5)', 'rating 4.8 (12)']);
-    expect(reasonsFor(job({ countries: ['US', 'CA'] }), talent())).toEqual([
-      'skills 4/5',
-      'rate within budget',
-      '8 years (min 5)',
-      'rating 4.8 (12)',
-      'in US',
-    ]);
+    expect(reasonsFor(job({ countries: ['US', 'CA'] }), talent())).toEqual(['skills 4/5', 'rate within budget', '8 years (min 5)', 'rating 4.8 (12)', 'in US']);
   });
 
   it('compares the hourly rate with an hourly budget', () => {

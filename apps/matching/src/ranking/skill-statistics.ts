@@ -108,7 +108,14 @@ export class SkillStatistics {
       value = {
         total: skills.total,
         frequency: (skill) => known.get(skill) ?? unlisted,
-        share: (cur, countries) => currency(cur) * (countries.length ? Math.min(1, countries.reduce((sum, c) => sum + country(c), 0)) : 1),
+        share: (cur, countries) =>
+          currency(cur) *
+          (countries.length
+            ? Math.min(
+                1,
+                countries.reduce((sum, c) => sum + country(c), 0),
+              )
+            : 1),
         reputationFloor: reputationFloorOf(by.get('rep_score')),
       };
     }

@@ -6,7 +6,8 @@ export class MatchingStatsModel {
   jobsPosted: number;
 
   @Field(() => Float, {
-    description: 'Share of jobs that got at least one match within 24 hours of posting (0..1; a job younger than 24 hours without a match yet counts as not matched).',
+    description:
+      'Share of jobs that got at least one match within 24 hours of posting (0..1; a job younger than 24 hours without a match yet counts as not matched).',
   })
   matchRate24h: number;
 

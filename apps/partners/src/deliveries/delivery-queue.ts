@@ -31,7 +31,11 @@ export class DeliveryQueue implements OnApplicationBootstrap {
   /** Queues these deliveries once `tx` commits. */
   scheduleAfterCommit(tx: EntityManager, deliveryIds: readonly string[]): void {
     if (deliveryIds.length === 0) return;
-    afterCommit(tx, () => this.enqueue(deliveryIds).catch((err) => this.log.warn({ err: loggableError(err), count: deliveryIds.length }, 'partner deliveries not queued yet; the sweep will')));
+    afterCommit(tx, () =>
+      this.enqueue(deliveryIds).catch((err) =>
+        this.log.warn({ err: loggableError(err), count: deliveryIds.length }, 'partner deliveries not queued yet; the sweep will'),
+      ),
+    );
   }
 
   async enqueue(deliveryIds: readonly string[]): Promise<void> {
@@ -65,7 +69,9 @@ export class DeliveryQueue implements OnApplicationBootstrap {
 
   @ProcessesJob(PurgePublicEvents)
   async purge(): Promise<void> {
-    const [, count] = await this.dataSource.query(`DELETE FROM public_events WHERE received_at < now() - make_interval(days => $1)`, [this.config.PARTNER_EVENT_RETENTION_DAYS]);
+    const [, count] = await this.dataSource.query(`DELETE FROM public_events WHERE received_at < now() - make_interval(days => $1)`, [
+      this.config.PARTNER_EVENT_RETENTION_DAYS,
+    ]);
     if (count) this.log.info({ count }, 'public events past retention purged');
   }
 }

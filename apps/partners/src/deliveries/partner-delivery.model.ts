@@ -67,7 +67,7 @@ export class PartnerReplayModel {
   @Field(() => Date)
   since: Date;
 
-  @Field(() => Int, { description: 'Deliveries scheduled: the kept public events of the node\'s types that occurred at or after `since`, oldest first.' })
+  @Field(() => Int, { description: "Deliveries scheduled: the kept public events of the node's types that occurred at or after `since`, oldest first." })
   scheduled: number;
 
   @Field(() => Date, { nullable: true, description: 'Set when more events remain than one replay sends (PARTNER_REPLAY_MAX_EVENTS): replay again from here.' })

@@ -3,7 +3,16 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { APP_CONFIG, callerOf, inUseCaseTransaction, parseCommand, PreconditionFailedError, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import {
+  APP_CONFIG,
+  callerOf,
+  inUseCaseTransaction,
+  parseCommand,
+  PreconditionFailedError,
+  ROOT_LOGGER,
+  type UseCase,
+  type UseCaseContext,
+} from '@talent/platform';
 import type { PartnersConfig } from '../config';
 import { assertAdmin } from '../nodes/admin-only';
 import { partnerNodeIdSchema, PartnerNodesStore } from '../nodes/partner-nodes.store';
@@ -53,7 +62,10 @@ export class ReplayPartnerEvents implements UseCase<z.input<typeof ReplayPartner
             [node.id, replayId, chosen.map((e) => e.id)],
           )
         : [];
-      this.queue.scheduleAfterCommit(tx, rows.map((r) => r.id));
+      this.queue.scheduleAfterCommit(
+        tx,
+        rows.map((r) => r.id),
+      );
       return { id: node.id, scheduled: rows.length, continueFrom: events.length > limit ? events[limit].occurred_at : null };
     });
     this.log.info({ nodeId: id, replayId, since, scheduled: result.scheduled, by: caller.id }, 'partner events replayed');

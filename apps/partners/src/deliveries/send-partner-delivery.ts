@@ -2,7 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, METRICS, parseCommand, ProcessesJob, ROOT_LOGGER, systemContext, type JobData, type Metrics, type UseCase, type UseCaseContext } from '@talent/platform';
+import {
+  APP_CONFIG,
+  METRICS,
+  parseCommand,
+  ProcessesJob,
+  ROOT_LOGGER,
+  systemContext,
+  type JobData,
+  type Metrics,
+  type UseCase,
+  type UseCaseContext,
+} from '@talent/platform';
 import type { PartnersConfig } from '../config';
 import { SigningSecrets } from '../shared/signing-secrets';
 import { DeliverToPartner } from './delivery.jobs';
@@ -74,10 +85,15 @@ export class SendPartnerDelivery implements UseCase<JobData<typeof DeliverToPart
       this.outcomes.inc({ outcome: 'dead' });
       return;
     }
-    const outcome = await sendWebhook(row.webhook_url, this.signingSecrets(row), { id: row.event_id, type: row.type, occurredAt: row.occurred_at, data: row.payload }, {
-      timeoutMs: this.config.PARTNER_DELIVERY_TIMEOUT_MS,
-      allowPrivate: this.config.PARTNER_WEBHOOK_ALLOW_PRIVATE,
-    });
+    const outcome = await sendWebhook(
+      row.webhook_url,
+      this.signingSecrets(row),
+      { id: row.event_id, type: row.type, occurredAt: row.occurred_at, data: row.payload },
+      {
+        timeoutMs: this.config.PARTNER_DELIVERY_TIMEOUT_MS,
+        allowPrivate: this.config.PARTNER_WEBHOOK_ALLOW_PRIVATE,
+      },
+    );
     const attempts = row.attempts + 1;
     if (outcome.ok) {
       await this.record(row.id, 'DELIVERED', attempts, { error: null, statusCode: outcome.statusCode });
@@ -104,7 +120,12 @@ export class SendPartnerDelivery implements UseCase<JobData<typeof DeliverToPart
     return secrets;
   }
 
-  private async record(id: string, status: DeliveryRow['status'], attempts: number, outcome: { error: string | null; statusCode: number | null }): Promise<void> {
+  private async record(
+    id: string,
+    status: DeliveryRow['status'],
+    attempts: number,
+    outcome: { error: string | null; statusCode: number | null },
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE partner_deliveries
           SET status = $2, attempts = $3, last_error = $4, last_status_code = $5, last_attempt_at = now(),

@@ -39,7 +39,10 @@ export class RecordPublicEvent implements UseCase<z.input<typeof RecordPublicEve
          RETURNING id`,
         [event.id, event.type],
       );
-      this.queue.scheduleAfterCommit(tx, deliveries.map((d) => d.id));
+      this.queue.scheduleAfterCommit(
+        tx,
+        deliveries.map((d) => d.id),
+      );
     });
   }
 }

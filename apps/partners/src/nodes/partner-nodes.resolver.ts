@@ -28,7 +28,9 @@ export class PartnerNodesResolver {
     return (await this.listNodes.execute(ctx)).map(toPartnerNodeModel);
   }
 
-  @Query(() => [PartnerDeliveryModel], { description: 'ADMIN. A node\'s deliveries, newest first, optionally by status (1 to 200). NOT_FOUND for an unknown node.' })
+  @Query(() => [PartnerDeliveryModel], {
+    description: "ADMIN. A node's deliveries, newest first, optionally by status (1 to 200). NOT_FOUND for an unknown node.",
+  })
   @Authenticated()
   async partnerDeliveries(
     @UseCaseCtx() ctx: UseCaseContext,
@@ -52,7 +54,10 @@ export class PartnerNodesResolver {
     return { node: toPartnerNodeModel(node), signingSecret };
   }
 
-  @Mutation(() => PartnerNodeRegistrationModel, { description: 'ADMIN. A new signing secret, shown only here; the previous one keeps signing beside it for a grace period (PARTNER_SECRET_ROTATION_GRACE_HOURS).' })
+  @Mutation(() => PartnerNodeRegistrationModel, {
+    description:
+      'ADMIN. A new signing secret, shown only here; the previous one keeps signing beside it for a grace period (PARTNER_SECRET_ROTATION_GRACE_HOURS).',
+  })
   @Authenticated()
   async rotatePartnerNodeSecret(@UseCaseCtx() ctx: UseCaseContext, @Args('nodeId', { type: () => ID }) nodeId: string): Promise<PartnerNodeRegistrationModel> {
     const { node, signingSecret } = await this.rotateSecret.execute(ctx, { nodeId });
@@ -72,7 +77,8 @@ export class PartnerNodesResolver {
   }
 
   @Mutation(() => PartnerReplayModel, {
-    description: 'ADMIN. Sends the node again every kept public event of its types that occurred at or after `since` (PRECONDITION_FAILED for a disabled node; BAD_USER_INPUT for a future date).',
+    description:
+      'ADMIN. Sends the node again every kept public event of its types that occurred at or after `since` (PRECONDITION_FAILED for a disabled node; BAD_USER_INPUT for a future date).',
   })
   @Authenticated()
   async replayPartnerEvents(

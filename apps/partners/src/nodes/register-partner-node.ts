@@ -2,7 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { APP_CONFIG, callerOf, ConflictError, inUseCaseTransaction, isUniqueViolation, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import {
+  APP_CONFIG,
+  callerOf,
+  ConflictError,
+  inUseCaseTransaction,
+  isUniqueViolation,
+  parseCommand,
+  ROOT_LOGGER,
+  type UseCase,
+  type UseCaseContext,
+} from '@talent/platform';
 import type { Logger } from 'pino';
 import type { PartnersConfig } from '../config';
 import { DELIVERABLE_EVENT_TYPES } from '../shared/public-events';

@@ -4,7 +4,11 @@ import { newSigningSecret, SigningSecrets } from './signing-secrets';
 describe('webhook signatures', () => {
   const body = JSON.stringify({ type: 'job.posted', timestamp: '2026-11-30T06:00:00.000Z', data: { jobId: 'x' } });
   const at = new Date();
-  const headers = (signature: string) => ({ 'webhook-id': 'evt-1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature });
+  const headers = (signature: string) => ({
+    'webhook-id': 'evt-1',
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signature,
+  });
 
   it('new secrets are 32 random bytes in the Standard Webhooks form, never twice the same', () => {
     const a = newSigningSecret();

@@ -14,7 +14,10 @@ export function isPositiveDecimal(value: string): boolean {
 /** "USD=1,EUR=1.08" -> currency -> USDC per unit; RangeError naming the offending entry. */
 export function parseUsdcRates(text: string): Map<string, string> {
   const rates = new Map<string, string>();
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [currency, rate, extra] = entry.split('=').map((p) => p.trim());
     if (extra !== undefined || !/^[A-Z]{3}$/.test(currency ?? '') || !isPositiveDecimal(rate ?? '')) {
       throw new RangeError(`"${entry}" is not CURRENCY=USDC_PER_UNIT (e.g. EUR=1.08)`);

@@ -26,12 +26,21 @@ const pools: DataSource[] = [];
 
 const replica = async (overrides: { BUYBACK_USDC_RATES?: string; LOCAL_FX_DELAY_MS?: number } = {}): Promise<ConvertFees> => {
   const dataSource = new DataSource({
-    ...dataSourceOptions({ url: db.url, entities: PAYMENTS_ENTITIES, migrations: paymentsMigrations(config), poolSize: 4, applicationName: 'payments-buyback' }),
+    ...dataSourceOptions({
+      url: db.url,
+      entities: PAYMENTS_ENTITIES,
+      migrations: paymentsMigrations(config),
+      poolSize: 4,
+      applicationName: 'payments-buyback',
+    }),
     logging: false,
   });
   await dataSource.initialize();
   pools.push(dataSource);
-  const fx = new LocalFxAdapter(dataSource, { BUYBACK_USDC_RATES: overrides.BUYBACK_USDC_RATES ?? 'USD=1,EUR=1.08', LOCAL_FX_DELAY_MS: overrides.LOCAL_FX_DELAY_MS ?? 0 });
+  const fx = new LocalFxAdapter(dataSource, {
+    BUYBACK_USDC_RATES: overrides.BUYBACK_USDC_RATES ?? 'USD=1,EUR=1.08',
+    LOCAL_FX_DELAY_MS: overrides.LOCAL_FX_DELAY_MS ?? 0,
+  });
   const feed = new LocalPriceFeed({ BTRST_PRICE_USDC: '0.3', LOCAL_PRICE_FEED_DELAY_MS: 0 });
   return new ConvertFees(dataSource, new EventPublisher(), fx, feed, logger);
 };
@@ -84,7 +93,11 @@ it('two replicas running at once while fees accrue convert every fee exactly onc
   const results: Array<{ ran: boolean }> = [];
   for (let round = 0; round < 6; round++) {
     const accruing = (async () => {
-      for (const [currency, fee] of [['USD', `${round + 1}.01`], ['EUR', `0.0${round + 1}`], ['USD', '100.00']] as const) {
+      for (const [currency, fee] of [
+        ['USD', `${round + 1}.01`],
+        ['EUR', `0.0${round + 1}`],
+        ['USD', '100.00'],
+      ] as const) {
         await accrue(currency, fee);
         fees.push([currency, fee]);
       }
@@ -120,7 +133,9 @@ it('two replicas running at once while fees accrue convert every fee exactly onc
   // One FX order and one FeesConverted per conversion.
   const ids = conversions.map((c) => c.id).sort();
   expect((await sql<{ reference: string }>(`SELECT reference FROM local_fx_conversions ORDER BY reference`)).map((r) => r.reference)).toEqual(ids);
-  expect((await sql<{ message_key: string }>(`SELECT message_key FROM outbox WHERE type = 'FeesConverted' ORDER BY message_key`)).map((r) => r.message_key)).toEqual(ids);
+  expect(
+    (await sql<{ message_key: string }>(`SELECT message_key FROM outbox WHERE type = 'FeesConverted' ORDER BY message_key`)).map((r) => r.message_key),
+  ).toEqual(ids);
 });
 
 it('a currency the FX side does not quote waits in CLAIMED, holds no other back, and converts once quoted', async () => {

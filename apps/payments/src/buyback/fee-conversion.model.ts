@@ -25,7 +25,7 @@ export class FeeConversionModel {
   @Field(() => ID)
   id: string;
 
-  @Field(() => Money, { description: 'The converted invoices\' platform fees, summed exactly, in their currency.' })
+  @Field(() => Money, { description: "The converted invoices' platform fees, summed exactly, in their currency." })
   fees: Money;
 
   @Field(() => DecimalScalar, { description: 'USDC received for the fees (6 decimals).' })
@@ -40,7 +40,7 @@ export class FeeConversionModel {
   @Field()
   executedAt: Date;
 
-  @Field(() => Int, { description: 'How many paid invoices\' fees this conversion converted (each fee is converted exactly once).' })
+  @Field(() => Int, { description: "How many paid invoices' fees this conversion converted (each fee is converted exactly once)." })
   invoiceCount: number;
 
   @Field(() => DecimalScalar, { description: "USDC per unit of the fees' currency at the FX fill: usdcAmount = fees x usdcRate, half even to 6 decimals." })

@@ -154,12 +154,17 @@ export class ConvertFees {
           [currency],
         );
         if (accruals.length === 0) return null;
-        const fees = sumMinor(accruals.map((a) => a.amount), currency);
-        const id = randomUUID();
-        await tx.query(
-          `INSERT INTO fee_conversions (id, currency, fees, invoice_count, status, claimed_at) VALUES ($1, $2, $3, $4, 'CLAIMED', now())`,
-          [id, currency, formatMinor(fees, currency), accruals.length],
+        const fees = sumMinor(
+          accruals.map((a) => a.amount),
+          currency,
         );
+        const id = randomUUID();
+        await tx.query(`INSERT INTO fee_conversions (id, currency, fees, invoice_count, status, claimed_at) VALUES ($1, $2, $3, $4, 'CLAIMED', now())`, [
+          id,
+          currency,
+          formatMinor(fees, currency),
+          accruals.length,
+        ]);
         await tx.query(`UPDATE fee_accruals SET conversion_id = $1 WHERE invoice_id = ANY($2::uuid[])`, [id, accruals.map((a) => a.invoice_id)]);
         this.log.info({ conversionId: id, currency, fees: formatMinor(fees, currency), invoices: accruals.length }, 'fees claimed for conversion');
         return id;
@@ -175,16 +180,20 @@ export class ConvertFees {
   private async sellFiat(id: string): Promise<FeeConversionStatus> {
     const conversion = await this.load(this.dataSource.manager, id);
     if (conversion.status !== 'CLAIMED') return conversion.status;
-    const fill = await this.fx.convert({ reference: conversion.id, amount: { amount: canonicalIn(conversion.fees, conversion.currency), currency: conversion.currency } });
+    const fill = await this.fx.convert({
+      reference: conversion.id,
+      amount: { amount: canonicalIn(conversion.fees, conversion.currency), currency: conversion.currency },
+    });
     const usdcAmount = canonicalUsdc(fill.usdcAmount);
     if (!isPositiveDecimal(fill.rate)) throw new RangeError(`the FX adapter returned an invalid rate: ${fill.rate}`);
     return inTransaction(this.dataSource, async (tx) => {
       const row = await this.load(tx, id, true);
       if (row.status !== 'CLAIMED') return row.status;
-      await tx.query(
-        `UPDATE fee_conversions SET status = 'FIAT_CONVERTED', usdc_amount = $2, usdc_rate = $3, fiat_converted_at = now() WHERE id = $1`,
-        [id, usdcAmount, fill.rate],
-      );
+      await tx.query(`UPDATE fee_conversions SET status = 'FIAT_CONVERTED', usdc_amount = $2, usdc_rate = $3, fiat_converted_at = now() WHERE id = $1`, [
+        id,
+        usdcAmount,
+        fill.rate,
+      ]);
       this.log.info({ conversionId: id, usdcAmount, rate: fill.rate }, 'fees sold for USDC');
       return 'FIAT_CONVERTED';
     });
@@ -205,10 +214,13 @@ export class ConvertFees {
     const usdcAmount = canonicalUsdc(row.usdc_amount);
     const btrstBought = btrstFor(usdcAmount, price);
     const executedAt = new Date();
-    await tx.query(
-      `UPDATE fee_conversions SET status = 'EXECUTED', price = $2, price_at = $3, btrst_bought = $4, executed_at = $5 WHERE id = $1`,
-      [id, price, priceAt, btrstBought, executedAt],
-    );
+    await tx.query(`UPDATE fee_conversions SET status = 'EXECUTED', price = $2, price_at = $3, btrst_bought = $4, executed_at = $5 WHERE id = $1`, [
+      id,
+      price,
+      priceAt,
+      btrstBought,
+      executedAt,
+    ]);
     await tx.query(`UPDATE fee_accruals SET converted_at = $2 WHERE conversion_id = $1`, [id, executedAt]);
     const fees = { amount: canonicalIn(row.fees, row.currency), currency: row.currency };
     await this.events.publish(tx, FeesConverted, {

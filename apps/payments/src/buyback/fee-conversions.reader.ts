@@ -62,7 +62,9 @@ export class FeeConversionsReader {
       [conversionIds],
     );
     for (const r of rows) {
-      result.get(r.conversion_id)?.push({ invoiceId: r.invoice_id, fee: { amount: canonicalIn(r.amount, r.currency), currency: r.currency }, paidAt: r.paid_at });
+      result
+        .get(r.conversion_id)
+        ?.push({ invoiceId: r.invoice_id, fee: { amount: canonicalIn(r.amount, r.currency), currency: r.currency }, paidAt: r.paid_at });
     }
     return result;
   }

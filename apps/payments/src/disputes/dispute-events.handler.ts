@@ -59,11 +59,14 @@ export class DisputeEventsHandler {
     );
     if (resolved.length === 0) return;
     const status = p.decision === 'FOR_TALENT' ? 'SUBMITTED' : 'VOIDED';
-    const changed: Array<{ id: string }> = await tx.query(`WITH changed AS (UPDATE invoices SET status = $2 WHERE contract_id = $1 AND status = 'DISPUTED' RETURNING id) SELECT id FROM changed`, [
-      p.contractId,
-      status,
-    ]);
-    this.log.info({ disputeId: p.disputeId, contractId: p.contractId, decision: p.decision, invoices: changed.length, status }, 'dispute resolved: invoices updated');
+    const changed: Array<{ id: string }> = await tx.query(
+      `WITH changed AS (UPDATE invoices SET status = $2 WHERE contract_id = $1 AND status = 'DISPUTED' RETURNING id) SELECT id FROM changed`,
+      [p.contractId, status],
+    );
+    this.log.info(
+      { disputeId: p.disputeId, contractId: p.contractId, decision: p.decision, invoices: changed.length, status },
+      'dispute resolved: invoices updated',
+    );
   }
 }
 

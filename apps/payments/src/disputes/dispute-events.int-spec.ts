@@ -42,11 +42,10 @@ afterEach(() => {
 /** A contract with one invoice in each of these statuses; returns the ids. */
 async function contractWith(statuses: string[]): Promise<{ contractId: string; talentId: string; clientId: string; invoices: string[] }> {
   const [contractId, talentId, clientId] = [randomUUID(), randomUUID(), randomUUID()];
-  await sql(`INSERT INTO contracts (id, talent_id, client_id, rate, rate_unit, currency, status, started_at) VALUES ($1, $2, $3, 100, 'FIXED', 'USD', 'ACTIVE', now())`, [
-    contractId,
-    talentId,
-    clientId,
-  ]);
+  await sql(
+    `INSERT INTO contracts (id, talent_id, client_id, rate, rate_unit, currency, status, started_at) VALUES ($1, $2, $3, 100, 'FIXED', 'USD', 'ACTIVE', now())`,
+    [contractId, talentId, clientId],
+  );
   const invoices: string[] = [];
   for (const status of statuses) {
     const id = randomUUID();
@@ -54,16 +53,35 @@ async function contractWith(statuses: string[]): Promise<{ contractId: string; t
     await sql(
       `INSERT INTO invoices (id, contract_id, talent_id, client_id, description, subtotal, platform_fee, fee_rate, total, currency, status, provider_reference, failure_reason, created_at, approved_at, paid_at)
        VALUES ($1, $2, $3, $4, 'Milestone', 100, 10, 0.1, 110, 'USD', $5, $6, $7, now(), $8, $9)`,
-      [id, contractId, talentId, clientId, status, status === 'PAID' ? `ch_${id}` : null, status === 'FAILED' ? 'card_declined' : null, approved, status === 'PAID' ? new Date() : null],
+      [
+        id,
+        contractId,
+        talentId,
+        clientId,
+        status,
+        status === 'PAID' ? `ch_${id}` : null,
+        status === 'FAILED' ? 'card_declined' : null,
+        approved,
+        status === 'PAID' ? new Date() : null,
+      ],
     );
     invoices.push(id);
   }
   return { contractId, talentId, clientId, invoices };
 }
 const statusesOf = async (invoices: string[]) =>
-  (await sql<{ id: string; status: string }>(`SELECT id, status FROM invoices WHERE id = ANY($1)`, [invoices])).sort((a, b) => invoices.indexOf(a.id) - invoices.indexOf(b.id)).map((r) => r.status);
+  (await sql<{ id: string; status: string }>(`SELECT id, status FROM invoices WHERE id = ANY($1)`, [invoices]))
+    .sort((a, b) => invoices.indexOf(a.id) - invoices.indexOf(b.id))
+    .map((r) => r.status);
 const opened = (c: { contractId: string; talentId: string; clientId: string }, disputeId = randomUUID()) =>
-  createEvent(DisputeOpened, { disputeId, contractId: c.contractId, openedBy: c.clientId, talentId: c.talentId, clientId: c.clientId, openedAt: new Date().toISOString() }) as EventEnvelope;
+  createEvent(DisputeOpened, {
+    disputeId,
+    contractId: c.contractId,
+    openedBy: c.clientId,
+    talentId: c.talentId,
+    clientId: c.clientId,
+    openedAt: new Date().toISOString(),
+  }) as EventEnvelope;
 const resolved = (contractId: string, disputeId: string, decision: 'FOR_TALENT' | 'FOR_CLIENT') =>
   createEvent(DisputeResolved, { disputeId, contractId, decision, majorityJurorIds: [randomUUID()], resolvedAt: new Date().toISOString() }) as EventEnvelope;
 const underDispute = (contractId: string) => payments.dataSource.transaction((tx) => isUnderDispute(tx, contractId));
@@ -83,7 +101,9 @@ describe('dispute events', () => {
     await deliver(resolved(c.contractId, disputeId, 'FOR_CLIENT'));
     expect(await statusesOf(c.invoices)).toEqual(['VOIDED', 'VOIDED', 'APPROVED', 'PAID']);
     expect(await underDispute(c.contractId)).toBe(false);
-    expect(await sql(`SELECT status, decision FROM contract_disputes WHERE dispute_id = $1`, [disputeId])).toEqual([{ status: 'RESOLVED', decision: 'FOR_CLIENT' }]);
+    expect(await sql(`SELECT status, decision FROM contract_disputes WHERE dispute_id = $1`, [disputeId])).toEqual([
+      { status: 'RESOLVED', decision: 'FOR_CLIENT' },
+    ]);
   });
 
   it('release them FOR_TALENT (back to SUBMITTED: approvable); a redelivered or re-published event changes nothing', async () => {

@@ -44,10 +44,7 @@ export class UsdRates implements OnModuleInit {
    * is no rate. One rate read for all of them, so they are converted at the same rate.
    */
   async usdValues(tx: EntityManager, amounts: readonly string[], currency: string): Promise<UsdValue[] | null> {
-    const rows: Array<{ rate: string }> = await tx.query(
-      `SELECT trim_scale(usd_per_unit)::text AS rate FROM usd_rates WHERE currency = $1`,
-      [currency],
-    );
+    const rows: Array<{ rate: string }> = await tx.query(`SELECT trim_scale(usd_per_unit)::text AS rate FROM usd_rates WHERE currency = $1`, [currency]);
     if (rows.length === 0) return null;
     const rate = rows[0].rate;
     return amounts.map((amount) => ({ amount: formatMinor(usdCents(toMinor(amount, currency), currency, rate), 'USD'), rate }));

@@ -34,7 +34,12 @@ describe('USD values of paid invoices', () => {
   });
 
   it('parses USD_RATES and names the entry it cannot read', () => {
-    expect(parseUsdRates('EUR=1.08, GBP=1.27')).toEqual(new Map([['EUR', '1.08'], ['GBP', '1.27']]));
+    expect(parseUsdRates('EUR=1.08, GBP=1.27')).toEqual(
+      new Map([
+        ['EUR', '1.08'],
+        ['GBP', '1.27'],
+      ]),
+    );
     expect(parseUsdRates('')).toEqual(new Map());
     expect(() => parseUsdRates('EUR=1.08,gbp=1.2')).toThrow('"gbp=1.2" is not CURRENCY=RATE');
     expect(() => parseUsdRates('EUR=0')).toThrow(RangeError);

@@ -30,7 +30,10 @@ export function usdCents(minor: bigint, currency: string, rate: string): bigint 
  */
 export function parseUsdRates(text: string): Map<string, string> {
   const rates = new Map<string, string>();
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [currency, rate, extra] = entry.split('=').map((p) => p.trim());
     if (extra !== undefined || !/^[A-Z]{3}$/.test(currency ?? '') || !isUsdRate(rate ?? '')) {
       throw new RangeError(`"${entry}" is not CURRENCY=RATE (e.g. EUR=1.08)`);

@@ -61,6 +61,8 @@ export class IdempotencyKeys {
 
   @ProcessesJob(PurgeIdempotencyKeys)
   async purge(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [this.config.IDEMPOTENCY_KEY_RETENTION_HOURS]);
+    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [
+      this.config.IDEMPOTENCY_KEY_RETENTION_HOURS,
+    ]);
   }
 }

@@ -68,7 +68,8 @@ export class InvoicesService {
       const contract = await tx.getRepository(ContractRecord).findOne({ where: { id: request.contractId }, lock: { mode: 'pessimistic_read' } });
       if (!contract) throw new NotFoundError('Contract');
       if (contract.talentId !== caller.id) throw new ForbiddenError("Only the contract's talent may invoice it");
-      if (!INVOICEABLE.has(contract.status)) throw new PreconditionFailedError(`The contract is ${contract.status}: only ACTIVE or COMPLETED contracts can be invoiced`);
+      if (!INVOICEABLE.has(contract.status))
+        throw new PreconditionFailedError(`The contract is ${contract.status}: only ACTIVE or COMPLETED contracts can be invoiced`);
       if (await isUnderDispute(tx, contract.id)) throw new PreconditionFailedError('The contract is under dispute: invoice it again once the jury has decided');
       const lines = toInvoiceLines(request, contract);
       const feeRate = await this.parameters.feeRate(tx);
@@ -154,9 +155,15 @@ export class InvoicesService {
     try {
       result =
         (resumed ? await this.provider.findCharge(key, { signal }) : null) ??
-        (await this.provider.charge({ idempotencyKey: key, amount: { amount: attempt.amount, currency: attempt.currency }, reference: attempt.invoiceId }, { signal }));
+        (await this.provider.charge(
+          { idempotencyKey: key, amount: { amount: attempt.amount, currency: attempt.currency }, reference: attempt.invoiceId },
+          { signal },
+        ));
     } catch (error) {
-      this.log.warn({ err: loggableError(error), invoiceId: attempt.invoiceId, attemptId: attempt.id }, 'payment provider did not answer: the charge is settled by its webhook or the approval sweep');
+      this.log.warn(
+        { err: loggableError(error), invoiceId: attempt.invoiceId, attemptId: attempt.id },
+        'payment provider did not answer: the charge is settled by its webhook or the approval sweep',
+      );
       return this.dataSource.getRepository(InvoiceRecord).findOneByOrFail({ id: attempt.invoiceId });
     }
     return inTransaction(this.dataSource, async (tx) => {
@@ -176,7 +183,13 @@ export class InvoicesService {
       const invoice = await tx.getRepository(InvoiceRecord).findOne({ where: { id: invoiceId }, lock: { mode: 'pessimistic_write' } });
       if (!invoice) throw new NotFoundError('Invoice');
       if (invoice.clientId !== caller.id) throw new ForbiddenError("Only the contract's client may approve its invoices");
-      await this.idempotencyKeys.bind(tx, { clientId: caller.id, key: idempotencyKey, operation: 'approveInvoice', fingerprint: `invoice:${invoice.id}`, invoiceId: invoice.id });
+      await this.idempotencyKeys.bind(tx, {
+        clientId: caller.id,
+        key: idempotencyKey,
+        operation: 'approveInvoice',
+        fingerprint: `invoice:${invoice.id}`,
+        invoiceId: invoice.id,
+      });
       const attempts = tx.getRepository(PaymentAttemptRecord);
       const known = await attempts.findOneBy({ invoiceId: invoice.id, idempotencyKey });
       if (known) {

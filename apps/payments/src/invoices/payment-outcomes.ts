@@ -28,7 +28,9 @@ export class PaymentOutcomes {
     const now = new Date();
     if (result.status === 'SUCCEEDED') return this.paid(tx, invoice, attempt, result.chargeId, now, traceparent);
 
-    await tx.getRepository(PaymentAttemptRecord).update({ id: attempt.id }, { status: 'DECLINED', providerReference: result.chargeId, failureReason: result.reason, completedAt: now });
+    await tx
+      .getRepository(PaymentAttemptRecord)
+      .update({ id: attempt.id }, { status: 'DECLINED', providerReference: result.chargeId, failureReason: result.reason, completedAt: now });
     // Another attempt may have paid it meanwhile (a new key while this one was pending): a late decline does not undo that.
     if (invoice.status !== 'APPROVED') return invoice;
     await tx.getRepository(InvoiceRecord).update({ id: invoice.id }, { status: 'FAILED', failureReason: result.reason });
@@ -46,11 +48,22 @@ export class PaymentOutcomes {
     await tx.getRepository(PaymentAttemptRecord).update({ id: attemptId, status: 'PENDING' }, { providerReference: chargeId });
   }
 
-  private async paid(tx: EntityManager, invoice: InvoiceRecord, attempt: PaymentAttemptRecord, chargeId: string, now: Date, traceparent?: string): Promise<InvoiceRecord> {
+  private async paid(
+    tx: EntityManager,
+    invoice: InvoiceRecord,
+    attempt: PaymentAttemptRecord,
+    chargeId: string,
+    now: Date,
+    traceparent?: string,
+  ): Promise<InvoiceRecord> {
     await tx.getRepository(PaymentAttemptRecord).update({ id: attempt.id }, { status: 'SUCCEEDED', providerReference: chargeId, completedAt: now });
     // The USD values at payments' rate when it was paid: rewards on paid value use the subtotal's,
     // the network dashboard the total's and the fee's.
-    const [subtotalUsd, totalUsd, feeUsd] = (await this.usdRates.usdValues(tx, [invoice.subtotal, invoice.total, invoice.platformFee], invoice.currency)) ?? [null, null, null];
+    const [subtotalUsd, totalUsd, feeUsd] = (await this.usdRates.usdValues(tx, [invoice.subtotal, invoice.total, invoice.platformFee], invoice.currency)) ?? [
+      null,
+      null,
+      null,
+    ];
     const paid: InvoiceRecord = {
       ...invoice,
       status: 'PAID',
@@ -60,10 +73,12 @@ export class PaymentOutcomes {
       subtotalUsd: subtotalUsd?.amount ?? null,
       usdRate: subtotalUsd?.rate ?? null,
     };
-    await tx.getRepository(InvoiceRecord).update(
-      { id: invoice.id },
-      { status: 'PAID', paidAt: now, providerReference: chargeId, failureReason: null, subtotalUsd: paid.subtotalUsd, usdRate: paid.usdRate },
-    );
+    await tx
+      .getRepository(InvoiceRecord)
+      .update(
+        { id: invoice.id },
+        { status: 'PAID', paidAt: now, providerReference: chargeId, failureReason: null, subtotalUsd: paid.subtotalUsd, usdRate: paid.usdRate },
+      );
     await tx.query(`UPDATE invoices SET total_usd = $2, platform_fee_usd = $3 WHERE id = $1`, [invoice.id, totalUsd?.amount ?? null, feeUsd?.amount ?? null]);
     await tx.query(
       `INSERT INTO fee_accruals (invoice_id, contract_id, amount, currency, fee_rate, accrued_at)

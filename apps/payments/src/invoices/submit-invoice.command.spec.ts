@@ -28,7 +28,11 @@ describe('toInvoiceLines', () => {
   });
 
   it('takes a fixed invoice at its amount, in the contract currency (case-insensitive)', () => {
-    expect(toInvoiceLines({ ...base, amount: { amount: '1250.5', currency: 'eur' } }, FIXED)).toEqual({ description: 'Week 1: API design', hours: null, subtotal: 125050n });
+    expect(toInvoiceLines({ ...base, amount: { amount: '1250.5', currency: 'eur' } }, FIXED)).toEqual({
+      description: 'Week 1: API design',
+      hours: null,
+      subtotal: 125050n,
+    });
   });
 
   it("prices in the contract currency's minor units, half even (JPY: yen, KWD: fils)", () => {
@@ -39,13 +43,13 @@ describe('toInvoiceLines', () => {
     expect(toInvoiceLines({ ...base, hours: 10.5 }, { ...YEN_HOURLY, rate: '1999.00' }).subtotal).toBe(20_990n);
   });
 
-  it('takes fixed amounts with up to the currency\'s decimals', () => {
+  it("takes fixed amounts with up to the currency's decimals", () => {
     expect(toInvoiceLines({ ...base, amount: { amount: '1500', currency: 'JPY' } }, YEN_FIXED).subtotal).toBe(1500n);
     expect(toInvoiceLines({ ...base, amount: { amount: '12.125', currency: 'KWD' } }, DINAR_FIXED).subtotal).toBe(12_125n);
     expect(toInvoiceLines({ ...base, amount: { amount: '12.5', currency: 'KWD' } }, DINAR_FIXED).subtotal).toBe(12_500n);
   });
 
-  it('refuses a yen amount with decimals, naming the field and the currency\'s decimals', () => {
+  it("refuses a yen amount with decimals, naming the field and the currency's decimals", () => {
     const error = refusal(() => toInvoiceLines({ ...base, amount: { amount: '1500.5', currency: 'JPY' } }, YEN_FIXED));
     expect(error.details.field).toBe('amount.amount');
     expect(error.message).toContain('at most 0 decimals for JPY');

@@ -65,9 +65,11 @@ export class FeeConversions1736200000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE local_fx_conversions');
     await q.query('DROP INDEX fee_accruals_conversion_idx');
-    await q.query('ALTER TABLE fee_accruals DROP CONSTRAINT fee_accruals_zero_check, DROP CONSTRAINT fee_accruals_converted_check, DROP CONSTRAINT fee_accruals_conversion_fk');
+    await q.query(
+      'ALTER TABLE fee_accruals DROP CONSTRAINT fee_accruals_zero_check, DROP CONSTRAINT fee_accruals_converted_check, DROP CONSTRAINT fee_accruals_conversion_fk',
+    );
     await q.query('UPDATE fee_accruals SET conversion_id = NULL WHERE converted_at IS NULL');
-    await q.query('DELETE FROM fee_conversions WHERE status <> \'EXECUTED\'');
+    await q.query("DELETE FROM fee_conversions WHERE status <> 'EXECUTED'");
     await q.query('ALTER TABLE fee_accruals ADD CONSTRAINT fee_accruals_check CHECK ((converted_at IS NULL) = (conversion_id IS NULL))');
     await q.query('DROP TABLE fee_conversions');
   }

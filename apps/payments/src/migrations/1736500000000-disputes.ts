@@ -13,9 +13,13 @@ export class PaymentsDisputes1736500000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE invoices DROP CONSTRAINT invoices_status_check`);
-    await q.query(`ALTER TABLE invoices ADD CONSTRAINT invoices_status_check CHECK (status IN ('SUBMITTED', 'APPROVED', 'PAID', 'FAILED', 'DISPUTED', 'VOIDED'))`);
+    await q.query(
+      `ALTER TABLE invoices ADD CONSTRAINT invoices_status_check CHECK (status IN ('SUBMITTED', 'APPROVED', 'PAID', 'FAILED', 'DISPUTED', 'VOIDED'))`,
+    );
     await dropCheck(q, `%approved_at IS NOT NULL%`);
-    await q.query(`ALTER TABLE invoices ADD CONSTRAINT invoices_approved_check CHECK (status IN ('SUBMITTED', 'DISPUTED', 'VOIDED') OR approved_at IS NOT NULL)`);
+    await q.query(
+      `ALTER TABLE invoices ADD CONSTRAINT invoices_approved_check CHECK (status IN ('SUBMITTED', 'DISPUTED', 'VOIDED') OR approved_at IS NOT NULL)`,
+    );
 
     await q.query(`
       CREATE TABLE contract_disputes (

@@ -41,9 +41,7 @@ interface ChargeRow {
 const CHARGE_COLUMNS = 'id, idempotency_key, reference, status, decline_reason, amount::text AS amount, currency, webhook_lost';
 
 const toResult = (row: ChargeRow): ChargeResult =>
-  row.status === 'DECLINED'
-    ? { status: 'DECLINED', chargeId: row.id, reason: row.decline_reason ?? DECLINE_REASON }
-    : { status: row.status, chargeId: row.id };
+  row.status === 'DECLINED' ? { status: 'DECLINED', chargeId: row.id, reason: row.decline_reason ?? DECLINE_REASON } : { status: row.status, chargeId: row.id };
 
 /** The local provider's webhook body (a real adapter parses its provider's own format). */
 const LocalWebhookBody = z.object({
@@ -121,7 +119,10 @@ export class LocalPaymentProvider implements PaymentProvider {
     return {
       idempotencyKey: data.idempotency_key,
       amount: data.amount,
-      result: type === 'charge.succeeded' ? { status: 'SUCCEEDED', chargeId: data.id } : { status: 'DECLINED', chargeId: data.id, reason: data.failure_reason ?? DECLINE_REASON },
+      result:
+        type === 'charge.succeeded'
+          ? { status: 'SUCCEEDED', chargeId: data.id }
+          : { status: 'DECLINED', chargeId: data.id, reason: data.failure_reason ?? DECLINE_REASON },
     };
   }
 
@@ -132,10 +133,11 @@ export class LocalPaymentProvider implements PaymentProvider {
     if (!row) return;
     if (row.status === 'PENDING') {
       const declined = toMinor(row.amount, row.currency) % 100n === DECLINED_ENDING;
-      await this.dataSource.query(
-        `UPDATE provider_charges SET status = $2, decline_reason = $3, settled_at = now() WHERE id = $1 AND status = 'PENDING'`,
-        [chargeId, declined ? 'DECLINED' : 'SUCCEEDED', declined ? DECLINE_REASON : null],
-      );
+      await this.dataSource.query(`UPDATE provider_charges SET status = $2, decline_reason = $3, settled_at = now() WHERE id = $1 AND status = 'PENDING'`, [
+        chargeId,
+        declined ? 'DECLINED' : 'SUCCEEDED',
+        declined ? DECLINE_REASON : null,
+      ]);
     }
     const final = (await this.rowById(chargeId)) as ChargeRow;
     if (final.webhook_lost) {
@@ -149,7 +151,13 @@ export class LocalPaymentProvider implements PaymentProvider {
     const type = row.status === 'SUCCEEDED' ? 'charge.succeeded' : 'charge.failed';
     const body = JSON.stringify({
       type,
-      data: { id: row.id, idempotency_key: row.idempotency_key, reference: row.reference, amount: { amount: row.amount, currency: row.currency }, failure_reason: row.decline_reason },
+      data: {
+        id: row.id,
+        idempotency_key: row.idempotency_key,
+        reference: row.reference,
+        amount: { amount: row.amount, currency: row.currency },
+        failure_reason: row.decline_reason,
+      },
     });
     // One id per event, kept across retries of its delivery: the receiver deduplicates on it.
     const webhookId = `msg_${row.id}_${row.status.toLowerCase()}`;

@@ -17,9 +17,7 @@ export interface ChargeRequest {
  * or is asked for by idempotency key (`findCharge`) when the webhook is late or lost.
  */
 export type ChargeResult =
-  | { status: 'PENDING'; chargeId: string }
-  | { status: 'SUCCEEDED'; chargeId: string }
-  | { status: 'DECLINED'; chargeId: string; reason: string };
+  { status: 'PENDING'; chargeId: string } | { status: 'SUCCEEDED'; chargeId: string } | { status: 'DECLINED'; chargeId: string; reason: string };
 
 export type SettledCharge = Exclude<ChargeResult, { status: 'PENDING' }>;
 

@@ -16,8 +16,7 @@ export class CodesResolver {
 
   @ResolveField(() => String, {
     nullable: true,
-    description:
-      "The user's own referral code, given when KYC is approved (null before). Visible to the user and to admins only; null for others.",
+    description: "The user's own referral code, given when KYC is approved (null before). Visible to the user and to admins only; null for others.",
   })
   async referralCode(@Parent() user: UserRef, @CurrentUser() caller: AuthUser | null): Promise<string | null> {
     if (caller?.id !== user.id && !hasRole(caller, 'ADMIN')) return null;

@@ -4,7 +4,6 @@ import { CodesService } from './codes.service';
 
 // The platform barrel pulls in ESM-only packages the unit project does not transform; this unit needs only the token.
 
-
 /** A transaction fake holding the referral_codes table in memory; any other call fails the test. */
 function fakeTx(taken: Map<string, string> /* code -> userId */) {
   const inserts: string[] = [];

@@ -28,10 +28,6 @@ export function generateReferralCode(random: (size: number) => Buffer = randomBy
  * look like (O as 0, I and L as 1). U is not a symbol and stays invalid.
  */
 export function normalizeReferralCode(input: string): string | null {
-  const code = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const code = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return WELL_FORMED.test(code) ? code : null;
 }

@@ -39,9 +39,6 @@ export class ReferralInvalidator {
       },
       { traceparent },
     );
-    this.log.info(
-      { referralId: referral.id, referralType: referral.type, connectorId: referral.connectorId, reason },
-      'referral refused by a fraud rule',
-    );
+    this.log.info({ referralId: referral.id, referralType: referral.type, connectorId: referral.connectorId, reason }, 'referral refused by a fraud rule');
   }
 }

@@ -50,7 +50,14 @@ describe('qualificationVerdict', () => {
   });
 
   it('names the first failing rule: self, ring, membership, once per user and kind, then the cap', () => {
-    const allFailing = { ...passing, referredUserId: A, closesRing: true, connectorIsMember: false, alreadyQualified: true, connectorQualificationsThatDay: 99 };
+    const allFailing = {
+      ...passing,
+      referredUserId: A,
+      closesRing: true,
+      connectorIsMember: false,
+      alreadyQualified: true,
+      connectorQualificationsThatDay: 99,
+    };
     expect(qualificationVerdict(allFailing)).toBe('SELF_REFERRAL');
     expect(qualificationVerdict({ ...allFailing, referredUserId: B })).toBe('REFERRAL_RING');
     expect(qualificationVerdict({ ...allFailing, referredUserId: B, closesRing: false })).toBe('NOT_A_MEMBER');

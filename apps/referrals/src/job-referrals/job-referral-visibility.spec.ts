@@ -23,7 +23,7 @@ describe('visibleJobReferrals', () => {
     expect(ids(visibleJobReferrals(user('stranger', 'CLIENT'), CLIENT, referrals))).toEqual([]);
   });
 
-  it('does not take a client role for the job\'s client, nor an unknown client for anyone', () => {
+  it("does not take a client role for the job's client, nor an unknown client for anyone", () => {
     expect(ids(visibleJobReferrals(user('other-client', 'CLIENT'), CLIENT, referrals))).toEqual([]);
     expect(ids(visibleJobReferrals(user(CLIENT, 'CLIENT'), null, referrals))).toEqual([]);
   });

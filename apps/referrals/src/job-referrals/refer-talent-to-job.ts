@@ -2,7 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobReferralCreated } from '@talent/events';
-import { APP_CONFIG, awaitProjection, type AuthUser, BadUserInputError, ConflictError, EventPublisher, ForbiddenError, inTransaction, isUniqueViolation, isUuid, MembershipProjection, NotFoundError, PreconditionFailedError } from '@talent/platform';
+import {
+  APP_CONFIG,
+  awaitProjection,
+  type AuthUser,
+  BadUserInputError,
+  ConflictError,
+  EventPublisher,
+  ForbiddenError,
+  inTransaction,
+  isUniqueViolation,
+  isUuid,
+  MembershipProjection,
+  NotFoundError,
+  PreconditionFailedError,
+} from '@talent/platform';
 import { FraudCheck } from '../fraud/fraud-check';
 import { lockReferralGraph } from '../fraud/referral-graph.lock';
 import { ReferralInvalidator } from '../fraud/referral-invalidator';

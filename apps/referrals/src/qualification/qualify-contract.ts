@@ -70,12 +70,8 @@ export class QualifyContract {
   }
 
   private async talentSide(tx: EntityManager, contract: Contract): Promise<Candidate[]> {
-    const jobReferral = await tx
-      .getRepository(JobReferralRecord)
-      .findOneBy({ jobId: contract.jobId, talentId: contract.talentId, status: 'SIGNED_UP' });
-    const signup = await tx
-      .getRepository(SignupReferralRecord)
-      .findOneBy({ referredUserId: contract.talentId, kind: 'TALENT', status: 'SIGNED_UP' });
+    const jobReferral = await tx.getRepository(JobReferralRecord).findOneBy({ jobId: contract.jobId, talentId: contract.talentId, status: 'SIGNED_UP' });
+    const signup = await tx.getRepository(SignupReferralRecord).findOneBy({ referredUserId: contract.talentId, kind: 'TALENT', status: 'SIGNED_UP' });
     return [
       ...(jobReferral ? [{ referral: jobReferralRef(jobReferral), createdAt: jobReferral.createdAt }] : []),
       ...(signup ? [{ referral: signupReferralRef(signup), createdAt: signup.createdAt }] : []),
@@ -83,9 +79,7 @@ export class QualifyContract {
   }
 
   private async clientSide(tx: EntityManager, contract: Contract): Promise<Candidate[]> {
-    const signup = await tx
-      .getRepository(SignupReferralRecord)
-      .findOneBy({ referredUserId: contract.clientId, kind: 'CLIENT', status: 'SIGNED_UP' });
+    const signup = await tx.getRepository(SignupReferralRecord).findOneBy({ referredUserId: contract.clientId, kind: 'CLIENT', status: 'SIGNED_UP' });
     return signup ? [{ referral: signupReferralRef(signup), createdAt: signup.createdAt }] : [];
   }
 

@@ -23,7 +23,7 @@ export class SignupReferralsResolver {
   constructor(private readonly referrals: SignupReferralsService) {}
 
   @Query(() => [ReferralModel], {
-    description: 'Signups made with the caller\'s referral code (the caller is the connector), newest first, INVALID ones included.',
+    description: "Signups made with the caller's referral code (the caller is the connector), newest first, INVALID ones included.",
   })
   @Authenticated()
   async myReferrals(@CurrentUser() caller: AuthUser): Promise<ReferralModel[]> {

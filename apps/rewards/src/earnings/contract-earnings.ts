@@ -113,21 +113,41 @@ export class ContractEarnings {
       await tx.query(
         `INSERT INTO referral_sources (referral_id, kind, connector_id, referred_user_id, contract_id, qualified_at)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::timestamptz[]) ON CONFLICT (referral_id) DO NOTHING`,
-        [referrals.map((r) => r.referralId), referrals.map((r) => r.kind), referrals.map((r) => r.connectorId), referrals.map((r) => r.referredUserId), referrals.map((r) => r.contractId), referrals.map((r) => r.qualifiedAt)],
+        [
+          referrals.map((r) => r.referralId),
+          referrals.map((r) => r.kind),
+          referrals.map((r) => r.connectorId),
+          referrals.map((r) => r.referredUserId),
+          referrals.map((r) => r.contractId),
+          referrals.map((r) => r.qualifiedAt),
+        ],
       );
     }
     if (invoices.length) {
       await tx.query(
         `INSERT INTO paid_invoices (invoice_id, contract_id, subtotal, currency, subtotal_usd, paid_at)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::text[], $5::numeric[], $6::timestamptz[]) ON CONFLICT (invoice_id) DO NOTHING`,
-        [invoices.map((i) => i.invoiceId), invoices.map((i) => i.contractId), invoices.map((i) => i.subtotal.amount), invoices.map((i) => i.subtotal.currency), invoices.map((i) => i.subtotalUsd?.amount ?? null), invoices.map((i) => i.paidAt)],
+        [
+          invoices.map((i) => i.invoiceId),
+          invoices.map((i) => i.contractId),
+          invoices.map((i) => i.subtotal.amount),
+          invoices.map((i) => i.subtotal.currency),
+          invoices.map((i) => i.subtotalUsd?.amount ?? null),
+          invoices.map((i) => i.paidAt),
+        ],
       );
     }
     if (ratings.length) {
       await tx.query(
         `INSERT INTO five_star_ratings (rating_id, contract_id, ratee_id, ratee_role, submitted_at)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[]) ON CONFLICT (rating_id) DO NOTHING`,
-        [ratings.map((r) => r.ratingId), ratings.map((r) => r.contractId), ratings.map((r) => r.rateeId), ratings.map((r) => r.rateeRole), ratings.map((r) => r.submittedAt)],
+        [
+          ratings.map((r) => r.ratingId),
+          ratings.map((r) => r.contractId),
+          ratings.map((r) => r.rateeId),
+          ratings.map((r) => r.rateeRole),
+          ratings.map((r) => r.submittedAt),
+        ],
       );
     }
   }

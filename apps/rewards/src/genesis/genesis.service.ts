@@ -48,10 +48,7 @@ export class GenesisService implements OnModuleInit {
       reason: 'genesis',
       reference: GENESIS_KEY,
       idempotencyKey: GENESIS_KEY,
-      postings: [
-        { accountId: SystemAccounts.genesis.id, amount: -cap },
-        ...ALLOCATIONS.map((a) => ({ accountId: a.account.id, amount: toUnits(a.amount) })),
-      ],
+      postings: [{ accountId: SystemAccounts.genesis.id, amount: -cap }, ...ALLOCATIONS.map((a) => ({ accountId: a.account.id, amount: toUnits(a.amount) }))],
     });
   }
 }

@@ -37,15 +37,18 @@ const resolved = (majorityJurorIds: string[], overrides: Partial<PayloadOf<typeo
     ...overrides,
   }) as EventEnvelope;
 const juryGrantsOf = (beneficiaryId: string) =>
-  h.sql(`SELECT reference, amount::text AS amount, status, refusal_reason FROM reward_grants WHERE policy_key = 'jury.reward' AND beneficiary_id = $1 ORDER BY earned_at, created_at`, [
-    beneficiaryId,
-  ]);
+  h.sql(
+    `SELECT reference, amount::text AS amount, status, refusal_reason FROM reward_grants WHERE policy_key = 'jury.reward' AND beneficiary_id = $1 ORDER BY earned_at, created_at`,
+    [beneficiaryId],
+  );
 
 describe('jury.reward', () => {
   it('is a fixed-amount policy with daily and monthly caps, like the others', async () => {
-    expect(await h.sql(`SELECT amount::text, cap_per_beneficiary_day::text AS day, cap_per_beneficiary_month::text AS month, active FROM reward_policies WHERE key = 'jury.reward'`)).toEqual([
-      { amount: '20.000000000000000000', day: '100.000000000000000000', month: '400.000000000000000000', active: true },
-    ]);
+    expect(
+      await h.sql(
+        `SELECT amount::text, cap_per_beneficiary_day::text AS day, cap_per_beneficiary_month::text AS month, active FROM reward_policies WHERE key = 'jury.reward'`,
+      ),
+    ).toEqual([{ amount: '20.000000000000000000', day: '100.000000000000000000', month: '400.000000000000000000', active: true }]);
   });
 
   it('pays each majority juror 20 BTRST from the community pool, once, whatever the redeliveries; the others get nothing', async () => {
@@ -65,7 +68,9 @@ describe('jury.reward', () => {
     expect(await walletOf(h, minority)).toEqual({ balance: '0', locked: '0', available: '0' });
     expect(await juryGrantsOf(minority)).toEqual([]);
     expect(toUnits(await balanceOf(h, COMMUNITY_POOL.id))).toBe(pool - 2n * toUnits('20'));
-    const granted = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1`, [disputeId]);
+    const granted = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1`, [
+      disputeId,
+    ]);
     expect(granted.map((g) => [g.p.beneficiaryId, g.p.policy, g.p.amount]).sort()).toEqual([a, b].sort().map((id) => [id, 'jury.reward', '20']));
   });
 

@@ -89,8 +89,7 @@ const paid = (contractId: string, subtotal: string, options: { currency?: string
     paidAt,
   });
 };
-const approved = (userId: string) =>
-  createEvent(KycApproved, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: now() });
+const approved = (userId: string) => createEvent(KycApproved, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: now() });
 /** The same payload under a new event id: what a producer re-publishing (not redelivering) looks like. */
 const republished = <D extends EventDefinition>(definition: D, envelope: EventEnvelope) => createEvent(definition, envelope.payload as PayloadOf<D>);
 
@@ -136,11 +135,56 @@ describe('reward policies', () => {
       once: p.oncePerReference,
     }));
     expect(policies).toEqual([
-      { key: 'connector.client_referral', amount: null, rate: '0.020000000000000000', currency: 'USD', caps: [2000, null, 20000, 10000], window: 365, minPaidUsd: null, once: false },
-      { key: 'connector.referral', amount: null, rate: '0.050000000000000000', currency: 'USD', caps: [5000, null, 50000, 25000], window: 365, minPaidUsd: null, once: false },
-      { key: 'jury.reward', amount: '20.000000000000000000', rate: null, currency: null, caps: [null, 100, 400, null], window: null, minPaidUsd: null, once: false },
-      { key: 'rating.five_star', amount: '10.000000000000000000', rate: null, currency: null, caps: [null, 50, 300, null], window: null, minPaidUsd: '400.00', once: false },
-      { key: 'talent.screened', amount: '25.000000000000000000', rate: null, currency: null, caps: [null, 250, null, null], window: null, minPaidUsd: null, once: true },
+      {
+        key: 'connector.client_referral',
+        amount: null,
+        rate: '0.020000000000000000',
+        currency: 'USD',
+        caps: [2000, null, 20000, 10000],
+        window: 365,
+        minPaidUsd: null,
+        once: false,
+      },
+      {
+        key: 'connector.referral',
+        amount: null,
+        rate: '0.050000000000000000',
+        currency: 'USD',
+        caps: [5000, null, 50000, 25000],
+        window: 365,
+        minPaidUsd: null,
+        once: false,
+      },
+      {
+        key: 'jury.reward',
+        amount: '20.000000000000000000',
+        rate: null,
+        currency: null,
+        caps: [null, 100, 400, null],
+        window: null,
+        minPaidUsd: null,
+        once: false,
+      },
+      {
+        key: 'rating.five_star',
+        amount: '10.000000000000000000',
+        rate: null,
+        currency: null,
+        caps: [null, 50, 300, null],
+        window: null,
+        minPaidUsd: '400.00',
+        once: false,
+      },
+      {
+        key: 'talent.screened',
+        amount: '25.000000000000000000',
+        rate: null,
+        currency: null,
+        caps: [null, 250, null, null],
+        window: null,
+        minPaidUsd: null,
+        once: true,
+      },
     ]);
   });
 });
@@ -152,11 +196,19 @@ describe('screening', () => {
     await h.deliver(first);
     expect(await walletOf(h, inspector)).toEqual({ balance: '25', locked: '0', available: '25' });
     expect(await grantsOf(inspector)).toEqual([
-      { policy_key: 'talent.screened', reference: first.payload.talentId, source_id: null, amount: '25.000000000000000000', status: 'PAID', refusal_reason: null },
+      {
+        policy_key: 'talent.screened',
+        reference: first.payload.talentId,
+        source_id: null,
+        amount: '25.000000000000000000',
+        status: 'PAID',
+        refusal_reason: null,
+      },
     ]);
-    const events = await h.sql(`SELECT type, topic, message_key, envelope FROM outbox WHERE envelope->'payload'->>'grantId' IN (SELECT id::text FROM reward_grants WHERE reference = $1)`, [
-      first.payload.talentId,
-    ]);
+    const events = await h.sql(
+      `SELECT type, topic, message_key, envelope FROM outbox WHERE envelope->'payload'->>'grantId' IN (SELECT id::text FROM reward_grants WHERE reference = $1)`,
+      [first.payload.talentId],
+    );
     const granted = events.find((e) => e.type === 'RewardGranted')!;
     expect(granted).toMatchObject({ topic: 'rewards.events.v1', message_key: inspector });
     expect(granted.envelope.payload).toMatchObject({ beneficiaryId: inspector, policy: 'talent.screened', amount: '25', reference: first.payload.talentId });
@@ -164,7 +216,9 @@ describe('screening', () => {
     expect(partner.topic).toBe('public.rewards.v1');
     expect(Object.keys(partner.envelope.payload).sort()).toEqual(['amount', 'grantId', 'grantedAt', 'policy']);
     expect(JSON.stringify(partner.envelope)).not.toContain(inspector);
-    const balanceEvents = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'BalanceChanged' AND message_key = $1 ORDER BY seq`, [inspector]);
+    const balanceEvents = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'BalanceChanged' AND message_key = $1 ORDER BY seq`, [
+      inspector,
+    ]);
     expect(balanceEvents.map((e) => [e.p.balance, e.p.locked])).toEqual([['25', '0']]);
   });
 
@@ -248,7 +302,9 @@ describe('connector referrals pay on paid invoices', () => {
       ['connector.client_referral', later.payload.invoiceId, expect.any(String), '4.691200000000000000'],
     ]);
     expect((await walletOf(h, connector)).available).toBe('86.4192');
-    const granted = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1`, [later.payload.invoiceId]);
+    const granted = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'RewardGranted' AND envelope->'payload'->>'reference' = $1`, [
+      later.payload.invoiceId,
+    ]);
     expect(granted.map((g) => g.p.sourceId)).toHaveLength(2);
     expect(granted.map((g) => g.p.sourceId)).toContain(talentSide.payload.referralId);
   });
@@ -577,7 +633,9 @@ describe('pool exhaustion', () => {
     const inspector = await addMember(h);
     const tooBig = screened(inspector); // 25 > 5
     await h.deliver(tooBig);
-    expect(await grantsOf(inspector)).toEqual([expect.objectContaining({ status: 'REFUSED', refusal_reason: 'POOL_EXHAUSTED', amount: '25.000000000000000000' })]);
+    expect(await grantsOf(inspector)).toEqual([
+      expect.objectContaining({ status: 'REFUSED', refusal_reason: 'POOL_EXHAUSTED', amount: '25.000000000000000000' }),
+    ]);
     expect((await walletOf(h, inspector)).balance).toBe('0');
     expect(await balanceOf(h, COMMUNITY_POOL.id)).toBe('5');
 

@@ -255,9 +255,19 @@ export class GrantsService {
       await tx.query(
         `INSERT INTO awaiting_membership_grants (policy_key, reference, beneficiary_id, command, earned_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
-        [awaiting.map((g) => g.command.policyKey), awaiting.map((g) => g.command.reference), awaiting.map((g) => g.beneficiaryId), awaiting.map((g) => JSON.stringify(g.command)), awaiting.map((g) => g.command.earnedAt)],
+        [
+          awaiting.map((g) => g.command.policyKey),
+          awaiting.map((g) => g.command.reference),
+          awaiting.map((g) => g.beneficiaryId),
+          awaiting.map((g) => JSON.stringify(g.command)),
+          awaiting.map((g) => g.command.earnedAt),
+        ],
       );
-      for (const g of awaiting) this.log.info({ policy: g.command.policyKey, reference: g.command.reference, beneficiaryId: g.beneficiaryId }, "reward waits for the beneficiary's membership");
+      for (const g of awaiting)
+        this.log.info(
+          { policy: g.command.policyKey, reference: g.command.reference, beneficiaryId: g.beneficiaryId },
+          "reward waits for the beneficiary's membership",
+        );
     }
     for (const row of recorded) if (row.status === 'REFUSED') this.logRefusal(row.grant, row.reason!, null);
     if (paid.length) await this.pay(tx, paid);
@@ -273,16 +283,25 @@ export class GrantsService {
   private async pay(tx: EntityManager, paid: PaidGrant[]): Promise<void> {
     await tx.query('SAVEPOINT reward_batch'); // released by the commit
     try {
-      const accounts = await this.ledger.lockWallets(tx, paid.map((p) => p.grant.beneficiaryId));
+      const accounts = await this.ledger.lockWallets(
+        tx,
+        paid.map((p) => p.grant.beneficiaryId),
+      );
       const plans = paid.map((p) => this.ledger.plan(journalOf(p), accounts));
-      await this.events.publishMany(tx, paid.flatMap((p, i) => this.eventsOf(p.grant, p.id, p.amount, plans[i])));
+      await this.events.publishMany(
+        tx,
+        paid.flatMap((p, i) => this.eventsOf(p.grant, p.id, p.amount, plans[i])),
+      );
       await this.ledger.commitMany(tx, plans, { savepoint: false });
       return;
     } catch (error) {
       if (!(error instanceof InsufficientFundsError)) throw error;
       await tx.query('ROLLBACK TO SAVEPOINT reward_batch'); // the wallet locks too
     }
-    const accounts = await this.ledger.lockWallets(tx, paid.map((p) => p.grant.beneficiaryId));
+    const accounts = await this.ledger.lockWallets(
+      tx,
+      paid.map((p) => p.grant.beneficiaryId),
+    );
     for (const p of paid) {
       const trial = cloneAccounts(accounts);
       const plan = this.ledger.plan(journalOf(p), trial);
@@ -308,7 +327,15 @@ export class GrantsService {
     return [
       {
         definition: RewardGranted,
-        payload: { grantId, beneficiaryId: grant.beneficiaryId, policy: command.policyKey, amount, reference: command.reference, ...(command.sourceId ? { sourceId: command.sourceId } : {}), grantedAt },
+        payload: {
+          grantId,
+          beneficiaryId: grant.beneficiaryId,
+          policy: command.policyKey,
+          amount,
+          reference: command.reference,
+          ...(command.sourceId ? { sourceId: command.sourceId } : {}),
+          grantedAt,
+        },
         traceparent,
       },
       { definition: PublicRewardGranted, payload: { grantId, policy: command.policyKey, amount, grantedAt }, traceparent },
@@ -345,7 +372,8 @@ export class GrantsService {
     const ids = new Set(inserted.map((r) => r.id));
     for (const row of rows.filter((r) => !ids.has(r.id))) {
       // Grants are decided under their (policy, beneficiary) lock (see `lockDecisions`): a conflict here is a bug, not a race to settle.
-      if (row.status === 'PAID') throw new Error(`reward grant ${row.grant.command.policyKey}/${row.grant.command.reference} was decided concurrently; retrying`);
+      if (row.status === 'PAID')
+        throw new Error(`reward grant ${row.grant.command.policyKey}/${row.grant.command.reference} was decided concurrently; retrying`);
       row.grant.outcome = { status: 'DUPLICATE' };
     }
     return rows.filter((r) => ids.has(r.id));
@@ -429,12 +457,13 @@ export class GrantsService {
       const policy = policies.get(command.policyKey)!;
       return policy.capPerBeneficiaryDay !== null || policy.capPerBeneficiaryMonth !== null || (policy.capPerSource !== null && command.sourceId !== undefined);
     });
-    const rows: Array<{ decided: boolean; member: boolean; referenced: boolean; day: string | null; month: string | null; source: string | null }> = await tx.query(
-      // Written so that each is an index probe per grant whatever the table statistics say (with
-      // none yet, EXISTS became a hashed subplan reading all reward_grants, and a source's sum
-      // read all grants of its policy): scalar subqueries (LIMIT 1), and the source's sum without
-      // a status condition, which keeps it off the caps index (paid grants only) and on the source index.
-      `SELECT (SELECT true FROM reward_grants g WHERE g.policy_key = c.policy_key AND g.reference = c.reference AND g.beneficiary_id = c.beneficiary_id LIMIT 1) IS NOT NULL AS decided,
+    const rows: Array<{ decided: boolean; member: boolean; referenced: boolean; day: string | null; month: string | null; source: string | null }> =
+      await tx.query(
+        // Written so that each is an index probe per grant whatever the table statistics say (with
+        // none yet, EXISTS became a hashed subplan reading all reward_grants, and a source's sum
+        // read all grants of its policy): scalar subqueries (LIMIT 1), and the source's sum without
+        // a status condition, which keeps it off the caps index (paid grants only) and on the source index.
+        `SELECT (SELECT true FROM reward_grants g WHERE g.policy_key = c.policy_key AND g.reference = c.reference AND g.beneficiary_id = c.beneficiary_id LIMIT 1) IS NOT NULL AS decided,
               (SELECT true FROM members m WHERE m.user_id = c.beneficiary_id LIMIT 1) IS NOT NULL AS member,
               c.once_per_reference AND (SELECT true FROM reward_grants g WHERE g.policy_key = c.policy_key AND g.reference = c.reference LIMIT 1) IS NOT NULL AS referenced,
               CASE WHEN c.capped THEN (SELECT COALESCE(sum(g.amount), 0) FROM reward_grants g
@@ -446,21 +475,26 @@ export class GrantsService {
          FROM unnest($1::text[], $2::text[], $3::uuid[], $4::boolean[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::boolean[])
               WITH ORDINALITY AS c(policy_key, reference, beneficiary_id, capped, day_start, day_end, month_start, month_end, source_id, once_per_reference, ord)
         ORDER BY c.ord`,
-      [
-        grants.map((g) => g.command.policyKey),
-        grants.map((g) => g.command.reference),
-        grants.map((g) => g.beneficiaryId),
-        capped,
-        windows.map((w) => w.day[0]),
-        windows.map((w) => w.day[1]),
-        windows.map((w) => w.month[0]),
-        windows.map((w) => w.month[1]),
-        grants.map((g) => g.command.sourceId ?? null),
-        grants.map((g) => policies.get(g.command.policyKey)!.oncePerReference),
-      ],
-    );
+        [
+          grants.map((g) => g.command.policyKey),
+          grants.map((g) => g.command.reference),
+          grants.map((g) => g.beneficiaryId),
+          capped,
+          windows.map((w) => w.day[0]),
+          windows.map((w) => w.day[1]),
+          windows.map((w) => w.month[0]),
+          windows.map((w) => w.month[1]),
+          grants.map((g) => g.command.sourceId ?? null),
+          grants.map((g) => policies.get(g.command.policyKey)!.oncePerReference),
+        ],
+      );
     const units = (sum: string | null) => (sum === null ? 0n : toUnits(sum));
-    return rows.map((row) => ({ decided: row.decided, member: row.member, referenced: row.referenced, sums: { day: units(row.day), month: units(row.month), source: units(row.source) } }));
+    return rows.map((row) => ({
+      decided: row.decided,
+      member: row.member,
+      referenced: row.referenced,
+      sums: { day: units(row.day), month: units(row.month), source: units(row.source) },
+    }));
   }
 
   /** The exchange rates the batch's rate policies need (basis currency -> policy currency); null where none is known. */
@@ -478,7 +512,15 @@ export class GrantsService {
   private logRefusal(grant: PendingGrant, reason: GrantRefusal, amount: string | null): void {
     const { command } = grant;
     this.log.warn(
-      { policy: command.policyKey, reference: command.reference, beneficiaryId: grant.beneficiaryId, reason, amount, basis: command.basis, eventId: command.eventId },
+      {
+        policy: command.policyKey,
+        reference: command.reference,
+        beneficiaryId: grant.beneficiaryId,
+        reason,
+        amount,
+        basis: command.basis,
+        eventId: command.eventId,
+      },
       'reward refused',
     );
   }
@@ -488,7 +530,14 @@ export class GrantsService {
  * One grant's decision, from what was loaded for its batch and the sums of the grants paid
  * before it: refused with the first limit it breaks, or paid in full.
  */
-function decideOne(command: GrantCommand, policy: PolicyTerms, member: boolean, referenceRewarded: boolean, fx: Map<string, string | null>, sums: CapSums): Decision {
+function decideOne(
+  command: GrantCommand,
+  policy: PolicyTerms,
+  member: boolean,
+  referenceRewarded: boolean,
+  fx: Map<string, string | null>,
+  sums: CapSums,
+): Decision {
   if (!policy.active) return { refuse: 'POLICY_INACTIVE' };
   if (!member) return { refuse: 'NOT_A_MEMBER' };
   if (policy.oncePerReference && referenceRewarded) return { refuse: 'ALREADY_REWARDED' };

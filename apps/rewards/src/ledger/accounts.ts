@@ -1,14 +1,6 @@
 import { createHash } from 'node:crypto';
 
-export type AccountKind =
-  | 'GENESIS'
-  | 'ALLOCATION'
-  | 'TREASURY'
-  | 'WITHDRAWAL_PENDING'
-  | 'EXTERNAL'
-  | 'MARKET'
-  | 'USER_AVAILABLE'
-  | 'USER_LOCKED';
+export type AccountKind = 'GENESIS' | 'ALLOCATION' | 'TREASURY' | 'WITHDRAWAL_PENDING' | 'EXTERNAL' | 'MARKET' | 'USER_AVAILABLE' | 'USER_LOCKED';
 
 export interface SystemAccount {
   id: string;

@@ -155,7 +155,10 @@ describe('non-negative balances under concurrency', () => {
         const t = randomUUID();
         await c.query('BEGIN');
         try {
-          await c.query(`INSERT INTO ledger_transactions (id, kind, reason, reference, idempotency_key) VALUES ($1::uuid, 'WITHDRAWAL', 'raw', 'raw', $1::text)`, [t]);
+          await c.query(
+            `INSERT INTO ledger_transactions (id, kind, reason, reference, idempotency_key) VALUES ($1::uuid, 'WITHDRAWAL', 'raw', 'raw', $1::text)`,
+            [t],
+          );
           await c.query(
             `INSERT INTO ledger_postings (id, transaction_id, account_id, amount, balance_after, account_seq)
              VALUES ($1, $3, $4, -5, 999, 1), ($2, $3, $5, 5, 999, 1)`,
@@ -193,13 +196,10 @@ describe('database guards', () => {
       const t = randomUUID();
       await c.query('BEGIN');
       await c.query(`INSERT INTO ledger_transactions (id, kind, reason, reference, idempotency_key) VALUES ($1::uuid, 'GRANT', 'raw', 'raw', $1::text)`, [t]);
-      await c.query(`INSERT INTO ledger_postings (id, transaction_id, account_id, amount, balance_after, account_seq) VALUES ($1, $2, $3, -7, 0, 0), ($4, $2, $5, 6, 0, 0)`, [
-        randomUUID(),
-        t,
-        COMMUNITY_POOL.id,
-        randomUUID(),
-        SystemAccounts.treasury.id,
-      ]);
+      await c.query(
+        `INSERT INTO ledger_postings (id, transaction_id, account_id, amount, balance_after, account_seq) VALUES ($1, $2, $3, -7, 0, 0), ($4, $2, $5, 6, 0, 0)`,
+        [randomUUID(), t, COMMUNITY_POOL.id, randomUUID(), SystemAccounts.treasury.id],
+      );
       await expect(c.query('COMMIT')).rejects.toMatchObject({ code: '23514', constraint: 'ledger_transactions_balanced' });
     } finally {
       await c.end();

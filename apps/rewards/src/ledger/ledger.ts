@@ -134,7 +134,10 @@ export class Ledger {
       );
       const missing = walletSide.filter((id) => !locked.some((a) => a.id === id));
       if (missing.length) throw new Error(`ledger accounts do not exist (wallet not opened?): ${missing.join(', ')}`);
-      const balances = await this.balancesOf(tx, locked.map((a) => a.id));
+      const balances = await this.balancesOf(
+        tx,
+        locked.map((a) => a.id),
+      );
       for (const a of locked) accounts.set(a.id, { ownerId: a.owner_id, balance: balances.get(a.id) ?? 0n });
     }
     return this.plan(input, accounts);
@@ -191,7 +194,10 @@ export class Ledger {
     const owners = new Set(input.postings.filter((p) => !SYSTEM_ACCOUNT_IDS.has(p.accountId)).map((p) => accounts.get(p.accountId)!.ownerId));
     for (const owner of owners) {
       const wallet = walletAccounts(owner);
-      const last = input.postings.map((p, i) => ({ p, i })).filter(({ p }) => p.accountId === wallet.available || p.accountId === wallet.locked).at(-1);
+      const last = input.postings
+        .map((p, i) => ({ p, i }))
+        .filter(({ p }) => p.accountId === wallet.available || p.accountId === wallet.locked)
+        .at(-1);
       if (!last) continue;
       const balance = (id: string) => accounts.get(id)?.balance ?? 0n;
       wallets.push({ userId: wallet.userId, available: balance(wallet.available), locked: balance(wallet.locked), entryId: postingIds[last.i] });

@@ -106,7 +106,9 @@ export class RewardsSchema1732900000000 implements MigrationInterface {
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_transaction_balanced()`);
 
     // The accounts of this schema only: `market` (kind MARKET, which this CHECK does not know yet) is created by 1736000000000.
-    const systemRows = SYSTEM_ACCOUNTS.filter((a) => a.kind !== 'MARKET').map((a) => `('${a.id}', '${a.code}', '${a.kind}', ${a.kind === 'GENESIS'})`).join(',\n        ');
+    const systemRows = SYSTEM_ACCOUNTS.filter((a) => a.kind !== 'MARKET')
+      .map((a) => `('${a.id}', '${a.code}', '${a.kind}', ${a.kind === 'GENESIS'})`)
+      .join(',\n        ');
     await q.query(`INSERT INTO ledger_accounts (id, code, kind, may_go_negative) VALUES\n        ${systemRows}`);
 
     await q.query(`

@@ -102,7 +102,9 @@ export class RewardsOnPaidValue1735200000000 implements MigrationInterface {
     await q.query('DROP INDEX reward_grants_source_idx');
     await q.query('DROP INDEX reward_grants_caps_idx');
     await q.query(`ALTER TABLE reward_grants DROP CONSTRAINT reward_grants_refusal_reason_check`);
-    await q.query(`DELETE FROM reward_grants WHERE refusal_reason NOT IN ('NOT_A_MEMBER', 'POOL_EXHAUSTED', 'NO_FX_RATE', 'POLICY_INACTIVE', 'INVALID_AMOUNT')`);
+    await q.query(
+      `DELETE FROM reward_grants WHERE refusal_reason NOT IN ('NOT_A_MEMBER', 'POOL_EXHAUSTED', 'NO_FX_RATE', 'POLICY_INACTIVE', 'INVALID_AMOUNT')`,
+    );
     await q.query(`
       ALTER TABLE reward_grants ADD CONSTRAINT reward_grants_refusal_reason_check
         CHECK (refusal_reason IN ('NOT_A_MEMBER', 'POOL_EXHAUSTED', 'NO_FX_RATE', 'POLICY_INACTIVE', 'INVALID_AMOUNT'))`);

@@ -14,9 +14,7 @@ export class WithdrawalIdempotency1735600000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE withdrawals ADD COLUMN idempotency_key text CHECK (idempotency_key ~ '^[A-Za-z0-9_-]{8,100}$')`);
     await q.query(`CREATE UNIQUE INDEX withdrawals_user_idempotency_key ON withdrawals (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
-    await q.query(
-      `ALTER TABLE local_chain_transfers ADD COLUMN status text NOT NULL DEFAULT 'CONFIRMED' CHECK (status IN ('PENDING', 'CONFIRMED', 'FAILED'))`,
-    );
+    await q.query(`ALTER TABLE local_chain_transfers ADD COLUMN status text NOT NULL DEFAULT 'CONFIRMED' CHECK (status IN ('PENDING', 'CONFIRMED', 'FAILED'))`);
   }
 
   async down(q: QueryRunner): Promise<void> {

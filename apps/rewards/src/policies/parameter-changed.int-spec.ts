@@ -31,11 +31,13 @@ const changed = (key: string, value: string, effectiveAt: string, previousValue:
 const screened = (inspectorId: string) =>
   createEvent(TalentScreened, { screeningId: randomUUID(), talentId: randomUUID(), inspectorId, decision: 'APPROVED', screenedAt: new Date().toISOString() });
 const grantsOf = async (beneficiaryId: string) =>
-  (await h.sql(`SELECT amount::text AS amount, status, refusal_reason FROM reward_grants WHERE beneficiary_id = $1 ORDER BY created_at`, [beneficiaryId])).map((g) => ({
-    amount: g.amount === null ? null : Number(g.amount),
-    status: g.status,
-    refusal: g.refusal_reason,
-  }));
+  (await h.sql(`SELECT amount::text AS amount, status, refusal_reason FROM reward_grants WHERE beneficiary_id = $1 ORDER BY created_at`, [beneficiaryId])).map(
+    (g) => ({
+      amount: g.amount === null ? null : Number(g.amount),
+      status: g.status,
+      refusal: g.refusal_reason,
+    }),
+  );
 const policy = async (key: string) => (await h.core.policies.list()).find((p) => p.key === key)!;
 /** The dead letters of this test, emptied (the afterEach expects none left). */
 const takeDeadLetters = () =>

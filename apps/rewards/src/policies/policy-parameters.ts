@@ -46,11 +46,13 @@ export function parsePolicyParameter(key: string, value: string): PolicyParamete
 
 function canonical(key: string, kind: 'btrst' | 'days' | 'usd', value: string): string {
   if (kind === 'days') {
-    if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 36_500) throw new BadUserInputError(`${key} must be a whole number of days from 1 to 36500, got "${value}"`, 'value');
+    if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 36_500)
+      throw new BadUserInputError(`${key} must be a whole number of days from 1 to 36500, got "${value}"`, 'value');
     return String(Number(value));
   }
   if (kind === 'usd') {
-    if (!/^\d{1,18}(\.\d{1,2})?$/.test(value)) throw new BadUserInputError(`${key} must be a USD amount of at least 0 with at most 2 decimals, got "${value}"`, 'value');
+    if (!/^\d{1,18}(\.\d{1,2})?$/.test(value))
+      throw new BadUserInputError(`${key} must be a USD amount of at least 0 with at most 2 decimals, got "${value}"`, 'value');
     return fromUnits(toUnits(value));
   }
   let units: bigint;

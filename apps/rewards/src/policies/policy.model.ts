@@ -15,19 +15,28 @@ export class RewardPolicyModel {
   @Field(() => DecimalScalar, { nullable: true, description: 'Rate applied to a value (e.g. BTRST per USD of contract value), or null.' })
   rate: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'Most BTRST one grant may pay; a larger one is refused (GRANT_CAP), never trimmed. Null: no cap.' })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Most BTRST one grant may pay; a larger one is refused (GRANT_CAP), never trimmed. Null: no cap.',
+  })
   capPerGrant: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Most BTRST one beneficiary may earn under this policy per UTC day (DAILY_CAP). Null: no cap.' })
   capPerBeneficiaryDay: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'Most BTRST one beneficiary may earn under this policy per UTC month (MONTHLY_CAP). Null: no cap.' })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Most BTRST one beneficiary may earn under this policy per UTC month (MONTHLY_CAP). Null: no cap.',
+  })
   capPerBeneficiaryMonth: string | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Most BTRST one source (e.g. one referral) may earn in all (SOURCE_CAP). Null: no cap.' })
   capPerSource: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Days after a referral qualified during which its paid invoices earn (OUTSIDE_EARNING_WINDOW after). Null: no limit.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days after a referral qualified during which its paid invoices earn (OUTSIDE_EARNING_WINDOW after). Null: no limit.',
+  })
   earningWindowDays: number | null;
 
   @Field(() => String, { nullable: true, description: 'Paid invoices, in USD, a contract must reach before a rating reward pays. Null: none.' })

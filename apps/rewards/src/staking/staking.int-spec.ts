@@ -62,7 +62,9 @@ describe('stakes', () => {
     expect(await stakeOf(app.payload.applicationId)).toEqual({ status: 'LOCKED', amount: '30.000000000000000000', rejection_reason: null });
     expect(await walletOf(h, talent)).toEqual({ balance: '100', locked: '30', available: '70' });
     expect(await eventsFor(app.payload.applicationId)).toEqual([expect.objectContaining({ type: 'StakeLocked', talentId: talent, amount: '30' })]);
-    const [changed] = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'BalanceChanged' AND message_key = $1 ORDER BY seq DESC LIMIT 1`, [talent]);
+    const [changed] = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'BalanceChanged' AND message_key = $1 ORDER BY seq DESC LIMIT 1`, [
+      talent,
+    ]);
     expect(changed.p).toMatchObject({ userId: talent, balance: '100', locked: '30' });
   });
 

@@ -45,10 +45,12 @@ export class StakingService {
 
     const reject = async (reason: StakeRejection): Promise<StakeOutcome> => {
       const recorded = isValidPositiveAmount(stake) ? stake : '0';
-      await tx.query(
-        `INSERT INTO stakes (application_id, talent_id, amount, status, rejection_reason) VALUES ($1, $2, $3, 'REJECTED', $4)`,
-        [applicationId, talentId, recorded, reason],
-      );
+      await tx.query(`INSERT INTO stakes (application_id, talent_id, amount, status, rejection_reason) VALUES ($1, $2, $3, 'REJECTED', $4)`, [
+        applicationId,
+        talentId,
+        recorded,
+        reason,
+      ]);
       await this.events.publish(tx, StakeRejected, { applicationId, talentId, amount: stake, reason, rejectedAt: new Date().toISOString() }, { traceparent });
       this.log.info({ applicationId, talentId, amount: stake, reason }, 'stake rejected');
       return 'REJECTED';
@@ -75,10 +77,12 @@ export class StakingService {
       throw error;
     }
     const amount = fromUnits(units);
-    await tx.query(
-      `INSERT INTO stakes (application_id, talent_id, amount, status, lock_transaction_id) VALUES ($1, $2, $3, 'LOCKED', $4)`,
-      [applicationId, talentId, amount, posted.id],
-    );
+    await tx.query(`INSERT INTO stakes (application_id, talent_id, amount, status, lock_transaction_id) VALUES ($1, $2, $3, 'LOCKED', $4)`, [
+      applicationId,
+      talentId,
+      amount,
+      posted.id,
+    ]);
     await this.events.publish(tx, StakeLocked, { applicationId, talentId, amount, lockedAt: posted.createdAt.toISOString() }, { traceparent });
     await this.balances.publish(tx, posted, traceparent);
     return 'LOCKED';

@@ -103,7 +103,15 @@ describe('a grant approved by governance', () => {
       [proposalId, walletAccounts(recipient).available],
     );
     expect(await grantPaid(proposalId)).toEqual([
-      { proposalId, recipientId: recipient, amount: '250.000000000000000001', status: 'PAID', refusalReason: null, entryId: recipientPosting.id, paidAt: expect.any(String) },
+      {
+        proposalId,
+        recipientId: recipient,
+        amount: '250.000000000000000001',
+        status: 'PAID',
+        refusalReason: null,
+        entryId: recipientPosting.id,
+        paidAt: expect.any(String),
+      },
     ]);
     // The treasury's balance after the entry: what the ledger holds now, and what the posting says.
     const changes = await treasuryChangesOf(proposalId);
@@ -115,9 +123,10 @@ describe('a grant approved by governance', () => {
       },
     ]);
     expect(toUnits(changes[0].posting_balance)).toBe(toUnits(changes[0].event.balance));
-    const [walletChange] = await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'BalanceChanged' AND message_key = $1 ORDER BY seq DESC LIMIT 1`, [
-      recipient,
-    ]);
+    const [walletChange] = await h.sql(
+      `SELECT envelope->'payload' AS p FROM outbox WHERE type = 'BalanceChanged' AND message_key = $1 ORDER BY seq DESC LIMIT 1`,
+      [recipient],
+    );
     expect(walletChange.p).toMatchObject({ userId: recipient, balance: '255.000000000000000001', locked: '0', entryId: recipientPosting.id });
     // The public supply reads the same treasury.
     expect((await h.core.supply.supply()).treasuryBalance).toBe(await treasury());
@@ -320,7 +329,10 @@ describe('TreasuryBalanceChanged', () => {
     await Promise.all(Array.from({ length: 8 }, (_, i) => buyback(`1.${i + 1}`)));
     const events = (await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'TreasuryBalanceChanged'`)).map((r) => r.p);
     const seqOf = new Map(
-      (await h.sql(`SELECT id, account_seq FROM ledger_postings WHERE account_id = $1`, [SystemAccounts.treasury.id])).map((r) => [r.id, Number(r.account_seq)]),
+      (await h.sql(`SELECT id, account_seq FROM ledger_postings WHERE account_id = $1`, [SystemAccounts.treasury.id])).map((r) => [
+        r.id,
+        Number(r.account_seq),
+      ]),
     );
     const byTime = [...events].sort((a, b) => Date.parse(a.changedAt) - Date.parse(b.changedAt));
     const byLedger = [...events].sort((a, b) => seqOf.get(a.entryId)! - seqOf.get(b.entryId)!);

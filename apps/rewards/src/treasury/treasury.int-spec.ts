@@ -39,11 +39,12 @@ const converted = (btrstBought: string, conversionId = randomUUID()) =>
 const treasury = () => balanceOf(h, SystemAccounts.treasury.id);
 const market = () => balanceOf(h, SystemAccounts.market.id);
 const credits = async (conversionId: string) =>
-  (await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'TreasuryCredited' AND envelope->'payload'->>'reference' = $1 ORDER BY seq`, [conversionId])).map(
-    (r) => r.p,
-  );
-const entries = (conversionId: string) =>
-  h.sql(`SELECT kind, reason, idempotency_key FROM ledger_transactions WHERE reference = $1`, [conversionId]);
+  (
+    await h.sql(`SELECT envelope->'payload' AS p FROM outbox WHERE type = 'TreasuryCredited' AND envelope->'payload'->>'reference' = $1 ORDER BY seq`, [
+      conversionId,
+    ])
+  ).map((r) => r.p);
+const entries = (conversionId: string) => h.sql(`SELECT kind, reason, idempotency_key FROM ledger_transactions WHERE reference = $1`, [conversionId]);
 /** The dead letters of this test, emptied (the afterEach expects none left). */
 const takeDeadLetters = () =>
   h.deadLetters.splice(0).map((record) => {
@@ -60,7 +61,9 @@ describe('fee buyback', () => {
     expect(toUnits(await treasury()) - toUnits(treasuryBefore)).toBe(toUnits('40.123456789012345678'));
     expect(toUnits(await market()) - toUnits(marketBefore)).toBe(-toUnits('40.123456789012345678'));
     const { conversionId } = event.payload;
-    expect(await entries(conversionId)).toEqual([{ kind: 'TREASURY_BUYBACK', reason: 'treasury.buyback', idempotency_key: `treasury.buyback:${conversionId}` }]);
+    expect(await entries(conversionId)).toEqual([
+      { kind: 'TREASURY_BUYBACK', reason: 'treasury.buyback', idempotency_key: `treasury.buyback:${conversionId}` },
+    ]);
     const [treasuryPosting] = await h.sql(
       `SELECT p.id FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id WHERE t.reference = $1 AND p.account_id = $2`,
       [conversionId, SystemAccounts.treasury.id],

@@ -27,6 +27,9 @@ export class BalanceEvents {
 
   async publish(tx: EntityManager, posted: { wallets: WalletSnapshot[]; createdAt: Date }, traceparent?: string): Promise<void> {
     const parent = activeTraceparent() ?? traceparent;
-    await this.events.publishMany(tx, balanceChanges(posted).map((payload) => ({ definition: BalanceChanged, payload, traceparent: parent })));
+    await this.events.publishMany(
+      tx,
+      balanceChanges(posted).map((payload) => ({ definition: BalanceChanged, payload, traceparent: parent })),
+    );
   }
 }

@@ -57,7 +57,10 @@ export class WalletsService {
   /** The wallets of many users (keyed by lower-case id) in one ledger read: a list of users costs one query. */
   async balancesOfUsers(userIds: readonly string[]): Promise<Map<string, WalletBalances>> {
     const wallets = userIds.map(walletAccounts);
-    const balances = await this.ledger.balancesOf(this.dataSource.manager, wallets.flatMap((w) => [w.available, w.locked]));
+    const balances = await this.ledger.balancesOf(
+      this.dataSource.manager,
+      wallets.flatMap((w) => [w.available, w.locked]),
+    );
     return new Map(
       wallets.map((wallet) => {
         const available = balances.get(wallet.available) ?? 0n;
@@ -69,13 +72,22 @@ export class WalletsService {
 
   /** The user's reward decisions, paid and refused, newest first. */
   async rewards(userId: string, first: number): Promise<RewardDecision[]> {
-    const rows: Array<{ id: string; policy_key: string; reference: string; source_id: string | null; status: 'PAID' | 'REFUSED'; amount: string | null; refusal_reason: GrantRefusal | null; earned_at: Date; created_at: Date }> =
-      await this.dataSource.query(
-        `SELECT id, policy_key, reference, source_id, status, amount::text AS amount, refusal_reason, earned_at, created_at
+    const rows: Array<{
+      id: string;
+      policy_key: string;
+      reference: string;
+      source_id: string | null;
+      status: 'PAID' | 'REFUSED';
+      amount: string | null;
+      refusal_reason: GrantRefusal | null;
+      earned_at: Date;
+      created_at: Date;
+    }> = await this.dataSource.query(
+      `SELECT id, policy_key, reference, source_id, status, amount::text AS amount, refusal_reason, earned_at, created_at
            FROM reward_grants WHERE beneficiary_id = $1
           ORDER BY created_at DESC, id DESC LIMIT $2`,
-        [userId.toLowerCase(), first],
-      );
+      [userId.toLowerCase(), first],
+    );
     return rows.map((r) => ({
       id: r.id,
       policy: r.policy_key,

@@ -38,7 +38,14 @@ describe('EIP-55 checksummed addresses', () => {
   });
 
   it('refuses malformed addresses and the zero address', () => {
-    for (const bad of ['', '0x', '5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAedd', '0xZZAeb6053F3E94C9b9A09f33669435E7Ef1BeAed']) {
+    for (const bad of [
+      '',
+      '0x',
+      '5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+      '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe',
+      '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAedd',
+      '0xZZAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+    ]) {
       expect(checkWithdrawalAddress(bad).ok).toBe(false);
     }
     expect(checkWithdrawalAddress(`0x${'0'.repeat(40)}`)).toMatchObject({ ok: false, reason: expect.stringMatching(/zero address/) });

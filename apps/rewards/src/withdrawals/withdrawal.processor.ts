@@ -135,10 +135,7 @@ export class WithdrawalProcessor {
     return withdrawal;
   }
 
-  private settle(
-    withdrawal: WithdrawalRow,
-    result: { status: 'SENT'; txHash: string } | { status: 'FAILED'; reason: string },
-  ): Promise<ProcessOutcome> {
+  private settle(withdrawal: WithdrawalRow, result: { status: 'SENT'; txHash: string } | { status: 'FAILED'; reason: string }): Promise<ProcessOutcome> {
     return inTransaction(this.dataSource, async (tx) => {
       const [current]: Array<{ status: WithdrawalStatus }> = await tx.query(`SELECT status FROM withdrawals WHERE id = $1 FOR UPDATE`, [withdrawal.id]);
       if (current?.status !== 'REQUESTED') return 'SKIPPED';
@@ -154,10 +151,13 @@ export class WithdrawalProcessor {
           { accountId: sent ? SystemAccounts.external.id : walletAccounts(withdrawal.user_id).available, amount: units },
         ],
       });
-      await tx.query(
-        `UPDATE withdrawals SET status = $2, tx_hash = $3, failure_reason = $4, settle_transaction_id = $5, updated_at = now() WHERE id = $1`,
-        [withdrawal.id, result.status, sent ? result.txHash : null, sent ? null : result.reason.slice(0, 500), posted.id],
-      );
+      await tx.query(`UPDATE withdrawals SET status = $2, tx_hash = $3, failure_reason = $4, settle_transaction_id = $5, updated_at = now() WHERE id = $1`, [
+        withdrawal.id,
+        result.status,
+        sent ? result.txHash : null,
+        sent ? null : result.reason.slice(0, 500),
+        posted.id,
+      ]);
       await this.events.publish(tx, WithdrawalSent, {
         withdrawalId: withdrawal.id,
         userId: withdrawal.user_id,

@@ -101,7 +101,7 @@ describe('withdrawals', () => {
     await assertLedgerConsistent(h);
   });
 
-  it('lists withdrawals newest first, only the caller\'s', async () => {
+  it("lists withdrawals newest first, only the caller's", async () => {
     const member = await addMember(h);
     await fund(h, member, '3');
     const a = await h.withdrawals.request(caller(member), '1', ADDRESS);
@@ -113,8 +113,7 @@ describe('withdrawals', () => {
 
 describe('withdrawal idempotency keys', () => {
   const key = () => `key-${randomUUID()}`;
-  const holds = async (member: string) =>
-    (await h.sql(`SELECT count(*)::int AS n FROM withdrawals WHERE user_id = $1`, [member]))[0].n as number;
+  const holds = async (member: string) => (await h.sql(`SELECT count(*)::int AS n FROM withdrawals WHERE user_id = $1`, [member]))[0].n as number;
 
   it('the same key twice: the same withdrawal, held once, queued again', async () => {
     const member = await addMember(h);

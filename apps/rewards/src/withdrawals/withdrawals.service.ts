@@ -119,7 +119,14 @@ export class WithdrawalsService implements OnApplicationBootstrap {
   }
 
   /** Moves the amount from the member's available balance to `withdrawals.pending` and records the withdrawal, in one transaction. */
-  private hold(userId: string, units: bigint, amount: string, toAddress: string, idempotencyKey: string | null, traceparent?: string): Promise<WithdrawalRecord> {
+  private hold(
+    userId: string,
+    units: bigint,
+    amount: string,
+    toAddress: string,
+    idempotencyKey: string | null,
+    traceparent?: string,
+  ): Promise<WithdrawalRecord> {
     return inTransaction(this.dataSource, async (tx) => {
       await this.membership.requireMember(tx, userId, 'withdraw');
       const id = randomUUID();
@@ -149,12 +156,7 @@ export class WithdrawalsService implements OnApplicationBootstrap {
         updatedAt: now,
       });
       await tx.getRepository(WithdrawalRecord).insert(row);
-      await this.events.publish(
-        tx,
-        WithdrawalRequested,
-        { withdrawalId: id, userId, amount, toAddress, requestedAt: now.toISOString() },
-        { traceparent },
-      );
+      await this.events.publish(tx, WithdrawalRequested, { withdrawalId: id, userId, amount, toAddress, requestedAt: now.toISOString() }, { traceparent });
       await this.balances.publish(tx, posted, traceparent);
       return row;
     });

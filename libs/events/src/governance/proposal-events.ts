@@ -47,7 +47,12 @@ export const VoteCast = defineEvent({
   aggregateIdOf: (p) => p.proposalId,
 });
 
-const TallySchema = z.object({ forVotes: DecimalStringSchema, againstVotes: DecimalStringSchema, abstainVotes: DecimalStringSchema, quorum: DecimalStringSchema });
+const TallySchema = z.object({
+  forVotes: DecimalStringSchema,
+  againstVotes: DecimalStringSchema,
+  abstainVotes: DecimalStringSchema,
+  quorum: DecimalStringSchema,
+});
 
 /** Voting ended without a majority FOR or without quorum. */
 export const ProposalDefeated = defineEvent({

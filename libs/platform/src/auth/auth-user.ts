@@ -20,5 +20,4 @@ export interface AuthUser {
   token?: AccessTokenClaims;
 }
 
-export const hasRole = (user: AuthUser | null | undefined, ...roles: Role[]): boolean =>
-  !!user && roles.some((r) => user.roles.includes(r));
+export const hasRole = (user: AuthUser | null | undefined, ...roles: Role[]): boolean => !!user && roles.some((r) => user.roles.includes(r));

@@ -97,12 +97,19 @@ describe('JwksTokenVerifier with a revocation list', () => {
     const sid = randomUUID();
     const token = await sign({ sub: userId, roles: ['CLIENT'], jti, sid });
     const caller = await verifier.verify(token);
-    expect(caller).toMatchObject({ id: userId, roles: ['CLIENT'], token: { id: jti, sessionId: sid, issuedAt: expect.any(Number), expiresAt: expect.any(Number) } });
+    expect(caller).toMatchObject({
+      id: userId,
+      roles: ['CLIENT'],
+      token: { id: jti, sessionId: sid, issuedAt: expect.any(Number), expiresAt: expect.any(Number) },
+    });
     await list.revokeIssuedBefore(userId, Date.now(), Date.now() / 1000 + 600);
     await expect(verifier.verify(token)).resolves.toBeNull();
     // A token issued after the revocation is accepted.
     await new Promise((r) => setTimeout(r, 5));
-    await expect(verifier.verify(await sign({ sub: userId, roles: ['TALENT'], jti: randomUUID(), sid }))).resolves.toMatchObject({ id: userId, roles: ['TALENT'] });
+    await expect(verifier.verify(await sign({ sub: userId, roles: ['TALENT'], jti: randomUUID(), sid }))).resolves.toMatchObject({
+      id: userId,
+      roles: ['TALENT'],
+    });
   });
 
   it('refuses a token without jti (it could not be revoked)', async () => {

@@ -5,7 +5,11 @@ import { RevocationList, type TokenIdentity } from './revocation-list';
 import { JwksTokenVerifier } from './token-verifier';
 import { VerifiedTokenCache } from './verified-token-cache';
 
-const userExpiringAt = (expiresAtSeconds: number): AuthUser => ({ id: randomUUID(), roles: ['TALENT'], token: { id: randomUUID(), issuedAt: 0, expiresAt: expiresAtSeconds } });
+const userExpiringAt = (expiresAtSeconds: number): AuthUser => ({
+  id: randomUUID(),
+  roles: ['TALENT'],
+  token: { id: randomUUID(), issuedAt: 0, expiresAt: expiresAtSeconds },
+});
 
 describe('VerifiedTokenCache', () => {
   let now = 1_000_000;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { TrustedProxiesSchema } from './trusted-proxies';
 
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const booleanFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Variables every service reads. A service extends this with its own (see `loadConfig`). */
 export const BaseConfigSchema = z.object({
@@ -19,7 +17,12 @@ export const BaseConfigSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .min(1)
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
   KAFKA_CLIENT_ID: z.string().optional(),
   /** SASL on the Kafka connection (production: scram-sha-512 as the service's Strimzi KafkaUser); unset: none. Needs the username and password. */
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
@@ -91,7 +94,10 @@ export const BaseConfigSchema = z.object({
    */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
-  OTEL_SDK_DISABLED: z.string().regex(/^(true|false)$/i, 'true or false').optional(),
+  OTEL_SDK_DISABLED: z
+    .string()
+    .regex(/^(true|false)$/i, 'true or false')
+    .optional(),
 });
 
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;

@@ -24,16 +24,20 @@ const isAddressOrRange = (entry: string): boolean => {
  * - a number n: trust n proxy hops in front of the service (n load balancers, each appending);
  * - a comma-separated list of addresses, CIDR ranges and `loopback`, `linklocal`, `uniquelocal`.
  */
-export const TrustedProxiesSchema = z
-  .string()
-  .transform((value, ctx): TrustedProxies => {
-    const trimmed = value.trim();
-    if (trimmed === '' || trimmed.toLowerCase() === 'none') return false;
-    if (/^\d+$/.test(trimmed)) return Number(trimmed);
-    const entries = trimmed.split(',').map((e) => e.trim()).filter(Boolean);
-    if (!entries.every(isAddressOrRange)) {
-      ctx.addIssue({ code: 'custom', message: 'must be empty, none, a hop count, or addresses, CIDR ranges, loopback, linklocal, uniquelocal (comma-separated)' });
-      return z.NEVER;
-    }
-    return entries;
-  });
+export const TrustedProxiesSchema = z.string().transform((value, ctx): TrustedProxies => {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed.toLowerCase() === 'none') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const entries = trimmed
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (!entries.every(isAddressOrRange)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be empty, none, a hop count, or addresses, CIDR ranges, loopback, linklocal, uniquelocal (comma-separated)',
+    });
+    return z.NEVER;
+  }
+  return entries;
+});

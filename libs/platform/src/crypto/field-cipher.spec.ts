@@ -102,7 +102,13 @@ describe('FieldCipher key rotation', () => {
   const oldKey = randomBytes(32);
   const newKey = randomBytes(32);
   const before = new FieldCipher(oldKey);
-  const rotated = new FieldCipher({ keys: new Map([['default', oldKey], ['2025-06', newKey]]), currentKeyId: '2025-06' });
+  const rotated = new FieldCipher({
+    keys: new Map([
+      ['default', oldKey],
+      ['2025-06', newKey],
+    ]),
+    currentKeyId: '2025-06',
+  });
 
   it('writes with the current key and names it; reads what older keys wrote', () => {
     const old = before.encrypt('Ada Lovelace', aad);
@@ -125,7 +131,15 @@ describe('FieldCipher key rotation', () => {
     expect(before.decrypt(legacy, aad)).toBe('ZX9081726354');
     expect(rotated.decrypt(legacy, aad)).toBe('ZX9081726354');
     // The old key moved into the ring under another id: still found.
-    expect(new FieldCipher({ keys: new Map([['new', newKey], ['old', oldKey]]), currentKeyId: 'new' }).decrypt(legacy, aad)).toBe('ZX9081726354');
+    expect(
+      new FieldCipher({
+        keys: new Map([
+          ['new', newKey],
+          ['old', oldKey],
+        ]),
+        currentKeyId: 'new',
+      }).decrypt(legacy, aad),
+    ).toBe('ZX9081726354');
     // No key of the ring wrote it, or it was moved to another row: refused.
     expect(() => new FieldCipher(newKey).decrypt(legacy, aad)).toThrow('No key of the ring decrypts this value');
     expect(() => rotated.decrypt(legacy, aad.replace('legal_name', 'document_number'))).toThrow();
@@ -166,14 +180,30 @@ describe('parseKeyRing', () => {
   });
 
   it.each([
-    ['several keys and no current id', { KYC_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')},k2:${randomBytes(32).toString('base64')}` }, /^KYC_ENCRYPTION_KEY_ID: required when several keys/],
-    ['a current id not in the ring', { KYC_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, KYC_ENCRYPTION_KEY_ID: 'k9' }, /^KYC_ENCRYPTION_KEY_ID: "k9" is not among/],
+    [
+      'several keys and no current id',
+      { KYC_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')},k2:${randomBytes(32).toString('base64')}` },
+      /^KYC_ENCRYPTION_KEY_ID: required when several keys/,
+    ],
+    [
+      'a current id not in the ring',
+      { KYC_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, KYC_ENCRYPTION_KEY_ID: 'k9' },
+      /^KYC_ENCRYPTION_KEY_ID: "k9" is not among/,
+    ],
     ['a current id without keys', { KYC_ENCRYPTION_KEY_ID: 'k1' }, /^KYC_ENCRYPTION_KEY_ID: names a key/],
     ['a short key', { KYC_ENCRYPTION_KEYS: `k1:${randomBytes(16).toString('base64')}` }, /^KYC_ENCRYPTION_KEYS: key "k1" must be 32 bytes/],
     ['an entry without an id', { KYC_ENCRYPTION_KEYS: randomBytes(32).toString('base64') }, /^KYC_ENCRYPTION_KEYS: each entry must be <id>:<base64 key>/],
     ['an id with a dot', { KYC_ENCRYPTION_KEYS: `a.b:${randomBytes(32).toString('base64')}` }, /^KYC_ENCRYPTION_KEYS: each entry/],
-    ['an id given twice', { KYC_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`, KYC_ENCRYPTION_KEY_ID: 'k1' }, /appears twice/],
-    ['the id `default` for another key than KYC_ENCRYPTION_KEY', { KYC_ENCRYPTION_KEY: randomBytes(32).toString('base64'), KYC_ENCRYPTION_KEYS: `default:${randomBytes(32).toString('base64')}` }, /key id "default" is KYC_ENCRYPTION_KEY's/],
+    [
+      'an id given twice',
+      { KYC_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`, KYC_ENCRYPTION_KEY_ID: 'k1' },
+      /appears twice/,
+    ],
+    [
+      'the id `default` for another key than KYC_ENCRYPTION_KEY',
+      { KYC_ENCRYPTION_KEY: randomBytes(32).toString('base64'), KYC_ENCRYPTION_KEYS: `default:${randomBytes(32).toString('base64')}` },
+      /key id "default" is KYC_ENCRYPTION_KEY's/,
+    ],
   ])('refuses %s', (_, env, message) => {
     expect(() => parseKeyRing(env)).toThrow(message);
   });

@@ -100,7 +100,10 @@ export function parseKeyRing(env: Readonly<Record<string, unknown>>, prefix = 'K
   const list = `${prefix}_KEYS`;
   const current = `${prefix}_KEY_ID`;
   const keys = new Map<string, Buffer>();
-  for (const entry of (String(env[list] ?? '')).split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of String(env[list] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
     const id = colon < 0 ? '' : entry.slice(0, colon).trim();
     if (!KEY_ID_PATTERN.test(id)) throw new KeyRingError(list, 'each entry must be <id>:<base64 key>, the id 1 to 32 letters, digits, "-" or "_"');
@@ -123,7 +126,11 @@ export function parseKeyRing(env: Readonly<Record<string, unknown>>, prefix = 'K
     return null;
   }
   const currentKeyId = currentValue || (keys.size === 1 ? [...keys.keys()][0] : '');
-  if (!currentKeyId) throw new KeyRingError(current, `required when several keys are configured (${[...keys.keys()].join(', ')}): the id of the key new values are encrypted with`);
+  if (!currentKeyId)
+    throw new KeyRingError(
+      current,
+      `required when several keys are configured (${[...keys.keys()].join(', ')}): the id of the key new values are encrypted with`,
+    );
   if (!keys.has(currentKeyId)) throw new KeyRingError(current, `"${currentKeyId}" is not among the configured keys (${[...keys.keys()].join(', ')})`);
   return { keys, currentKeyId };
 }

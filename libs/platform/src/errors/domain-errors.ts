@@ -3,14 +3,7 @@
  * GraphQL error formatter maps them, and hides everything else behind INTERNAL_SERVER_ERROR.
  */
 export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PRECONDITION_FAILED'
-  | 'INSUFFICIENT_FUNDS'
-  | 'RATE_LIMITED';
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'INSUFFICIENT_FUNDS' | 'RATE_LIMITED';
 
 export class DomainError extends Error {
   constructor(

@@ -44,9 +44,7 @@ export function createGraphQLErrorFormatter(logger: Pick<Logger, 'error'>) {
       const status = original.getStatus();
       const response = original.getResponse();
       const messages =
-        typeof response === 'object' && response !== null && 'message' in response
-          ? (response as { message: unknown }).message
-          : original.message;
+        typeof response === 'object' && response !== null && 'message' in response ? (response as { message: unknown }).message : original.message;
       const list = Array.isArray(messages) ? messages.map(String) : [String(messages)];
       const code = HTTP_STATUS_CODES[status];
       if (code) {

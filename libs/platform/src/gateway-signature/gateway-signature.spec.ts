@@ -9,7 +9,9 @@ const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
 describe('gateway request signature', () => {
   it('is t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t.sha256(body))>, as documented for other clients', () => {
     const t = NOW / 1000;
-    const expected = createHmac('sha256', SECRET).update(`${t}.${createHash('sha256').update(BODY).digest('hex')}`).digest('hex');
+    const expected = createHmac('sha256', SECRET)
+      .update(`${t}.${createHash('sha256').update(BODY).digest('hex')}`)
+      .digest('hex');
     expect(signGatewayRequest(SECRET, BODY, NOW)).toBe(`t=${t},v1=${expected}`);
   });
 
@@ -59,7 +61,11 @@ describe('gateway signature middleware', () => {
 
   it('answers anything else with 401 and a GraphQL UNAUTHENTICATED error, logging why (never the header)', () => {
     const signature = signGatewayRequest(SECRET, BODY);
-    for (const [headers, body] of [[{}, BODY], [{ 'x-gateway-signature': signature }, `${BODY} `], [{ 'x-gateway-signature': signature }, undefined]] as const) {
+    for (const [headers, body] of [
+      [{}, BODY],
+      [{ 'x-gateway-signature': signature }, `${BODY} `],
+      [{ 'x-gateway-signature': signature }, undefined],
+    ] as const) {
       const { res, next } = run(headers, body === undefined ? undefined : Buffer.from(body));
       expect(next).not.toHaveBeenCalled();
       expect(res.statusCode).toBe(401);

@@ -20,7 +20,9 @@ export type GatewaySignatureCheck = { ok: true } | { ok: false; reason: 'missing
 const bodyDigest = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex');
 
 const mac = (secret: string, timestamp: string, body: string | Buffer): Buffer =>
-  createHmac('sha256', secret).update(`${timestamp}.${bodyDigest(body)}`).digest();
+  createHmac('sha256', secret)
+    .update(`${timestamp}.${bodyDigest(body)}`)
+    .digest();
 
 /** The header value for a request body, signed at `nowMs`. */
 export function signGatewayRequest(secret: string, body: string | Buffer, nowMs = Date.now()): string {

@@ -13,7 +13,6 @@ import type { Metrics } from '../metrics/metrics';
 import { METRICS } from '../metrics/metrics.controller';
 import type { RequestContext } from './request-context';
 
-
 export interface SubgraphOptions {
   /** Types not reachable from a resolver that must still be in the schema. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

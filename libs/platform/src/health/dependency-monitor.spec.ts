@@ -5,7 +5,7 @@ describe('DependencyMonitor', () => {
   const gaugeOf = async (registry: Registry, dependency: string) =>
     (await registry.getSingleMetric('dependency_up')!.get()).values.find((v) => v.labels.dependency === dependency)?.value;
 
-  it('keeps each dependency\'s last answer and sets dependency_up', async () => {
+  it("keeps each dependency's last answer and sets dependency_up", async () => {
     const registry = new Registry();
     let kafkaUp = true;
     const monitor = new DependencyMonitor(

@@ -37,7 +37,12 @@ export class DependencyMonitor {
     private readonly options: DependencyMonitorOptions = {},
   ) {
     this.gauge = options.registry
-      ? new Gauge({ name: 'dependency_up', help: 'Whether a dependency answered its last check (1) or not (0)', labelNames: ['dependency'], registers: [options.registry] })
+      ? new Gauge({
+          name: 'dependency_up',
+          help: 'Whether a dependency answered its last check (1) or not (0)',
+          labelNames: ['dependency'],
+          registers: [options.registry],
+        })
       : null;
   }
 
@@ -60,10 +65,12 @@ export class DependencyMonitor {
 
   /** Checks every dependency once (concurrent calls share one round). */
   checkAll(): Promise<void> {
-    this.running ??= Promise.all(Object.entries(this.checks).map(([name, check]) => this.checkOne(name, check))).then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => (this.running = null));
+    this.running ??= Promise.all(Object.entries(this.checks).map(([name, check]) => this.checkOne(name, check)))
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => (this.running = null));
     return this.running;
   }
 

@@ -41,10 +41,7 @@ describe('readiness', () => {
       REDIS_PREFIX: uniquePrefix('readiness'),
       JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json', // fetched lazily, never here
     });
-    app = await createService(
-      { module: EmptyServiceModule, imports: [PlatformModule.forService({ config, entities: [], migrations: [] })] },
-      config,
-    );
+    app = await createService({ module: EmptyServiceModule, imports: [PlatformModule.forService({ config, entities: [], migrations: [] })] }, config);
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
   });

@@ -71,7 +71,11 @@ export function pinoOptions(options: LoggingOptions): pino.LoggerOptions {
     serializers: {
       err: errorSerializer,
       // A request is its id, method and path: no headers (authorization, cookies), no query string.
-      req: (req: { id?: unknown; method?: string; url?: string; originalUrl?: string }) => ({ id: req.id, method: req.method, url: pathOf(req.originalUrl ?? req.url) }),
+      req: (req: { id?: unknown; method?: string; url?: string; originalUrl?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: pathOf(req.originalUrl ?? req.url),
+      }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
     hooks: {

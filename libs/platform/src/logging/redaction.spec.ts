@@ -71,10 +71,22 @@ describe('isSensitiveKey', () => {
     'KYC_ENCRYPTION_KEY',
   ])('censors %s', (key) => expect(isSensitiveKey(key)).toBe(true));
 
-  it.each(['id', 'userId', 'eventType', 'status', 'code', 'constraint', 'table', 'amount', 'maxTokens', 'tokenWallet', 'reference', 'component', 'traceId', 'count'])(
-    'keeps %s',
-    (key) => expect(isSensitiveKey(key)).toBe(false),
-  );
+  it.each([
+    'id',
+    'userId',
+    'eventType',
+    'status',
+    'code',
+    'constraint',
+    'table',
+    'amount',
+    'maxTokens',
+    'tokenWallet',
+    'reference',
+    'component',
+    'traceId',
+    'count',
+  ])('keeps %s', (key) => expect(isSensitiveKey(key)).toBe(false));
 });
 
 describe('scrubText', () => {
@@ -100,7 +112,10 @@ describe('redactDeep', () => {
     const input = {
       userId: 'u-1',
       variables: { input: { email: EMAIL, password: 'P4SSW0RD-pl41n', displayName: 'Ada' } },
-      rows: [{ id: 1, passwordHash: HASH }, { id: 2, nested: [{ kyc: { documentNumber: 'PX9931177', legalName: 'Ada King', dateOfBirth: '1815-12-10' } }] }],
+      rows: [
+        { id: 1, passwordHash: HASH },
+        { id: 2, nested: [{ kyc: { documentNumber: 'PX9931177', legalName: 'Ada King', dateOfBirth: '1815-12-10' } }] },
+      ],
       session: { tokens: { accessToken: JWT, refreshToken: 'refresh-secret-value' } },
       stored: { legal_name_enc: 'ciphertext-value' },
     };
@@ -108,7 +123,10 @@ describe('redactDeep', () => {
     expect(out).toEqual({
       userId: 'u-1',
       variables: { input: { email: CENSOR, password: CENSOR, displayName: 'Ada' } },
-      rows: [{ id: 1, passwordHash: CENSOR }, { id: 2, nested: [{ kyc: { documentNumber: CENSOR, legalName: CENSOR, dateOfBirth: CENSOR } }] }],
+      rows: [
+        { id: 1, passwordHash: CENSOR },
+        { id: 2, nested: [{ kyc: { documentNumber: CENSOR, legalName: CENSOR, dateOfBirth: CENSOR } }] },
+      ],
       session: { tokens: { accessToken: CENSOR, refreshToken: CENSOR } },
       stored: { legal_name_enc: CENSOR },
     });
@@ -190,7 +208,10 @@ describe('the platform logger', () => {
     logger.info({ request: { variables: { input: { email: EMAIL, password: 'P4SSW0RD-pl41n' } } }, list: [{ hash: HASH }] }, 'registered');
     logger.warn(`no account for ${EMAIL}`);
     logger.info('login failed for %s with %j', EMAIL, { password: 'P4SSW0RD-pl41n' });
-    logger.child({ component: 'kyc', email: EMAIL, case: { documentNumber: 'PX9931177' } }).child({ ok: true }).info('submitted');
+    logger
+      .child({ component: 'kyc', email: EMAIL, case: { documentNumber: 'PX9931177' } })
+      .child({ ok: true })
+      .info('submitted');
     expectNoSecret(text());
     expect(parsed().map((l) => [l.service, l.level, l.msg])).toEqual([
       ['test', 'info', 'registered'],
@@ -209,15 +230,28 @@ describe('the platform logger', () => {
     logger.warn(new Error(`no account for ${EMAIL}`));
     logger.warn({ err: new Error('invalid input syntax for type uuid: "PX9931177"') });
     expectNoSecret(text());
-    expect(parsed().slice(2).map((l) => l.msg)).toEqual(['no account for [email]', `invalid input syntax for type uuid: "${CENSOR}"`]);
+    expect(
+      parsed()
+        .slice(2)
+        .map((l) => l.msg),
+    ).toEqual(['no account for [email]', `invalid input syntax for type uuid: "${CENSOR}"`]);
     expect(text()).not.toMatch(/INSERT|"parameters"|"detail"|"query"|Key \(email\)=\(/);
-    expect(parsed()[0]).toMatchObject({ msg: 'register failed', err: { type: 'QueryFailedError', code: '23505', constraint: 'users_email_key', table: 'users' } });
+    expect(parsed()[0]).toMatchObject({
+      msg: 'register failed',
+      err: { type: 'QueryFailedError', code: '23505', constraint: 'users_email_key', table: 'users' },
+    });
     expect(parsed()[1].err).toMatchObject({ code: '23505' });
   });
 
   it('logs a request by id, method and path only: no headers, no query string', () => {
     const { logger, parsed } = capture();
-    logger.info({ req: { id: 'r-1', method: 'GET', url: `/graphql?token=${JWT}`, headers: { authorization: `Bearer ${JWT}`, cookie: 'sid=1' } }, res: { statusCode: 200 } }, 'done');
+    logger.info(
+      {
+        req: { id: 'r-1', method: 'GET', url: `/graphql?token=${JWT}`, headers: { authorization: `Bearer ${JWT}`, cookie: 'sid=1' } },
+        res: { statusCode: 200 },
+      },
+      'done',
+    );
     expect(parsed()[0]).toMatchObject({ req: { id: 'r-1', method: 'GET', url: '/graphql' }, res: { statusCode: 200 } });
     expect(JSON.stringify(parsed()[0])).not.toContain('authorization');
   });
@@ -258,7 +292,15 @@ describe('PinoTypeOrmLogger', () => {
     expectNoSecret(text());
     expect(text()).not.toMatch(/VALUES|WHERE|"parameters"|"query"/);
     expect(parsed()).toEqual([
-      expect.objectContaining({ level: 'debug', component: 'typeorm', msg: 'query failed', code: '23505', constraint: 'users_email_key', table: 'users', command: 'INSERT' }),
+      expect.objectContaining({
+        level: 'debug',
+        component: 'typeorm',
+        msg: 'query failed',
+        code: '23505',
+        constraint: 'users_email_key',
+        table: 'users',
+        command: 'INSERT',
+      }),
       expect.objectContaining({ level: 'error', component: 'typeorm', msg: 'query failed', code: '42P01', command: 'SELECT' }),
     ]);
   });

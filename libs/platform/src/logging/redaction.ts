@@ -58,7 +58,20 @@ const SENSITIVE_SUFFIXES = [
 ];
 
 /** Fields of driver and ORM errors that carry row values or SQL: never logged. */
-const DRIVER_FIELDS = new Set(['detail', 'parameters', 'params', 'query', 'sql', 'where', 'internalQuery', 'hint', 'position', 'internalPosition', 'file', 'line']);
+const DRIVER_FIELDS = new Set([
+  'detail',
+  'parameters',
+  'params',
+  'query',
+  'sql',
+  'where',
+  'internalQuery',
+  'hint',
+  'position',
+  'internalPosition',
+  'file',
+  'line',
+]);
 
 /** Fields of errors worth keeping: what failed, never with what values. */
 const ERROR_FIELDS = ['code', 'constraint', 'table', 'schema', 'column', 'dataType', 'routine', 'severity', 'status', 'statusCode', 'errno', 'syscall'];

@@ -116,7 +116,14 @@ describe('event consumer: transient failures held and retried, refusals dead-let
     expect(brokers.length).toBeGreaterThan(0);
     db = await createTestDatabase('consumer_faults');
     ds = new DataSource({
-      ...dataSourceOptions({ url: db.url, entities: [], migrations: [LedgerMigration1732700000000], applicationName: 'consumer-faults-test', poolSize: 4, logger }),
+      ...dataSourceOptions({
+        url: db.url,
+        entities: [],
+        migrations: [LedgerMigration1732700000000],
+        applicationName: 'consumer-faults-test',
+        poolSize: 4,
+        logger,
+      }),
       logging: false,
     });
     await ds.initialize();

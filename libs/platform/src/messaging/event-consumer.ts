@@ -200,7 +200,8 @@ export class EventConsumer {
         await heartbeat();
         chunk = chunk.slice(together);
       }
-      if (!(await this.consumeOneByOne(topic, partition, chunk, { resolveOffset, heartbeat, pause, isRunning, isStale, commitOffsetsIfNecessary }, high))) return;
+      if (!(await this.consumeOneByOne(topic, partition, chunk, { resolveOffset, heartbeat, pause, isRunning, isStale, commitOffsetsIfNecessary }, high)))
+        return;
     }
   }
 
@@ -278,7 +279,10 @@ export class EventConsumer {
         items.push({ message });
         continue;
       }
-      const parsed = headerText(message.headers, 'ce_specversion') !== undefined ? parseCloudEventMessage(message, this.options.catalog) : parseEvent(message.value, this.options.catalog);
+      const parsed =
+        headerText(message.headers, 'ce_specversion') !== undefined
+          ? parseCloudEventMessage(message, this.options.catalog)
+          : parseEvent(message.value, this.options.catalog);
       if (!parsed.ok) return 'failed';
       const entry = this.handlers.get(parsed.event.type);
       if (entry && this.notFromOwner(topic, parsed.event, entry.definition)) return 'failed';
@@ -314,7 +318,10 @@ export class EventConsumer {
     } catch (error) {
       const failure = classifyFailure(error);
       if (running && failure === 'permanent') return { ...running, error };
-      this.logger.info({ topic, partition, messages: messages.length, failure, errorClass: errorClassOf(error) }, 'batch not applied together; applying its messages one by one');
+      this.logger.info(
+        { topic, partition, messages: messages.length, failure, errorClass: errorClassOf(error) },
+        'batch not applied together; applying its messages one by one',
+      );
       return 'failed';
     }
     for (const { event, fns } of items) {
@@ -331,7 +338,14 @@ export class EventConsumer {
     return {
       kind: SpanKind.CONSUMER,
       parent: headerText(message.headers, 'traceparent') ?? event.traceparent,
-      attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic, 'messaging.consumer.group.name': this.options.groupId, 'messaging.message.id': event.id, 'cloudevents.event_type': event.type },
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.consumer.group.name': this.options.groupId,
+        'messaging.message.id': event.id,
+        'cloudevents.event_type': event.type,
+      },
     };
   }
 
@@ -391,7 +405,10 @@ export class EventConsumer {
 
   /** A handler refused the event for good (a DomainError): dead-lettered at once, with the reason. */
   private async refuse(delivery: Delivery, event: EventEnvelope, error: unknown): Promise<void> {
-    this.logger.warn({ eventId: event.id, eventType: event.type, traceparent: event.traceparent, err: loggableError(error) }, 'event refused by its handler; dead-lettering');
+    this.logger.warn(
+      { eventId: event.id, eventType: event.type, traceparent: event.traceparent, err: loggableError(error) },
+      'event refused by its handler; dead-lettering',
+    );
     // The reason goes to the dead-letter headers scrubbed of values (a SQL error's key detail, e-mails).
     const reason = `handler refused the event: ${scrubText(String((error as Error)?.message ?? error))}`;
     await this.deadLetter(delivery, 'permanent', reason, event, errorClassOf(error));

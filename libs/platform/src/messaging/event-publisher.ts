@@ -38,7 +38,9 @@ export class EventPublisher {
   async publishMany(tx: EntityManager, events: ReadonlyArray<PendingEvent>): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
     if (!tx.queryRunner?.isTransactionActive) throw new Error('EventPublisher.publishMany must run inside a transaction');
-    const envelopes = events.map(({ definition, payload, traceparent }) => createEvent(definition, payload, { traceparent: traceparent ?? activeTraceparent() }));
+    const envelopes = events.map(({ definition, payload, traceparent }) =>
+      createEvent(definition, payload, { traceparent: traceparent ?? activeTraceparent() }),
+    );
     // The envelopes as one JSON array, not a jsonb[]: an array literal would escape every quote of every envelope.
     await tx.query(
       `WITH written AS (

@@ -6,7 +6,15 @@ describe('kafkaSecurity', () => {
   });
 
   it('gives TLS with the cluster CA and SCRAM credentials, as for a Strimzi KafkaUser', () => {
-    expect(kafkaSecurity({ KAFKA_SSL: true, KAFKA_SSL_CA: 'PEM', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'jobs-kafka', KAFKA_SASL_PASSWORD: 'pw' })).toEqual({
+    expect(
+      kafkaSecurity({
+        KAFKA_SSL: true,
+        KAFKA_SSL_CA: 'PEM',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'jobs-kafka',
+        KAFKA_SASL_PASSWORD: 'pw',
+      }),
+    ).toEqual({
       ssl: { ca: ['PEM'] },
       sasl: { mechanism: 'scram-sha-512', username: 'jobs-kafka', password: 'pw' },
     });
@@ -14,7 +22,9 @@ describe('kafkaSecurity', () => {
   });
 
   it('refuses a mechanism without credentials, naming the variables and not the values', () => {
-    expect(() => kafkaSecurity({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'jobs-kafka' })).toThrow(/KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required/);
+    expect(() => kafkaSecurity({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'jobs-kafka' })).toThrow(
+      /KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: required/,
+    );
   });
 });
 
@@ -32,7 +42,8 @@ describe('kafkajs request queue', () => {
     destroy(): void;
   };
   const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-  const newQueue = () => new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 30_000, enforceRequestTimeout: true, clientId: 'spec', broker: 'spec:9092', logger: silent });
+  const newQueue = () =>
+    new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 30_000, enforceRequestTimeout: true, clientId: 'spec', broker: 'spec:9092', logger: silent });
 
   afterEach(() => jest.useRealTimers());
 

@@ -35,7 +35,12 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(METRICS) metrics: Metrics,
   ) {
     this.log = logger.child({ component: 'messaging' });
-    this.kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger, security: kafkaSecurity(config) });
+    this.kafka = createKafka({
+      clientId: config.KAFKA_CLIENT_ID ?? config.SERVICE_NAME,
+      brokers: config.KAFKA_BROKERS,
+      logger,
+      security: kafkaSecurity(config),
+    });
     this.producer = createProducer(this.kafka);
     this.admin = this.kafka.admin();
     this.relay = new OutboxRelay(dataSource, this.producer, this.log.child({ component: 'outbox-relay' }), {
@@ -82,10 +87,7 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string | symbol, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.metatype) continue;
-      const entries: Array<{ definition: EventDefinition; method: string | symbol }> | undefined = Reflect.getMetadata(
-        ON_EVENT_METADATA,
-        wrapper.metatype,
-      );
+      const entries: Array<{ definition: EventDefinition; method: string | symbol }> | undefined = Reflect.getMetadata(ON_EVENT_METADATA, wrapper.metatype);
       for (const { definition, method } of entries ?? []) {
         const fn = (instance[method] as EventHandlerFn).bind(instance);
         this.consumer.on(definition, fn);

@@ -10,8 +10,7 @@ export const ON_EVENT_METADATA = Symbol('talent:on-event');
  */
 export function OnEvent(definition: EventDefinition): MethodDecorator {
   return (target, propertyKey) => {
-    const existing: Array<{ definition: EventDefinition; method: string | symbol }> =
-      Reflect.getMetadata(ON_EVENT_METADATA, target.constructor) ?? [];
+    const existing: Array<{ definition: EventDefinition; method: string | symbol }> = Reflect.getMetadata(ON_EVENT_METADATA, target.constructor) ?? [];
     Reflect.defineMetadata(ON_EVENT_METADATA, [...existing, { definition, method: propertyKey }], target.constructor);
   };
 }

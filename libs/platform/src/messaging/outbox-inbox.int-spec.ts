@@ -51,9 +51,7 @@ const AccountMerged = defineEvent({
   schema: z.object({ accountId: z.uuid() }),
   aggregateIdOf: (p) => p.accountId,
 });
-const catalog: ReadonlyMap<string, EventDefinition> = new Map(
-  [AccountCredited, PayoutRequested, AccountMerged].map((d) => [d.type, d as EventDefinition]),
-);
+const catalog: ReadonlyMap<string, EventDefinition> = new Map([AccountCredited, PayoutRequested, AccountMerged].map((d) => [d.type, d as EventDefinition]));
 
 @Entity({ name: 'accounts' })
 class Account {
@@ -141,10 +139,8 @@ describe('outbox and inbox across two services and the broker', () => {
   /** Handler attempts per event id. */
   const attempts = new Map<string, number>();
 
-  const applied = (): Promise<AppliedRow[]> =>
-    consumerDs.query('SELECT event_id, kind, aggregate_id, sequence, amount FROM applied ORDER BY n');
-  const countOutbox = async (where = 'TRUE'): Promise<number> =>
-    Number((await producerDs.query(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`))[0].n);
+  const applied = (): Promise<AppliedRow[]> => consumerDs.query('SELECT event_id, kind, aggregate_id, sequence, amount FROM applied ORDER BY n');
+  const countOutbox = async (where = 'TRUE'): Promise<number> => Number((await producerDs.query(`SELECT count(*)::int AS n FROM outbox WHERE ${where}`))[0].n);
   const deadLettersOf = (predicate: (d: DeadLetter) => boolean) => deadLetters.filter(predicate);
   const countAttempt = (eventId: string) => {
     const n = (attempts.get(eventId) ?? 0) + 1;
@@ -296,9 +292,7 @@ describe('outbox and inbox across two services and the broker', () => {
     expect(before).toHaveLength(N);
     const duplicatesBefore = consumer.stats.duplicates;
 
-    const outbox: Array<{ message_key: string; envelope: unknown }> = await producerDs.query(
-      'SELECT message_key, envelope FROM outbox ORDER BY seq',
-    );
+    const outbox: Array<{ message_key: string; envelope: unknown }> = await producerDs.query('SELECT message_key, envelope FROM outbox ORDER BY seq');
     await relayProducer.send({
       topic,
       acks: -1,
@@ -370,7 +364,8 @@ describe('outbox and inbox across two services and the broker', () => {
   it('dead-letters what it cannot parse, with the reason, and goes on with the partition', async () => {
     const accountId = randomUUID();
     const valid = createEvent(AccountCredited, { accountId, amount: 7, sequence: 0 });
-    const raw = (overrides: Record<string, unknown>) => JSON.stringify({ ...createEvent(AccountCredited, { accountId, amount: 1, sequence: 0 }), ...overrides });
+    const raw = (overrides: Record<string, unknown>) =>
+      JSON.stringify({ ...createEvent(AccountCredited, { accountId, amount: 1, sequence: 0 }), ...overrides });
     const bad = [
       { value: 'this is not JSON {', reason: /not JSON/ },
       { value: raw({ type: 'TestAccountClosed' }), reason: /unknown event type TestAccountClosed/ },
@@ -407,7 +402,7 @@ describe('outbox and inbox across two services and the broker', () => {
     ]);
   });
 
-  it('refuses an event that arrives on a topic other than its producer\'s (a forged event on another service\'s topic)', async () => {
+  it("refuses an event that arrives on a topic other than its producer's (a forged event on another service's topic)", async () => {
     const accountId = randomUUID();
     const forged = createEvent(AccountCredited, { accountId, amount: 1_000_000, sequence: 0 });
     const deadLettered = consumer.stats.deadLettered;
@@ -470,9 +465,9 @@ describe('outbox and inbox across two services and the broker', () => {
 
   it('refuses to publish outside a transaction', async () => {
     const before = await countOutbox();
-    await expect(
-      publisher.publish(producerDs.manager, AccountCredited, { accountId: randomUUID(), amount: 1, sequence: 0 }),
-    ).rejects.toThrow('must run inside a transaction');
+    await expect(publisher.publish(producerDs.manager, AccountCredited, { accountId: randomUUID(), amount: 1, sequence: 0 })).rejects.toThrow(
+      'must run inside a transaction',
+    );
     expect(await countOutbox()).toBe(before);
   });
 });

@@ -30,7 +30,10 @@ describe('outbox gauges (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('outbox_gauges');
-    ds = new DataSource({ ...dataSourceOptions({ url: db.url, entities: [], migrations: [], applicationName: 'outbox-gauges-test', poolSize: 2 }), logging: ['error'] });
+    ds = new DataSource({
+      ...dataSourceOptions({ url: db.url, entities: [], migrations: [], applicationName: 'outbox-gauges-test', poolSize: 2 }),
+      logging: ['error'],
+    });
     await ds.initialize();
   });
 

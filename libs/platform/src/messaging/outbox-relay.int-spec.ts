@@ -107,7 +107,10 @@ describe('outbox relay', () => {
   beforeAll(async () => {
     expect(brokers.length).toBeGreaterThan(0);
     db = await createTestDatabase('outbox_relay');
-    ds = new DataSource({ ...dataSourceOptions({ url: db.url, entities: [], migrations: [], applicationName: 'relay-test', poolSize: 4 }), logging: ['error'] });
+    ds = new DataSource({
+      ...dataSourceOptions({ url: db.url, entities: [], migrations: [], applicationName: 'relay-test', poolSize: 4 }),
+      logging: ['error'],
+    });
     await ds.initialize();
     const kafka = createKafka({ clientId: `${run}-relay`, brokers, logger });
     realProducer = createProducer(kafka);
@@ -252,7 +255,7 @@ describe('outbox relay', () => {
     expect(receivedOf(f)).toEqual(events.map((e) => e.id));
   });
 
-  it('wakes on the commit\'s NOTIFY: an event is relayed at once, not at the safety poll ten minutes away', async () => {
+  it("wakes on the commit's NOTIFY: an event is relayed at once, not at the safety poll ten minutes away", async () => {
     const relay = listeningRelay();
     await relay.start();
     await waitFor(() => relay.idle, 10_000, { message: 'the relay waits, nothing to publish' });

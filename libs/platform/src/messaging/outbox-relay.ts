@@ -102,7 +102,9 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     try {
       const session = await this.openSession();
-      const { rows: [{ locked }] } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
+      const {
+        rows: [{ locked }],
+      } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
       if (!locked) return 0;
       const done = await this.publishLocked(session);
       await session.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK]);
@@ -144,10 +146,7 @@ export class OutboxRelay {
           await this.recordFailure(session, [row], error);
           throw error;
         }
-        await session.query(
-          'UPDATE outbox SET parked_at = now(), park_reason = $2, attempts = attempts + 1, last_error = $2 WHERE id = $1',
-          [row.id, reason],
-        );
+        await session.query('UPDATE outbox SET parked_at = now(), park_reason = $2, attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, reason]);
         this.logger.error(
           { eventId: row.id, eventType: row.type, topic: row.topic, reason },
           'outbox event parked: the broker refused it for good; later events of its key wait behind it',
@@ -175,7 +174,13 @@ export class OutboxRelay {
         {
           kind: SpanKind.PRODUCER,
           parent: row.envelope.traceparent,
-          attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topic, 'messaging.message.id': row.id, 'cloudevents.event_type': row.type },
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': topic,
+            'messaging.message.id': row.id,
+            'cloudevents.event_type': row.type,
+          },
         },
         row.envelope.traceparent,
       );
@@ -332,9 +337,8 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.lastCleanup < 60_000) return;
     this.lastCleanup = now;
-    await this.dataSource.query(
-      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)`,
-      [this.options.retentionHours * 3600],
-    );
+    await this.dataSource.query(`DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)`, [
+      this.options.retentionHours * 3600,
+    ]);
   }
 }

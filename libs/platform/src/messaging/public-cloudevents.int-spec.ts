@@ -70,20 +70,25 @@ describe('public topics carry CloudEvents (binary mode) from the relay to the co
   beforeAll(async () => {
     expect(brokers.length).toBeGreaterThan(0);
     db = await createTestDatabase('public_cloudevents');
-    ds = new DataSource({ ...dataSourceOptions({ url: db.url, entities: [], migrations: [], applicationName: 'cloudevents-test', poolSize: 4 }), logging: ['error'] });
+    ds = new DataSource({
+      ...dataSourceOptions({ url: db.url, entities: [], migrations: [], applicationName: 'cloudevents-test', poolSize: 4 }),
+      logging: ['error'],
+    });
     await ds.initialize();
     kafka = createKafka({ clientId: run, brokers, logger });
     producer = createProducer(kafka);
     await producer.connect();
     const topics = [NotePublished.topic, NoteWritten.topic].map((t) => `${prefix}${t}`);
     // The topics exist before the groups join (the broker creates a topic on first use).
-    for (const topic of [...topics, deadLetterTopic(topics[0]!)]) await producer.send({ topic, acks: -1, messages: [{ key: 'warm-up', value: 'warm-up: not an event' }] });
+    for (const topic of [...topics, deadLetterTopic(topics[0]!)])
+      await producer.send({ topic, acks: -1, messages: [{ key: 'warm-up', value: 'warm-up: not an event' }] });
 
     reader = kafka.consumer({ groupId: `${run}-reader`, maxWaitTimeInMs: 100 });
     await reader.connect();
     await reader.subscribe({ topics: [...topics, deadLetterTopic(topics[0]!)], fromBeginning: true });
     await reader.run({
-      eachMessage: async ({ topic, message }) => void received.push({ topic, key: message.key?.toString() ?? null, value: message.value, headers: message.headers ?? {} }),
+      eachMessage: async ({ topic, message }) =>
+        void received.push({ topic, key: message.key?.toString() ?? null, value: message.value, headers: message.headers ?? {} }),
     });
     consumer = new EventConsumer(kafka, producer, ds, logger, { groupId: `${run}-notes`, topicPrefix: prefix, maxWaitTimeInMs: 100, catalog })
       .on(NotePublished, async (event) => void applied.push(event))

@@ -110,7 +110,8 @@ describe('the Grafana dashboard', () => {
     expect(service).toEqual(expect.objectContaining({ type: 'query', definition: 'label_values(process_cpu_seconds_total, service)' }));
     for (const panel of queryPanels) {
       expect({ panel: panel.title, uid: panel.datasource?.uid }).toEqual({ panel: panel.title, uid: '${DS_PROMETHEUS}' });
-      for (const { expr } of panel.targets ?? []) expect({ panel: panel.title, filtered: expr.includes('service=~"$service"') }).toEqual({ panel: panel.title, filtered: true });
+      for (const { expr } of panel.targets ?? [])
+        expect({ panel: panel.title, filtered: expr.includes('service=~"$service"') }).toEqual({ panel: panel.title, filtered: true });
     }
     const ids = dashboard.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);

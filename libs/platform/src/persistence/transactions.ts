@@ -18,9 +18,7 @@ export async function inTransaction<T>(
   const retries = options.retries ?? 3;
   for (let attempt = 0; ; attempt++) {
     try {
-      return options.isolation
-        ? await dataSource.transaction(options.isolation, work)
-        : await dataSource.transaction(work);
+      return options.isolation ? await dataSource.transaction(options.isolation, work) : await dataSource.transaction(work);
     } catch (error) {
       const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
       if (attempt < retries && code && RETRYABLE.has(code)) {

@@ -16,15 +16,11 @@ describe('assertCatalogComplete', () => {
   });
 
   it('refuses a job with two handlers', () => {
-    expect(() => assertCatalogComplete(catalog, ['send-digest', 'expire-offers', 'send-digest'])).toThrow(
-      'job "send-digest" has 2 handlers',
-    );
+    expect(() => assertCatalogComplete(catalog, ['send-digest', 'expire-offers', 'send-digest'])).toThrow('job "send-digest" has 2 handlers');
   });
 
   it('refuses a handler for a job missing from the catalog', () => {
-    expect(() => assertCatalogComplete(catalog, ['send-digest', 'expire-offers', 'reindex'])).toThrow(
-      'handler for unknown job "reindex"',
-    );
+    expect(() => assertCatalogComplete(catalog, ['send-digest', 'expire-offers', 'reindex'])).toThrow('handler for unknown job "reindex"');
   });
 
   it('reports every problem at once', () => {

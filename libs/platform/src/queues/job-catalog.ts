@@ -9,9 +9,7 @@ export interface JobDefinition<TName extends string = string, TSchema extends z.
   attempts?: number;
 }
 
-export function defineJob<TName extends string, TSchema extends z.ZodType>(
-  definition: JobDefinition<TName, TSchema>,
-): JobDefinition<TName, TSchema> {
+export function defineJob<TName extends string, TSchema extends z.ZodType>(definition: JobDefinition<TName, TSchema>): JobDefinition<TName, TSchema> {
   return Object.freeze(definition);
 }
 
@@ -22,8 +20,7 @@ export const PROCESSES_JOB_METADATA = Symbol('talent:processes-job');
 /** Marks a provider method as the one handler of a job kind. */
 export function ProcessesJob(definition: JobDefinition): MethodDecorator {
   return (target, propertyKey) => {
-    const existing: Array<{ definition: JobDefinition; method: string | symbol }> =
-      Reflect.getMetadata(PROCESSES_JOB_METADATA, target.constructor) ?? [];
+    const existing: Array<{ definition: JobDefinition; method: string | symbol }> = Reflect.getMetadata(PROCESSES_JOB_METADATA, target.constructor) ?? [];
     Reflect.defineMetadata(PROCESSES_JOB_METADATA, [...existing, { definition, method: propertyKey }], target.constructor);
   };
 }

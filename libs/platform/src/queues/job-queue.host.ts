@@ -40,10 +40,7 @@ export class JobQueueHost implements OnApplicationBootstrap, OnApplicationShutdo
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string | symbol, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.metatype) continue;
-      const entries: Array<{ definition: JobDefinition; method: string | symbol }> | undefined = Reflect.getMetadata(
-        PROCESSES_JOB_METADATA,
-        wrapper.metatype,
-      );
+      const entries: Array<{ definition: JobDefinition; method: string | symbol }> | undefined = Reflect.getMetadata(PROCESSES_JOB_METADATA, wrapper.metatype);
       for (const { definition, method } of entries ?? []) {
         this.queue.handle(definition, (instance[method] as JobHandlerFn).bind(instance));
       }

@@ -19,14 +19,16 @@ export function withJobTraceparent<T>(data: T): T {
  * inside a CONSUMER span child of the job's traceparent when it has one. A job without one (a
  * repeatable sweep, a job added with tracing off) starts no trace of its own.
  */
-export function runTracedJob(
-  job: { name: string; id?: string; queueName: string; data: unknown },
-  run: (data: unknown) => Promise<void>,
-): Promise<void> {
+export function runTracedJob(job: { name: string; id?: string; queueName: string; data: unknown }, run: (data: unknown) => Promise<void>): Promise<void> {
   const { data } = job;
   if (!data || typeof data !== 'object' || !(JOB_TRACEPARENT_KEY in data)) return run(data);
   const { [JOB_TRACEPARENT_KEY]: traceparent, ...rest } = data as Record<string, unknown>;
   if (typeof traceparent !== 'string') return run(rest);
-  const attributes = { 'messaging.system': 'bullmq', 'messaging.operation.type': 'process', 'messaging.destination.name': job.queueName, 'messaging.message.id': job.id ?? '' };
+  const attributes = {
+    'messaging.system': 'bullmq',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': job.queueName,
+    'messaging.message.id': job.id ?? '',
+  };
   return inHopSpan(`process ${job.name}`, { kind: SpanKind.CONSUMER, parent: traceparent, attributes }, () => run(rest));
 }

@@ -24,7 +24,7 @@ describe('hop spans with tracing on', () => {
 
   afterEach(() => exporter.reset());
 
-  it('a producer span is a new span, child of the envelope\'s, and names itself for the next hop', () => {
+  it("a producer span is a new span, child of the envelope's, and names itself for the next hop", () => {
     const span = startHopSpan('publish jobs.events.v1', { kind: SpanKind.PRODUCER, parent: PARENT, attributes: { 'messaging.system': 'kafka' } }, PARENT);
     span.end();
     const [exported] = exporter.getFinishedSpans();
@@ -67,7 +67,10 @@ describe('hop spans with tracing on', () => {
     const data = await inHopSpan('POST /graphql', { kind: SpanKind.SERVER, parent: PARENT }, async () => withJobTraceparent({ chargeId: 'ch_1' }));
     const [server] = exporter.getFinishedSpans();
     const seen: Array<{ data: unknown; traceparent?: string }> = [];
-    await runTracedJob({ name: 'local-provider.settle', id: '7', queueName: 'payments', data }, async (received) => void seen.push({ data: received, traceparent: activeTraceparent() }));
+    await runTracedJob(
+      { name: 'local-provider.settle', id: '7', queueName: 'payments', data },
+      async (received) => void seen.push({ data: received, traceparent: activeTraceparent() }),
+    );
     const job = exporter.getFinishedSpans()[1];
     expect(job.name).toBe('process local-provider.settle');
     expect(job.kind).toBe(SpanKind.CONSUMER);

@@ -20,8 +20,12 @@ function serviceName(env: Environment): string {
 
 /** The SDK's own complaints (an unreachable collector...) as JSON lines on stderr, like the services' other logs. */
 const jsonDiagLogger = (service: string): DiagLogger => {
-  const line = (level: string) => (message: string, ...args: unknown[]) =>
-    process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), service, component: 'otel', msg: message, detail: args.map(String).join(' ').slice(0, 500) || undefined })}\n`);
+  const line =
+    (level: string) =>
+    (message: string, ...args: unknown[]) =>
+      process.stderr.write(
+        `${JSON.stringify({ level, time: new Date().toISOString(), service, component: 'otel', msg: message, detail: args.map(String).join(' ').slice(0, 500) || undefined })}\n`,
+      );
   return { error: line('error'), warn: line('warn'), info: line('info'), debug: line('debug'), verbose: line('trace') };
 };
 

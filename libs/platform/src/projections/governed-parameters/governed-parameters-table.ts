@@ -7,7 +7,10 @@ import type { QueryRunner } from 'typeorm';
  * -infinity unless the service moves its own rows in with their times). `checks` are the service's
  * CHECK constraints on its values (SQL boolean expressions over `key` and `value`).
  */
-export async function ensureGovernedParametersTable(q: QueryRunner, options: { seeds?: Record<string, string>; checks?: Record<string, string> } = {}): Promise<void> {
+export async function ensureGovernedParametersTable(
+  q: QueryRunner,
+  options: { seeds?: Record<string, string>; checks?: Record<string, string> } = {},
+): Promise<void> {
   await q.query(`
     CREATE TABLE IF NOT EXISTS governed_parameters (
       key text PRIMARY KEY CHECK (key ~ '^[a-z][A-Za-z0-9.]{0,99}$'),

@@ -25,7 +25,10 @@ describe('governed parameters projection (real PostgreSQL)', () => {
   const T0 = Date.parse('2026-11-30T10:00:00Z');
   const change = (key: string, value: string, offsetMs: number) =>
     dataSource.transaction((tx: EntityManager) =>
-      handler.onParameterChanged(createEvent(ParameterChanged, { proposalId: randomUUID(), key, value, previousValue: null, effectiveAt: new Date(T0 + offsetMs).toISOString() }), tx),
+      handler.onParameterChanged(
+        createEvent(ParameterChanged, { proposalId: randomUUID(), key, value, previousValue: null, effectiveAt: new Date(T0 + offsetMs).toISOString() }),
+        tx,
+      ),
     );
   const valueOf = (key: string) => parameters.valueOf(dataSource.manager, key);
 

@@ -43,7 +43,9 @@ describe('membership projection (real PostgreSQL)', () => {
     const first = approval({ userId: randomUUID().toUpperCase(), caseId: randomUUID().toUpperCase() });
     await inTransaction(dataSource, (tx) => membership.record(tx, first));
     await inTransaction(dataSource, (tx) => membership.record(tx, first));
-    await inTransaction(dataSource, (tx) => membership.record(tx, { ...first, userId: first.userId.toLowerCase(), caseId: randomUUID(), approvedAt: '2026-12-01T00:00:00.000Z' }));
+    await inTransaction(dataSource, (tx) =>
+      membership.record(tx, { ...first, userId: first.userId.toLowerCase(), caseId: randomUUID(), approvedAt: '2026-12-01T00:00:00.000Z' }),
+    );
 
     const rows = await dataSource.query(`SELECT user_id::text, kyc_case_id::text, approved_at FROM members WHERE user_id = $1`, [first.userId]);
     expect(rows).toEqual([{ user_id: first.userId.toLowerCase(), kyc_case_id: first.caseId.toLowerCase(), approved_at: new Date(first.approvedAt) }]);
@@ -139,7 +141,9 @@ describe('membership projection (real PostgreSQL)', () => {
         { column_name: 'approved_at', data_type: 'timestamp with time zone' },
         { column_name: 'recorded_at', data_type: 'timestamp with time zone' },
       ]);
-      expect(await q.query(`SELECT user_id::text, kyc_case_id::text FROM members`)).toEqual([{ user_id: upper.toLowerCase(), kyc_case_id: upper.toLowerCase() }]);
+      expect(await q.query(`SELECT user_id::text, kyc_case_id::text FROM members`)).toEqual([
+        { user_id: upper.toLowerCase(), kyc_case_id: upper.toLowerCase() },
+      ]);
     } finally {
       await q.query(`RESET search_path`);
       await q.release();
