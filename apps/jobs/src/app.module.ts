@@ -2,11 +2,20 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { membershipProviders, PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import { ApplicationRecord, InterviewRecord } from './applications/application.entity';
 import { ApplicationsService } from './applications/applications.service';
+import { ApplyToJob } from './applications/apply-to-job';
+import { ConfirmStake } from './applications/confirm-stake';
+import { RecordInterview } from './applications/record-interview';
+import { RejectStake } from './applications/reject-stake';
+import { WithdrawApplication } from './applications/withdraw-application';
 import type { JobsConfig } from './config';
 import { ContractRecord } from './contracts/contract.entity';
+import { CompleteContract } from './contracts/complete-contract';
 import { ContractsService } from './contracts/contracts.service';
+import { HireApplicant } from './contracts/hire-applicant';
 import { JobRecord } from './jobs/job.entity';
+import { CloseJob } from './jobs/close-job';
 import { JobsService } from './jobs/jobs.service';
+import { PostJob } from './jobs/post-job';
 import { JobsMemberRecord } from './members/member.entity';
 import { StakeOutcomeHandler } from './applications/stake-outcome.handler';
 import { JobsSchema1732700000000 } from './migrations/1732700000000-jobs-schema';
@@ -17,7 +26,9 @@ import { MembersOneShape1737100000000 } from './migrations/1737100000000-members
 import { OrganizationMemberRecord, OrganizationRecord } from './organizations/organization.entity';
 import { OrganizationsHandler } from './organizations/organizations.handler';
 import { OrganizationsService } from './organizations/organizations.service';
+import { RecordOrganization } from './organizations/record-organization';
 import { RatingRecord } from './ratings/rating.entity';
+import { RateContract } from './ratings/rate-contract';
 import { RatingsService } from './ratings/ratings.service';
 import { JOBS_RESOLVERS } from './resolvers';
 import { ReputationService } from './users/reputation.service';
@@ -40,16 +51,27 @@ export const JOBS_MIGRATIONS = [
   MembersOneShape1737100000000,
 ];
 
-/** Services of the jobs subgraph (use cases, projections, event handlers). */
+/** Services of the jobs subgraph (use cases, readers, projections, event handlers). */
 export const JOBS_PROVIDERS = [
   ...membershipProviders({ extraColumns: (approval) => ({ country: approval.country }) }),
   OrganizationsService,
+  RecordOrganization,
   OrganizationsHandler,
   JobsService,
+  PostJob,
+  CloseJob,
   ApplicationsService,
+  ApplyToJob,
+  WithdrawApplication,
+  RecordInterview,
+  ConfirmStake,
+  RejectStake,
   StakeOutcomeHandler,
   ContractsService,
+  HireApplicant,
+  CompleteContract,
   RatingsService,
+  RateContract,
   ReputationService,
 ];
 

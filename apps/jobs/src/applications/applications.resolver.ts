@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, DecimalScalar, MoneyInput, RequestMeta, RequireRoles, type AuthUser } from '@talent/platform';
+import { Authenticated, CurrentUser, DecimalScalar, MoneyInput, RequireRoles, UseCaseCtx, type AuthUser, type UseCaseContext } from '@talent/platform';
 import { toJobModel } from '../jobs/job.mapper';
 import { JobModel } from '../jobs/job.model';
 import { JobsService } from '../jobs/jobs.service';
@@ -7,46 +7,46 @@ import { UserRef, userRef } from '../users/user.model';
 import { toApplicationModel } from './application.mapper';
 import { ApplicationModel, InterviewOutcomeEnum } from './application.model';
 import { ApplicationsService } from './applications.service';
+import { ApplyToJob } from './apply-to-job';
+import { RecordInterview } from './record-interview';
+import { WithdrawApplication } from './withdraw-application';
 
 @Resolver(() => ApplicationModel)
 export class ApplicationsResolver {
   constructor(
     private readonly applications: ApplicationsService,
     private readonly jobs: JobsService,
+    private readonly applyToJobUseCase: ApplyToJob,
+    private readonly withdrawUseCase: WithdrawApplication,
+    private readonly recordInterviewUseCase: RecordInterview,
   ) {}
 
   @Mutation(() => ApplicationModel, { description: 'Members with the TALENT role, once per job. Staking is not available yet.' })
   @RequireRoles('TALENT')
   async applyToJob(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('jobId', { type: () => ID }) jobId: string,
     @Args('coverLetter') coverLetter: string,
     @Args('proposedRate', { type: () => MoneyInput }) proposedRate: MoneyInput,
     @Args('stake', { type: () => DecimalScalar, nullable: true }) stake: string | null,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<ApplicationModel> {
-    return toApplicationModel(await this.applications.apply(caller, { jobId, coverLetter, proposedRate, stake }, meta.traceparent));
+    return toApplicationModel(await this.applyToJobUseCase.execute(ctx, { jobId, coverLetter, proposedRate, stake }));
   }
 
   @Mutation(() => ApplicationModel, { description: 'The applicant, while the application is open.' })
   @Authenticated()
-  async withdrawApplication(
-    @CurrentUser() caller: AuthUser,
-    @Args('applicationId', { type: () => ID }) applicationId: string,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<ApplicationModel> {
-    return toApplicationModel(await this.applications.withdraw(caller, applicationId, meta.traceparent));
+  async withdrawApplication(@UseCaseCtx() ctx: UseCaseContext, @Args('applicationId', { type: () => ID }) applicationId: string): Promise<ApplicationModel> {
+    return toApplicationModel(await this.withdrawUseCase.execute(ctx, { applicationId }));
   }
 
   @Mutation(() => ApplicationModel, { description: "The job's client. NO_SHOW declines the application." })
   @Authenticated()
   async recordInterview(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('applicationId', { type: () => ID }) applicationId: string,
     @Args('outcome', { type: () => InterviewOutcomeEnum }) outcome: InterviewOutcomeEnum,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<ApplicationModel> {
-    return toApplicationModel(await this.applications.recordInterview(caller, applicationId, outcome, meta.traceparent));
+    return toApplicationModel(await this.recordInterviewUseCase.execute(ctx, { applicationId, outcome }));
   }
 
   @Query(() => [ApplicationModel], { description: "The caller's applications, newest first." })

@@ -1,21 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { StakeLocked, StakeRejected, type EnvelopeOf } from '@talent/events';
-import { OnEvent } from '@talent/platform';
-import { ApplicationsService } from './applications.service';
+import { OnEvent, systemContext } from '@talent/platform';
+import { ConfirmStake } from './confirm-stake';
+import { RejectStake } from './reject-stake';
 
-/** Consumes rewards.events.v1: the outcome of locking an application's stake. */
+/** Consumes rewards.events.v1: the outcome of locking an application's stake, in the inbox transaction. */
 @Injectable()
 export class StakeOutcomeHandler {
-  constructor(private readonly applications: ApplicationsService) {}
+  constructor(
+    private readonly confirmStake: ConfirmStake,
+    private readonly rejectStake: RejectStake,
+  ) {}
 
   @OnEvent(StakeLocked)
   async onStakeLocked(event: EnvelopeOf<typeof StakeLocked>, tx: EntityManager): Promise<void> {
-    await this.applications.confirmStake(tx, event.payload.applicationId);
+    await this.confirmStake.execute(systemContext({ tx, traceparent: event.traceparent }), { applicationId: event.payload.applicationId });
   }
 
   @OnEvent(StakeRejected)
   async onStakeRejected(event: EnvelopeOf<typeof StakeRejected>, tx: EntityManager): Promise<void> {
-    await this.applications.rejectStake(tx, event.payload.applicationId, event.payload.reason, event.traceparent);
+    const { applicationId, reason } = event.payload;
+    await this.rejectStake.execute(systemContext({ tx, traceparent: event.traceparent }), { applicationId, reason });
   }
 }

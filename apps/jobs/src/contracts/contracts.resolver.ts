@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, RequestMeta, requireUser, type AuthUser } from '@talent/platform';
+import { Authenticated, CurrentUser, requireUser, UseCaseCtx, type AuthUser, type UseCaseContext } from '@talent/platform';
 import { toJobModel } from '../jobs/job.mapper';
 import { JobModel } from '../jobs/job.model';
 import { JobsService } from '../jobs/jobs.service';
@@ -9,7 +9,9 @@ import { RatingsService } from '../ratings/ratings.service';
 import { UserRef, userRef } from '../users/user.model';
 import { toContractModel } from './contract.mapper';
 import { ContractModel } from './contract.model';
+import { CompleteContract } from './complete-contract';
 import { ContractsService } from './contracts.service';
+import { HireApplicant } from './hire-applicant';
 
 @Resolver(() => ContractModel)
 export class ContractsResolver {
@@ -17,26 +19,20 @@ export class ContractsResolver {
     private readonly contracts: ContractsService,
     private readonly jobs: JobsService,
     private readonly ratingService: RatingsService,
+    private readonly hireApplicant: HireApplicant,
+    private readonly completeContractUseCase: CompleteContract,
   ) {}
 
   @Mutation(() => ContractModel, { description: "The job's client hires an open application: the job is filled." })
   @Authenticated()
-  async hire(
-    @CurrentUser() caller: AuthUser,
-    @Args('applicationId', { type: () => ID }) applicationId: string,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<ContractModel> {
-    return toContractModel(await this.contracts.hire(caller, applicationId, meta.traceparent));
+  async hire(@UseCaseCtx() ctx: UseCaseContext, @Args('applicationId', { type: () => ID }) applicationId: string): Promise<ContractModel> {
+    return toContractModel(await this.hireApplicant.execute(ctx, { applicationId }));
   }
 
   @Mutation(() => ContractModel, { description: "The contract's client, while it is ACTIVE." })
   @Authenticated()
-  async completeContract(
-    @CurrentUser() caller: AuthUser,
-    @Args('contractId', { type: () => ID }) contractId: string,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<ContractModel> {
-    return toContractModel(await this.contracts.complete(caller, contractId, meta.traceparent));
+  async completeContract(@UseCaseCtx() ctx: UseCaseContext, @Args('contractId', { type: () => ID }) contractId: string): Promise<ContractModel> {
+    return toContractModel(await this.completeContractUseCase.execute(ctx, { contractId }));
   }
 
   @Query(() => ContractModel, { nullable: true, description: 'Visible to its talent, its client and admins; null for an unknown id.' })

@@ -1,14 +1,27 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, BatchLoader, CurrentUser, pageSize, PerRequest, RequestMeta, RequireRoles, type AuthUser, type RequestContext } from '@talent/platform';
+import {
+  Authenticated,
+  BatchLoader,
+  CurrentUser,
+  pageSize,
+  PerRequest,
+  RequireRoles,
+  UseCaseCtx,
+  type AuthUser,
+  type RequestContext,
+  type UseCaseContext,
+} from '@talent/platform';
 import { toApplicationModel } from '../applications/application.mapper';
 import { ApplicationModel } from '../applications/application.model';
 import { ApplicationsService } from '../applications/applications.service';
 import { UserRef, userRef } from '../users/user.model';
+import { CloseJob } from './close-job';
 import type { JobRecord } from './job.entity';
 import { toJobModel } from './job.mapper';
 import { JobConnection, JobFilter, JobModel, PostJobInput } from './job.model';
 import { JobsService } from './jobs.service';
 import { OrganizationRef, organizationRef } from './organization.model';
+import { PostJob } from './post-job';
 
 @Resolver(() => JobModel)
 export class JobsResolver {
@@ -18,6 +31,8 @@ export class JobsResolver {
   constructor(
     private readonly jobService: JobsService,
     private readonly applicationService: ApplicationsService,
+    private readonly postJobUseCase: PostJob,
+    private readonly closeJobUseCase: CloseJob,
   ) {
     this.byId = new PerRequest(() => BatchLoader.orNull((ids) => this.jobService.findByIds(ids)));
   }
@@ -44,22 +59,14 @@ export class JobsResolver {
       'Members with the CLIENT role. Under an organization (organizationId) only for its members: FORBIDDEN otherwise, NOT_FOUND for an organization still unknown after a few seconds (one just created is waited for). A refused post creates nothing.',
   })
   @RequireRoles('CLIENT')
-  async postJob(
-    @CurrentUser() caller: AuthUser,
-    @Args('input', { type: () => PostJobInput }) input: PostJobInput,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<JobModel> {
-    return toJobModel(await this.jobService.post(caller, input, meta.traceparent));
+  async postJob(@UseCaseCtx() ctx: UseCaseContext, @Args('input', { type: () => PostJobInput }) input: PostJobInput): Promise<JobModel> {
+    return toJobModel(await this.postJobUseCase.execute(ctx, input));
   }
 
   @Mutation(() => JobModel, { description: "The job's client; its open applications are declined." })
   @Authenticated()
-  async closeJob(
-    @CurrentUser() caller: AuthUser,
-    @Args('id', { type: () => ID }) id: string,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<JobModel> {
-    return toJobModel(await this.jobService.close(caller, id, meta.traceparent));
+  async closeJob(@UseCaseCtx() ctx: UseCaseContext, @Args('id', { type: () => ID }) id: string): Promise<JobModel> {
+    return toJobModel(await this.closeJobUseCase.execute(ctx, { jobId: id }));
   }
 
   /** Lookup by key (`_entities`). Public, like `job(id)`; `applications` checks the caller itself. */

@@ -1,24 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import {
-  type AuthUser,
-  BadUserInputError,
-  ConflictError,
-  decodeCursor,
-  encodeCursor,
-  EventPublisher,
-  ForbiddenError,
-  inTransaction,
-  isUuid,
-  MembershipProjection,
-  NotFoundError,
-} from '@talent/platform';
-import { ApplicationsService } from '../applications/applications.service';
-import { OrganizationsService } from '../organizations/organizations.service';
+import { BadUserInputError, decodeCursor, encodeCursor, isUuid, NotFoundError } from '@talent/platform';
 import { JobRecord, type JobStatus } from './job.entity';
-import { publishJobClosed, publishJobPosted } from './job-events';
-import { normalizeSkills, toPostJobCommand, type PostJobRequest } from './post-job.command';
+import { normalizeSkills } from './post-job';
 
 export interface JobListFilter {
   status?: JobStatus | null;
@@ -35,73 +19,10 @@ export interface JobPage {
 
 const MAX_SEARCH_TEXT = 200;
 
+/** Reads of jobs (the use cases that change them are jobs/<verb>-job.ts). */
 @Injectable()
 export class JobsService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly events: EventPublisher,
-    private readonly membership: MembershipProjection,
-    private readonly applications: ApplicationsService,
-    private readonly organizations: OrganizationsService,
-  ) {}
-
-  /**
-   * A member client posts a job (the CLIENT role is checked by the resolver, from the token),
-   * under an organization only if they are one of its members. Refused posts create nothing.
-   */
-  async post(caller: AuthUser, input: PostJobRequest, traceparent?: string): Promise<JobRecord> {
-    const command = toPostJobCommand(input);
-    // Projections a moment behind (membership, organization) are waited for, before the transaction.
-    await Promise.all([
-      this.membership.waitUntilMember(caller.id),
-      command.organizationId ? this.organizations.waitUntilKnown(command.organizationId) : undefined,
-    ]);
-    return inTransaction(this.dataSource, async (tx) => {
-      await this.membership.requireMember(tx, caller.id, 'post jobs');
-      if (command.organizationId) await this.organizations.requirePoster(tx, command.organizationId, caller.id);
-      // Milliseconds, like the column (timestamptz(3)): what is returned is what is stored.
-      const now = new Date();
-      const job = tx.getRepository(JobRecord).create({
-        id: randomUUID(),
-        clientId: caller.id,
-        organizationId: command.organizationId,
-        title: command.title,
-        description: command.description,
-        skills: command.skills,
-        minYearsExperience: command.minYearsExperience,
-        countries: command.countries,
-        budgetMin: command.budget.min,
-        budgetMax: command.budget.max,
-        currency: command.budget.currency,
-        rateUnit: command.budget.unit,
-        rateTolerancePercent: command.rateTolerancePercent,
-        hoursPerWeek: command.hoursPerWeek,
-        durationWeeks: command.durationWeeks,
-        status: 'OPEN',
-        createdAt: now,
-        closedAt: null,
-      });
-      await tx.getRepository(JobRecord).insert(job);
-      await publishJobPosted(this.events, tx, job, now, traceparent);
-      return job;
-    });
-  }
-
-  /** The job's client closes an open job: its open applications are declined (JOB_CLOSED). */
-  close(caller: AuthUser, jobId: string, traceparent?: string): Promise<JobRecord> {
-    if (!isUuid(jobId)) throw new NotFoundError('Job');
-    return inTransaction(this.dataSource, async (tx) => {
-      const job = await tx.getRepository(JobRecord).findOne({ where: { id: jobId }, lock: { mode: 'pessimistic_write' } });
-      if (!job) throw new NotFoundError('Job');
-      if (job.clientId !== caller.id) throw new ForbiddenError("Only the job's client may close it");
-      if (job.status !== 'OPEN') throw new ConflictError(`The job is already ${job.status}`);
-      const now = new Date();
-      await tx.getRepository(JobRecord).update({ id: job.id }, { status: 'CLOSED', closedAt: now });
-      await this.applications.declineOpen(tx, job.id, 'JOB_CLOSED', now, traceparent);
-      await publishJobClosed(this.events, tx, job, 'CLOSED', now, traceparent);
-      return { ...job, status: 'CLOSED', closedAt: now };
-    });
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   findById(id: string): Promise<JobRecord | null> {
     return isUuid(id) ? this.dataSource.getRepository(JobRecord).findOneBy({ id }) : Promise.resolve(null);

@@ -16,7 +16,7 @@ export interface RateTerms {
   max: string;
   currency: string;
   unit: RateUnit;
-  /** Whole percent, 0..50 (see post-job.command). */
+  /** Whole percent, 0..50 (see post-job.ts). */
   tolerancePercent: number;
 }
 

@@ -1,30 +1,29 @@
 import { Args, ID, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, NotFoundError, RequestMeta, type AuthUser } from '@talent/platform';
+import { Authenticated, NotFoundError, UseCaseCtx, type UseCaseContext } from '@talent/platform';
 import { toContractModel } from '../contracts/contract.mapper';
 import { ContractModel } from '../contracts/contract.model';
 import { ContractsService } from '../contracts/contracts.service';
 import { UserRef, userRef } from '../users/user.model';
 import { toRatingModel } from './rating.mapper';
+import { RateContract } from './rate-contract';
 import { RatingModel } from './rating.model';
-import { RatingsService } from './ratings.service';
 
 @Resolver(() => RatingModel)
 export class RatingsResolver {
   constructor(
-    private readonly ratings: RatingsService,
+    private readonly rateContractUseCase: RateContract,
     private readonly contracts: ContractsService,
   ) {}
 
   @Mutation(() => RatingModel, { description: "The contract's talent or client, once each, after completion. 1 to 5 stars." })
   @Authenticated()
   async rateContract(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('contractId', { type: () => ID }) contractId: string,
     @Args('stars', { type: () => Int }) stars: number,
     @Args('comment', { type: () => String, nullable: true }) comment: string | null,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<RatingModel> {
-    return toRatingModel(await this.ratings.rate(caller, contractId, stars, comment, meta.traceparent));
+    return toRatingModel(await this.rateContractUseCase.execute(ctx, { contractId, stars, comment }));
   }
 
   @ResolveField(() => ContractModel)

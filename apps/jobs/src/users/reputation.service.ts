@@ -28,7 +28,17 @@ export const emptyReputation = (): ReputationModel => toModel(undefined);
 export class ReputationService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async of(userIds: readonly string[], tx: EntityManager = this.dataSource.manager): Promise<Map<string, ReputationModel>> {
+  /** Reputations of users, read outside any transaction (field resolvers). */
+  of(userIds: readonly string[]): Promise<Map<string, ReputationModel>> {
+    return this.query(this.dataSource.manager, userIds);
+  }
+
+  /** One user's reputation in the caller's transaction (a rating sees itself). */
+  async one(userId: string, tx: EntityManager): Promise<ReputationModel> {
+    return (await this.query(tx, [userId])).get(userId) ?? emptyReputation();
+  }
+
+  private async query(tx: EntityManager, userIds: readonly string[]): Promise<Map<string, ReputationModel>> {
     const ids = [...new Set(userIds)];
     if (ids.length === 0) return new Map();
     const rows: ReputationRow[] = await tx.query(
@@ -47,9 +57,5 @@ export class ReputationService {
     );
     const byId = new Map(rows.map((row) => [row.user_id, row]));
     return new Map(ids.map((id) => [id, toModel(byId.get(id))]));
-  }
-
-  async one(userId: string, tx?: EntityManager): Promise<ReputationModel> {
-    return (await this.of([userId], tx)).get(userId) ?? emptyReputation();
   }
 }

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors';
+import { parseCommand } from '../validation/command';
 import { exactDecimal } from './fixed-point';
 import {
   canonicalIn,
@@ -6,6 +7,7 @@ import {
   convertMinor,
   formatMinor,
   isCurrencyCode,
+  MoneyInputSchema,
   minorUnits,
   multiplyMinor,
   parseAmountIn,
@@ -79,6 +81,31 @@ describe('parsing what the API receives', () => {
     expect(badInput(() => parseMoney({ amount: '85.555', currency: 'USD' }, 'proposedRate')).details).toEqual({ field: 'proposedRate.amount' });
     expect(badInput(() => parseMoney({ amount: '85', currency: 'ABC' }, 'proposedRate')).details).toEqual({ field: 'proposedRate.currency' });
     expect(badInput(() => parseMoney({ amount: '10', currency: 'XDR' }, 'proposedRate')).details).toEqual({ field: 'proposedRate.currency' });
+  });
+});
+
+describe("MoneyInputSchema (a use case command's money)", () => {
+  const fieldOf = (input: { amount: string; currency: string }): unknown => {
+    try {
+      parseCommand(MoneyInputSchema, input);
+    } catch (error) {
+      expect((error as DomainError).code).toBe('BAD_USER_INPUT');
+      return (error as DomainError).details.field;
+    }
+    throw new Error('expected BAD_USER_INPUT');
+  };
+
+  it('is canonical in its currency, like parseMoney', () => {
+    expect(parseCommand(MoneyInputSchema, { amount: '12.5', currency: ' usd ' })).toEqual({ amount: '12.50', currency: 'USD' });
+    expect(parseCommand(MoneyInputSchema, { amount: '1500', currency: 'JPY' })).toEqual({ amount: '1500', currency: 'JPY' });
+  });
+
+  it('names the offending part', () => {
+    expect(fieldOf({ amount: '10', currency: 'ABC' })).toBe('currency');
+    expect(fieldOf({ amount: '10', currency: 'XAU' })).toBe('currency');
+    expect(fieldOf({ amount: '0', currency: 'USD' })).toBe('amount');
+    expect(fieldOf({ amount: '1500.5', currency: 'JPY' })).toBe('amount');
+    expect(() => parseCommand(MoneyInputSchema, { amount: '-1', currency: 'USD' })).toThrow(/^amount: must be a decimal string/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { code as iso4217 } from 'currency-codes';
+import { z } from 'zod';
 import { BadUserInputError } from '../errors';
 import { divideHalfEven, exactDecimal, formatScaled, isDecimalString, multiplyHalfEven, parseScaled, type ExactDecimal } from './fixed-point';
 
@@ -48,16 +49,19 @@ export const isCurrencyCode = (code: string): boolean => CURRENCIES.has(code);
  * every amount in it has a defined number of decimals.
  */
 export function parseCurrency(currency: string, field: string): string {
+  const checked = checkCurrency(currency);
+  if ('problem' in checked) throw new BadUserInputError(`${field}: ${checked.problem}`, field);
+  return checked.code;
+}
+
+function checkCurrency(currency: string): { code: string } | { problem: string } {
   const code = currency.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(code) || !isCurrencyCode(code)) throw new BadUserInputError(`${field}: unknown ISO 4217 currency "${currency}"`, field);
+  if (!/^[A-Z]{3}$/.test(code) || !isCurrencyCode(code)) return { problem: `unknown ISO 4217 currency "${currency}"` };
   // 3 decimals is what the money columns hold; only the funds codes CLF and UYW have 4 (and Intl rarely lists them).
   if (!hasMinorUnits(code) || minorUnits(code) > 3) {
-    throw new BadUserInputError(
-      `${field}: ${code} is not a currency amounts can be paid in here (it has no ISO 4217 minor unit, or more than 3 decimals)`,
-      field,
-    );
+    return { problem: `${code} is not a currency amounts can be paid in here (it has no ISO 4217 minor unit, or more than 3 decimals)` };
   }
-  return code;
+  return { code };
 }
 
 /** A user-given amount: at most 12 integer digits (so an estimate or an invoice with its fee fits the columns), decimals checked against the currency. */
@@ -69,19 +73,23 @@ const USER_AMOUNT = /^(\d{1,12})(?:\.(\d+))?$/;
  * fine in KWD), or BAD_USER_INPUT on `field`.
  */
 export function parseAmountIn(amount: string, currency: string, field: string): bigint {
+  const checked = checkAmountIn(amount, currency);
+  if ('problem' in checked) throw new BadUserInputError(`${field} ${checked.problem}`, field);
+  return checked.minor;
+}
+
+function checkAmountIn(amount: string, currency: string): { minor: bigint } | { problem: string } {
   const digits = minorUnits(currency);
   const match = USER_AMOUNT.exec(amount);
   const decimals = match?.[2] ?? '';
   if (!match || decimals.length > digits) {
     const example = digits === 0 ? '"1250"' : `"1250.${'5'.padEnd(digits, '0')}"`;
-    throw new BadUserInputError(
-      `${field} must be a decimal string with at most ${digits} decimal${digits === 1 ? '' : 's'} for ${currency} and 12 digits before the point, e.g. ${example}`,
-      field,
-    );
+    return {
+      problem: `must be a decimal string with at most ${digits} decimal${digits === 1 ? '' : 's'} for ${currency} and 12 digits before the point, e.g. ${example}`,
+    };
   }
   const minor = BigInt(match[1] + decimals.padEnd(digits, '0'));
-  if (minor <= 0n) throw new BadUserInputError(`${field} must be positive`, field);
-  return minor;
+  return minor > 0n ? { minor } : { problem: 'must be positive' };
 }
 
 /**
@@ -94,6 +102,24 @@ export function parseMoney(input: { amount: string; currency: string }, field: s
   const minor = parseAmountIn(input.amount, currency, `${field}.amount`);
   return { amount: formatMinor(minor, currency), currency, minor };
 }
+
+/**
+ * A MoneyInput in a use case's command (zod, for `parseCommand`): the checks of `parseMoney`,
+ * an issue on `currency` or `amount`; the value is canonical in its currency.
+ */
+export const MoneyInputSchema = z.object({ amount: z.string(), currency: z.string() }).transform((input, ctx): MoneyValue => {
+  const currency = checkCurrency(input.currency);
+  if ('problem' in currency) {
+    ctx.addIssue({ code: 'custom', path: ['currency'], message: currency.problem });
+    return z.NEVER;
+  }
+  const amount = checkAmountIn(input.amount, currency.code);
+  if ('problem' in amount) {
+    ctx.addIssue({ code: 'custom', path: ['amount'], message: amount.problem });
+    return z.NEVER;
+  }
+  return { amount: formatMinor(amount.minor, currency.code), currency: currency.code };
+});
 
 /**
  * Minor units of a stored or computed amount (NUMERIC as text, any scale, signed): RangeError

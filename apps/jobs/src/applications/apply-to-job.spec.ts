@@ -2,8 +2,11 @@
 // transform skips node_modules except Nest's, so stand in for it (these tests verify no tokens).
 jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
 
-import { DomainError } from '@talent/platform';
-import { parseStake, toApplyCommand } from './apply.command';
+import { DomainError, parseCommand } from '@talent/platform';
+import type { z } from 'zod';
+import { ApplyToJobCommand } from './apply-to-job';
+
+const toApplyCommand = (input: z.input<typeof ApplyToJobCommand>) => parseCommand(ApplyToJobCommand, input);
 
 const fieldOf = (fn: () => unknown): unknown => {
   try {
@@ -15,7 +18,7 @@ const fieldOf = (fn: () => unknown): unknown => {
   throw new Error('expected BAD_USER_INPUT');
 };
 
-describe('toApplyCommand', () => {
+describe('ApplyToJobCommand', () => {
   const base = { jobId: 'j', coverLetter: ' I have built three of these. ', proposedRate: { amount: '95.5', currency: 'usd' } };
 
   it('trims the cover letter and canonicalises the rate', () => {
@@ -41,9 +44,10 @@ describe('toApplyCommand', () => {
   });
 
   it('keeps a positive stake (the use case decides whether staking is available)', () => {
-    expect(parseStake('12.5')).toBe('12.5');
-    expect(parseStake('0.000000000000000001')).toBe('0.000000000000000001');
-    expect(parseStake(null)).toBeNull();
-    expect(parseStake(undefined)).toBeNull();
+    const stakeOf = (stake: string | null | undefined) => toApplyCommand({ ...base, stake }).stake;
+    expect(stakeOf('12.5')).toBe('12.5');
+    expect(stakeOf('0.000000000000000001')).toBe('0.000000000000000001');
+    expect(stakeOf(null)).toBeNull();
+    expect(stakeOf(undefined)).toBeNull();
   });
 });

@@ -2,8 +2,12 @@
 // transform skips node_modules except Nest's, so stand in for it (these tests verify no tokens).
 jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
 
-import { DomainError } from '@talent/platform';
-import { normalizeSkills, toPostJobCommand, type PostJobRequest } from './post-job.command';
+import { DomainError, parseCommand } from '@talent/platform';
+import type { z } from 'zod';
+import { normalizeSkills, PostJobCommand } from './post-job';
+
+type PostJobRequest = z.input<typeof PostJobCommand>;
+const toPostJobCommand = (input: PostJobRequest) => parseCommand(PostJobCommand, input);
 
 const valid = (overrides: Partial<PostJobRequest> = {}): PostJobRequest => ({
   title: '  Senior Rust engineer ',
@@ -29,7 +33,7 @@ function field(overrides: Partial<PostJobRequest>): unknown {
   throw new Error('expected BAD_USER_INPUT');
 }
 
-describe('toPostJobCommand', () => {
+describe('PostJobCommand', () => {
   it('normalises a valid posting', () => {
     expect(toPostJobCommand(valid({ organizationId: 'A3C1E0F2-0000-4000-8000-000000000001' }))).toEqual({
       title: 'Senior Rust engineer',
