@@ -3,8 +3,10 @@ import { MemberRecord, membershipProviders, PlatformModule, subgraphGraphQLModul
 import { BalanceCheckpointRecord } from './checkpoints/balance-checkpoint.entity';
 import { CheckpointsHandler } from './checkpoints/checkpoints.handler';
 import { CheckpointsService } from './checkpoints/checkpoints.service';
+import { RecordBalanceCheckpoint } from './checkpoints/record-balance-checkpoint';
 import type { GovernanceConfig } from './config';
 import { DelegationRecord } from './delegation/delegation.entity';
+import { DelegateVotes } from './delegation/delegate-votes';
 import { DelegationService } from './delegation/delegation.service';
 import { DISPUTE_PROVIDERS } from './disputes/disputes.providers';
 import { VotingPowerService } from './delegation/voting-power.service';
@@ -33,8 +35,10 @@ export const GOVERNANCE_PROVIDERS = [
   GovernanceClock,
   ...membershipProviders(),
   CheckpointsService,
+  RecordBalanceCheckpoint,
   CheckpointsHandler,
   DelegationService,
+  DelegateVotes,
   VotingPowerService,
   GovernanceParameters,
   ...PROPOSAL_PROVIDERS,

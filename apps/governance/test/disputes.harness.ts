@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ContractStarted, createEvent, JobReferralCreated, ReferralAttributed, type EventEnvelope, type Role } from '@talent/events';
-import { type AuthUser, inTransaction } from '@talent/platform';
+import { inTransaction, type UseCaseContext } from '@talent/platform';
+import { ApplyJuryDeadline } from '../src/disputes/apply-jury-deadline';
 import { CastJuryVote } from '../src/disputes/cast-jury-vote';
 import { DisputesReader } from '../src/disputes/disputes.reader';
-import { JuryDeadline } from '../src/disputes/jury-deadline';
 import { JuryDeadlineJob } from '../src/disputes/jury.jobs';
 import { JuryService } from '../src/disputes/jury.service';
 import { OpenDispute } from '../src/disputes/open-dispute';
@@ -32,7 +32,7 @@ export interface DisputesHarness extends GovernanceHarness {
   jury: JuryService;
   open: OpenDispute;
   vote: CastJuryVote;
-  deadline: JuryDeadline;
+  deadline: ApplyJuryDeadline;
   reader: DisputesReader;
 }
 
@@ -51,7 +51,7 @@ export async function openDisputes(label: string, env: Record<string, string> = 
     jury: h.app.get(JuryService),
     open: h.app.get(OpenDispute),
     vote: h.app.get(CastJuryVote),
-    deadline: h.app.get(JuryDeadline),
+    deadline: h.app.get(ApplyJuryDeadline),
     reader: h.app.get(DisputesReader),
   };
 }
@@ -67,7 +67,8 @@ export const deadlineJob = (disputeId: string, round: number, voteBy: Date) => (
   delay: expect.any(Number),
 });
 
-export const as = (id: string, roles: Role[] = ['TALENT']): AuthUser => ({ id, roles });
+/** The use-case context of a signed-in user. */
+export const as = (id: string, roles: Role[] = ['TALENT']): UseCaseContext => ({ caller: { id, roles } });
 
 /** A member holding `balance` BTRST since a minute before the harness clock. */
 export async function holder(h: DisputesHarness, balance: string): Promise<string> {

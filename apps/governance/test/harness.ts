@@ -8,6 +8,7 @@ import { openServiceModule, type AddedJob, type TestDatabase } from '@talent/tes
 import { GovernanceModule } from '../src/app.module';
 import { CheckpointsService } from '../src/checkpoints/checkpoints.service';
 import { GovernanceConfigSchema } from '../src/config';
+import { DelegateVotes } from '../src/delegation/delegate-votes';
 import { DelegationService } from '../src/delegation/delegation.service';
 import { VotingPowerService } from '../src/delegation/voting-power.service';
 
@@ -18,6 +19,7 @@ export interface GovernanceHarness {
   app: INestApplication;
   checkpoints: CheckpointsService;
   delegation: DelegationService;
+  delegateVotes: DelegateVotes;
   power: VotingPowerService;
   /** Messages the consumer dead-lettered (tests expect none). */
   deadLetters: unknown[];
@@ -52,6 +54,7 @@ export async function openGovernance(label: string, options: GovernanceOptions =
     app: service.app,
     checkpoints: service.app.get(CheckpointsService),
     delegation: service.app.get(DelegationService),
+    delegateVotes: service.app.get(DelegateVotes),
     power: service.app.get(VotingPowerService),
     deadLetters: service.deadLetters,
     jobs: service.jobs,

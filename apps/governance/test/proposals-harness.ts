@@ -1,11 +1,13 @@
 import type { AddedJob } from '@talent/testing';
 import { GovernanceParameters, type ParameterKey } from '../src/parameters/governance-parameters';
+import { AdvanceProposal } from '../src/proposals/advance-proposal';
 import { CancelProposal } from '../src/proposals/cancel-proposal';
 import { GovernanceClock } from '../src/shared/clock';
 import { CreateProposal } from '../src/proposals/create-proposal';
 import { ExecuteProposal } from '../src/proposals/execute-proposal';
 import { ProposalLifecycle } from '../src/proposals/proposal-lifecycle';
 import { ProposalsReader } from '../src/proposals/proposals.reader';
+import { RecordTreasuryBalance } from '../src/treasury/record-treasury-balance';
 import { TreasuryBalanceService } from '../src/treasury/treasury-balance.service';
 import { CastVote } from '../src/votes/cast-vote';
 import { TotalVotingPower } from '../src/votes/total-voting-power';
@@ -40,11 +42,13 @@ export interface ProposalsHarness extends GovernanceHarness {
   castVote: CastVote;
   executeProposal: ExecuteProposal;
   cancelProposal: CancelProposal;
+  advanceProposal: AdvanceProposal;
   lifecycle: ProposalLifecycle;
   reader: ProposalsReader;
   treasury: TreasuryBalanceService;
+  recordTreasuryBalance: RecordTreasuryBalance;
   totalPower: TotalVotingPower;
-  /** Jobs the use cases added to the queue (held: tests call the lifecycle themselves). */
+  /** Jobs the use cases added to the queue (held: tests advance proposals and run the lifecycle themselves). */
   scheduled: AddedJob[];
   /** Sets a parameter in force directly (as an executed proposal would). */
   setParameter(key: ParameterKey, value: string): Promise<void>;
@@ -79,11 +83,13 @@ export async function openProposals(label: string, env: Record<string, string> =
     scheduled: base.jobs,
     totalPower: get(TotalVotingPower),
     treasury: get(TreasuryBalanceService),
+    recordTreasuryBalance: get(RecordTreasuryBalance),
     reader: get(ProposalsReader),
     createProposal: get(CreateProposal),
     castVote: get(CastVote),
     executeProposal: get(ExecuteProposal),
     cancelProposal: get(CancelProposal),
+    advanceProposal: get(AdvanceProposal),
     lifecycle: get(ProposalLifecycle),
     setParameter: async (key, value) => {
       await base.sql(`UPDATE governance_parameters SET value = $2 WHERE key = $1`, [key, value]);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AuthUser, BadUserInputError, inTransaction, isUuid, MembershipProjection, NotFoundError, PreconditionFailedError } from '@talent/platform';
-import { CURRENT, instantParam, type Instant } from './instant';
+import { instantParam, type Instant } from './instant';
 
 /**
  * Vote delegation, Compound-style (one level, not transitive):
@@ -11,41 +10,15 @@ import { CURRENT, instantParam, type Instant } from './instant';
  *   users whose current delegate they are. Power a delegate received is NOT passed on when
  *   the delegate delegates in turn: only their own balance moves. So there are no chains
  *   or cycles to resolve, and a user who delegated may still receive delegation.
- * Each change appends a row effective from its time, so power is known at any past instant.
+ * Each change appends a row effective from its time, so power is known at any past instant
+ * (DelegateVotes writes it; this reads it).
  */
 @Injectable()
 export class DelegationService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly membership: MembershipProjection,
-  ) {}
-
-  /** Sets the caller's delegate (themselves: clears it). Returns the caller's id. */
-  async delegate(caller: AuthUser, toUserId: string): Promise<string> {
-    if (!isUuid(toUserId)) throw new BadUserInputError('toUserId must be a user id (UUID)', 'toUserId');
-    const me = caller.id.toLowerCase();
-    const to = toUserId.toLowerCase();
-    // Members approved a moment ago may not be in governance's projection yet: wait for them, outside the transaction.
-    await Promise.all([this.membership.waitUntilMember(me), to === me ? undefined : this.membership.waitUntilMember(to)]);
-    await inTransaction(this.dataSource, async (tx) => {
-      // Locking the delegator's member row orders their concurrent changes.
-      if (!(await this.membership.lock(tx, me))) throw new PreconditionFailedError('Only members (KYC approved) may delegate votes');
-      if (to !== me && !(await this.membership.isMember(tx, to))) throw new NotFoundError('Member');
-      const delegatee = to === me ? null : to;
-      if ((await this.delegateAt(me, CURRENT, tx)) === delegatee) return;
-      // Effective now, and never before the delegator's previous change (rows stay in order whatever the clock does).
-      await tx.query(
-        `INSERT INTO delegations (delegator_id, delegatee_id, from_time)
-         SELECT $1, $2, GREATEST(clock_timestamp(), COALESCE(max(from_time), '-infinity'))
-           FROM delegations WHERE delegator_id = $1`,
-        [me, delegatee],
-      );
-    });
-    return me;
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   /** The user's delegate at `at`; null when none (or delegated to themselves). */
-  async delegateAt(userId: string, at: Instant, tx: EntityManager = this.dataSource.manager): Promise<string | null> {
+  async delegateAt(tx: EntityManager, userId: string, at: Instant): Promise<string | null> {
     const [row] = (await tx.query(
       `SELECT delegatee_id FROM delegations
         WHERE delegator_id = $1 AND from_time <= $2::timestamptz

@@ -4,6 +4,7 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@talent/platform';
 import { userRef } from '../shared/user.model';
+import type { DelegateVotes } from './delegate-votes';
 import type { DelegationService } from './delegation.service';
 import { GovernanceUserResolver } from './governance-user.resolver';
 import type { VotingPowerService } from './voting-power.service';
@@ -13,7 +14,7 @@ describe('GovernanceUserResolver', () => {
   const setUp = () => {
     const power = { currentOf: jest.fn(async (ids: string[]) => new Map(ids.map((id) => [id, '1.5']))) };
     const delegation = { delegatesAt: jest.fn(async (ids: string[]) => new Map(ids.map((id) => [id, id === users[0] ? users[1] : null]))) };
-    const resolver = new GovernanceUserResolver(delegation as unknown as DelegationService, power as unknown as VotingPowerService);
+    const resolver = new GovernanceUserResolver(delegation as unknown as DelegationService, power as unknown as VotingPowerService, {} as DelegateVotes);
     return { power, delegation, resolver };
   };
   const request = () => ({}) as RequestContext;

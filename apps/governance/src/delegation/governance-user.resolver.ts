@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { Authenticated, BatchLoader, CurrentUser, DecimalScalar, isUuid, PerRequest, type AuthUser, type RequestContext } from '@talent/platform';
+import { Authenticated, BatchLoader, DecimalScalar, isUuid, PerRequest, UseCaseCtx, type RequestContext, type UseCaseContext } from '@talent/platform';
 import { UserRef, userRef } from '../shared/user.model';
+import { DelegateVotes } from './delegate-votes';
 import { DelegationService } from './delegation.service';
 import { CURRENT } from './instant';
 import { VotingPowerService } from './voting-power.service';
@@ -15,6 +16,7 @@ export class GovernanceUserResolver {
   constructor(
     private readonly delegation: DelegationService,
     private readonly power: VotingPowerService,
+    private readonly delegateVotesUseCase: DelegateVotes,
   ) {
     this.powers = new PerRequest(() => new BatchLoader((ids) => this.power.currentOf(ids)));
     this.delegates = new PerRequest(() => new BatchLoader((ids) => this.delegation.delegatesAt(ids, CURRENT)));
@@ -46,7 +48,7 @@ export class GovernanceUserResolver {
       'Members only. Delegates all of your voting power to another member; delegating to yourself clears the delegation. One level: power you received is not passed on. Returns you.',
   })
   @Authenticated()
-  async delegateVotes(@CurrentUser() caller: AuthUser, @Args('toUserId', { type: () => ID }) toUserId: string): Promise<UserRef> {
-    return userRef(await this.delegation.delegate(caller, toUserId));
+  async delegateVotes(@UseCaseCtx() ctx: UseCaseContext, @Args('toUserId', { type: () => ID }) toUserId: string): Promise<UserRef> {
+    return userRef(await this.delegateVotesUseCase.execute(ctx, { toUserId }));
   }
 }

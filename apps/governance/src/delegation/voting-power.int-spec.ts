@@ -8,7 +8,7 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
  * the delegation rules, and the append-only history.
  */
 import { randomUUID } from 'node:crypto';
-import { type AuthUser, DomainError } from '@talent/platform';
+import { DomainError, type UseCaseContext } from '@talent/platform';
 import { addMember, balanceChanged, openGovernance, type GovernanceHarness } from '../../test/harness';
 import { CURRENT } from './instant';
 
@@ -26,7 +26,7 @@ afterEach(() => {
   expect(h.deadLetters).toEqual([]);
 });
 
-const as = (id: string): AuthUser => ({ id, roles: ['TALENT'] });
+const as = (id: string): UseCaseContext => ({ caller: { id, roles: ['TALENT'] } });
 const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
 const dbNow = async (): Promise<Date> => (await h.sql<{ t: Date }>(`SELECT clock_timestamp() AS t`))[0].t;
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -48,12 +48,12 @@ describe('balance checkpoints', () => {
     await balanceChanged(h, user, '100.5', at(base, 20));
     await balanceChanged(h, user, '0.000000000000000001', at(base, 30));
 
-    expect(await h.checkpoints.balanceAt(user, at(base, 0))).toBe('0');
-    expect(await h.checkpoints.balanceAt(user, at(base, 10))).toBe('25');
-    expect(await h.checkpoints.balanceAt(user, at(base, 19))).toBe('25');
-    expect(await h.checkpoints.balanceAt(user, at(base, 20))).toBe('100.5');
-    expect(await h.checkpoints.balanceAt(user, at(base, 60))).toBe('0.000000000000000001');
-    expect(await h.power.votingPowerAt(user, at(base, 25))).toBe('100.5');
+    expect(await h.checkpoints.balanceAt(h.dataSource.manager, user, at(base, 0))).toBe('0');
+    expect(await h.checkpoints.balanceAt(h.dataSource.manager, user, at(base, 10))).toBe('25');
+    expect(await h.checkpoints.balanceAt(h.dataSource.manager, user, at(base, 19))).toBe('25');
+    expect(await h.checkpoints.balanceAt(h.dataSource.manager, user, at(base, 20))).toBe('100.5');
+    expect(await h.checkpoints.balanceAt(h.dataSource.manager, user, at(base, 60))).toBe('0.000000000000000001');
+    expect(await h.power.votingPowerAt(h.dataSource.manager, user, at(base, 25))).toBe('100.5');
     expect(await h.power.current(user)).toBe('0.000000000000000001');
     expect(await h.power.current(randomUUID())).toBe('0');
   });
@@ -76,9 +76,9 @@ describe('balance checkpoints', () => {
     await balanceChanged(h, user, '30', at(base, 20));
     await balanceChanged(h, user, '20', at(base, 10)); // late
     expect(await h.power.current(user)).toBe('30');
-    expect(await h.power.votingPowerAt(user, at(base, 5))).toBe('10');
-    expect(await h.power.votingPowerAt(user, at(base, 15))).toBe('20');
-    expect(await h.power.votingPowerAt(user, at(base, 25))).toBe('30');
+    expect(await h.power.votingPowerAt(h.dataSource.manager, user, at(base, 5))).toBe('10');
+    expect(await h.power.votingPowerAt(h.dataSource.manager, user, at(base, 15))).toBe('20');
+    expect(await h.power.votingPowerAt(h.dataSource.manager, user, at(base, 25))).toBe('30');
   });
 
   it('is append-only', async () => {
@@ -106,7 +106,7 @@ describe('voting power at past instants', () => {
     ] as const) {
       await h.sql(`INSERT INTO delegations (delegator_id, delegatee_id, from_time) VALUES ($1, $2, $3)`, [delegator, delegatee, at(base, minute)]);
     }
-    const powers = async (minute: number) => Promise.all([a, b, c].map((u) => h.power.votingPowerAt(u, at(base, minute))));
+    const powers = async (minute: number) => Promise.all([a, b, c].map((u) => h.power.votingPowerAt(h.dataSource.manager, u, at(base, minute))));
 
     expect(await powers(5)).toEqual(['10', '5', '1']);
     expect(await powers(10)).toEqual(['0', '15', '1']);
@@ -126,7 +126,7 @@ describe('voting power at past instants', () => {
     await balanceChanged(h, delegatee, '0.1', when);
     for (const d of delegators) {
       await balanceChanged(h, d, '0.2', when);
-      await h.delegation.delegate(as(d), delegatee);
+      await h.delegateVotes.execute(as(d), { toUserId: delegatee });
     }
     await balanceChanged(h, delegators[0], '123456789012345678.000000000000000001', at(when, 1));
     expect(await h.power.current(delegatee)).toBe('123456789012345678.500000000000000001');
@@ -144,7 +144,7 @@ describe('voting power at past instants', () => {
     expect(users.map((u) => powers.get(u))).toEqual(await Promise.all(users.map((u) => h.power.current(u))));
     expect(users.map((u) => powers.get(u))).toEqual(['0', '10.5', '1', '0']);
     const delegates = await h.delegation.delegatesAt(users, CURRENT);
-    expect(users.map((u) => delegates.get(u))).toEqual(await Promise.all(users.map((u) => h.delegation.delegateAt(u, CURRENT))));
+    expect(users.map((u) => delegates.get(u))).toEqual(await Promise.all(users.map((u) => h.delegation.delegateAt(h.dataSource.manager, u, CURRENT))));
     expect(users.map((u) => delegates.get(u))).toEqual([b, null, null, null]);
   });
 });
@@ -158,33 +158,46 @@ describe('delegateVotes', () => {
 
     const before = await dbNow();
     await pause();
-    expect(await h.delegation.delegate(as(alice), bob.toUpperCase())).toBe(alice);
+    expect(await h.delegateVotes.execute(as(alice), { toUserId: bob.toUpperCase() })).toBe(alice);
     await pause();
     const delegated = await dbNow();
     await pause();
-    expect(await h.delegation.delegate(as(alice), alice)).toBe(alice);
+    expect(await h.delegateVotes.execute(as(alice), { toUserId: alice })).toBe(alice);
     await pause();
     const restored = await dbNow();
 
-    expect(await h.delegation.delegateAt(alice, before)).toBeNull();
-    expect(await h.delegation.delegateAt(alice, delegated)).toBe(bob);
-    expect(await h.delegation.delegateAt(alice, CURRENT)).toBeNull();
-    expect([await h.power.votingPowerAt(alice, before), await h.power.votingPowerAt(bob, before)]).toEqual(['25', '3']);
-    expect([await h.power.votingPowerAt(alice, delegated), await h.power.votingPowerAt(bob, delegated)]).toEqual(['0', '28']);
-    expect([await h.power.votingPowerAt(alice, restored), await h.power.votingPowerAt(bob, restored)]).toEqual(['25', '3']);
+    expect(await h.delegation.delegateAt(h.dataSource.manager, alice, before)).toBeNull();
+    expect(await h.delegation.delegateAt(h.dataSource.manager, alice, delegated)).toBe(bob);
+    expect(await h.delegation.delegateAt(h.dataSource.manager, alice, CURRENT)).toBeNull();
+    expect([await h.power.votingPowerAt(h.dataSource.manager, alice, before), await h.power.votingPowerAt(h.dataSource.manager, bob, before)]).toEqual([
+      '25',
+      '3',
+    ]);
+    expect([await h.power.votingPowerAt(h.dataSource.manager, alice, delegated), await h.power.votingPowerAt(h.dataSource.manager, bob, delegated)]).toEqual([
+      '0',
+      '28',
+    ]);
+    expect([await h.power.votingPowerAt(h.dataSource.manager, alice, restored), await h.power.votingPowerAt(h.dataSource.manager, bob, restored)]).toEqual([
+      '25',
+      '3',
+    ]);
     const history = await h.sql(`SELECT delegatee_id FROM delegations WHERE delegator_id = $1 ORDER BY from_time, id`, [alice]);
     expect(history).toEqual([{ delegatee_id: bob }, { delegatee_id: null }]);
   });
 
   it('appends nothing when the delegate does not change, and orders concurrent changes', async () => {
     const [u, v, w] = [await addMember(h), await addMember(h), await addMember(h)];
-    await h.delegation.delegate(as(u), u);
+    await h.delegateVotes.execute(as(u), { toUserId: u });
     expect(await h.sql(`SELECT 1 FROM delegations WHERE delegator_id = $1`, [u])).toEqual([]);
-    await h.delegation.delegate(as(u), v);
-    await h.delegation.delegate(as(u), v);
+    await h.delegateVotes.execute(as(u), { toUserId: v });
+    await h.delegateVotes.execute(as(u), { toUserId: v });
     expect(await h.sql(`SELECT 1 FROM delegations WHERE delegator_id = $1`, [u])).toHaveLength(1);
 
-    await Promise.all([h.delegation.delegate(as(u), w), h.delegation.delegate(as(u), v), h.delegation.delegate(as(u), w)]);
+    await Promise.all([
+      h.delegateVotes.execute(as(u), { toUserId: w }),
+      h.delegateVotes.execute(as(u), { toUserId: v }),
+      h.delegateVotes.execute(as(u), { toUserId: w }),
+    ]);
     const rows = await h.sql<{ delegatee_id: string; from_time: Date }>(`SELECT delegatee_id, from_time FROM delegations WHERE delegator_id = $1 ORDER BY id`, [
       u,
     ]);
@@ -192,17 +205,17 @@ describe('delegateVotes', () => {
       expect(rows[i].from_time.getTime()).toBeGreaterThanOrEqual(rows[i - 1].from_time.getTime());
       expect(rows[i].delegatee_id).not.toBe(rows[i - 1].delegatee_id);
     }
-    expect(await h.delegation.delegateAt(u, CURRENT)).toBe(rows.at(-1)!.delegatee_id);
+    expect(await h.delegation.delegateAt(h.dataSource.manager, u, CURRENT)).toBe(rows.at(-1)!.delegatee_id);
   });
 
   it('refuses non-members, unknown or non-member targets and malformed ids', async () => {
     const member = await addMember(h);
     const outsider = randomUUID();
     await balanceChanged(h, outsider, '7', new Date('2024-07-01T00:00:00Z'));
-    expect(await codeOf(h.delegation.delegate(as(outsider), member))).toBe('PRECONDITION_FAILED');
-    expect(await codeOf(h.delegation.delegate(as(member), outsider))).toBe('NOT_FOUND');
-    expect(await codeOf(h.delegation.delegate(as(member), randomUUID()))).toBe('NOT_FOUND');
-    expect(await codeOf(h.delegation.delegate(as(member), 'not-a-uuid'))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(h.delegateVotes.execute(as(outsider), { toUserId: member }))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(h.delegateVotes.execute(as(member), { toUserId: outsider }))).toBe('NOT_FOUND');
+    expect(await codeOf(h.delegateVotes.execute(as(member), { toUserId: randomUUID() }))).toBe('NOT_FOUND');
+    expect(await codeOf(h.delegateVotes.execute(as(member), { toUserId: 'not-a-uuid' }))).toBe('BAD_USER_INPUT');
     expect(await h.sql(`SELECT 1 FROM delegations WHERE delegator_id IN ($1, $2)`, [member, outsider])).toEqual([]);
     await expect(h.sql(`INSERT INTO delegations (delegator_id, delegatee_id, from_time) VALUES ($1, $1, now())`, [member])).rejects.toThrow(/check/);
   });

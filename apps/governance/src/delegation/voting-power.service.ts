@@ -48,14 +48,14 @@ export class VotingPowerService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The user's voting power at `at` as a decimal string ("0" for unknown users). */
-  async votingPowerAt(userId: string, at: Instant, tx: EntityManager = this.dataSource.manager): Promise<string> {
+  async votingPowerAt(tx: EntityManager, userId: string, at: Instant): Promise<string> {
     const [row] = (await tx.query(VOTING_POWER_AT, [userId.toLowerCase(), instantParam(at)])) as Array<{ power: string }>;
     return row.power;
   }
 
   /** The user's voting power now (the latest known checkpoints and delegations). */
   current(userId: string): Promise<string> {
-    return this.votingPowerAt(userId, CURRENT);
+    return this.votingPowerAt(this.dataSource.manager, userId, CURRENT);
   }
 
   /** Voting power now of each user (lower-case UUIDs), in one query: for a list of users in one GraphQL response. */

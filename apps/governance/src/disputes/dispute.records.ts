@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 
 export type DisputeStatus = 'OPEN' | 'VOTING' | 'RESOLVED';
-export type DisputeDecision = 'FOR_TALENT' | 'FOR_CLIENT';
-export const DECISIONS: readonly DisputeDecision[] = ['FOR_TALENT', 'FOR_CLIENT'];
+export const DECISIONS = ['FOR_TALENT', 'FOR_CLIENT'] as const;
+export type DisputeDecision = (typeof DECISIONS)[number];
 
 /** A row of `disputes` (the reason included: it never leaves governance). */
 export interface DisputeRecord {

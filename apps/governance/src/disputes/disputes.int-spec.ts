@@ -8,7 +8,7 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
  * in time), the majority's verdict, and no-shows replaced at their deadline.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@talent/platform';
+import { DomainError, systemContext } from '@talent/platform';
 import { addMember } from '../../test/harness';
 import {
   as,
@@ -23,7 +23,7 @@ import {
   type DisputesHarness,
 } from '../../test/disputes.harness';
 import { drawJurors, eligibleHash, toWeightUnits } from './jury-draw';
-import { MAX_ROUNDS } from './jury-deadline';
+import { MAX_ROUNDS } from './apply-jury-deadline';
 
 let h: DisputesHarness;
 const REASON = 'The delivered work does not match the agreed scope.';
@@ -202,17 +202,20 @@ describe('castJuryVote', () => {
     const dispute = await h.open.execute(as(c), { contractId: await contract(h, t, c), reason: REASON });
     const [first, second, third] = await currentJurors(dispute.id);
 
-    expect(await codeOf(h.vote.execute(as(t), dispute.id, 'FOR_TALENT'))).toBe('FORBIDDEN');
-    expect(await codeOf(h.vote.execute(as(randomUUID(), ['ADMIN']), dispute.id, 'FOR_TALENT'))).toBe('FORBIDDEN');
-    expect(await codeOf(h.vote.execute(as(first), randomUUID(), 'FOR_TALENT'))).toBe('NOT_FOUND');
-    expect(await codeOf(h.vote.execute(as(first), dispute.id, 'MAYBE' as never))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(h.vote.execute(as(t), { disputeId: dispute.id, decision: 'FOR_TALENT' }))).toBe('FORBIDDEN');
+    expect(await codeOf(h.vote.execute(as(randomUUID(), ['ADMIN']), { disputeId: dispute.id, decision: 'FOR_TALENT' }))).toBe('FORBIDDEN');
+    expect(await codeOf(h.vote.execute(as(first), { disputeId: randomUUID(), decision: 'FOR_TALENT' }))).toBe('NOT_FOUND');
+    expect(await codeOf(h.vote.execute(as(first), { disputeId: dispute.id, decision: 'MAYBE' as never }))).toBe('BAD_USER_INPUT');
 
-    expect((await h.vote.execute(as(first), dispute.id, 'FOR_CLIENT')).status).toBe('VOTING');
+    expect((await h.vote.execute(as(first), { disputeId: dispute.id, decision: 'FOR_CLIENT' })).status).toBe('VOTING');
     // Twice, even at once: one vote counts.
-    const again = await Promise.allSettled([h.vote.execute(as(first), dispute.id, 'FOR_TALENT'), h.vote.execute(as(first), dispute.id, 'FOR_CLIENT')]);
+    const again = await Promise.allSettled([
+      h.vote.execute(as(first), { disputeId: dispute.id, decision: 'FOR_TALENT' }),
+      h.vote.execute(as(first), { disputeId: dispute.id, decision: 'FOR_CLIENT' }),
+    ]);
     expect(again.map((r) => (r.status === 'rejected' ? (r.reason as DomainError).code : 'ok'))).toEqual(['CONFLICT', 'CONFLICT']);
-    expect((await h.vote.execute(as(second), dispute.id, 'FOR_TALENT')).status).toBe('VOTING');
-    const resolved = await h.vote.execute(as(third), dispute.id, 'FOR_CLIENT');
+    expect((await h.vote.execute(as(second), { disputeId: dispute.id, decision: 'FOR_TALENT' })).status).toBe('VOTING');
+    const resolved = await h.vote.execute(as(third), { disputeId: dispute.id, decision: 'FOR_CLIENT' });
     expect(resolved).toMatchObject({ status: 'RESOLVED', outcome: 'FOR_CLIENT', resolvedAt: h.clock.now() });
     const [event] = (await outboxOf(h, 'DisputeResolved')).filter((e) => e.disputeId === dispute.id);
     expect(event).toEqual({
@@ -229,9 +232,9 @@ describe('castJuryVote', () => {
     const [t, c] = [await holder(h, '1'), await holder(h, '1')];
     const dispute = await h.open.execute(as(t), { contractId: await contract(h, t, c), reason: REASON });
     const [a, b, late] = await currentJurors(dispute.id);
-    await h.vote.execute(as(a), dispute.id, 'FOR_TALENT');
-    expect((await h.vote.execute(as(b), dispute.id, 'FOR_TALENT')).outcome).toBe('FOR_TALENT');
-    expect(await codeOf(h.vote.execute(as(late), dispute.id, 'FOR_CLIENT'))).toBe('PRECONDITION_FAILED');
+    await h.vote.execute(as(a), { disputeId: dispute.id, decision: 'FOR_TALENT' });
+    expect((await h.vote.execute(as(b), { disputeId: dispute.id, decision: 'FOR_TALENT' })).outcome).toBe('FOR_TALENT');
+    expect(await codeOf(h.vote.execute(as(late), { disputeId: dispute.id, decision: 'FOR_CLIENT' }))).toBe('PRECONDITION_FAILED');
     const [event] = (await outboxOf(h, 'DisputeResolved')).filter((e) => e.disputeId === dispute.id);
     expect(event.majorityJurorIds).toEqual([a, b]);
 
@@ -247,15 +250,15 @@ describe('the jury deadline', () => {
     await Promise.all(Array.from({ length: 4 }, () => holder(h, '7')));
     const dispute = await h.open.execute(as(c), { contractId: await contract(h, t, c), reason: REASON });
     const [voter, noShow1, noShow2] = await currentJurors(dispute.id);
-    await h.vote.execute(as(voter), dispute.id, 'FOR_TALENT');
+    await h.vote.execute(as(voter), { disputeId: dispute.id, decision: 'FOR_TALENT' });
 
     // Before the deadline: nothing to do, the job is rescheduled for it.
     h.clock.advance(HOUR - 1000);
-    expect(await h.deadline.execute(dispute.id)).toEqual({ kind: 'WAITING', next: new Date(h.clock.now().getTime() + 1000) });
+    expect(await h.deadline.execute(systemContext(), { disputeId: dispute.id })).toEqual({ kind: 'WAITING', next: new Date(h.clock.now().getTime() + 1000) });
     h.clock.advance(1001);
-    expect(await codeOf(h.vote.execute(as(noShow1), dispute.id, 'FOR_CLIENT'))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(h.vote.execute(as(noShow1), { disputeId: dispute.id, decision: 'FOR_CLIENT' }))).toBe('PRECONDITION_FAILED');
 
-    const outcome = await h.deadline.execute(dispute.id);
+    const outcome = await h.deadline.execute(systemContext(), { disputeId: dispute.id });
     expect(outcome).toMatchObject({ kind: 'REPLACED', round: 2, replaced: 2 });
     const seats = await seatsOf(dispute.id);
     const replacements = seats.filter((s) => s.round === 2);
@@ -277,13 +280,13 @@ describe('the jury deadline', () => {
     expect(juryDeadlines(h).at(-1)).toEqual(deadlineJob(dispute.id, 2, new Date(h.clock.now().getTime() + HOUR)));
 
     // A replaced no-show is no longer a juror; the new ones vote.
-    expect(await codeOf(h.vote.execute(as(noShow2), dispute.id, 'FOR_TALENT'))).toBe('FORBIDDEN');
-    expect(await h.deadline.execute(dispute.id)).toMatchObject({ kind: 'WAITING' });
-    const resolved = await h.vote.execute(as(replacements[1].juror_id), dispute.id, 'FOR_TALENT');
+    expect(await codeOf(h.vote.execute(as(noShow2), { disputeId: dispute.id, decision: 'FOR_TALENT' }))).toBe('FORBIDDEN');
+    expect(await h.deadline.execute(systemContext(), { disputeId: dispute.id })).toMatchObject({ kind: 'WAITING' });
+    const resolved = await h.vote.execute(as(replacements[1].juror_id), { disputeId: dispute.id, decision: 'FOR_TALENT' });
     expect(resolved.outcome).toBe('FOR_TALENT');
     const [event] = (await outboxOf(h, 'DisputeResolved')).filter((e) => e.disputeId === dispute.id);
     expect(event.majorityJurorIds).toEqual([voter, replacements[1].juror_id]);
-    expect(await h.deadline.execute(dispute.id)).toEqual({ kind: 'NOTHING' });
+    expect(await h.deadline.execute(systemContext(), { disputeId: dispute.id })).toEqual({ kind: 'NOTHING' });
   });
 
   it(`resolves with the votes cast once ${MAX_ROUNDS} rounds are spent`, async () => {
@@ -291,13 +294,13 @@ describe('the jury deadline', () => {
     await Promise.all(Array.from({ length: 6 }, () => holder(h, '3')));
     const dispute = await h.open.execute(as(t), { contractId: await contract(h, t, c), reason: REASON });
     const [voter] = await currentJurors(dispute.id);
-    await h.vote.execute(as(voter), dispute.id, 'FOR_CLIENT');
+    await h.vote.execute(as(voter), { disputeId: dispute.id, decision: 'FOR_CLIENT' });
     for (let round = 2; round <= MAX_ROUNDS; round++) {
       h.clock.advance(HOUR + 1);
-      expect(await h.deadline.execute(dispute.id)).toMatchObject({ kind: 'REPLACED', round, replaced: 2 });
+      expect(await h.deadline.execute(systemContext(), { disputeId: dispute.id })).toMatchObject({ kind: 'REPLACED', round, replaced: 2 });
     }
     h.clock.advance(HOUR + 1);
-    expect(await h.deadline.execute(dispute.id)).toEqual({ kind: 'RESOLVED' });
+    expect(await h.deadline.execute(systemContext(), { disputeId: dispute.id })).toEqual({ kind: 'RESOLVED' });
     const [event] = (await outboxOf(h, 'DisputeResolved')).filter((e) => e.disputeId === dispute.id);
     expect(event).toMatchObject({ decision: 'FOR_CLIENT', majorityJurorIds: [voter] });
     // Seven seats were taken in all: the voter, and two no-shows per round.

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type AuthUser, ForbiddenError, hasRole, isUuid } from '@talent/platform';
+import { callerOf, ForbiddenError, hasRole, isUuid, type UseCaseContext } from '@talent/platform';
 import { currentSeats, findDispute, type DisputeRecord } from './dispute.records';
 import { DisputeDecisionEnum, DisputeModel, DisputeStatusEnum } from './dispute.model';
 
@@ -10,7 +10,8 @@ export class DisputesReader {
   constructor(private readonly dataSource: DataSource) {}
 
   /** A dispute for its parties, its jurors seated now and admins; FORBIDDEN for anyone else; null when unknown. */
-  async findVisible(caller: AuthUser, id: string): Promise<DisputeModel | null> {
+  async findVisible(ctx: UseCaseContext, id: string): Promise<DisputeModel | null> {
+    const caller = callerOf(ctx);
     if (!isUuid(id)) return null;
     const dispute = await findDispute(this.dataSource.manager, id.toLowerCase());
     if (!dispute) return null;

@@ -1,14 +1,13 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, RequestMeta, type AuthUser } from '@talent/platform';
+import { Authenticated, UseCaseCtx, type UseCaseContext } from '@talent/platform';
 import { ContractRef, contractRef } from '../contracts/contract.model';
 import { UserRef, userRef } from '../shared/user.model';
 import { CastJuryVote } from './cast-jury-vote';
-import type { DisputeDecision } from './dispute.records';
 import { DisputeDecisionEnum, DisputeModel } from './dispute.model';
 import { DisputesReader } from './disputes.reader';
 import { OpenDispute } from './open-dispute';
 
-/** Disputes (thin: the rules live in OpenDispute, CastJuryVote and JuryDeadline). */
+/** Disputes (thin: the rules live in OpenDispute, CastJuryVote and ApplyJuryDeadline). */
 @Resolver(() => DisputeModel)
 export class DisputesResolver {
   constructor(
@@ -19,8 +18,8 @@ export class DisputesResolver {
 
   @Query(() => DisputeModel, { nullable: true, description: 'Visible to its parties, its jurors and admins (FORBIDDEN otherwise); null for an unknown id.' })
   @Authenticated()
-  async dispute(@CurrentUser() caller: AuthUser, @Args('id', { type: () => ID }) id: string): Promise<DisputeModel | null> {
-    return this.reader.findVisible(caller, id);
+  async dispute(@UseCaseCtx() ctx: UseCaseContext, @Args('id', { type: () => ID }) id: string): Promise<DisputeModel | null> {
+    return this.reader.findVisible(ctx, id);
   }
 
   @Mutation(() => DisputeModel, {
@@ -29,23 +28,21 @@ export class DisputesResolver {
   })
   @Authenticated()
   async openDispute(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('contractId', { type: () => ID }) contractId: string,
     @Args('reason') reason: string,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<DisputeModel> {
-    return this.reader.toModel(await this.open.execute(caller, { contractId, reason }, meta.traceparent));
+    return this.reader.toModel(await this.open.execute(ctx, { contractId, reason }));
   }
 
   @Mutation(() => DisputeModel, { description: "A juror's vote, once, within the jury's voting period. A majority of the jury decides." })
   @Authenticated()
   async castJuryVote(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('disputeId', { type: () => ID }) disputeId: string,
     @Args('decision', { type: () => DisputeDecisionEnum }) decision: DisputeDecisionEnum,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<DisputeModel> {
-    return this.reader.toModel(await this.vote.execute(caller, disputeId, decision as DisputeDecision, meta.traceparent));
+    return this.reader.toModel(await this.vote.execute(ctx, { disputeId, decision }));
   }
 
   @ResolveField(() => ContractRef)

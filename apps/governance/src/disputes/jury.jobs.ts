@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { defineJob, JobQueue, loggableError, ROOT_LOGGER } from '@talent/platform';
 
-/** A jury's deadline came: replace the jurors who did not vote in time, or resolve (see JuryDeadline). */
+/** A jury's deadline came: replace the jurors who did not vote in time, or resolve (see ApplyJuryDeadline). */
 export const JuryDeadlineJob = defineJob({ name: 'disputes.jury-deadline', schema: z.object({ disputeId: z.uuid() }), attempts: 10 });
 
 /** The safety net: every VOTING dispute with an overdue seat, in case a deadline job was lost (Redis down when it was added). */

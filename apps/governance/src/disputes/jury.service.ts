@@ -59,7 +59,7 @@ export class JuryService {
     const rows: Array<{ user_id: string }> = await tx.query(ELIGIBLE_MEMBERS, [[dispute.talentId, dispute.clientId], dispute.id, at]);
     const weighted: EligibleJuror[] = [];
     for (const { user_id } of rows) {
-      const weight = toWeightUnits(await this.power.votingPowerAt(user_id, at, tx));
+      const weight = toWeightUnits(await this.power.votingPowerAt(tx, user_id, at));
       if (weight > 0n) weighted.push({ userId: user_id, weight });
     }
     return canonicalEligible(weighted);
@@ -82,6 +82,7 @@ export class JuryService {
     round: number,
     seats: Array<{ seat: number; replaces: string | null }>,
     now: Date,
+    traceparent?: string,
   ): Promise<SeatedJuror[] | null> {
     await tx.query(DRAW_LOCK);
     const eligible = await this.eligible(tx, dispute, now);
@@ -116,15 +117,12 @@ export class JuryService {
         now,
         voteBy,
       ]);
-      await this.events.publish(tx, JurorDrawn, {
-        disputeId: dispute.id,
-        contractId: dispute.contractId,
-        jurorId,
-        seat,
-        replaces,
-        voteBy: voteBy.toISOString(),
-        drawnAt: now.toISOString(),
-      });
+      await this.events.publish(
+        tx,
+        JurorDrawn,
+        { disputeId: dispute.id, contractId: dispute.contractId, jurorId, seat, replaces, voteBy: voteBy.toISOString(), drawnAt: now.toISOString() },
+        { traceparent },
+      );
       seated.push({ seat, jurorId, replaces, voteBy });
     }
     await tx.query(`UPDATE disputes SET round = $2 WHERE id = $1`, [dispute.id, round]);

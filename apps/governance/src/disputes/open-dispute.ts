@@ -2,22 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { DisputeOpened } from '@talent/events';
 import {
   APP_CONFIG,
   awaitProjection,
-  type AuthUser,
-  BadUserInputError,
   type BaseConfig,
+  callerOf,
   ConflictError,
   EventPublisher,
   ForbiddenError,
-  inTransaction,
+  inUseCaseTransaction,
   isUniqueViolation,
   isUuid,
   NotFoundError,
+  parseCommand,
   PreconditionFailedError,
   ROOT_LOGGER,
+  type UseCase,
+  type UseCaseContext,
 } from '@talent/platform';
 import { GovernanceParameters } from '../parameters/governance-parameters';
 import { GovernanceClock } from '../shared/clock';
@@ -26,23 +29,26 @@ import { JuryScheduler } from './jury.jobs';
 import { newSeed } from './jury-draw';
 import { JuryService } from './jury.service';
 
-export const REASON_MIN = 10;
-export const REASON_MAX = 2000;
+const REASON_MIN = 10;
+const REASON_MAX = 2000;
 
-export interface OpenDisputeCommand {
-  contractId: string;
-  reason: string;
-}
+const OpenDisputeCommand = z.object({
+  contractId: z.string(),
+  reason: z
+    .string()
+    .trim()
+    .refine((reason) => reason.length >= REASON_MIN && reason.length <= REASON_MAX, `must be ${REASON_MIN} to ${REASON_MAX} characters`),
+});
 
 /**
- * A party of a contract (its talent or client) opens a dispute: one unresolved dispute per
+ * Use case: a party of a contract (its talent or client) opens a dispute: one unresolved dispute per
  * contract; the jury is drawn in the same transaction (status VOTING), or nothing happens when
  * fewer members are eligible than the jury size (PRECONDITION_FAILED). Emits DisputeOpened
  * (payments holds the contract's unpaid invoices) and one JurorDrawn per seat. The reason
  * stays in governance: not in events, not in logs.
  */
 @Injectable()
-export class OpenDispute {
+export class OpenDispute implements UseCase<z.input<typeof OpenDisputeCommand>, DisputeRecord> {
   private readonly log: Logger;
 
   constructor(
@@ -58,14 +64,12 @@ export class OpenDispute {
     this.log = logger.child({ component: 'disputes' });
   }
 
-  async execute(caller: AuthUser, command: OpenDisputeCommand, traceparent?: string): Promise<DisputeRecord> {
+  async execute(ctx: UseCaseContext, input: z.input<typeof OpenDisputeCommand>): Promise<DisputeRecord> {
+    const me = callerOf(ctx).id.toLowerCase();
+    const command = parseCommand(OpenDisputeCommand, input);
     if (!isUuid(command.contractId)) throw new NotFoundError('Contract');
     const contractId = command.contractId.toLowerCase();
-    const reason = typeof command.reason === 'string' ? command.reason.trim() : '';
-    if (reason.length < REASON_MIN || reason.length > REASON_MAX) {
-      throw new BadUserInputError(`reason must be ${REASON_MIN} to ${REASON_MAX} characters`, 'reason');
-    }
-    const me = caller.id.toLowerCase();
+    const reason = command.reason;
     // A contract started a moment ago may not have reached governance yet: wait a bounded time, outside the transaction.
     await awaitProjection(async () => ((await this.dataSource.query(`SELECT 1 FROM contracts WHERE id = $1`, [contractId])) as unknown[]).length > 0, {
       timeoutMs: this.config?.PROJECTION_WAIT_MS ?? 0,
@@ -74,7 +78,7 @@ export class OpenDispute {
     const now = this.clock.now();
     let opened: DisputeRecord;
     try {
-      opened = await inTransaction(this.dataSource, async (tx) => {
+      opened = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
         // The contract's row lock orders concurrent disputes of one contract.
         const contracts: Array<{ talent_id: string; client_id: string }> = await tx.query(
           `SELECT talent_id, client_id FROM contracts WHERE id = $1 FOR UPDATE`,
@@ -98,10 +102,10 @@ export class OpenDispute {
           tx,
           DisputeOpened,
           { disputeId: id, contractId, openedBy: me, talentId: contract.talent_id, clientId: contract.client_id, openedAt: now.toISOString() },
-          { traceparent },
+          { traceparent: ctx.traceparent },
         );
         const seats = Array.from({ length: jurySize }, (_, i) => ({ seat: i + 1, replaces: null }));
-        const seated = await this.jury.seat(tx, dispute, 1, seats, now);
+        const seated = await this.jury.seat(tx, dispute, 1, seats, now, ctx.traceparent);
         // Rolls the whole transaction back: no dispute, no event.
         if (!seated)
           throw new PreconditionFailedError(
@@ -115,13 +119,13 @@ export class OpenDispute {
       throw error;
     }
     this.log.info({ disputeId: opened.id, contractId, openedBy: me, jurySize: opened.jurySize }, 'dispute opened');
-    const voteBy = await this.firstDeadline(opened.id);
+    const voteBy = await this.firstDeadline(ctx, opened.id);
     if (voteBy) await this.scheduler.deadline(opened.id, opened.round, voteBy);
     return opened;
   }
 
-  private async firstDeadline(disputeId: string): Promise<Date | null> {
-    const rows: Array<{ vote_by: Date | null }> = await this.dataSource.query(
+  private async firstDeadline(ctx: UseCaseContext, disputeId: string): Promise<Date | null> {
+    const rows: Array<{ vote_by: Date | null }> = await (ctx.tx ?? this.dataSource.manager).query(
       `SELECT min(vote_by) AS vote_by FROM dispute_jurors WHERE dispute_id = $1 AND replaced_by IS NULL AND decision IS NULL`,
       [disputeId],
     );

@@ -54,9 +54,9 @@ export class GovernanceParameters implements OnApplicationBootstrap {
     return rows[0]?.value ?? spec.default;
   }
 
-  /** Every parameter in force (registry order), for `governanceParameters`. */
-  async rows(tx: EntityManager = this.dataSource.manager): Promise<ParameterRow[]> {
-    const rows: Array<{ key: string; value: string; updated_at: Date; proposal_id: string | null }> = await tx.query(
+  /** Every parameter in force (registry order), for `governanceParameters` (a read of its own, in no transaction). */
+  async rows(): Promise<ParameterRow[]> {
+    const rows: Array<{ key: string; value: string; updated_at: Date; proposal_id: string | null }> = await this.dataSource.query(
       `SELECT key, value, updated_at, proposal_id FROM governance_parameters`,
     );
     const byKey = new Map(rows.map((r) => [r.key, r]));

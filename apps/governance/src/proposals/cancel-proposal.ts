@@ -1,25 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { ProposalCanceled } from '@talent/events';
 import {
   BadUserInputError,
-  charLength,
+  callerOf,
   ConflictError,
   EventPublisher,
   ForbiddenError,
   hasRole,
-  inTransaction,
+  inUseCaseTransaction,
   isUuid,
   NotFoundError,
+  parseCommand,
   PreconditionFailedError,
-  type AuthUser,
+  type UseCase,
+  type UseCaseContext,
 } from '@talent/platform';
 import { GovernanceClock } from '../shared/clock';
+import { OptionalReasonSchema } from './proposal.commands';
 import { publishDecided } from './proposal-events';
 import { ProposalTransitions } from './proposal-transitions';
 import type { ProposalRecord } from './proposal.entity';
 
-const MAX_REASON = 2_000;
+const CancelProposalCommand = z.object({ proposalId: z.string(), reason: OptionalReasonSchema });
 
 /**
  * Use case: cancel a proposal.
@@ -29,7 +33,7 @@ const MAX_REASON = 2_000;
  * Anyone else: FORBIDDEN. Already canceled: CONFLICT; executed, defeated or expired: PRECONDITION_FAILED.
  */
 @Injectable()
-export class CancelProposal {
+export class CancelProposal implements UseCase<z.input<typeof CancelProposalCommand>, ProposalRecord> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transitions: ProposalTransitions,
@@ -37,12 +41,12 @@ export class CancelProposal {
     private readonly clock: GovernanceClock,
   ) {}
 
-  async execute(caller: AuthUser, proposalId: string, reason?: string | null, traceparent?: string): Promise<ProposalRecord> {
+  async execute(ctx: UseCaseContext, input: z.input<typeof CancelProposalCommand>): Promise<ProposalRecord> {
+    const caller = callerOf(ctx);
+    const { proposalId, reason: why } = parseCommand(CancelProposalCommand, input);
     if (!isUuid(proposalId)) throw new NotFoundError('Proposal');
-    const why = reason?.trim() || null;
-    if (why !== null && charLength(why) > MAX_REASON) throw new BadUserInputError(`reason must be at most ${MAX_REASON} characters`, 'reason');
     const callerId = caller.id.toLowerCase();
-    return inTransaction(this.dataSource, async (tx) => {
+    return inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const now = this.clock.now();
       const locked = await this.transitions.lock(tx, proposalId.toLowerCase());
       if (!locked) throw new NotFoundError('Proposal');
@@ -65,7 +69,7 @@ export class CancelProposal {
         tx,
         ProposalCanceled,
         { proposalId: p.id, canceledBy: callerId, byGuardian: !byProposer, reason: why, canceledAt: now.toISOString() },
-        { traceparent },
+        { traceparent: ctx.traceparent },
       );
       await publishDecided(tx, this.events, canceled, 'CANCELED', now);
       return canceled;

@@ -1,18 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { ProposalCreated } from '@talent/events';
 import {
   APP_CONFIG,
   BadUserInputError,
+  callerOf,
   canonicalTokens,
+  charLength,
   EventPublisher,
-  inTransaction,
+  fromUnits,
   InsufficientFundsError,
+  inUseCaseTransaction,
+  isUuid,
   MembershipProjection,
+  parseCommand,
   PreconditionFailedError,
   toUnits,
-  type AuthUser,
+  type UseCase,
+  type UseCaseContext,
 } from '@talent/platform';
 import type { GovernanceConfig } from '../config';
 import { VotingPowerService } from '../delegation/voting-power.service';
@@ -20,10 +27,89 @@ import { GovernanceParameters, type ParameterKey } from '../parameters/governanc
 import { TreasuryBalanceService } from '../treasury/treasury-balance.service';
 import { TotalVotingPower } from '../votes/total-voting-power';
 import { GovernanceClock } from '../shared/clock';
-import { parseCreateProposal, type CreateProposalRequest } from './create-proposal.command';
 import { ProposalScheduler } from './proposal-scheduler';
 import { secondsOf } from './proposal-transitions';
 import { ProposalRecord } from './proposal.entity';
+
+const PROPOSAL_LIMITS = {
+  title: [3, 200],
+  description: [1, 20_000],
+  parameterChanges: [1, 10],
+  /** 60 days, the governance.votingPeriodSeconds parameter's maximum. The minimum is GOVERNANCE_MIN_VOTING_PERIOD_SECONDS. */
+  maxVotingPeriodSeconds: 60 * 24 * 3600,
+} as const;
+
+const text = (field: 'title' | 'description') => {
+  const [min, max] = PROPOSAL_LIMITS[field];
+  return z
+    .string()
+    .trim()
+    .refine((value) => charLength(value) >= min && charLength(value) <= max, `must be ${min} to ${max} characters`);
+};
+
+/** A positive token amount with at most 18 decimals, in canonical form. */
+const grantAmount = z.string().transform((amount, ctx) => {
+  let units: bigint;
+  try {
+    units = toUnits(amount);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a decimal string with at most 18 decimals' });
+    return z.NEVER;
+  }
+  if (units <= 0n) {
+    ctx.addIssue({ code: 'custom', message: 'must be positive' });
+    return z.NEVER;
+  }
+  return fromUnits(units);
+});
+
+/** The command's shape (parameter values are checked by GovernanceParameters, the grant's recipient and amount against the projections). */
+const createProposalCommand = (minVotingPeriodSeconds: number) => {
+  const period = `must be between ${minVotingPeriodSeconds} and ${PROPOSAL_LIMITS.maxVotingPeriodSeconds}`;
+  return z
+    .object({
+      title: text('title'),
+      description: text('description'),
+      kind: z.enum(['TEXT', 'PARAMETER_CHANGE', 'GRANT']),
+      parameterChanges: z
+        .array(z.object({ key: z.string().trim(), value: z.string().trim() }))
+        .nullish()
+        .transform((changes) => changes ?? []),
+      grant: z
+        .object({
+          recipientId: z
+            .string()
+            .refine(isUuid, 'must be a user id (UUID)')
+            .transform((id) => id.toLowerCase()),
+          amount: grantAmount,
+        })
+        .nullish()
+        .transform((grant) => grant ?? null),
+      /** Null: the governance.votingPeriodSeconds parameter. */
+      votingPeriodSeconds: z
+        .number()
+        .int(period)
+        .min(minVotingPeriodSeconds, period)
+        .max(PROPOSAL_LIMITS.maxVotingPeriodSeconds, period)
+        .nullish()
+        .transform((seconds) => seconds ?? null),
+    })
+    .superRefine(({ kind, parameterChanges, grant }, ctx) => {
+      const [min, max] = PROPOSAL_LIMITS.parameterChanges;
+      if (kind !== 'PARAMETER_CHANGE' && parameterChanges.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['parameterChanges'], message: `a ${kind} proposal changes no parameters` });
+      } else if (kind === 'PARAMETER_CHANGE' && (parameterChanges.length < min || parameterChanges.length > max)) {
+        ctx.addIssue({ code: 'custom', path: ['parameterChanges'], message: `a PARAMETER_CHANGE proposal changes ${min} to ${max} parameters` });
+      } else if (new Set(parameterChanges.map((c) => c.key)).size !== parameterChanges.length) {
+        ctx.addIssue({ code: 'custom', path: ['parameterChanges'], message: 'each parameter may be changed once per proposal' });
+      }
+      if (kind !== 'GRANT' && grant) ctx.addIssue({ code: 'custom', path: ['grant'], message: `a ${kind} proposal carries no grant` });
+      if (kind === 'GRANT' && !grant) ctx.addIssue({ code: 'custom', path: ['grant'], message: 'a GRANT proposal needs grant { recipientId amount }' });
+    });
+};
+
+/** What createProposal receives (the GraphQL input's shape). */
+export type CreateProposalRequest = z.input<ReturnType<typeof createProposalCommand>>;
 
 /**
  * Use case: a member proposes.
@@ -38,7 +124,9 @@ import { ProposalRecord } from './proposal.entity';
  *   rounded up to 18 decimals.
  */
 @Injectable()
-export class CreateProposal {
+export class CreateProposal implements UseCase<CreateProposalRequest, ProposalRecord> {
+  private readonly commandSchema: ReturnType<typeof createProposalCommand>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly membership: MembershipProjection,
@@ -49,22 +137,25 @@ export class CreateProposal {
     private readonly events: EventPublisher,
     private readonly scheduler: ProposalScheduler,
     private readonly clock: GovernanceClock,
-    @Optional() @Inject(APP_CONFIG) private readonly config?: Pick<GovernanceConfig, 'GOVERNANCE_MIN_VOTING_PERIOD_SECONDS'>,
-  ) {}
+    @Optional() @Inject(APP_CONFIG) config?: Pick<GovernanceConfig, 'GOVERNANCE_MIN_VOTING_PERIOD_SECONDS'>,
+  ) {
+    this.commandSchema = createProposalCommand(config?.GOVERNANCE_MIN_VOTING_PERIOD_SECONDS ?? 1);
+  }
 
-  async execute(caller: AuthUser, input: CreateProposalRequest, traceparent?: string): Promise<ProposalRecord> {
-    const command = parseCreateProposal(input, this.config?.GOVERNANCE_MIN_VOTING_PERIOD_SECONDS ?? 1);
+  async execute(ctx: UseCaseContext, input: CreateProposalRequest): Promise<ProposalRecord> {
+    const caller = callerOf(ctx);
+    const command = parseCommand(this.commandSchema, input);
     const parameterChanges = command.parameterChanges.map(({ key, value }) => ({ key, value: this.parameters.validate(key, value) }));
     const proposerId = caller.id.toLowerCase();
     // Members approved a moment ago may not be in governance's projection yet: wait for them, outside the transaction.
     await Promise.all([this.membership.waitUntilMember(proposerId), command.grant ? this.membership.waitUntilMember(command.grant.recipientId) : undefined]);
 
-    const proposal = await inTransaction(this.dataSource, async (tx) => {
+    const proposal = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const now = this.clock.now();
       await this.membership.requireMember(tx, proposerId, 'propose');
       const param = (key: ParameterKey) => this.parameters.get(tx, key);
       const threshold = await param('governance.proposalThreshold');
-      const power = await this.power.votingPowerAt(proposerId, now, tx);
+      const power = await this.power.votingPowerAt(tx, proposerId, now);
       if (toUnits(power) < toUnits(threshold) || toUnits(power) === 0n) {
         throw new PreconditionFailedError(
           `Proposing needs a voting power of at least ${canonicalTokens(threshold)} BTRST (and more than 0); yours is ${power}`,
@@ -136,7 +227,7 @@ export class CreateProposal {
           quorum,
           createdAt: now.toISOString(),
         },
-        { traceparent },
+        { traceparent: ctx.traceparent },
       );
       return record;
     });

@@ -1,13 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { GrantApproved, ProposalExecuted } from '@talent/events';
-import { canonicalTokens, ConflictError, EventPublisher, inTransaction, isUuid, NotFoundError, PreconditionFailedError, type AuthUser } from '@talent/platform';
+import {
+  callerOf,
+  canonicalTokens,
+  ConflictError,
+  EventPublisher,
+  inUseCaseTransaction,
+  isUuid,
+  NotFoundError,
+  parseCommand,
+  PreconditionFailedError,
+  type UseCase,
+  type UseCaseContext,
+} from '@talent/platform';
 import { GovernanceParameters } from '../parameters/governance-parameters';
 import { GovernanceClock } from '../shared/clock';
 import { publishDecided } from './proposal-events';
 import { ProposalScheduler } from './proposal-scheduler';
 import { ProposalTransitions } from './proposal-transitions';
 import type { ProposalRecord } from './proposal.entity';
+
+const ExecuteProposalCommand = z.object({ proposalId: z.string() });
 
 /**
  * Use case: anyone signed in executes a QUEUED proposal once its timelock has passed and before
@@ -17,7 +32,7 @@ import type { ProposalRecord } from './proposal.entity';
  * partner's PublicProposalDecided. A second execution is a CONFLICT and changes nothing.
  */
 @Injectable()
-export class ExecuteProposal {
+export class ExecuteProposal implements UseCase<z.input<typeof ExecuteProposalCommand>, ProposalRecord> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly parameters: GovernanceParameters,
@@ -27,9 +42,11 @@ export class ExecuteProposal {
     private readonly clock: GovernanceClock,
   ) {}
 
-  async execute(caller: AuthUser, proposalId: string, traceparent?: string): Promise<ProposalRecord> {
+  async execute(ctx: UseCaseContext, input: z.input<typeof ExecuteProposalCommand>): Promise<ProposalRecord> {
+    const caller = callerOf(ctx);
+    const { proposalId } = parseCommand(ExecuteProposalCommand, input);
     if (!isUuid(proposalId)) throw new NotFoundError('Proposal');
-    const executed = await inTransaction(this.dataSource, async (tx) => {
+    const executed = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const now = this.clock.now();
       const locked = await this.transitions.lock(tx, proposalId.toLowerCase());
       if (!locked) throw new NotFoundError('Proposal');
@@ -45,14 +62,14 @@ export class ExecuteProposal {
           tx,
           GrantApproved,
           { proposalId: p.id, recipientId: p.grantRecipientId!, amount: canonicalTokens(p.grantAmount!), approvedAt: now.toISOString() },
-          { traceparent },
+          { traceparent: ctx.traceparent },
         );
       }
       await this.events.publish(
         tx,
         ProposalExecuted,
         { proposalId: p.id, kind: p.kind, executedBy: done.executedBy!, executedAt: now.toISOString() },
-        { traceparent },
+        { traceparent: ctx.traceparent },
       );
       await publishDecided(tx, this.events, done, 'EXECUTED', now);
       return done;

@@ -1,21 +1,20 @@
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, inTransaction, JobQueue, loggableError, ProcessesJob, ROOT_LOGGER, type JobData } from '@talent/platform';
+import { APP_CONFIG, JobQueue, loggableError, ProcessesJob, ROOT_LOGGER, systemContext, type JobData } from '@talent/platform';
 import type { GovernanceConfig } from '../config';
 import { GovernanceClock } from '../shared/clock';
+import { AdvanceProposal } from './advance-proposal';
 import { ProposalScheduler } from './proposal-scheduler';
 import { ProposalTransitionJob, SweepProposals } from './proposal.jobs';
 import type { ProposalRecord } from './proposal.entity';
-import { nextTransition } from './proposal-state';
-import { ProposalTransitions } from './proposal-transitions';
 
 /** At most this many proposals per sweep run; the next run takes the rest. */
 const BATCH = 500;
 
 /**
  * Drives proposals through time. Each timed transition is a delayed job (ProposalScheduler);
- * its handler locks the proposal, applies what is due and schedules the next one. Nothing
+ * its processor runs AdvanceProposal, which applies what is due and schedules the next one. Nothing
  * depends on a job surviving: at start-up every overdue transition is applied and every open
  * proposal's next transition re-scheduled from the database, and a repeatable sweep applies
  * any transition still overdue (a job lost with Redis, or failed for good).
@@ -26,7 +25,7 @@ export class ProposalLifecycle implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly transitions: ProposalTransitions,
+    private readonly advanceProposal: AdvanceProposal,
     private readonly scheduler: ProposalScheduler,
     private readonly clock: GovernanceClock,
     @Inject(ROOT_LOGGER) logger: Logger,
@@ -54,12 +53,7 @@ export class ProposalLifecycle implements OnApplicationBootstrap {
 
   @ProcessesJob(ProposalTransitionJob)
   async onTransitionDue(data: JobData<typeof ProposalTransitionJob>): Promise<void> {
-    const p = await this.advance(data.proposalId);
-    const next = p && nextTransition(p);
-    // Fired a little early (clocks): fail so that the queue retries it shortly.
-    if (next && next.transition === data.transition && next.at.getTime() === data.at && next.at.getTime() > this.clock.now().getTime()) {
-      throw new Error(`proposal ${data.proposalId}: ${data.transition} not due yet`);
-    }
+    await this.advanceProposal.execute(systemContext(), data);
   }
 
   @ProcessesJob(SweepProposals)
@@ -73,7 +67,7 @@ export class ProposalLifecycle implements OnApplicationBootstrap {
     let advanced = 0;
     for (const { id } of overdue) {
       try {
-        await this.advance(id);
+        await this.advanceProposal.execute(systemContext(), { proposalId: id });
         advanced += 1;
       } catch (error) {
         // One proposal's trouble does not stop the others; it is tried again next run.
@@ -82,15 +76,5 @@ export class ProposalLifecycle implements OnApplicationBootstrap {
     }
     if (overdue.length) this.log.info({ overdue: overdue.length, advanced }, 'proposal sweep');
     return { advanced };
-  }
-
-  /** Applies what is due now to one proposal (its own transaction), then schedules its next transition. */
-  async advance(proposalId: string): Promise<ProposalRecord | null> {
-    const p = await inTransaction(this.dataSource, async (tx) => {
-      const locked = await this.transitions.lock(tx, proposalId);
-      return locked && this.transitions.advance(tx, locked, this.clock.now());
-    });
-    if (p) await this.scheduler.schedule(p);
-    return p;
   }
 }

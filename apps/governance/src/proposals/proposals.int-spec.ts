@@ -9,15 +9,15 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
  * timelock, execution once, cancellation, expiry, and transitions that survive lost jobs.
  */
 import { randomUUID } from 'node:crypto';
-import { type AuthUser, DomainError } from '@talent/platform';
+import { type AuthUser, DomainError, systemContext, type UseCaseContext } from '@talent/platform';
 import { addMember, balanceChanged } from '../../test/harness';
 import { openProposals, type ProposalsHarness } from '../../test/proposals-harness';
-import type { CreateProposalRequest } from './create-proposal.command';
+import type { CreateProposalRequest } from './create-proposal';
 import type { ProposalRecord } from './proposal.entity';
 
 jest.setTimeout(60_000);
 
-const as = (id: string, roles: AuthUser['roles'] = ['TALENT']): AuthUser => ({ id, roles });
+const as = (id: string, roles: AuthUser['roles'] = ['TALENT']): UseCaseContext => ({ caller: { id, roles } });
 const ADMIN = as(randomUUID(), ['ADMIN']);
 const pause = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
 const codeOf = async (work: Promise<unknown>): Promise<string> => {
@@ -47,7 +47,7 @@ const types = async (h: ProposalsHarness, id: string) => (await h.outbox(id)).ma
 async function reach(h: ProposalsHarness, p: ProposalRecord, instant: 'startsAt' | 'endsAt' | 'executableAt' | 'expiresAt'): Promise<ProposalRecord> {
   const current = await stored(h, p.id);
   h.clock.set(current[instant]!);
-  return (await h.lifecycle.advance(p.id))!;
+  return (await h.advanceProposal.execute(systemContext(), { proposalId: p.id }))!;
 }
 
 describe('creating a proposal', () => {
@@ -134,7 +134,13 @@ describe('creating a proposal', () => {
     expect(await codeOf(grant('1'))).toBe('INSUFFICIENT_FUNDS');
     const record = (balance: string, changedAt: Date) =>
       h.dataSource.transaction((tx) =>
-        h.treasury.record(tx, { entryId: randomUUID(), balance, delta: balance, reason: 'FEE_CONVERSION', changedAt: changedAt.toISOString() }),
+        h.recordTreasuryBalance.execute(systemContext({ tx }), {
+          entryId: randomUUID(),
+          balance,
+          delta: balance,
+          reason: 'FEE_CONVERSION',
+          changedAt: changedAt.toISOString(),
+        }),
       );
     await record('500', new Date(Date.now() - 10_000));
     await record('100', new Date(Date.now() - 20_000)); // older, arriving late: ignored
@@ -159,22 +165,22 @@ describe('voting', () => {
     await balanceChanged(h, outsider, '999', new Date(Date.now() - 60_000));
     const newcomer = await addMember(h);
     const p = await propose(h, alice, { kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: '0.08' }] });
-    expect(await codeOf(h.castVote.execute(as(bob), p.id, 'FOR'))).toBe('PRECONDITION_FAILED'); // PENDING
+    expect(await codeOf(h.castVote.execute(as(bob), { proposalId: p.id, support: 'FOR' }))).toBe('PRECONDITION_FAILED'); // PENDING
     await pause();
     // After the snapshot: bob receives 1000, carol delegates to bob, the newcomer gets tokens.
     await balanceChanged(h, bob, '1025.5', new Date(p.snapshotAt.getTime() + 5));
-    await h.delegation.delegate(as(carol), bob);
+    await h.delegateVotes.execute(as(carol), { toUserId: bob });
     await balanceChanged(h, newcomer, '500', new Date(p.snapshotAt.getTime() + 5));
     expect((await reach(h, p, 'startsAt')).status).toBe('ACTIVE');
 
-    const bobVote = await h.castVote.execute(as(bob), p.id, 'FOR', '  lower fees  ');
+    const bobVote = await h.castVote.execute(as(bob), { proposalId: p.id, support: 'FOR', reason: '  lower fees  ' });
     expect([bobVote.weight, bobVote.reason]).toEqual(['25.5', 'lower fees']);
-    expect((await h.castVote.execute(as(carol), p.id, 'AGAINST')).weight).toBe('10');
-    expect(await codeOf(h.castVote.execute(as(newcomer), p.id, 'FOR'))).toBe('PRECONDITION_FAILED'); // no power at the snapshot
-    expect(await codeOf(h.castVote.execute(as(outsider), p.id, 'FOR'))).toBe('PRECONDITION_FAILED'); // not a member
-    expect(await codeOf(h.castVote.execute(as(bob), p.id, 'AGAINST'))).toBe('CONFLICT');
-    expect(await codeOf(h.castVote.execute(as(bob), randomUUID(), 'FOR'))).toBe('NOT_FOUND');
-    await h.castVote.execute(as(alice), p.id, 'ABSTAIN');
+    expect((await h.castVote.execute(as(carol), { proposalId: p.id, support: 'AGAINST' })).weight).toBe('10');
+    expect(await codeOf(h.castVote.execute(as(newcomer), { proposalId: p.id, support: 'FOR' }))).toBe('PRECONDITION_FAILED'); // no power at the snapshot
+    expect(await codeOf(h.castVote.execute(as(outsider), { proposalId: p.id, support: 'FOR' }))).toBe('PRECONDITION_FAILED'); // not a member
+    expect(await codeOf(h.castVote.execute(as(bob), { proposalId: p.id, support: 'AGAINST' }))).toBe('CONFLICT');
+    expect(await codeOf(h.castVote.execute(as(bob), { proposalId: randomUUID(), support: 'FOR' }))).toBe('NOT_FOUND');
+    await h.castVote.execute(as(alice), { proposalId: p.id, support: 'ABSTAIN' });
 
     const tallied = await stored(h, p.id);
     expect([tallied.forVotes, tallied.againstVotes, tallied.abstainVotes]).toEqual(['25.500000000000000000', '10.000000000000000000', '40.000000000000000000']);
@@ -192,7 +198,7 @@ describe('voting', () => {
     const p = await propose(h, proposer);
     await h.setParameter('governance.votingDelaySeconds', '60');
     expect(p.status).toBe('ACTIVE');
-    const outcomes = await Promise.allSettled([1, 2, 3, 4].map(() => h.castVote.execute(as(voter), p.id, 'FOR')));
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map(() => h.castVote.execute(as(voter), { proposalId: p.id, support: 'FOR' })));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as DomainError).code).toBe('CONFLICT');
     expect((await stored(h, p.id)).forVotes).toBe('3.000000000000000000');
@@ -203,7 +209,7 @@ describe('voting', () => {
     const p = await propose(h, proposer, { votingPeriodSeconds: 120 });
     await reach(h, p, 'startsAt');
     h.clock.set(new Date(p.endsAt.getTime() + 1));
-    expect(await codeOf(h.castVote.execute(as(voter), p.id, 'FOR'))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(h.castVote.execute(as(voter), { proposalId: p.id, support: 'FOR' }))).toBe('PRECONDITION_FAILED');
     expect((await stored(h, p.id)).forVotes).toBe('0.000000000000000000');
   });
 });
@@ -221,11 +227,11 @@ describe('late quorum', () => {
     const p = await propose(h, proposer, { votingPeriodSeconds: 3600 });
     expect((await stored(h, p.id)).quorum).toBe('6.000000000000000000'); // 50% of 12: a's 1 falls short, the proposer's 10 more reach it
     await reach(h, p, 'startsAt');
-    await h.castVote.execute(as(a), p.id, 'FOR');
+    await h.castVote.execute(as(a), { proposalId: p.id, support: 'FOR' });
     // 60 s before the end, the proposer's 10 reach quorum: the end moves to now + 300 s.
     h.clock.set(new Date(p.endsAt.getTime() - 60_000));
     const reachedAt = h.clock.now();
-    await h.castVote.execute(as(proposer), p.id, 'FOR');
+    await h.castVote.execute(as(proposer), { proposalId: p.id, support: 'FOR' });
     const extended = await stored(h, p.id);
     expect(extended.endsAt.getTime() - reachedAt.getTime()).toBeGreaterThanOrEqual(300_000);
     expect(extended.endsAt.getTime() - reachedAt.getTime()).toBeLessThan(301_000);
@@ -234,8 +240,8 @@ describe('late quorum', () => {
 
     // The old end job finds nothing due; votes are still taken, and do not extend again.
     h.clock.set(p.endsAt);
-    expect((await h.lifecycle.advance(p.id))!.status).toBe('ACTIVE');
-    await h.castVote.execute(as(b), p.id, 'AGAINST');
+    expect((await h.advanceProposal.execute(systemContext(), { proposalId: p.id }))!.status).toBe('ACTIVE');
+    await h.castVote.execute(as(b), { proposalId: p.id, support: 'AGAINST' });
     expect((await stored(h, p.id)).endsAt).toEqual(extended.endsAt);
     expect((await reach(h, p, 'endsAt')).status).toBe('QUEUED');
   });
@@ -255,23 +261,23 @@ describe('outcome, timelock and execution', () => {
     const p = await propose(h, proposer, { kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: '0.080' }] });
     expect(p.parameterChanges).toEqual([{ key: 'platform.feeRate', value: '0.08' }]);
     await reach(h, p, 'startsAt');
-    await h.castVote.execute(as(proposer), p.id, 'FOR');
-    await h.castVote.execute(as(voter), p.id, 'AGAINST');
-    expect(await codeOf(h.executeProposal.execute(as(voter), p.id))).toBe('PRECONDITION_FAILED'); // still ACTIVE
+    await h.castVote.execute(as(proposer), { proposalId: p.id, support: 'FOR' });
+    await h.castVote.execute(as(voter), { proposalId: p.id, support: 'AGAINST' });
+    expect(await codeOf(h.executeProposal.execute(as(voter), { proposalId: p.id }))).toBe('PRECONDITION_FAILED'); // still ACTIVE
 
     const queued = await reach(h, p, 'endsAt');
     expect(queued.status).toBe('QUEUED');
     expect(queued.executableAt!.getTime() - queued.queuedAt!.getTime()).toBe(600_000);
     expect(queued.expiresAt!.getTime() - queued.executableAt!.getTime()).toBe(3_600_000);
     expect(h.scheduled.at(-1)).toMatchObject({ data: { proposalId: p.id, transition: 'expire', at: queued.expiresAt!.getTime() } });
-    expect(await codeOf(h.executeProposal.execute(as(voter), p.id))).toBe('PRECONDITION_FAILED'); // timelock
+    expect(await codeOf(h.executeProposal.execute(as(voter), { proposalId: p.id }))).toBe('PRECONDITION_FAILED'); // timelock
 
     h.clock.set(queued.executableAt!);
-    const executed = await h.executeProposal.execute(as(voter), p.id);
+    const executed = await h.executeProposal.execute(as(voter), { proposalId: p.id });
     expect([executed.status, executed.executedBy]).toEqual(['EXECUTED', voter]);
     expect(await h.parameters.get(h.dataSource.manager, 'platform.feeRate')).toBe('0.08');
     expect(await h.sql(`SELECT proposal_id FROM governance_parameters WHERE key = 'platform.feeRate'`)).toEqual([{ proposal_id: p.id }]);
-    expect(await codeOf(h.executeProposal.execute(as(proposer), p.id))).toBe('CONFLICT');
+    expect(await codeOf(h.executeProposal.execute(as(proposer), { proposalId: p.id }))).toBe('CONFLICT');
     await h.lifecycle.sweep();
 
     expect(await types(h, p.id)).toEqual([
@@ -297,10 +303,13 @@ describe('outcome, timelock and execution', () => {
     const proposer = await holder(h, '1000');
     const p = await propose(h, proposer, { kind: 'PARAMETER_CHANGE', parameterChanges: [{ key: 'platform.feeRate', value: '0.09' }] });
     await reach(h, p, 'startsAt');
-    await h.castVote.execute(as(proposer), p.id, 'FOR');
+    await h.castVote.execute(as(proposer), { proposalId: p.id, support: 'FOR' });
     await reach(h, p, 'endsAt');
     h.clock.set((await stored(h, p.id)).executableAt!);
-    const outcomes = await Promise.allSettled([h.executeProposal.execute(as(proposer), p.id), h.executeProposal.execute(as(randomUUID()), p.id)]);
+    const outcomes = await Promise.allSettled([
+      h.executeProposal.execute(as(proposer), { proposalId: p.id }),
+      h.executeProposal.execute(as(randomUUID()), { proposalId: p.id }),
+    ]);
     expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.status : (o.reason as DomainError).code)).sort()).toEqual(['CONFLICT', 'EXECUTED']);
     expect((await h.outbox('platform.feeRate')).filter((e) => e.payload.proposalId === p.id)).toHaveLength(1);
   });
@@ -311,13 +320,13 @@ describe('outcome, timelock and execution', () => {
     const tie = await propose(h, proposer);
     const quiet = await propose(h, proposer);
     h.clock.set(quiet.startsAt); // both started
-    await h.castVote.execute(as(proposer), tie.id, 'FOR');
-    await h.castVote.execute(as(big), tie.id, 'AGAINST');
-    await h.castVote.execute(as(tiny), quiet.id, 'FOR'); // a majority, far from quorum
+    await h.castVote.execute(as(proposer), { proposalId: tie.id, support: 'FOR' });
+    await h.castVote.execute(as(big), { proposalId: tie.id, support: 'AGAINST' });
+    await h.castVote.execute(as(tiny), { proposalId: quiet.id, support: 'FOR' }); // a majority, far from quorum
     h.clock.set(quiet.endsAt); // both ended
-    expect((await h.lifecycle.advance(tie.id))!.status).toBe('DEFEATED');
-    expect((await h.lifecycle.advance(quiet.id))!.status).toBe('DEFEATED');
-    expect(await codeOf(h.executeProposal.execute(as(proposer), tie.id))).toBe('PRECONDITION_FAILED');
+    expect((await h.advanceProposal.execute(systemContext(), { proposalId: tie.id }))!.status).toBe('DEFEATED');
+    expect((await h.advanceProposal.execute(systemContext(), { proposalId: quiet.id }))!.status).toBe('DEFEATED');
+    expect(await codeOf(h.executeProposal.execute(as(proposer), { proposalId: tie.id }))).toBe('PRECONDITION_FAILED');
     expect(await types(h, quiet.id)).toEqual(['ProposalCreated', 'VoteCast', 'ProposalDefeated', 'proposal.decided']);
     expect((await h.outbox(quiet.id)).at(-1)!.payload).toMatchObject({ outcome: 'DEFEATED', forVotes: '0.5', againstVotes: '0' });
   });
@@ -326,14 +335,20 @@ describe('outcome, timelock and execution', () => {
     await h.setParameter('governance.quorumFraction', '0.01');
     const [proposer, recipient] = [await holder(h, '1000'), await addMember(h)];
     await h.dataSource.transaction((tx) =>
-      h.treasury.record(tx, { entryId: randomUUID(), balance: '250.5', delta: '250.5', reason: 'STAKE_SLASH', changedAt: new Date().toISOString() }),
+      h.recordTreasuryBalance.execute(systemContext({ tx }), {
+        entryId: randomUUID(),
+        balance: '250.5',
+        delta: '250.5',
+        reason: 'STAKE_SLASH',
+        changedAt: new Date().toISOString(),
+      }),
     );
     const p = await propose(h, proposer, { kind: 'GRANT', grant: { recipientId: recipient.toUpperCase(), amount: '250.50' } });
     await reach(h, p, 'startsAt');
-    await h.castVote.execute(as(proposer), p.id, 'FOR');
+    await h.castVote.execute(as(proposer), { proposalId: p.id, support: 'FOR' });
     await reach(h, p, 'endsAt');
     h.clock.set((await stored(h, p.id)).executableAt!);
-    await h.executeProposal.execute(as(recipient), p.id);
+    await h.executeProposal.execute(as(recipient), { proposalId: p.id });
     const grant = (await h.outbox(p.id)).find((e) => e.type === 'GrantApproved');
     expect(grant?.payload).toMatchObject({ proposalId: p.id, recipientId: recipient, amount: '250.5' });
   });
@@ -343,10 +358,10 @@ describe('outcome, timelock and execution', () => {
     const proposer = await holder(h, '5000');
     const p = await propose(h, proposer);
     await reach(h, p, 'startsAt');
-    await h.castVote.execute(as(proposer), p.id, 'FOR');
+    await h.castVote.execute(as(proposer), { proposalId: p.id, support: 'FOR' });
     const queued = await reach(h, p, 'endsAt');
     h.clock.set(queued.expiresAt!);
-    expect(await codeOf(h.executeProposal.execute(as(proposer), p.id))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(h.executeProposal.execute(as(proposer), { proposalId: p.id }))).toBe('PRECONDITION_FAILED');
     await h.lifecycle.sweep();
     expect((await stored(h, p.id)).status).toBe('EXPIRED');
     expect((await h.outbox(p.id)).at(-1)!.payload).toMatchObject({ outcome: 'EXPIRED' });
@@ -366,15 +381,15 @@ describe('canceling and lost jobs', () => {
   it('lets the proposer cancel before execution, and nobody else but a guardian', async () => {
     const [proposer, other] = [await holder(h, '100'), await holder(h, '1')];
     const p = await propose(h, proposer);
-    expect(await codeOf(h.cancelProposal.execute(as(other), p.id))).toBe('FORBIDDEN');
-    expect(await codeOf(h.cancelProposal.execute(ADMIN, p.id, 'no'))).toBe('PRECONDITION_FAILED'); // the guardian acts on queued proposals only
+    expect(await codeOf(h.cancelProposal.execute(as(other), { proposalId: p.id }))).toBe('FORBIDDEN');
+    expect(await codeOf(h.cancelProposal.execute(ADMIN, { proposalId: p.id, reason: 'no' }))).toBe('PRECONDITION_FAILED'); // the guardian acts on queued proposals only
     await reach(h, p, 'startsAt');
-    const canceled = await h.cancelProposal.execute(as(proposer), p.id);
+    const canceled = await h.cancelProposal.execute(as(proposer), { proposalId: p.id });
     expect([canceled.status, canceled.canceledBy, canceled.canceledByGuardian]).toEqual(['CANCELED', proposer, false]);
-    expect(await codeOf(h.cancelProposal.execute(as(proposer), p.id))).toBe('CONFLICT');
-    expect(await codeOf(h.castVote.execute(as(other), p.id, 'FOR'))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(h.cancelProposal.execute(as(proposer), { proposalId: p.id }))).toBe('CONFLICT');
+    expect(await codeOf(h.castVote.execute(as(other), { proposalId: p.id, support: 'FOR' }))).toBe('PRECONDITION_FAILED');
     h.clock.set(p.endsAt);
-    expect((await h.lifecycle.advance(p.id))!.status).toBe('CANCELED'); // the end job finds nothing to do
+    expect((await h.advanceProposal.execute(systemContext(), { proposalId: p.id }))!.status).toBe('CANCELED'); // the end job finds nothing to do
     expect((await h.outbox(p.id)).at(-1)!.payload).toMatchObject({ outcome: 'CANCELED' });
   });
 
@@ -382,14 +397,14 @@ describe('canceling and lost jobs', () => {
     const proposer = await holder(h, '100');
     const p = await propose(h, proposer);
     await reach(h, p, 'startsAt');
-    await h.castVote.execute(as(proposer), p.id, 'FOR');
+    await h.castVote.execute(as(proposer), { proposalId: p.id, support: 'FOR' });
     await reach(h, p, 'endsAt');
-    expect(await codeOf(h.cancelProposal.execute(ADMIN, p.id, '   '))).toBe('BAD_USER_INPUT');
-    const canceled = await h.cancelProposal.execute(ADMIN, p.id, 'Drains the treasury through a loophole');
+    expect(await codeOf(h.cancelProposal.execute(ADMIN, { proposalId: p.id, reason: '   ' }))).toBe('BAD_USER_INPUT');
+    const canceled = await h.cancelProposal.execute(ADMIN, { proposalId: p.id, reason: 'Drains the treasury through a loophole' });
     expect([canceled.status, canceled.canceledByGuardian, canceled.cancelReason]).toEqual(['CANCELED', true, 'Drains the treasury through a loophole']);
-    expect((await h.outbox(p.id)).find((e) => e.type === 'ProposalCanceled')!.payload).toMatchObject({ byGuardian: true, canceledBy: ADMIN.id });
+    expect((await h.outbox(p.id)).find((e) => e.type === 'ProposalCanceled')!.payload).toMatchObject({ byGuardian: true, canceledBy: ADMIN.caller!.id });
     h.clock.set(canceled.executableAt!);
-    expect(await codeOf(h.executeProposal.execute(as(proposer), p.id))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(h.executeProposal.execute(as(proposer), { proposalId: p.id }))).toBe('PRECONDITION_FAILED');
   });
 
   it('loses nothing when jobs are lost: start-up reconciliation applies what is overdue, once, and re-schedules the rest', async () => {

@@ -1,9 +1,11 @@
 import { TreasuryBalanceRecord } from '../treasury/treasury-balance.entity';
 import { TreasuryBalanceService } from '../treasury/treasury-balance.service';
+import { RecordTreasuryBalance } from '../treasury/record-treasury-balance';
 import { TreasuryHandler } from '../treasury/treasury.handler';
 import { CastVote } from '../votes/cast-vote';
 import { TotalVotingPower } from '../votes/total-voting-power';
 import { VoteRecord } from '../votes/vote.entity';
+import { AdvanceProposal } from './advance-proposal';
 import { CancelProposal } from './cancel-proposal';
 import { CreateProposal } from './create-proposal';
 import { ExecuteProposal } from './execute-proposal';
@@ -20,9 +22,11 @@ export const PROPOSAL_ENTITIES = [ProposalRecord, VoteRecord, TreasuryBalanceRec
 export const PROPOSAL_PROVIDERS = [
   TotalVotingPower,
   TreasuryBalanceService,
+  RecordTreasuryBalance,
   TreasuryHandler,
   ProposalScheduler,
   ProposalTransitions,
+  AdvanceProposal,
   ProposalLifecycle,
   ProposalsReader,
   CreateProposal,

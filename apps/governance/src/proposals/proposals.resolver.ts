@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, pageSize, RequestMeta, type AuthUser } from '@talent/platform';
+import { Authenticated, pageSize, UseCaseCtx, type UseCaseContext } from '@talent/platform';
 import { UserRef, userRef } from '../shared/user.model';
 import { CancelProposal } from './cancel-proposal';
 import { CreateProposal } from './create-proposal';
@@ -38,11 +38,10 @@ export class ProposalsResolver {
   })
   @Authenticated()
   async createProposal(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('input', { type: () => CreateProposalInput }) input: CreateProposalInput,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.create.execute(caller, input, meta.traceparent));
+    return toProposalModel(await this.create.execute(ctx, input));
   }
 
   @Mutation(() => ProposalModel, {
@@ -50,12 +49,8 @@ export class ProposalsResolver {
       'Anyone signed in, once: a QUEUED proposal from executableAt until expiresAt (PRECONDITION_FAILED otherwise; CONFLICT when already executed). Applies parameter changes or approves the grant.',
   })
   @Authenticated()
-  async executeProposal(
-    @CurrentUser() caller: AuthUser,
-    @Args('proposalId', { type: () => ID }) proposalId: string,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<ProposalModel> {
-    return toProposalModel(await this.executor.execute(caller, proposalId, meta.traceparent));
+  async executeProposal(@UseCaseCtx() ctx: UseCaseContext, @Args('proposalId', { type: () => ID }) proposalId: string): Promise<ProposalModel> {
+    return toProposalModel(await this.executor.execute(ctx, { proposalId }));
   }
 
   @Mutation(() => ProposalModel, {
@@ -64,12 +59,11 @@ export class ProposalsResolver {
   })
   @Authenticated()
   async cancelProposal(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('proposalId', { type: () => ID }) proposalId: string,
     @Args('reason', { type: () => String, nullable: true, description: 'Required from the guardian; recorded and published.' }) reason: string | null,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.canceler.execute(caller, proposalId, reason, meta.traceparent));
+    return toProposalModel(await this.canceler.execute(ctx, { proposalId, reason }));
   }
 
   @ResolveField(() => UserRef)

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TreasuryBalanceChanged, type EnvelopeOf } from '@talent/events';
-import { OnEvent } from '@talent/platform';
-import { TreasuryBalanceService } from './treasury-balance.service';
+import { OnEvent, systemContext } from '@talent/platform';
+import { RecordTreasuryBalance } from './record-treasury-balance';
 
-/** Feeds the treasury balance projection from rewards' TreasuryBalanceChanged. */
+/** Feeds the treasury balance projection from rewards' TreasuryBalanceChanged, in the inbox transaction. */
 @Injectable()
 export class TreasuryHandler {
-  constructor(private readonly treasury: TreasuryBalanceService) {}
+  constructor(private readonly recordBalance: RecordTreasuryBalance) {}
 
   @OnEvent(TreasuryBalanceChanged)
   async onTreasuryBalanceChanged(event: EnvelopeOf<typeof TreasuryBalanceChanged>, tx: EntityManager): Promise<void> {
-    await this.treasury.record(tx, event.payload);
+    await this.recordBalance.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
   }
 }

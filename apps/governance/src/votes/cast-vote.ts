@@ -1,30 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { VoteCast } from '@talent/events';
 import {
-  BadUserInputError,
-  charLength,
+  callerOf,
   ConflictError,
   EventPublisher,
-  inTransaction,
+  inUseCaseTransaction,
   isUniqueViolation,
   isUuid,
   MembershipProjection,
   NotFoundError,
+  parseCommand,
   PreconditionFailedError,
-  type AuthUser,
+  type UseCase,
+  type UseCaseContext,
 } from '@talent/platform';
 import { VotingPowerService } from '../delegation/voting-power.service';
 import { GovernanceParameters } from '../parameters/governance-parameters';
 import { GovernanceClock } from '../shared/clock';
 import { ProposalScheduler } from '../proposals/proposal-scheduler';
-import { lateQuorumEnd, quorumReached, type VoteSupport } from '../proposals/proposal-state';
+import { OptionalReasonSchema } from '../proposals/proposal.commands';
+import { lateQuorumEnd, quorumReached } from '../proposals/proposal-state';
 import { ProposalTransitions, secondsOf } from '../proposals/proposal-transitions';
 import { ProposalRecord } from '../proposals/proposal.entity';
 import { VoteRecord } from './vote.entity';
 
-const MAX_REASON = 2_000;
+const CastVoteCommand = z.object({ proposalId: z.string(), support: z.enum(['FOR', 'AGAINST', 'ABSTAIN']), reason: OptionalReasonSchema });
 
 /**
  * Use case: a member votes on an ACTIVE proposal, once.
@@ -39,7 +42,7 @@ const MAX_REASON = 2_000;
  *   left moves the end (late-quorum prevention); the end job is re-scheduled.
  */
 @Injectable()
-export class CastVote {
+export class CastVote implements UseCase<z.input<typeof CastVoteCommand>, VoteRecord> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly power: VotingPowerService,
@@ -51,13 +54,13 @@ export class CastVote {
     private readonly clock: GovernanceClock,
   ) {}
 
-  async execute(caller: AuthUser, proposalId: string, support: VoteSupport, reason?: string | null, traceparent?: string): Promise<VoteRecord> {
+  async execute(ctx: UseCaseContext, input: z.input<typeof CastVoteCommand>): Promise<VoteRecord> {
+    const caller = callerOf(ctx);
+    const { proposalId, support, reason: why } = parseCommand(CastVoteCommand, input);
     if (!isUuid(proposalId)) throw new NotFoundError('Proposal');
-    const why = reason?.trim() || null;
-    if (why !== null && charLength(why) > MAX_REASON) throw new BadUserInputError(`reason must be at most ${MAX_REASON} characters`, 'reason');
     const voterId = caller.id.toLowerCase();
 
-    const { vote, proposal, reschedule } = await inTransaction(this.dataSource, async (tx) => {
+    const { vote, proposal, reschedule } = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const now = this.clock.now();
       const locked = await this.transitions.lock(tx, proposalId.toLowerCase());
       if (!locked) throw new NotFoundError('Proposal');
@@ -68,7 +71,7 @@ export class CastVote {
       if (!(await this.membership.wasMemberAt(tx, voterId, p.snapshotAt))) {
         throw new PreconditionFailedError("Only members (KYC approved) at the proposal's snapshot may vote");
       }
-      const weight = await this.power.votingPowerAt(voterId, p.snapshotAt, tx);
+      const weight = await this.power.votingPowerAt(tx, voterId, p.snapshotAt);
       if (weight === '0') throw new PreconditionFailedError("You had no voting power at the proposal's snapshot");
 
       const record = Object.assign(new VoteRecord(), { id: randomUUID(), proposalId: p.id, voterId, support, weight, reason: why, createdAt: now });
@@ -99,7 +102,12 @@ export class CastVote {
         );
         moved = newEnd !== null;
       }
-      await this.events.publish(tx, VoteCast, { voteId: record.id, proposalId: p.id, voterId, support, weight, castAt: now.toISOString() }, { traceparent });
+      await this.events.publish(
+        tx,
+        VoteCast,
+        { voteId: record.id, proposalId: p.id, voterId, support, weight, castAt: now.toISOString() },
+        { traceparent: ctx.traceparent },
+      );
       // A start applied here (its job had not run yet) or a moved end: the next job is scheduled after the commit.
       return { vote: record, proposal: updated, reschedule: moved || locked.status !== p.status };
     });

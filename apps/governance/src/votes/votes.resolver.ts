@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, RequestMeta, type AuthUser } from '@talent/platform';
+import { Authenticated, UseCaseCtx, type UseCaseContext } from '@talent/platform';
 import { toProposalModel, toVoteModel } from '../proposals/proposal.mapper';
 import { ProposalModel, VoteModel, VoteSupportEnum } from '../proposals/proposal.model';
 import { ProposalsReader } from '../proposals/proposals.reader';
@@ -19,13 +19,12 @@ export class VotesResolver {
   })
   @Authenticated()
   async castVote(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('proposalId', { type: () => ID }) proposalId: string,
     @Args('support', { type: () => VoteSupportEnum }) support: VoteSupportEnum,
     @Args('reason', { type: () => String, nullable: true }) reason: string | null,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<VoteModel> {
-    return toVoteModel(await this.castVoteUseCase.execute(caller, proposalId, support, reason, meta.traceparent));
+    return toVoteModel(await this.castVoteUseCase.execute(ctx, { proposalId, support, reason }));
   }
 
   @ResolveField(() => ProposalModel)

@@ -1,12 +1,24 @@
 import { Inject, Injectable, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { inTransaction, JobQueue, loggableError, ProcessesJob, ROOT_LOGGER } from '@talent/platform';
+import type { z } from 'zod';
+import {
+  inUseCaseTransaction,
+  JobQueue,
+  loggableError,
+  parseCommand,
+  ProcessesJob,
+  ROOT_LOGGER,
+  systemContext,
+  type JobData,
+  type UseCase,
+  type UseCaseContext,
+} from '@talent/platform';
 import { GovernanceClock } from '../shared/clock';
+import { DisputeVerdict } from './dispute-verdict';
 import { currentSeats, findDispute } from './dispute.records';
 import { JuryDeadlineJob, JuryScheduler, SweepJuriesJob } from './jury.jobs';
 import { JuryService } from './jury.service';
-import { ResolveDispute } from './resolve-dispute';
 import { tally } from './tally';
 
 /** Draw rounds per dispute: the first jury and at most two rounds of replacements. */
@@ -18,20 +30,20 @@ export type DeadlineOutcome =
   { kind: 'NOTHING' } | { kind: 'WAITING'; next: Date } | { kind: 'REPLACED'; round: number; replaced: number; voteBy: Date } | { kind: 'RESOLVED' };
 
 /**
- * A jury's deadline: every juror seated now who has not voted by their `vote_by` is replaced
+ * Use case (the system's: the deadline job, the sweep): a jury's deadline: every juror seated now who has not voted by their `vote_by` is replaced
  * by a new draw (round + 1, from the dispute's seed, among members still eligible; the
  * no-show earns nothing and cannot vote any more). When no replacement can be drawn (too few
  * eligible members) or the rounds are spent, the dispute is resolved with the votes cast
  * (see `tally`). Runs under the dispute's row lock: a vote and the deadline never interleave.
  */
 @Injectable()
-export class JuryDeadline implements OnApplicationBootstrap {
+export class ApplyJuryDeadline implements UseCase<z.input<typeof JuryDeadlineJob.schema>, DeadlineOutcome>, OnApplicationBootstrap {
   private readonly log: Logger;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly jury: JuryService,
-    private readonly resolve: ResolveDispute,
+    private readonly verdicts: DisputeVerdict,
     private readonly scheduler: JuryScheduler,
     private readonly clock: GovernanceClock,
     @Inject(ROOT_LOGGER) logger: Logger,
@@ -45,8 +57,8 @@ export class JuryDeadline implements OnApplicationBootstrap {
   }
 
   @ProcessesJob(JuryDeadlineJob)
-  async onDeadline(data: { disputeId: string }): Promise<void> {
-    await this.execute(data.disputeId);
+  async onDeadline(data: JobData<typeof JuryDeadlineJob>): Promise<void> {
+    await this.execute(systemContext(), data);
   }
 
   /** Every VOTING dispute with an overdue seat (oldest first); one dispute's trouble does not stop the others. */
@@ -60,7 +72,7 @@ export class JuryDeadline implements OnApplicationBootstrap {
     );
     for (const { dispute_id } of rows) {
       try {
-        await this.execute(dispute_id);
+        await this.execute(systemContext(), { disputeId: dispute_id });
       } catch (error) {
         this.log.error({ err: loggableError(error), disputeId: dispute_id }, 'jury sweep could not handle a dispute');
       }
@@ -68,8 +80,9 @@ export class JuryDeadline implements OnApplicationBootstrap {
     return rows.length;
   }
 
-  async execute(disputeId: string): Promise<DeadlineOutcome> {
-    const outcome = await inTransaction(this.dataSource, async (tx): Promise<DeadlineOutcome> => {
+  async execute(ctx: UseCaseContext, input: z.input<typeof JuryDeadlineJob.schema>): Promise<DeadlineOutcome> {
+    const { disputeId } = parseCommand(JuryDeadlineJob.schema, input);
+    const outcome = await inUseCaseTransaction(ctx, this.dataSource, async (tx): Promise<DeadlineOutcome> => {
       const now = this.clock.now();
       const dispute = await findDispute(tx, disputeId, true);
       if (!dispute || dispute.status !== 'VOTING') return { kind: 'NOTHING' };
@@ -88,11 +101,12 @@ export class JuryDeadline implements OnApplicationBootstrap {
               dispute.round + 1,
               overdue.map((s) => ({ seat: s.seat, replaces: s.jurorId })),
               now,
+              ctx.traceparent,
             )
           : null;
       if (seated) return { kind: 'REPLACED', round: dispute.round + 1, replaced: seated.length, voteBy: seated[0].voteBy };
       // No replacement possible: the votes cast decide.
-      await this.resolve.execute(tx, dispute, tally(seats, dispute.jurySize, true)!, now);
+      await this.verdicts.record(tx, dispute, tally(seats, dispute.jurySize, true)!, now, ctx.traceparent);
       return { kind: 'RESOLVED' };
     });
     if (outcome.kind === 'REPLACED') {

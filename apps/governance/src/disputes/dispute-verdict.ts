@@ -7,12 +7,12 @@ import type { DisputeRecord } from './dispute.records';
 import type { Verdict } from './tally';
 
 /**
- * Records a verdict (RESOLVED, outcome, resolved_at) and publishes DisputeResolved in the
+ * A step of the use cases that end a dispute (CastJuryVote, ApplyJuryDeadline), not a use case of its own: records a verdict (RESOLVED, outcome, resolved_at) and publishes DisputeResolved in the
  * caller's transaction, under the dispute's row lock: payments releases or voids the disputed
  * invoices, rewards pays `jury.reward` to the majority jurors.
  */
 @Injectable()
-export class ResolveDispute {
+export class DisputeVerdict {
   private readonly log: Logger;
 
   constructor(
@@ -22,7 +22,7 @@ export class ResolveDispute {
     this.log = logger.child({ component: 'disputes' });
   }
 
-  async execute(tx: EntityManager, dispute: DisputeRecord, verdict: Verdict, now: Date, traceparent?: string): Promise<void> {
+  async record(tx: EntityManager, dispute: DisputeRecord, verdict: Verdict, now: Date, traceparent?: string): Promise<void> {
     await tx.query(`UPDATE disputes SET status = 'RESOLVED', outcome = $2, resolved_at = $3 WHERE id = $1 AND status <> 'RESOLVED'`, [
       dispute.id,
       verdict.decision,
