@@ -3,8 +3,12 @@ import { governedParameterProviders, PlatformModule, subgraphGraphQLModule } fro
 import type { MatchingConfig } from './config';
 import { EligibilityHandler } from './eligibility/eligibility.handler';
 import { EligibilityService } from './eligibility/eligibility.service';
+import { RecordTalentMembership } from './eligibility/record-talent-membership';
+import { RecordTalentScreening } from './eligibility/record-talent-screening';
 import { JobRecord } from './jobs/job.entity';
-import { JobsProjection } from './jobs/jobs.projection';
+import { JobsHandler } from './jobs/jobs.handler';
+import { RecordJobClosed } from './jobs/record-job-closed';
+import { RecordPostedJob } from './jobs/record-posted-job';
 import { MatchRecord } from './matches/match.entity';
 import { MatchesService } from './matches/matches.service';
 import { MatchingSettings } from './matching-settings';
@@ -16,9 +20,11 @@ import { ReputationLevelKeys1737100000000 } from './migrations/1737100000000-rep
 import { GovernedParameters1737200000000 } from './migrations/1737200000000-governed-parameters';
 import { ProfilesService } from './profiles/profiles.service';
 import { TalentProfileRecord } from './profiles/talent-profile.entity';
+import { UpsertTalentProfile } from './profiles/upsert-talent-profile';
 import { rankingWeightParameters } from './ranking/weight-parameters';
 import { RankingEngine } from './ranking/ranking.engine';
 import { SkillStatistics } from './ranking/skill-statistics';
+import { RecordTalentReputation } from './reputation/record-talent-reputation';
 import { ReputationHandler } from './reputation/reputation.handler';
 import { MATCHING_RESOLVERS } from './resolvers';
 import { StatsService } from './stats/stats.service';
@@ -33,7 +39,7 @@ export const MATCHING_MIGRATIONS = [
   GovernedParameters1737200000000,
 ];
 
-/** Services and event handlers of the matching subgraph. */
+/** Services, use cases and event handlers of the matching subgraph. */
 export const MATCHING_PROVIDERS = [
   SkillStatistics,
   RankingEngine,
@@ -41,9 +47,15 @@ export const MATCHING_PROVIDERS = [
   EligibilityService,
   ProfilesService,
   StatsService,
+  UpsertTalentProfile,
+  RecordTalentMembership,
+  RecordTalentScreening,
+  RecordTalentReputation,
+  RecordPostedJob,
+  RecordJobClosed,
   EligibilityHandler,
   ReputationHandler,
-  JobsProjection,
+  JobsHandler,
   ...governedParameterProviders(rankingWeightParameters),
 ];
 

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { MemberRecord, membershipProviders, PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import { CodesHandler } from './codes/codes.handler';
 import { CodesService } from './codes/codes.service';
+import { IssueReferralCode } from './codes/issue-referral-code';
 import { ReferralCodeRecord } from './codes/referral-code.entity';
 import type { ReferralsConfig } from './config';
 import { FraudCheck } from './fraud/fraud-check';
@@ -53,6 +54,7 @@ export const REFERRALS_PROVIDERS = [
   ProjectionsService,
   ProjectionsHandler,
   CodesService,
+  IssueReferralCode,
   CodesHandler,
   FraudCheck,
   ReferralInvalidator,

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { KycApproved, TalentScreened, type EnvelopeOf } from '@talent/events';
-import { OnEvent } from '@talent/platform';
-import { MatchesService } from '../matches/matches.service';
-import { ProfilesService } from '../profiles/profiles.service';
-import { EligibilityService } from './eligibility.service';
+import { OnEvent, systemContext } from '@talent/platform';
+import { RecordTalentMembership } from './record-talent-membership';
+import { RecordTalentScreening } from './record-talent-screening';
 
 /**
  * Consumes identity.events.v1. Eligibility comes from events only, in any order relative
@@ -14,29 +13,17 @@ import { EligibilityService } from './eligibility.service';
 @Injectable()
 export class EligibilityHandler {
   constructor(
-    private readonly eligibility: EligibilityService,
-    private readonly profiles: ProfilesService,
-    private readonly matches: MatchesService,
+    private readonly recordMembership: RecordTalentMembership,
+    private readonly recordScreening: RecordTalentScreening,
   ) {}
 
   @OnEvent(KycApproved)
   async onKycApproved(event: EnvelopeOf<typeof KycApproved>, tx: EntityManager): Promise<void> {
-    const { userId, approvedAt } = event.payload;
-    await this.eligibility.lockTalent(tx, userId);
-    await this.eligibility.recordMembership(tx, userId, approvedAt);
-    await this.refresh(tx, userId, event.traceparent);
+    await this.recordMembership.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
   }
 
   @OnEvent(TalentScreened)
   async onTalentScreened(event: EnvelopeOf<typeof TalentScreened>, tx: EntityManager): Promise<void> {
-    const { talentId, decision, screenedAt } = event.payload;
-    await this.eligibility.lockTalent(tx, talentId);
-    await this.eligibility.recordScreening(tx, talentId, decision, screenedAt);
-    await this.refresh(tx, talentId, event.traceparent);
-  }
-
-  private async refresh(tx: EntityManager, talentId: string, traceparent?: string): Promise<void> {
-    const change = await this.profiles.syncEligibility(tx, talentId);
-    if (change && change.before !== change.after) await this.matches.rematchForTalent(tx, talentId, traceparent);
+    await this.recordScreening.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
   }
 }

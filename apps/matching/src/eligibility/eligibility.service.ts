@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { MatchesService } from '../matches/matches.service';
+import { ProfilesService } from '../profiles/profiles.service';
 import type { EligibilityState } from './eligibility';
 
 /**
@@ -9,6 +11,11 @@ import type { EligibilityState } from './eligibility';
  */
 @Injectable()
 export class EligibilityService {
+  constructor(
+    private readonly profiles: ProfilesService,
+    private readonly matches: MatchesService,
+  ) {}
+
   /** Locks the talent (creating their row if needed) until the transaction ends; returns their state. */
   async lockTalent(tx: EntityManager, talentId: string): Promise<EligibilityState> {
     await tx.query(`INSERT INTO talent_eligibility (talent_id) VALUES ($1) ON CONFLICT (talent_id) DO NOTHING`, [talentId]);
@@ -34,5 +41,14 @@ export class EligibilityService {
         WHERE talent_id = $1 AND (screened_at IS NULL OR screened_at <= $3::timestamptz)`,
       [talentId, decision, screenedAt],
     );
+  }
+
+  /**
+   * After identity told of a change (the caller holds the talent's lock): recomputes their
+   * profile's `eligible` flag and, when it flipped, re-ranks the open jobs it affects.
+   */
+  async applyToProfile(tx: EntityManager, talentId: string, traceparent?: string): Promise<void> {
+    const change = await this.profiles.syncEligibility(tx, talentId);
+    if (change && change.before !== change.after) await this.matches.rematchForTalent(tx, talentId, traceparent);
   }
 }

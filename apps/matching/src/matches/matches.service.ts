@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MatchesProposed } from '@talent/events';
-import { EventPublisher, hasRole, type AuthUser } from '@talent/platform';
+import { EventPublisher, hasRole, isUuid, type AuthUser } from '@talent/platform';
 import { JobRecord } from '../jobs/job.entity';
 import { MatchingSettings } from '../matching-settings';
 import { TalentProfileRecord } from '../profiles/talent-profile.entity';
@@ -11,8 +11,6 @@ import type { JobCriteria } from '../ranking/scoring';
 import { MatchRecord } from './match.entity';
 
 export type MatchTrigger = 'JOB_POSTED' | 'TALENT_CHANGED';
-
-const isUuid = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 interface JobRow {
   id: string;

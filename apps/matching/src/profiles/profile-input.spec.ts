@@ -2,8 +2,10 @@
 // transform skips node_modules except Nest's, so stand in for it (these tests verify no tokens).
 jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
 
-import { DomainError } from '@talent/platform';
-import { normaliseProfileInput, normaliseSkills, type ProfileInput } from './profile-input';
+import { DomainError, parseCommand } from '@talent/platform';
+import { normaliseSkills, TalentProfileCommand, type ProfileInput } from './profile-input';
+
+const normaliseProfileInput = (input: ProfileInput) => parseCommand(TalentProfileCommand, input);
 
 const valid = (overrides: Partial<ProfileInput> = {}): ProfileInput => ({
   headline: '  Senior TypeScript engineer  ',
@@ -26,7 +28,7 @@ const problem = (input: ProfileInput) => {
   throw new Error('expected BAD_USER_INPUT');
 };
 
-describe('normaliseProfileInput', () => {
+describe('TalentProfileCommand', () => {
   it('normalises a valid profile', () => {
     expect(normaliseProfileInput(valid())).toEqual({
       headline: 'Senior TypeScript engineer',

@@ -1,11 +1,10 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { BatchLoader, CurrentUser, PerRequest, RequestMeta, RequireRoles, type AuthUser, type RequestContext } from '@talent/platform';
+import { Authenticated, BatchLoader, isUuid, PerRequest, UseCaseCtx, type RequestContext, type UseCaseContext } from '@talent/platform';
 import type { TalentProfileRecord } from './talent-profile.entity';
 import { TalentProfileInput, TalentProfileModel } from './talent-profile.model';
 import { ProfilesService } from './profiles.service';
+import { UpsertTalentProfile } from './upsert-talent-profile';
 import { UserReference, userReference } from './user.reference';
-
-const isUuid = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 export const toProfileModel = (p: TalentProfileRecord): TalentProfileModel =>
   Object.assign(new TalentProfileModel(), {
@@ -22,23 +21,23 @@ export const toProfileModel = (p: TalentProfileRecord): TalentProfileModel =>
 
 @Resolver(() => TalentProfileModel)
 export class ProfilesResolver {
-  constructor(private readonly profiles: ProfilesService) {}
+  constructor(
+    private readonly profiles: ProfilesService,
+    private readonly upsertProfile: UpsertTalentProfile,
+  ) {}
 
   @Query(() => TalentProfileModel, { nullable: true, description: "A talent's profile (public); null when they have none." })
   async talentProfile(@Args('userId', { type: () => ID }) userId: string): Promise<TalentProfileModel | null> {
     if (!isUuid(userId)) return null;
-    const profile = await this.profiles.findByUserId(userId);
+    const id = userId.toLowerCase();
+    const profile = (await this.profiles.findByUserIds([id])).get(id);
     return profile ? toProfileModel(profile) : null;
   }
 
   @Mutation(() => TalentProfileModel, { description: "TALENT only: creates or replaces the caller's profile." })
-  @RequireRoles('TALENT')
-  async upsertTalentProfile(
-    @CurrentUser() caller: AuthUser,
-    @Args('input') input: TalentProfileInput,
-    @RequestMeta() meta: { traceparent?: string },
-  ): Promise<TalentProfileModel> {
-    return toProfileModel(await this.profiles.upsert(caller, input, meta.traceparent));
+  @Authenticated()
+  async upsertTalentProfile(@UseCaseCtx() ctx: UseCaseContext, @Args('input') input: TalentProfileInput): Promise<TalentProfileModel> {
+    return toProfileModel(await this.upsertProfile.execute(ctx, input));
   }
 
   @ResolveField(() => UserReference)

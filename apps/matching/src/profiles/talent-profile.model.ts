@@ -31,7 +31,7 @@ export class TalentProfileModel {
   updatedAt: Date;
 }
 
-/** Validated and normalised by normaliseProfileInput (BAD_USER_INPUT with `extensions.field`). */
+/** Validated and normalised by UpsertTalentProfile (TalentProfileCommand: BAD_USER_INPUT with `extensions.field`). */
 @InputType()
 export class TalentProfileInput {
   @Field()

@@ -9,9 +9,14 @@ import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { MATCHING_ENTITIES, MATCHING_MIGRATIONS } from '../app.module';
 import { EligibilityHandler } from '../eligibility/eligibility.handler';
 import { EligibilityService } from '../eligibility/eligibility.service';
-import { JobsProjection } from '../jobs/jobs.projection';
+import { RecordTalentMembership } from '../eligibility/record-talent-membership';
+import { RecordTalentScreening } from '../eligibility/record-talent-screening';
+import { JobsHandler } from '../jobs/jobs.handler';
+import { RecordJobClosed } from '../jobs/record-job-closed';
+import { RecordPostedJob } from '../jobs/record-posted-job';
 import { MatchesService } from '../matches/matches.service';
 import { ProfilesService } from '../profiles/profiles.service';
+import { UpsertTalentProfile } from '../profiles/upsert-talent-profile';
 import { RankingEngine } from './ranking.engine';
 import { evaluate, isCandidate, reputationScore, type JobCriteria, type TalentFacts } from './scoring';
 import { SkillStatistics } from './skill-statistics';
@@ -30,9 +35,9 @@ let dataSource: DataSource;
 let statistics: SkillStatistics;
 let engine: RankingEngine;
 let matches: MatchesService;
-let jobs: JobsProjection;
+let jobs: JobsHandler;
 let eligibilityHandler: EligibilityHandler;
-let profiles: ProfilesService;
+let upsertProfile: UpsertTalentProfile;
 
 const MATCHES_PER_JOB = 5;
 
@@ -130,10 +135,11 @@ beforeAll(async () => {
   engine = new RankingEngine(statistics);
   const publisher = new EventPublisher();
   matches = new MatchesService(dataSource, engine, publisher, { matchesPerJob: MATCHES_PER_JOB });
-  jobs = new JobsProjection(matches);
-  const eligibility = new EligibilityService();
-  profiles = new ProfilesService(dataSource, publisher, eligibility, matches);
-  eligibilityHandler = new EligibilityHandler(eligibility, profiles, matches);
+  jobs = new JobsHandler(new RecordPostedJob(dataSource, matches), new RecordJobClosed(dataSource));
+  const profiles = new ProfilesService(dataSource);
+  const eligibility = new EligibilityService(profiles, matches);
+  eligibilityHandler = new EligibilityHandler(new RecordTalentMembership(dataSource, eligibility), new RecordTalentScreening(dataSource, eligibility));
+  upsertProfile = new UpsertTalentProfile(dataSource, publisher, eligibility, profiles, matches);
 });
 
 afterAll(async () => {
@@ -369,15 +375,18 @@ describe('matching flow', () => {
         tx,
       ),
     );
-    await profiles.upsert(caller, {
-      headline: 'Staff engineer',
-      skills: ['TypeScript', 'PostgreSQL', 'Kafka', 'GraphQL'],
-      yearsExperience: 12,
-      hourlyRate: { amount: '80', currency: 'USD' },
-      country: 'US',
-      hoursPerWeek: 40,
-      openToWork: true,
-    });
+    await upsertProfile.execute(
+      { caller },
+      {
+        headline: 'Staff engineer',
+        skills: ['TypeScript', 'PostgreSQL', 'Kafka', 'GraphQL'],
+        yearsExperience: 12,
+        hourlyRate: { amount: '80', currency: 'USD' },
+        country: 'US',
+        hoursPerWeek: 40,
+        openToWork: true,
+      },
+    );
     const matchedOn = async (jobId: string) =>
       (await dataSource.query(`SELECT talent_id FROM matches WHERE job_id = $1 ORDER BY rank`, [jobId])).map((r: { talent_id: string }) => r.talent_id);
     expect(await matchedOn(open.id)).toEqual([incumbent.id]);

@@ -8,7 +8,9 @@ import { createEvent, JobPosted, ParameterChanged } from '@talent/events';
 import { dataSourceOptions, DomainError, EventPublisher, GovernedParameters, ParameterChangedHandler } from '@talent/platform';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { MATCHING_ENTITIES, MATCHING_MIGRATIONS } from '../app.module';
-import { JobsProjection } from '../jobs/jobs.projection';
+import { JobsHandler } from '../jobs/jobs.handler';
+import { RecordJobClosed } from '../jobs/record-job-closed';
+import { RecordPostedJob } from '../jobs/record-posted-job';
 import { MatchesService } from '../matches/matches.service';
 import { RankingEngine } from './ranking.engine';
 import { evaluate, reputationScore, WEIGHTS, type JobCriteria, type TalentFacts } from './scoring';
@@ -28,7 +30,7 @@ let db: TestDatabase;
 let dataSource: DataSource;
 let engine: RankingEngine;
 let matches: MatchesService;
-let jobs: JobsProjection;
+let jobs: JobsHandler;
 let handler: ParameterChangedHandler;
 
 const T0 = Date.now();
@@ -105,7 +107,7 @@ beforeAll(async () => {
   await dataSource.initialize();
   engine = new RankingEngine(new SkillStatistics());
   matches = new MatchesService(dataSource, engine, new EventPublisher(), { matchesPerJob: 5 });
-  jobs = new JobsProjection(matches);
+  jobs = new JobsHandler(new RecordPostedJob(dataSource, matches), new RecordJobClosed(dataSource));
   handler = new ParameterChangedHandler(new GovernedParameters(), rankingWeightParameters, pino({ level: 'silent' }));
 });
 

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, RequestMeta, type AuthUser } from '@talent/platform';
+import { Authenticated, CurrentUser, UseCaseCtx, type AuthUser, type UseCaseContext } from '@talent/platform';
 import { toJobReferralModel } from './job-referral.mapper';
 import { JobReferralModel } from './job-referral.model';
 import { JobReferralsService } from './job-referrals.service';
@@ -18,13 +18,12 @@ export class JobReferralsResolver {
   })
   @Authenticated()
   async referTalentToJob(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('jobId', { type: () => ID }) jobId: string,
     @Args('talentId', { type: () => ID }) talentId: string,
     @Args('note', { type: () => String, nullable: true }) note: string | null,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<JobReferralModel> {
-    return toJobReferralModel(await this.referTalent.execute(caller, { jobId, talentId, note }, meta.traceparent));
+    return toJobReferralModel(await this.referTalent.execute(ctx, { jobId, talentId, note }));
   }
 
   @Query(() => [JobReferralModel], { description: 'Job referrals the caller made (the caller is the connector), newest first.' })

@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { JobReferralCreated } from '@talent/events';
 import {
   APP_CONFIG,
   awaitProjection,
-  type AuthUser,
   BadUserInputError,
+  callerOf,
   ConflictError,
   EventPublisher,
   ForbiddenError,
-  inTransaction,
+  inUseCaseTransaction,
   isUniqueViolation,
   isUuid,
   MembershipProjection,
   NotFoundError,
+  parseCommand,
   PreconditionFailedError,
+  type UseCase,
+  type UseCaseContext,
 } from '@talent/platform';
 import { FraudCheck } from '../fraud/fraud-check';
 import { lockReferralGraph } from '../fraud/referral-graph.lock';
@@ -26,11 +30,16 @@ import { JobReferralRecord, jobReferralRef } from './job-referral.entity';
 
 export const MAX_NOTE_LENGTH = 1000;
 
-export interface ReferTalentCommand {
-  jobId: string;
-  talentId: string;
-  note?: string | null;
-}
+const ReferTalentToJobCommand = z.object({
+  jobId: z.string().transform((id) => id.toLowerCase()),
+  talentId: z.string().transform((id) => id.toLowerCase()),
+  note: z
+    .string()
+    .trim()
+    .max(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH} characters`)
+    .nullish()
+    .transform((note) => note || null),
+});
 
 /**
  * Use case: a member refers a talent to an open job, before the talent applies to it. Refused
@@ -38,7 +47,7 @@ export interface ReferTalentCommand {
  * REFERRAL_RING, and announced.
  */
 @Injectable()
-export class ReferTalentToJob {
+export class ReferTalentToJob implements UseCase<z.input<typeof ReferTalentToJobCommand>, JobReferralRecord> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly projections: ProjectionsService,
@@ -49,22 +58,21 @@ export class ReferTalentToJob {
     @Inject(APP_CONFIG) private readonly config: Pick<ReferralsConfig, 'PROJECTION_WAIT_MS'>,
   ) {}
 
-  async execute(caller: AuthUser, command: ReferTalentCommand, traceparent?: string): Promise<JobReferralRecord> {
-    const note = command.note?.trim() || null;
-    if (note && note.length > MAX_NOTE_LENGTH) throw new BadUserInputError(`note must be at most ${MAX_NOTE_LENGTH} characters`, 'note');
-    const jobId = command.jobId.toLowerCase();
-    const talentId = command.talentId.toLowerCase();
+  async execute(ctx: UseCaseContext, input: z.input<typeof ReferTalentToJobCommand>): Promise<JobReferralRecord> {
+    const caller = callerOf(ctx);
+    const { jobId, talentId, note } = parseCommand(ReferTalentToJobCommand, input);
+    const { traceparent } = ctx;
     await this.awaitProjections(caller.id, jobId, talentId);
     try {
-      return await inTransaction(this.dataSource, async (tx) => {
+      return await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
         if (!(await this.membership.isMember(tx, caller.id))) {
           throw new PreconditionFailedError('Only members may refer talent: complete KYC first');
         }
         if (talentId === caller.id) throw new ForbiddenError('You cannot refer yourself to a job');
-        const talent = isUuid(talentId) ? await this.projections.findUser(talentId, tx) : null;
+        const talent = isUuid(talentId) ? await this.projections.findUser(tx, talentId) : null;
         if (!talent) throw new NotFoundError('Talent');
         if (!talent.roles.includes('TALENT')) throw new BadUserInputError('This user is not a talent', 'talentId');
-        const job = isUuid(jobId) ? await this.projections.findJob(jobId, tx) : null;
+        const job = isUuid(jobId) ? await this.projections.findJob(tx, jobId) : null;
         if (!job) throw new NotFoundError('Job');
         if (job.status !== 'OPEN') throw new PreconditionFailedError(`This job is ${job.status.toLowerCase()}: it takes no more referrals`);
         if (job.clientId === caller.id) throw new ForbiddenError("A job's client cannot refer talent to their own job");
@@ -116,8 +124,8 @@ export class ReferTalentToJob {
     const wait = <T>(read: () => Promise<T>) => awaitProjection(read, { timeoutMs: this.config.PROJECTION_WAIT_MS });
     await Promise.all([
       this.membership.waitUntilMember(callerId),
-      isUuid(talentId) && talentId !== callerId ? wait(() => this.projections.findUser(talentId)) : undefined,
-      isUuid(jobId) ? wait(() => this.projections.findJob(jobId)) : undefined,
+      isUuid(talentId) && talentId !== callerId ? wait(() => this.projections.findUser(this.dataSource.manager, talentId)) : undefined,
+      isUuid(jobId) ? wait(() => this.projections.findJob(this.dataSource.manager, jobId)) : undefined,
     ]);
   }
 }

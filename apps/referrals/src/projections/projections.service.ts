@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ApplicationSubmitted, JobClosed, JobPosted, PayloadOf, RoleGranted, UserRegistered } from '@talent/events';
 import { KnownApplicationRecord } from './known-application.entity';
 import { KnownJobRecord } from './known-job.entity';
@@ -12,8 +12,6 @@ import { KnownUserRecord } from './known-user.entity';
  */
 @Injectable()
 export class ProjectionsService {
-  constructor(private readonly dataSource: DataSource) {}
-
   async recordUser(tx: EntityManager, p: PayloadOf<typeof UserRegistered>): Promise<void> {
     await tx
       .createQueryBuilder()
@@ -63,11 +61,11 @@ export class ProjectionsService {
     return tx.getRepository(KnownApplicationRecord).existsBy({ jobId, talentId });
   }
 
-  findUser(id: string, tx: EntityManager = this.dataSource.manager): Promise<KnownUserRecord | null> {
+  findUser(tx: EntityManager, id: string): Promise<KnownUserRecord | null> {
     return tx.getRepository(KnownUserRecord).findOneBy({ id });
   }
 
-  findJob(id: string, tx: EntityManager = this.dataSource.manager): Promise<KnownJobRecord | null> {
+  findJob(tx: EntityManager, id: string): Promise<KnownJobRecord | null> {
     return tx.getRepository(KnownJobRecord).findOneBy({ id });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ContractStarted, RewardGranted, type EnvelopeOf } from '@talent/events';
-import { OnEvent } from '@talent/platform';
+import { OnEvent, systemContext } from '@talent/platform';
 import { QualifyContract } from './qualify-contract';
 import { RecordReward } from './record-reward';
 
@@ -14,11 +14,11 @@ export class QualificationHandler {
 
   @OnEvent(ContractStarted)
   async onContractStarted(event: EnvelopeOf<typeof ContractStarted>, tx: EntityManager): Promise<void> {
-    await this.qualifyContract.execute(tx, event.payload, event.traceparent);
+    await this.qualifyContract.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
   }
 
   @OnEvent(RewardGranted)
   async onRewardGranted(event: EnvelopeOf<typeof RewardGranted>, tx: EntityManager): Promise<void> {
-    await this.recordReward.execute(tx, event.payload);
+    await this.recordReward.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
   }
 }

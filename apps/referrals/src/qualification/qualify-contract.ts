@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { ReferralQualified, type ContractStarted, type PayloadOf } from '@talent/events';
-import { EventPublisher, ROOT_LOGGER } from '@talent/platform';
+import type { z } from 'zod';
+import { ContractStarted, ReferralQualified } from '@talent/events';
+import { EventPublisher, inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 import { FraudCheck } from '../fraud/fraud-check';
 import { lockReferralGraph } from '../fraud/referral-graph.lock';
 import { ReferralInvalidator } from '../fraud/referral-invalidator';
@@ -13,7 +14,8 @@ import type { ReferralRef } from '../shared/referral.types';
 import { SignupReferralRecord, signupReferralRef } from '../signup-referrals/signup-referral.entity';
 import { QualificationRecord } from './qualification.entity';
 
-type Contract = PayloadOf<typeof ContractStarted>;
+const QualifyContractCommand = ContractStarted.schema;
+type Contract = z.infer<typeof QualifyContractCommand>;
 
 /** A pending referral behind a hire, and when it was made. */
 interface Candidate {
@@ -22,7 +24,7 @@ interface Candidate {
 }
 
 /**
- * Use case: a hire qualifies the referrals behind it, through the fraud rules.
+ * Use case (the system's, on ContractStarted): a hire qualifies the referrals behind it, through the fraud rules.
  * - Talent side: the job referral of this talent to this job, then the talent's own (TALENT)
  *   signup referral. They are judged in that order; once one qualifies, the other is refused
  *   as ALREADY_REWARDED, so one connector is paid per contract for the talent side.
@@ -35,10 +37,11 @@ interface Candidate {
  * or re-published ContractStarted changes nothing.
  */
 @Injectable()
-export class QualifyContract {
+export class QualifyContract implements UseCase<z.input<typeof QualifyContractCommand>, void> {
   private readonly log: Logger;
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly fraud: FraudCheck,
     private readonly invalidator: ReferralInvalidator,
     private readonly events: EventPublisher,
@@ -47,7 +50,12 @@ export class QualifyContract {
     this.log = logger.child({ component: 'qualification' });
   }
 
-  async execute(tx: EntityManager, contract: Contract, traceparent?: string): Promise<void> {
+  async execute(ctx: UseCaseContext, input: z.input<typeof QualifyContractCommand>): Promise<void> {
+    const contract = parseCommand(QualifyContractCommand, input);
+    await inUseCaseTransaction(ctx, this.dataSource, (tx) => this.settle(tx, contract, ctx.traceparent));
+  }
+
+  private async settle(tx: EntityManager, contract: Contract, traceparent?: string): Promise<void> {
     const settled: unknown[] = await tx.query(
       `INSERT INTO contracts (contract_id, job_id, client_id, talent_id, client_first_hire, started_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (contract_id) DO NOTHING RETURNING contract_id`,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { UserRegistered, type EnvelopeOf } from '@talent/events';
-import { OnEvent } from '@talent/platform';
+import { OnEvent, systemContext } from '@talent/platform';
 import { AttributeSignup } from './attribute-signup';
 
 @Injectable()
@@ -10,6 +10,6 @@ export class SignupReferralsHandler {
 
   @OnEvent(UserRegistered)
   async onUserRegistered(event: EnvelopeOf<typeof UserRegistered>, tx: EntityManager): Promise<void> {
-    await this.attributeSignup.execute(tx, event.payload, event.traceparent);
+    await this.attributeSignup.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
   }
 }
