@@ -10,13 +10,20 @@ import { BTRST_PRICE_FEED } from './buyback/price-feed';
 import type { PaymentsConfig } from './config';
 import { ContractRecord } from './contracts/contract.entity';
 import { ContractsHandler } from './contracts/contracts.handler';
+import { RecordContractCompleted } from './contracts/record-contract-completed';
+import { RecordContractStarted } from './contracts/record-contract-started';
 import { DisputeEventsHandler } from './disputes/dispute-events.handler';
+import { HoldDisputedInvoices } from './disputes/hold-disputed-invoices';
+import { SettleDisputedInvoices } from './disputes/settle-disputed-invoices';
 import { UsdRates } from './fx/usd-rates';
 import { InvoiceRecord, PaymentAttemptRecord } from './invoices/invoice.entity';
 import { ApprovalSweep } from './invoices/approval-sweep';
+import { ApproveInvoice } from './invoices/approve-invoice';
 import { IdempotencyKeys } from './invoices/idempotency-keys';
-import { InvoicesService } from './invoices/invoices.service';
+import { InvoicesReader } from './invoices/invoices.reader';
+import { PaymentAttempts } from './invoices/payment-attempts';
 import { PaymentOutcomes } from './invoices/payment-outcomes';
+import { SubmitInvoice } from './invoices/submit-invoice';
 import { paymentsSchemaMigration } from './migrations/1733000000000-payments-schema';
 import { UsdRates1735200000000 } from './migrations/1735200000000-usd-rates';
 import { ProviderConfirmations1736000000000 } from './migrations/1736000000000-provider-confirmations';
@@ -27,8 +34,8 @@ import { GovernedParameters1737100000000 } from './migrations/1737100000000-gove
 import { NetworkStatsService } from './network-stats/network-stats.service';
 import { feeRateParameter, ParametersService } from './parameters/parameters.service';
 import { LocalPaymentProvider } from './provider/local-payment-provider';
+import { ApplyProviderWebhook } from './provider/apply-provider-webhook';
 import { PAYMENT_PROVIDER } from './provider/payment-provider';
-import { ProviderConfirmations } from './provider/provider-confirmations';
 import { ProviderWebhooksController } from './provider/provider-webhooks.controller';
 import { PAYMENTS_JOBS } from './jobs';
 import { PAYMENTS_RESOLVERS } from './resolvers';
@@ -64,15 +71,22 @@ export class PaymentsModule {
       controllers: [ProviderWebhooksController],
       providers: [
         ContractsHandler,
+        RecordContractStarted,
+        RecordContractCompleted,
         DisputeEventsHandler,
+        HoldDisputedInvoices,
+        SettleDisputedInvoices,
         ParametersService,
         ...governedParameterProviders(feeRateParameter),
         UsdRates,
         IdempotencyKeys,
         PaymentOutcomes,
-        InvoicesService,
+        PaymentAttempts,
+        InvoicesReader,
+        SubmitInvoice,
+        ApproveInvoice,
         ApprovalSweep,
-        ProviderConfirmations,
+        ApplyProviderWebhook,
         // The local stand-in; a real provider adapter implements the same PaymentProvider interface.
         { provide: PAYMENT_PROVIDER, useClass: LocalPaymentProvider },
         // The buyback; real FX and price-feed adapters implement the same interfaces.

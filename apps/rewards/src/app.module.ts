@@ -2,14 +2,20 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { governedParameterProviders, MemberRecord, MembershipProjection, PlatformModule, subgraphGraphQLModule } from '@talent/platform';
 import type { RewardsConfig } from './config';
 import { ContractEarnings } from './earnings/contract-earnings';
+import { RecordPaidInvoice } from './earnings/record-paid-invoice';
+import { RecordQualifiedReferral } from './earnings/record-qualified-referral';
+import { RecordRating } from './earnings/record-rating';
 import { GenesisService } from './genesis/genesis.service';
 import { RewardGrantRecord } from './grants/grant.entity';
+import { EarnJuryRewards } from './grants/earn-jury-rewards';
+import { EarnScreeningReward } from './grants/earn-screening-reward';
 import { GrantsService } from './grants/grants.service';
 import { DisputeResolvedHandler } from './grants/dispute-resolved.handler';
 import { RewardEventsHandler } from './grants/reward-events.handler';
 import { REWARDS_JOBS } from './jobs';
 import { Ledger } from './ledger/ledger';
 import { LedgerAccountRecord, LedgerPostingRecord, LedgerTransactionRecord } from './ledger/ledger.entity';
+import { AdmitMember } from './members/admit-member';
 import { RewardsMembershipHandler } from './members/membership.handler';
 import { RewardsSchema1732900000000 } from './migrations/1732900000000-rewards-schema';
 import { AwaitingMembershipGrants1733000000000 } from './migrations/1733000000000-awaiting-membership-grants';
@@ -27,10 +33,14 @@ import { RewardPolicyRecord } from './policies/policy.entity';
 import { REWARDS_ORPHANED_TYPES, REWARDS_RESOLVERS } from './resolvers';
 import { ApplicationEventsHandler } from './staking/application-events.handler';
 import { StakeRecord } from './staking/stake.entity';
-import { StakingService } from './staking/staking.service';
+import { LockApplicationStake } from './staking/lock-application-stake';
+import { SettleApplicationStake } from './staking/settle-application-stake';
 import { SupplyService } from './supply/supply.service';
+import { CreditFeeBuyback } from './treasury/credit-fee-buyback';
 import { FeeConversionEventsHandler } from './treasury/fee-conversion-events.handler';
 import { GrantApprovedHandler } from './treasury/grant-approved.handler';
+import { PayAwaitingTreasuryGrants } from './treasury/pay-awaiting-treasury-grants';
+import { PayTreasuryGrant } from './treasury/pay-treasury-grant';
 import { TreasuryGrantsService } from './treasury/treasury-grants.service';
 import { TreasuryService } from './treasury/treasury.service';
 import { BalanceEvents } from './wallets/balance-events';
@@ -38,7 +48,9 @@ import { WalletsService } from './wallets/wallets.service';
 import { ChainAdapter, LocalChainAdapter } from './withdrawals/chain-adapter';
 import { WithdrawalRecord } from './withdrawals/withdrawal.entity';
 import { WithdrawalProcessor } from './withdrawals/withdrawal.processor';
-import { WithdrawalsService } from './withdrawals/withdrawals.service';
+import { RequestWithdrawal } from './withdrawals/request-withdrawal';
+import { WithdrawalQueue } from './withdrawals/withdrawal-queue';
+import { WithdrawalsReader } from './withdrawals/withdrawals.reader';
 
 export const REWARDS_ENTITIES = [
   LedgerAccountRecord,
@@ -69,22 +81,34 @@ export const REWARDS_PROVIDERS = [
   BalanceEvents,
   GenesisService,
   MembershipProjection,
+  AdmitMember,
   RewardsMembershipHandler,
   PoliciesService,
   ...governedParameterProviders(rewardPolicyParameters),
   GrantsService,
   ContractEarnings,
+  EarnScreeningReward,
+  EarnJuryRewards,
+  RecordRating,
+  RecordQualifiedReferral,
+  RecordPaidInvoice,
   RewardEventsHandler,
   DisputeResolvedHandler,
-  StakingService,
+  LockApplicationStake,
+  SettleApplicationStake,
   ApplicationEventsHandler,
   WalletsService,
   SupplyService,
   TreasuryService,
+  CreditFeeBuyback,
   FeeConversionEventsHandler,
   TreasuryGrantsService,
+  PayTreasuryGrant,
+  PayAwaitingTreasuryGrants,
   GrantApprovedHandler,
-  WithdrawalsService,
+  WithdrawalQueue,
+  RequestWithdrawal,
+  WithdrawalsReader,
   WithdrawalProcessor,
 ];
 

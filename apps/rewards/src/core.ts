@@ -6,9 +6,11 @@ import { GenesisService } from './genesis/genesis.service';
 import { GrantsService } from './grants/grants.service';
 import { Ledger } from './ledger/ledger';
 import { PoliciesService } from './policies/policies.service';
-import { StakingService } from './staking/staking.service';
+import { LockApplicationStake } from './staking/lock-application-stake';
+import { SettleApplicationStake } from './staking/settle-application-stake';
 import { SupplyService } from './supply/supply.service';
 import { TreasuryGrantsService } from './treasury/treasury-grants.service';
+import { CreditFeeBuyback } from './treasury/credit-fee-buyback';
 import { TreasuryService } from './treasury/treasury.service';
 import { BalanceEvents } from './wallets/balance-events';
 import { WalletsService } from './wallets/wallets.service';
@@ -37,9 +39,11 @@ export function createRewardsCore(dataSource: DataSource, logger: Logger, option
     genesis: new GenesisService(dataSource, ledger, logger),
     grants,
     earnings: new ContractEarnings(grants),
-    staking: new StakingService(ledger, members, balances, events, logger),
+    lockStake: new LockApplicationStake(dataSource, ledger, members, balances, events, logger),
+    settleStake: new SettleApplicationStake(dataSource, ledger, balances, events),
     supply: new SupplyService(dataSource, ledger),
-    treasury: new TreasuryService(dataSource, ledger, balances, events, logger),
+    treasury: new TreasuryService(dataSource),
+    creditFeeBuyback: new CreditFeeBuyback(dataSource, ledger, balances, events, logger),
     treasuryGrants: new TreasuryGrantsService(ledger, members, balances, events, logger),
     wallets: new WalletsService(dataSource, ledger),
     withdrawalProcessor: new WithdrawalProcessor(dataSource, ledger, chain, balances, events, logger),

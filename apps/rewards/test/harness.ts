@@ -19,7 +19,8 @@ import { WalletsService } from '../src/wallets/wallets.service';
 import { ChainAdapter } from '../src/withdrawals/chain-adapter';
 import { ProcessWithdrawal } from '../src/withdrawals/withdrawal.jobs';
 import { WithdrawalProcessor } from '../src/withdrawals/withdrawal.processor';
-import { WithdrawalsService } from '../src/withdrawals/withdrawals.service';
+import { RequestWithdrawal } from '../src/withdrawals/request-withdrawal';
+import { WithdrawalsReader } from '../src/withdrawals/withdrawals.reader';
 
 /** The use cases the tests call directly, as the service's module built them. */
 export interface RewardsCore {
@@ -43,7 +44,8 @@ export interface RewardsHarness {
   consumer: EventConsumer;
   /** Messages the consumer dead-lettered (tests expect none). */
   deadLetters: unknown[];
-  withdrawals: WithdrawalsService;
+  requestWithdrawal: RequestWithdrawal;
+  withdrawals: WithdrawalsReader;
   /** Jobs the service added; the queue is held, so tests run the processor themselves. */
   jobs: AddedJob[];
   /** Withdrawal ids queued for processing. */
@@ -90,7 +92,8 @@ export async function openRewards(
     },
     consumer: service.consumer,
     deadLetters: service.deadLetters,
-    withdrawals: get(WithdrawalsService),
+    requestWithdrawal: get(RequestWithdrawal),
+    withdrawals: get(WithdrawalsReader),
     jobs: service.jobs,
     get queued() {
       return service.jobs.filter((job) => job.name === ProcessWithdrawal.name).map((job) => job.data.withdrawalId as string);

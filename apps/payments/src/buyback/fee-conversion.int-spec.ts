@@ -10,7 +10,7 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, EventPublisher } from '@talent/platform';
+import { dataSourceOptions, EventPublisher, systemContext } from '@talent/platform';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
 import { PAYMENTS_ENTITIES, paymentsMigrations } from '../app.module';
 import type { PaymentsConfig } from '../config';
@@ -102,11 +102,14 @@ it('two replicas running at once while fees accrue convert every fee exactly onc
         fees.push([currency, fee]);
       }
     })();
-    const [runs] = await Promise.all([Promise.all([a.execute(), b.execute(), a.execute(), b.execute()]), accruing]);
+    const [runs] = await Promise.all([
+      Promise.all([a.execute(systemContext(), {}), b.execute(systemContext(), {}), a.execute(systemContext(), {}), b.execute(systemContext(), {})]),
+      accruing,
+    ]);
     results.push(...runs);
   }
   // Drain what accrued during the last runs.
-  for (let i = 0; i < 3; i++) await a.execute();
+  for (let i = 0; i < 3; i++) await a.execute(systemContext(), {});
 
   // The advisory lock held overlapping runs off (across the two pools, as across replicas).
   expect(results.some((r) => r.ran)).toBe(true);
@@ -142,7 +145,7 @@ it('a currency the FX side does not quote waits in CLAIMED, holds no other back,
   const unquoted = await replica({ BUYBACK_USDC_RATES: 'USD=1' });
   const chf = await accrue('CHF', '12.35');
   await accrue('USD', '5.00');
-  const first = await unquoted.execute();
+  const first = await unquoted.execute(systemContext(), {});
   expect(first.executed).toHaveLength(1);
   expect(first.pending).toHaveLength(1);
   expect(await sql(`SELECT currency, status FROM fee_conversions ORDER BY currency`)).toEqual([
@@ -151,12 +154,12 @@ it('a currency the FX side does not quote waits in CLAIMED, holds no other back,
   ]);
   // More CHF fees wait for the open CHF conversion instead of opening a second one.
   await accrue('CHF', '1.00');
-  await unquoted.execute();
+  await unquoted.execute(systemContext(), {});
   expect(await sql(`SELECT count(*)::int AS n FROM fee_conversions WHERE currency = 'CHF'`)).toEqual([{ n: 1 }]);
 
   const quoted = await replica({ BUYBACK_USDC_RATES: 'USD=1,CHF=1.1' });
-  await quoted.execute();
-  await quoted.execute();
+  await quoted.execute(systemContext(), {});
+  await quoted.execute(systemContext(), {});
   const rows = await sql(
     `SELECT c.fees::text AS fees, c.usdc_amount::text AS usdc, trim_scale(c.btrst_bought)::text AS btrst, c.status, array_agg(a.invoice_id ORDER BY a.amount DESC) AS invoices
        FROM fee_conversions c JOIN fee_accruals a ON a.conversion_id = c.id WHERE c.currency = 'CHF' GROUP BY c.id ORDER BY c.claimed_at`,

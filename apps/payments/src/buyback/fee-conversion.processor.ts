@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, JobQueue, ProcessesJob } from '@talent/platform';
+import { APP_CONFIG, JobQueue, ProcessesJob, systemContext, type JobData } from '@talent/platform';
 import type { PaymentsConfig } from '../config';
 import { CONVERT_FEES_SCHEDULER_ID, ConvertFeesJob } from './buyback.jobs';
 import { ConvertFees } from './fee-conversion';
@@ -18,7 +18,7 @@ export class FeeConversionProcessor implements OnApplicationBootstrap {
   }
 
   @ProcessesJob(ConvertFeesJob)
-  async handle(): Promise<void> {
-    await this.convertFees.execute();
+  async handle(data: JobData<typeof ConvertFeesJob>): Promise<void> {
+    await this.convertFees.execute(systemContext(), data);
   }
 }

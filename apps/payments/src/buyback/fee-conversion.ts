@@ -3,8 +3,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { FeesConverted } from '@talent/events';
-import { canonicalDecimal, canonicalIn, EventPublisher, formatMinor, inTransaction, isUniqueViolation, ROOT_LOGGER, sumMinor, toMinor } from '@talent/platform';
+import {
+  canonicalDecimal,
+  canonicalIn,
+  EventPublisher,
+  formatMinor,
+  inTransaction,
+  isUniqueViolation,
+  parseCommand,
+  ROOT_LOGGER,
+  sumMinor,
+  toMinor,
+  type JobData,
+  type UseCase,
+  type UseCaseContext,
+} from '@talent/platform';
 import { isPositiveDecimal } from './buyback-config';
+import { ConvertFeesJob } from './buyback.jobs';
 import { btrstFor, canonicalUsdc } from './buyback-math';
 import { FIAT_TO_USDC, type FiatToUsdc } from './fx-adapter';
 import { BTRST_PRICE_FEED, type BtrstPrice, type BtrstPriceFeed } from './price-feed';
@@ -32,7 +47,7 @@ export interface ConvertFeesResult {
 }
 
 /**
- * The buyback (issue 10): the platform fees of paid invoices are sold for USDC, and the USDC
+ * Use case (the system's, run by the ConvertFeesJob): the buyback (issue 10). The platform fees of paid invoices are sold for USDC, and the USDC
  * buys BTRST for the DAO treasury (rewards credits it on FeesConverted). One conversion per
  * currency, a persisted state machine, so that no transaction stays open during the remote
  * calls and a crash between any two steps neither loses nor double-counts a cent:
@@ -50,10 +65,11 @@ export interface ConvertFeesResult {
  * per currency), then moves them all on, step by step. Runs are serialised by a PostgreSQL
  * advisory lock (across replicas too); each step also re-checks the row's status under its row
  * lock, so even overlapping runs record each step once. Zero fees (fee rate 0) are marked
- * converted without a conversion: there is nothing to buy with them.
+ * converted without a conversion: there is nothing to buy with them. It never joins `ctx.tx`:
+ * each step commits on its own, so that no transaction stays open across a remote call.
  */
 @Injectable()
-export class ConvertFees {
+export class ConvertFees implements UseCase<JobData<typeof ConvertFeesJob>, ConvertFeesResult> {
   private readonly log: Logger;
 
   constructor(
@@ -66,7 +82,8 @@ export class ConvertFees {
     this.log = logger.child({ component: 'fee-conversion' });
   }
 
-  async execute(): Promise<ConvertFeesResult> {
+  async execute(_ctx: UseCaseContext, input: JobData<typeof ConvertFeesJob>): Promise<ConvertFeesResult> {
+    parseCommand(ConvertFeesJob.schema, input);
     // A session lock on one pooled connection, held for the run; a crash ends the session and frees it.
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();

@@ -2,13 +2,13 @@ import { Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphq
 import { CurrentUser, isUuid, type AuthUser } from '@talent/platform';
 import { toInvoiceModel } from '../invoices/invoice.mapper';
 import { InvoiceModel } from '../invoices/invoice.model';
-import { InvoicesService } from '../invoices/invoices.service';
+import { InvoicesReader } from '../invoices/invoices.reader';
 import { ContractRef, contractRef } from './contract.model';
 
 /** Payments' part of `Contract`: its invoices. */
 @Resolver(() => ContractRef)
 export class ContractsResolver {
-  constructor(private readonly invoiceService: InvoicesService) {}
+  constructor(private readonly invoicesReader: InvoicesReader) {}
 
   /** Lookup by key (`_entities`). A key only, nothing read: `invoices` checks the caller itself (the contract's parties and admins). */
   @ResolveReference()
@@ -21,6 +21,6 @@ export class ContractsResolver {
     description: "The contract's invoices, oldest first: for its talent and client and admins; an empty list for anyone else (anonymous callers included).",
   })
   async invoices(@Parent() contract: ContractRef, @CurrentUser() caller: AuthUser | null): Promise<InvoiceModel[]> {
-    return (await this.invoiceService.forContract(caller, contract.id)).map(toInvoiceModel);
+    return (await this.invoicesReader.forContract(caller, contract.id)).map(toInvoiceModel);
   }
 }

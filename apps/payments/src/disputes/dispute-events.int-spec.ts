@@ -12,7 +12,7 @@ import * as platform from '@talent/platform';
 import { openServiceModule, type ServiceModule } from '@talent/testing';
 import { PaymentsModule } from '../app.module';
 import { PaymentsConfigSchema, type PaymentsConfig } from '../config';
-import { isUnderDispute } from './dispute-events.handler';
+import { isUnderDispute } from './contract-disputes';
 
 /** Payments as production builds it (its module and consumer), on a fresh database. */
 let payments: ServiceModule<PaymentsConfig, typeof platform>;

@@ -6,7 +6,7 @@ import { APP_CONFIG, defineJob, JobQueue, loggableError, ProcessesJob, ROOT_LOGG
 import type { PaymentsConfig } from '../config';
 import { PurgeIdempotencyKeys } from './idempotency-keys';
 import { PaymentAttemptRecord } from './invoice.entity';
-import { InvoicesService } from './invoices.service';
+import { PaymentAttempts } from './payment-attempts';
 
 /** Resolves approvals whose charge outcome is overdue (see ApprovalSweep). */
 export const SweepApprovals = defineJob({ name: 'approvals.sweep', schema: z.object({}), attempts: 1 });
@@ -27,7 +27,7 @@ export class ApprovalSweep implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly invoices: InvoicesService,
+    private readonly attempts: PaymentAttempts,
     @Inject(APP_CONFIG) private readonly config: PaymentsConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
     @Optional() private readonly jobs?: JobQueue,
@@ -52,7 +52,7 @@ export class ApprovalSweep implements OnApplicationBootstrap {
     let resolved = 0;
     for (const attempt of overdue) {
       try {
-        const invoice = await this.invoices.chargeAttempt(attempt, { resumed: true });
+        const invoice = await this.attempts.charge(attempt, { resumed: true });
         if (invoice.status !== 'APPROVED') resolved += 1;
       } catch (error) {
         // One attempt's trouble does not stop the others; it is tried again next run.

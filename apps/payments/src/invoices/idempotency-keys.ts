@@ -2,10 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { APP_CONFIG, BadUserInputError, ConflictError, defineJob, ProcessesJob } from '@talent/platform';
+import { APP_CONFIG, ConflictError, defineJob, ProcessesJob } from '@talent/platform';
 import type { PaymentsConfig } from '../config';
-
-const KEY = /^[A-Za-z0-9_-]{8,100}$/;
 
 /** Deletes idempotency keys older than IDEMPOTENCY_KEY_RETENTION_HOURS (hourly). */
 export const PurgeIdempotencyKeys = defineJob({ name: 'idempotency-keys.purge', schema: z.object({}), attempts: 3 });
@@ -31,10 +29,6 @@ export class IdempotencyKeys {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: Pick<PaymentsConfig, 'IDEMPOTENCY_KEY_RETENTION_HOURS'>,
   ) {}
-
-  static validate(key: string, field = 'idempotencyKey'): void {
-    if (!KEY.test(key)) throw new BadUserInputError(`${field} must be 8 to 100 characters: letters, digits, "_" or "-"`, field);
-  }
 
   /**
    * Binds the key to the request in the caller's transaction, or checks that it was bound to the

@@ -2,10 +2,10 @@ import { Controller, Headers, HttpCode, Inject, Post, Req, UnauthorizedException
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { APP_CONFIG, ROOT_LOGGER } from '@talent/platform';
+import { APP_CONFIG, ROOT_LOGGER, systemContext } from '@talent/platform';
 import type { PaymentsConfig } from '../config';
 import { WEBHOOK_PATH } from './local-payment-provider';
-import { ProviderConfirmations } from './provider-confirmations';
+import { ApplyProviderWebhook } from './apply-provider-webhook';
 
 /**
  * The payment provider's webhook endpoint, signed the Standard Webhooks way: `webhook-id`,
@@ -20,7 +20,7 @@ export class ProviderWebhooksController {
   private readonly log: Logger;
 
   constructor(
-    private readonly confirmations: ProviderConfirmations,
+    private readonly applyWebhook: ApplyProviderWebhook,
     @Inject(APP_CONFIG) config: PaymentsConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
@@ -47,7 +47,11 @@ export class ProviderWebhooksController {
     }
     if (typeof body?.type !== 'string' || !webhookId) throw new BadRequestException('webhook without a type');
     try {
-      const outcome = await this.confirmations.apply(webhookId, body.type, body, req.headers.traceparent as string | undefined);
+      const outcome = await this.applyWebhook.execute(systemContext({ traceparent: req.headers.traceparent as string | undefined }), {
+        webhookId,
+        type: body.type,
+        body,
+      });
       this.log.info({ webhookId, type: body.type, outcome }, 'provider webhook received');
       return { outcome };
     } catch (error) {

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import { DecimalScalar } from '@talent/platform';
+import { canonicalTokens, DecimalScalar } from '@talent/platform';
+import type { RewardPolicyRecord } from './policy.entity';
 
 @ObjectType('RewardPolicy')
 export class RewardPolicyModel {
@@ -45,3 +46,20 @@ export class RewardPolicyModel {
   @Field({ description: 'True when only the first grant for a reference pays, whoever earns it (screening: the first decision on a talent).' })
   oncePerReference: boolean;
 }
+
+const tokensOrNull = (value: string | null): string | null => (value === null ? null : canonicalTokens(value));
+
+export const toRewardPolicyModel = (p: RewardPolicyRecord): RewardPolicyModel =>
+  Object.assign(new RewardPolicyModel(), {
+    key: p.key,
+    description: p.description,
+    amount: tokensOrNull(p.amount),
+    rate: tokensOrNull(p.rate),
+    capPerGrant: tokensOrNull(p.capPerGrant),
+    capPerBeneficiaryDay: tokensOrNull(p.capPerBeneficiaryDay),
+    capPerBeneficiaryMonth: tokensOrNull(p.capPerBeneficiaryMonth),
+    capPerSource: tokensOrNull(p.capPerSource),
+    earningWindowDays: p.earningWindowDays,
+    minPaidUsd: p.minPaidUsd,
+    oncePerReference: p.oncePerReference,
+  });

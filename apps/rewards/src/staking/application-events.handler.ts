@@ -1,32 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApplicationResolved, ApplicationSubmitted, InterviewRecorded, type EnvelopeOf } from '@talent/events';
-import { OnEvent } from '@talent/platform';
-import { StakingService } from './staking.service';
+import { OnEvent, systemContext } from '@talent/platform';
+import { LockApplicationStake } from './lock-application-stake';
+import { SettleApplicationStake } from './settle-application-stake';
 
-/** jobs.events.v1 -> stakes. One application's events share a key, so they arrive in order. */
+/** jobs.events.v1 -> stakes, in the inbox transaction. One application's events share a key, so they arrive in order. */
 @Injectable()
 export class ApplicationEventsHandler {
-  constructor(private readonly staking: StakingService) {}
+  constructor(
+    private readonly lockStake: LockApplicationStake,
+    private readonly settleStake: SettleApplicationStake,
+  ) {}
 
   @OnEvent(ApplicationSubmitted)
   async onApplicationSubmitted(event: EnvelopeOf<typeof ApplicationSubmitted>, tx: EntityManager): Promise<void> {
-    await this.staking.lock(tx, event.payload, event.traceparent);
+    await this.lockStake.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
   }
 
+  /** Only a no-show settles anything here: it slashes the stake. */
   @OnEvent(InterviewRecorded)
   async onInterviewRecorded(event: EnvelopeOf<typeof InterviewRecorded>, tx: EntityManager): Promise<void> {
-    if (event.payload.outcome === 'NO_SHOW') await this.staking.slash(tx, event.payload.applicationId, event.traceparent);
+    if (event.payload.outcome !== 'NO_SHOW') return;
+    await this.settleStake.execute(systemContext({ tx, traceparent: event.traceparent }), {
+      applicationId: event.payload.applicationId,
+      settlement: 'SLASHED',
+    });
   }
 
   /**
    * Releases a stake still locked. An application that ended for a no-show whose
-   * InterviewRecorded was not seen is slashed instead; a slashed or released stake stays as it is.
+   * InterviewRecorded was not seen is slashed instead.
    */
   @OnEvent(ApplicationResolved)
   async onApplicationResolved(event: EnvelopeOf<typeof ApplicationResolved>, tx: EntityManager): Promise<void> {
     const { applicationId, reason } = event.payload;
-    if (reason === 'NO_SHOW') await this.staking.slash(tx, applicationId, event.traceparent);
-    else await this.staking.release(tx, applicationId, event.traceparent);
+    await this.settleStake.execute(systemContext({ tx, traceparent: event.traceparent }), {
+      applicationId,
+      settlement: reason === 'NO_SHOW' ? 'SLASHED' : 'RELEASED',
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { COMMUNITY_POOL, SystemAccounts } from '../ledger/accounts';
 import { fromUnits, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
@@ -30,7 +30,9 @@ export class SupplyService {
     private readonly ledger: Ledger,
   ) {}
 
-  async supply(tx: EntityManager = this.dataSource.manager): Promise<TokenSupply> {
+  /** A read outside any transaction (the figures of a dashboard, not a decision). */
+  async supply(): Promise<TokenSupply> {
+    const tx = this.dataSource.manager;
     const genesis: Array<{ code: string; kind: string; amount: string }> = await tx.query(
       `SELECT a.code, a.kind, p.amount::text AS amount
          FROM ledger_transactions t

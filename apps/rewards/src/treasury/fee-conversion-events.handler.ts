@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { FeesConverted, type EnvelopeOf } from '@talent/events';
-import { OnEvent } from '@talent/platform';
-import { TreasuryService } from './treasury.service';
+import { OnEvent, systemContext } from '@talent/platform';
+import { CreditFeeBuyback } from './credit-fee-buyback';
 
 /**
  * payments.events.v1 -> the DAO treasury. Only payments may send FeesConverted: the consumer
@@ -11,10 +11,10 @@ import { TreasuryService } from './treasury.service';
  */
 @Injectable()
 export class FeeConversionEventsHandler {
-  constructor(private readonly treasury: TreasuryService) {}
+  constructor(private readonly creditFeeBuyback: CreditFeeBuyback) {}
 
   @OnEvent(FeesConverted)
   async onFeesConverted(event: EnvelopeOf<typeof FeesConverted>, tx: EntityManager): Promise<void> {
-    await this.treasury.creditBuyback(tx, event.payload, event.traceparent);
+    await this.creditFeeBuyback.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
   }
 }

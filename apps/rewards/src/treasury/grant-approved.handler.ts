@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { GrantApproved, KycApproved, type EnvelopeOf } from '@talent/events';
-import { OnEvent } from '@talent/platform';
-import { TreasuryGrantsService } from './treasury-grants.service';
+import { OnEvent, systemContext } from '@talent/platform';
+import { PayAwaitingTreasuryGrants } from './pay-awaiting-treasury-grants';
+import { PayTreasuryGrant } from './pay-treasury-grant';
 
 /**
  * governance.events.v1 -> grants paid from the DAO treasury. Only governance may send
@@ -12,16 +13,19 @@ import { TreasuryGrantsService } from './treasury-grants.service';
  */
 @Injectable()
 export class GrantApprovedHandler {
-  constructor(private readonly grants: TreasuryGrantsService) {}
+  constructor(
+    private readonly payGrant: PayTreasuryGrant,
+    private readonly payAwaitingGrants: PayAwaitingTreasuryGrants,
+  ) {}
 
   @OnEvent(GrantApproved)
   async onGrantApproved(event: EnvelopeOf<typeof GrantApproved>, tx: EntityManager): Promise<void> {
-    await this.grants.pay(tx, { ...event.payload, eventId: event.id, traceparent: event.traceparent });
+    await this.payGrant.execute(systemContext({ tx, traceparent: event.traceparent }), { ...event.payload, eventId: event.id });
   }
 
   /** identity.events.v1: a recipient's approval pays the treasury grants that waited for it. */
   @OnEvent(KycApproved)
   async onKycApproved(event: EnvelopeOf<typeof KycApproved>, tx: EntityManager): Promise<void> {
-    await this.grants.settleAwaitingMembership(tx, event.payload.userId, event.traceparent);
+    await this.payAwaitingGrants.execute(systemContext({ tx, traceparent: event.traceparent }), { userId: event.payload.userId });
   }
 }

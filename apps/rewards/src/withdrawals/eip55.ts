@@ -26,8 +26,8 @@ export type AddressCheck = { ok: true; address: string } | { ok: false; reason: 
  */
 export function checkWithdrawalAddress(input: string): AddressCheck {
   const address = input.trim();
-  if (!HEX_ADDRESS.test(address)) return { ok: false, reason: 'toAddress must be 0x followed by 40 hexadecimal characters' };
-  if (/^0x0{40}$/.test(address)) return { ok: false, reason: 'toAddress must not be the zero address' };
-  if (toChecksumAddress(address) !== address) return { ok: false, reason: 'toAddress must be an EIP-55 checksummed address (check its capitalisation)' };
+  if (!HEX_ADDRESS.test(address)) return { ok: false, reason: 'must be 0x followed by 40 hexadecimal characters' };
+  if (/^0x0{40}$/.test(address)) return { ok: false, reason: 'must not be the zero address' };
+  if (toChecksumAddress(address) !== address) return { ok: false, reason: 'must be an EIP-55 checksummed address (check its capitalisation)' };
   return { ok: true, address };
 }

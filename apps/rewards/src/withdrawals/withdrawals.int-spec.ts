@@ -3,6 +3,7 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 
 /** Withdrawals on a real PostgreSQL: validation, the hold at request, sending, and failure after the last attempt. */
 import { randomUUID } from 'node:crypto';
+import type { UseCaseContext } from '@talent/platform';
 import { addMember, assertLedgerConsistent, balanceOf, fund, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
 import { SystemAccounts } from '../ledger/accounts';
 import { ChainAdapter, type ChainTransfer, type TransferStatus } from './chain-adapter';
@@ -38,21 +39,32 @@ afterAll(async () => {
 });
 
 const caller = (id: string) => ({ id, roles: ['TALENT' as const] });
+const as = (id: string): UseCaseContext => ({ caller: caller(id) });
 
 describe('withdrawals', () => {
   it('validates the request: members only, a positive amount of at most 18 decimals, an EIP-55 address, the available balance', async () => {
     const member = await addMember(h);
     await fund(h, member, '10');
     const stranger = randomUUID();
-    await expect(h.withdrawals.request(caller(stranger), '1', ADDRESS)).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    await expect(h.requestWithdrawal.execute(as(stranger), { amount: '1', toAddress: ADDRESS })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
     for (const amount of ['0', '-1', '1.0000000000000000001', 'abc']) {
-      await expect(h.withdrawals.request(caller(member), amount, ADDRESS)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'amount' } });
+      await expect(h.requestWithdrawal.execute(as(member), { amount, toAddress: ADDRESS })).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: { field: 'amount' },
+      });
     }
     for (const address of [ADDRESS.toLowerCase(), ADDRESS.replace('aA', 'AA'), '0x1234', `0x${'0'.repeat(40)}`]) {
-      await expect(h.withdrawals.request(caller(member), '1', address)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'toAddress' } });
+      await expect(h.requestWithdrawal.execute(as(member), { amount: '1', toAddress: address })).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: { field: 'toAddress' },
+      });
     }
-    await expect(h.withdrawals.request(caller(member), '10.000000000000000001', ADDRESS)).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
-    await expect(h.withdrawals.request(caller(member), '999999999999999999999999', ADDRESS)).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    await expect(h.requestWithdrawal.execute(as(member), { amount: '10.000000000000000001', toAddress: ADDRESS })).rejects.toMatchObject({
+      code: 'INSUFFICIENT_FUNDS',
+    });
+    await expect(h.requestWithdrawal.execute(as(member), { amount: '999999999999999999999999', toAddress: ADDRESS })).rejects.toMatchObject({
+      code: 'INSUFFICIENT_FUNDS',
+    });
     expect(await walletOf(h, member)).toEqual({ balance: '10', locked: '0', available: '10' });
     expect(h.queued).toEqual([]);
   });
@@ -60,7 +72,7 @@ describe('withdrawals', () => {
   it('holds the amount at request and sends it: SENT with the hash, pending -> external', async () => {
     const member = await addMember(h);
     await fund(h, member, '10');
-    const w = await h.withdrawals.request(caller(member), '4.5', ADDRESS);
+    const w = await h.requestWithdrawal.execute(as(member), { amount: '4.5', toAddress: ADDRESS });
     expect(w).toMatchObject({ status: 'REQUESTED', amount: '4.5', toAddress: ADDRESS });
     expect(h.queued).toContain(w.id);
     expect(await walletOf(h, member)).toEqual({ balance: '5.5', locked: '0', available: '5.5' });
@@ -80,7 +92,7 @@ describe('withdrawals', () => {
   it('retries a failing transfer, then fails it after the last attempt and returns the funds', async () => {
     const member = await addMember(h);
     await fund(h, member, '3');
-    const w = await h.withdrawals.request(caller(member), '3', ADDRESS);
+    const w = await h.requestWithdrawal.execute(as(member), { amount: '3', toAddress: ADDRESS });
     chain.failing = true;
     expect(await h.core.withdrawalProcessor.process(w.id, false)).toBe('RETRY');
     expect(await walletOf(h, member)).toEqual({ balance: '0', locked: '0', available: '0' });
@@ -104,8 +116,8 @@ describe('withdrawals', () => {
   it("lists withdrawals newest first, only the caller's", async () => {
     const member = await addMember(h);
     await fund(h, member, '3');
-    const a = await h.withdrawals.request(caller(member), '1', ADDRESS);
-    const b = await h.withdrawals.request(caller(member), '1', ADDRESS);
+    const a = await h.requestWithdrawal.execute(as(member), { amount: '1', toAddress: ADDRESS });
+    const b = await h.requestWithdrawal.execute(as(member), { amount: '1', toAddress: ADDRESS });
     expect((await h.withdrawals.mine(caller(member))).map((w) => w.id)).toEqual([b.id, a.id]);
     expect(await h.withdrawals.mine(caller(randomUUID()))).toEqual([]);
   });
@@ -119,8 +131,8 @@ describe('withdrawal idempotency keys', () => {
     const member = await addMember(h);
     await fund(h, member, '10');
     const k = key();
-    const first = await h.withdrawals.request(caller(member), '4', ADDRESS, undefined, k);
-    const again = await h.withdrawals.request(caller(member), '4.000', ADDRESS, undefined, k);
+    const first = await h.requestWithdrawal.execute(as(member), { amount: '4', toAddress: ADDRESS, idempotencyKey: k });
+    const again = await h.requestWithdrawal.execute(as(member), { amount: '4.000', toAddress: ADDRESS, idempotencyKey: k });
     expect(again.id).toBe(first.id);
     expect(h.queued.filter((id) => id === first.id)).toHaveLength(2);
     expect(await holds(member)).toBe(1);
@@ -133,7 +145,7 @@ describe('withdrawal idempotency keys', () => {
     const member = await addMember(h);
     await fund(h, member, '10');
     const k = key();
-    const results = await Promise.all([1, 2, 3].map(() => h.withdrawals.request(caller(member), '3', ADDRESS, undefined, k)));
+    const results = await Promise.all([1, 2, 3].map(() => h.requestWithdrawal.execute(as(member), { amount: '3', toAddress: ADDRESS, idempotencyKey: k })));
     expect(new Set(results.map((w) => w.id)).size).toBe(1);
     expect(await holds(member)).toBe(1);
     expect(await walletOf(h, member)).toEqual({ balance: '7', locked: '0', available: '7' });
@@ -145,17 +157,19 @@ describe('withdrawal idempotency keys', () => {
     await fund(h, member, '10');
     await fund(h, other, '10');
     const k = key();
-    await h.withdrawals.request(caller(member), '2', ADDRESS, undefined, k);
-    await expect(h.withdrawals.request(caller(member), '3', ADDRESS, undefined, k)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await h.requestWithdrawal.execute(as(member), { amount: '2', toAddress: ADDRESS, idempotencyKey: k });
+    await expect(h.requestWithdrawal.execute(as(member), { amount: '3', toAddress: ADDRESS, idempotencyKey: k })).rejects.toMatchObject({ code: 'CONFLICT' });
     const otherAddress = toChecksumAddress('0x52908400098527886e0f7030069857d2e4169ee7');
-    await expect(h.withdrawals.request(caller(member), '2', otherAddress, undefined, k)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(h.requestWithdrawal.execute(as(member), { amount: '2', toAddress: otherAddress, idempotencyKey: k })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect(await holds(member)).toBe(1);
     expect(await walletOf(h, member)).toEqual({ balance: '8', locked: '0', available: '8' });
     // Another user's key space: the same key is a new withdrawal.
-    await h.withdrawals.request(caller(other), '3', ADDRESS, undefined, k);
+    await h.requestWithdrawal.execute(as(other), { amount: '3', toAddress: ADDRESS, idempotencyKey: k });
     expect(await walletOf(h, other)).toEqual({ balance: '7', locked: '0', available: '7' });
     for (const bad of ['short', 'has space in it', 'x'.repeat(101)]) {
-      await expect(h.withdrawals.request(caller(member), '1', ADDRESS, undefined, bad)).rejects.toMatchObject({
+      await expect(h.requestWithdrawal.execute(as(member), { amount: '1', toAddress: ADDRESS, idempotencyKey: bad })).rejects.toMatchObject({
         code: 'BAD_USER_INPUT',
         details: { field: 'idempotencyKey' },
       });
@@ -180,7 +194,7 @@ describe('withdrawals on the local chain adapter: refunded only when the transfe
   it('a transfer that timed out after sending is not refunded: held while PENDING, SENT once the chain confirms it', async () => {
     const member = await addMember(local);
     await fund(local, member, '5');
-    const w = await local.withdrawals.request(caller(member), '5', timeoutAddress, undefined, `key-${randomUUID()}`);
+    const w = await local.requestWithdrawal.execute(as(member), { amount: '5', toAddress: timeoutAddress, idempotencyKey: `key-${randomUUID()}` });
     expect(await local.core.withdrawalProcessor.process(w.id, false)).toBe('RETRY');
     // The last attempt: the chain has the transfer, still pending: nothing goes back.
     expect(await local.core.withdrawalProcessor.process(w.id, true)).toBe('PENDING');
@@ -203,7 +217,7 @@ describe('withdrawals on the local chain adapter: refunded only when the transfe
   it('a transfer the chain never saw (NOT_FOUND) is refunded once, after the last attempt', async () => {
     const member = await addMember(local);
     await fund(local, member, '2');
-    const w = await local.withdrawals.request(caller(member), '2', unreachableAddress);
+    const w = await local.requestWithdrawal.execute(as(member), { amount: '2', toAddress: unreachableAddress });
     expect(await local.core.withdrawalProcessor.process(w.id, false)).toBe('RETRY');
     expect(await walletOf(local, member)).toEqual({ balance: '0', locked: '0', available: '0' });
     expect(await local.core.withdrawalProcessor.process(w.id, true)).toBe('FAILED');
@@ -219,7 +233,7 @@ describe('withdrawals on the local chain adapter: refunded only when the transfe
   it('a pending outcome schedules a delayed re-check through the queue', async () => {
     const member = await addMember(local);
     await fund(local, member, '1');
-    const w = await local.withdrawals.request(caller(member), '1', timeoutAddress);
+    const w = await local.requestWithdrawal.execute(as(member), { amount: '1', toAddress: timeoutAddress });
     const checks = () => local.jobs.filter((job) => job.name === CheckWithdrawal.name && job.data.withdrawalId === w.id);
     await local.core.withdrawalProcessor.handle({ withdrawalId: w.id }, { attemptsMade: 4 });
     expect(checks()).toEqual([{ name: CheckWithdrawal.name, data: { withdrawalId: w.id, check: 1 }, jobId: `check-${w.id}-1`, delay: 1000 }]);

@@ -1,9 +1,10 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Authenticated, CurrentUser, DecimalScalar, RequestMeta, type AuthUser } from '@talent/platform';
+import { Authenticated, CurrentUser, DecimalScalar, UseCaseCtx, type AuthUser, type UseCaseContext } from '@talent/platform';
 import { canonicalTokens } from '@talent/platform';
 import type { WithdrawalRecord } from './withdrawal.entity';
 import { WithdrawalModel, WithdrawalStatusEnum } from './withdrawal.model';
-import { WithdrawalsService } from './withdrawals.service';
+import { RequestWithdrawal } from './request-withdrawal';
+import { WithdrawalsReader } from './withdrawals.reader';
 
 const toModel = (r: WithdrawalRecord): WithdrawalModel =>
   Object.assign(new WithdrawalModel(), {
@@ -17,7 +18,10 @@ const toModel = (r: WithdrawalRecord): WithdrawalModel =>
 
 @Resolver(() => WithdrawalModel)
 export class WithdrawalsResolver {
-  constructor(private readonly withdrawals: WithdrawalsService) {}
+  constructor(
+    private readonly withdrawals: WithdrawalsReader,
+    private readonly requestWithdrawalUseCase: RequestWithdrawal,
+  ) {}
 
   @Mutation(() => WithdrawalModel, {
     description:
@@ -27,13 +31,12 @@ export class WithdrawalsResolver {
   })
   @Authenticated()
   async requestWithdrawal(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('amount', { type: () => DecimalScalar }) amount: string,
     @Args('toAddress') toAddress: string,
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey: string | null,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<WithdrawalModel> {
-    return toModel(await this.withdrawals.request(caller, amount, toAddress, meta.traceparent, idempotencyKey));
+    return toModel(await this.requestWithdrawalUseCase.execute(ctx, { amount, toAddress, idempotencyKey }));
   }
 
   @Query(() => [WithdrawalModel], { description: "The caller's withdrawals, newest first." })

@@ -1,3 +1,4 @@
 export * from './countries';
 export * from './ids';
 export * from './command';
+export * from './idempotency-key';
