@@ -1,8 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createLogger, PlatformModule, subgraphGraphQLModule, JwksTokenVerifier, RedisRevocationList, RevocationList, FieldCipher } from '@talent/platform';
 import { AdminBootstrap } from './admin-bootstrap';
-import { AuthService } from './auth/auth.service';
+import { RefreshSession } from './auth/refresh-session';
 import { RegisterAccount } from './auth/register-account';
+import { RevokeMySessions } from './auth/revoke-my-sessions';
+import { SignIn } from './auth/sign-in';
+import { SignOut } from './auth/sign-out';
 import { JwksController } from './auth/jwks.controller';
 import { PasswordHasher } from './auth/password-hasher';
 import { RefreshTokenRecord } from './auth/refresh-token.entity';
@@ -32,7 +35,10 @@ import { OrganizationsService } from './organizations/organizations.service';
 import { IDENTITY_RESOLVERS } from './resolvers';
 import { TalentScreeningRecord } from './screening/talent-screening.entity';
 import { ScreenTalent } from './screening/screen-talent';
-import { UserAccessService } from './users/user-access.service';
+import { DisableAccount } from './users/disable-account';
+import { EnableAccount } from './users/enable-account';
+import { GrantRole } from './users/grant-role';
+import { RevokeRole } from './users/revoke-role';
 import { UserRecord } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
@@ -57,12 +63,18 @@ export const IDENTITY_MIGRATIONS = [
 export const IDENTITY_PROVIDERS = [
   UsersService,
   RegisterAccount,
-  AuthService,
+  SignIn,
+  RefreshSession,
+  SignOut,
+  RevokeMySessions,
   TokenService,
   PasswordHasher,
   SignInThrottle,
   SessionsService,
-  UserAccessService,
+  GrantRole,
+  RevokeRole,
+  DisableAccount,
+  EnableAccount,
   SubmitKycCase,
   ReviewKycCase,
   ListKycQueue,

@@ -14,7 +14,7 @@ import {
   type UseCaseContext,
 } from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
-import type { Session } from './auth.service';
+import type { Session } from './session';
 import { PasswordHasher } from './password-hasher';
 import { SignInThrottle } from './sign-in-throttle';
 import { TokenService } from './token.service';

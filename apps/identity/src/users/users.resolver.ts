@@ -1,19 +1,22 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import {
+  Authenticated,
   BatchLoader,
   CurrentUser,
   hasRole,
   isUuid,
-  NotFoundError,
   PerRequest,
-  RequestMeta,
-  RequireRoles,
+  UseCaseCtx,
   type AuthUser,
   type RequestContext,
+  type UseCaseContext,
 } from '@talent/platform';
 import { OrganizationModel } from '../organizations/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { UserAccessService } from './user-access.service';
+import { DisableAccount } from './disable-account';
+import { EnableAccount } from './enable-account';
+import { GrantRole } from './grant-role';
+import { RevokeRole } from './revoke-role';
 import { RoleEnum, UserModel } from './user.model';
 import type { UserRecord } from './user.entity';
 import { toUserModel, UsersService } from './users.service';
@@ -25,8 +28,11 @@ export class UsersResolver {
 
   constructor(
     private readonly users: UsersService,
-    private readonly access: UserAccessService,
     private readonly orgs: OrganizationsService,
+    private readonly grantRoleUseCase: GrantRole,
+    private readonly revokeRoleUseCase: RevokeRole,
+    private readonly disableAccount: DisableAccount,
+    private readonly enableAccount: EnableAccount,
   ) {
     this.byId = new PerRequest(() => BatchLoader.orNull((ids) => this.users.findByIds(ids)));
   }
@@ -73,45 +79,40 @@ export class UsersResolver {
     description:
       "ADMIN only. INSPECTOR and ADMIN are only ever granted this way. The user's current access tokens are refused from then on: the next refresh or sign-in carries the new role.",
   })
-  @RequireRoles('ADMIN')
+  @Authenticated()
   async grantRole(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('userId', { type: () => ID }) userId: string,
     @Args('role', { type: () => RoleEnum }) role: RoleEnum,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<UserModel> {
-    return toUserModel(await this.access.grantRole(caller, userId, role, meta.traceparent));
+    return toUserModel(await this.grantRoleUseCase.execute(ctx, { userId, role }));
   }
 
   @Mutation(() => UserModel, {
     description:
       "ADMIN only. Takes a role back: the user's tokens carrying it are refused at every subgraph within seconds. An admin cannot take ADMIN from themselves, nor from the last active admin (PRECONDITION_FAILED).",
   })
-  @RequireRoles('ADMIN')
+  @Authenticated()
   async revokeRole(
-    @CurrentUser() caller: AuthUser,
+    @UseCaseCtx() ctx: UseCaseContext,
     @Args('userId', { type: () => ID }) userId: string,
     @Args('role', { type: () => RoleEnum }) role: RoleEnum,
-    @RequestMeta() meta: { traceparent?: string },
   ): Promise<UserModel> {
-    if (!isUuid(userId)) throw new NotFoundError('User');
-    return toUserModel(await this.access.revokeRole(caller, userId, role, meta.traceparent));
+    return toUserModel(await this.revokeRoleUseCase.execute(ctx, { userId, role }));
   }
 
   @Mutation(() => UserModel, {
     description:
       'ADMIN only. The account can no longer sign in or refresh, and every token it holds is refused within seconds. Not oneself, nor the last active admin.',
   })
-  @RequireRoles('ADMIN')
-  async disableUser(@CurrentUser() caller: AuthUser, @Args('userId', { type: () => ID }) userId: string): Promise<UserModel> {
-    if (!isUuid(userId)) throw new NotFoundError('User');
-    return toUserModel(await this.access.disableUser(caller, userId));
+  @Authenticated()
+  async disableUser(@UseCaseCtx() ctx: UseCaseContext, @Args('userId', { type: () => ID }) userId: string): Promise<UserModel> {
+    return toUserModel(await this.disableAccount.execute(ctx, { userId }));
   }
 
   @Mutation(() => UserModel, { description: 'ADMIN only. Lets a disabled account sign in again; its old sessions stay ended.' })
-  @RequireRoles('ADMIN')
-  async enableUser(@CurrentUser() caller: AuthUser, @Args('userId', { type: () => ID }) userId: string): Promise<UserModel> {
-    if (!isUuid(userId)) throw new NotFoundError('User');
-    return toUserModel(await this.access.enableUser(caller, userId));
+  @Authenticated()
+  async enableUser(@UseCaseCtx() ctx: UseCaseContext, @Args('userId', { type: () => ID }) userId: string): Promise<UserModel> {
+    return toUserModel(await this.enableAccount.execute(ctx, { userId }));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { NotFoundError } from '@talent/platform';
 import { UserRecord } from './user.entity';
 import { KycStatusEnum, RoleEnum, ScreeningStatusEnum, UserModel } from './user.model';
@@ -21,8 +21,9 @@ export const toUserModel = (u: UserRecord): UserModel =>
 export class UsersService {
   constructor(private readonly dataSource: DataSource) {}
 
-  findById(id: string, tx: EntityManager = this.dataSource.manager): Promise<UserRecord | null> {
-    return tx.getRepository(UserRecord).findOneBy({ id });
+  /** A read outside any transaction (resolvers); a use case reads through its own transaction instead. */
+  findById(id: string): Promise<UserRecord | null> {
+    return this.dataSource.getRepository(UserRecord).findOneBy({ id });
   }
 
   async findByIds(ids: readonly string[]): Promise<Map<string, UserRecord>> {
@@ -31,8 +32,8 @@ export class UsersService {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  async getOrThrow(id: string, tx?: EntityManager): Promise<UserRecord> {
-    const user = await this.findById(id, tx);
+  async getOrThrow(id: string): Promise<UserRecord> {
+    const user = await this.findById(id);
     if (!user) throw new NotFoundError('User');
     return user;
   }
