@@ -3,9 +3,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { BalanceChanged, PublicRewardGranted, RewardGranted, type Money } from '@talent/events';
-import { activeTraceparent, deferUntilCommit, EventPublisher, flushDeferred, InsufficientFundsError, ROOT_LOGGER, type PendingEvent } from '@talent/platform';
+import {
+  activeTraceparent,
+  DecimalFormatError,
+  deferUntilCommit,
+  EventPublisher,
+  flushDeferred,
+  fromUnits,
+  InsufficientFundsError,
+  MAX_UNITS,
+  mulUnits,
+  ROOT_LOGGER,
+  toUnits,
+  toUnitsTruncated,
+  type PendingEvent,
+} from '@talent/platform';
 import { COMMUNITY_POOL, walletAccounts } from '../ledger/accounts';
-import { DecimalFormatError, fromUnits, MAX_UNITS, mulUnits, toUnits, toUnitsTruncated } from '@talent/platform';
 import { Ledger, type JournalInput, type LockedAccounts, type PreparedTransaction } from '../ledger/ledger';
 import { PoliciesService } from '../policies/policies.service';
 import { balanceChanges } from '../wallets/balance-events';
@@ -122,9 +135,9 @@ const PENDING = 'rewards:pendingGrants';
  * in one statement each.
  *
  * Locks, in this order, each held until commit:
- * - for a grant that may wait for its beneficiary's membership, an advisory lock per beneficiary,
- *   which settling that user's approval takes too (so a grant parked as "not a member yet" while
- *   the approval commits is settled by it, never left waiting);
+ * - for a grant whose beneficiary is not a member yet, an advisory lock per beneficiary, which
+ *   settling that user's approval takes too (so a grant parked as "not a member yet" while the
+ *   approval commits is settled by it, never left waiting);
  * - one advisory lock per (policy, beneficiary), per (policy, source) of a source-capped policy
  *   and per (policy, reference) of a once-per-reference policy: exactly what a decision reads
  *   (duplicates, caps, first decision), so grants that could change each other's decision are
@@ -425,23 +438,30 @@ export class GrantsService {
   }
 
   /**
-   * Takes the advisory locks the batch's decisions depend on, sorted, in one statement (so that
-   * two batches never wait for each other in a cycle): each grant's (policy, beneficiary), for
+   * Takes the advisory locks the batch's decisions depend on, sorted, in one statement (two grant
+   * batches never wait for each other in a cycle): each grant's (policy, beneficiary), for
    * duplicates and the beneficiary caps; (policy, source) where the policy caps a source; and
    * (policy, reference) where it pays once per reference (screening: the first decision on a
    * talent pays, whoever makes it, so two inspectors screening one talent at once cannot both be
-   * first).
+   * first); and, for a beneficiary not yet a member, the lock that settling their approval takes
+   * (a member stays one, so members' grants need not serialize on it).
+   * A batch that locked a wallet before its grants are decided (a stake, then a grant, in one
+   * batch) can still meet a grant batch in a cycle: PostgreSQL aborts one, and the consumer
+   * retries it as the transient failure it is.
    */
   private async lockDecisions(tx: EntityManager, grants: PendingGrant[], policies: Map<string, PolicyTerms>): Promise<void> {
     const keys = new Set<string>();
-    for (const { command, beneficiaryId, mayAwaitMembership } of grants) {
+    const mayWait = [...new Set(grants.filter((g) => g.mayAwaitMembership).map((g) => g.beneficiaryId))];
+    const members: Array<{ user_id: string }> = mayWait.length ? await tx.query(`SELECT user_id FROM members WHERE user_id = ANY ($1::uuid[])`, [mayWait]) : [];
+    const isMember = new Set(members.map((m) => m.user_id));
+    for (const beneficiaryId of mayWait) if (!isMember.has(beneficiaryId)) keys.add(awaitingLockKey(beneficiaryId));
+    for (const { command, beneficiaryId } of grants) {
       const policy = policies.get(command.policyKey)!;
-      if (mayAwaitMembership) keys.add(awaitingLockKey(beneficiaryId));
       keys.add(`reward:beneficiary:${command.policyKey}:${beneficiaryId}`);
       if (policy.capPerSource !== null && command.sourceId !== undefined) keys.add(`reward:source:${command.policyKey}:${command.sourceId}`);
       if (policy.oncePerReference) keys.add(`reward:reference:${command.policyKey}:${command.reference}`);
     }
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k`, [[...keys].sort()]);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS l (k, n) ORDER BY n`, [[...keys].sort()]);
   }
 
   /**
@@ -622,6 +642,7 @@ function outsideEarningWindow(command: GrantCommand, windowDays: number | null):
 
 /**
  * Serializes parking a non-member's grant with settling that user's approval. Sorts before every
- * other decision lock ("reward:a..." < "reward:b/r/s..."), which keeps one lock order everywhere.
+ * other decision lock ("reward:a..." < "reward:b/r/s..."), so approvals and grant batches take
+ * them in one order.
  */
 const awaitingLockKey = (userId: string): string => `reward:awaiting:${userId.toLowerCase()}`;
