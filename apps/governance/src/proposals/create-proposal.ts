@@ -20,6 +20,7 @@ import {
   toUnits,
   type UseCase,
   type UseCaseContext,
+  assertOwnTransaction,
 } from '@talent/platform';
 import type { GovernanceConfig } from '../config';
 import { VotingPowerService } from '../delegation/voting-power.service';
@@ -143,6 +144,7 @@ export class CreateProposal implements UseCase<CreateProposalRequest, ProposalRe
   }
 
   async execute(ctx: UseCaseContext, input: CreateProposalRequest): Promise<ProposalRecord> {
+    assertOwnTransaction(ctx, 'CreateProposal');
     const caller = callerOf(ctx);
     const command = parseCommand(this.commandSchema, input);
     const parameterChanges = command.parameterChanges.map(({ key, value }) => ({ key, value: this.parameters.validate(key, value) }));

@@ -14,6 +14,7 @@ import {
   PreconditionFailedError,
   type UseCase,
   type UseCaseContext,
+  assertOwnTransaction,
 } from '@talent/platform';
 import { GovernanceParameters } from '../parameters/governance-parameters';
 import { GovernanceClock } from '../shared/clock';
@@ -43,6 +44,7 @@ export class ExecuteProposal implements UseCase<z.input<typeof ExecuteProposalCo
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof ExecuteProposalCommand>): Promise<ProposalRecord> {
+    assertOwnTransaction(ctx, 'ExecuteProposal');
     const caller = callerOf(ctx);
     const { proposalId } = parseCommand(ExecuteProposalCommand, input);
     if (!isUuid(proposalId)) throw new NotFoundError('Proposal');

@@ -16,6 +16,7 @@ import {
   PreconditionFailedError,
   type UseCase,
   type UseCaseContext,
+  assertOwnTransaction,
 } from '@talent/platform';
 import { VotingPowerService } from '../delegation/voting-power.service';
 import { GovernanceParameters } from '../parameters/governance-parameters';
@@ -55,6 +56,7 @@ export class CastVote implements UseCase<z.input<typeof CastVoteCommand>, VoteRe
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof CastVoteCommand>): Promise<VoteRecord> {
+    assertOwnTransaction(ctx, 'CastVote');
     const caller = callerOf(ctx);
     const { proposalId, support, reason: why } = parseCommand(CastVoteCommand, input);
     if (!isUuid(proposalId)) throw new NotFoundError('Proposal');

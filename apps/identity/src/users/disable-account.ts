@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import { callerOf, ForbiddenError, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertOwnTransaction, callerOf, ForbiddenError, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { SessionsService } from '../auth/sessions.service';
 import { assertAdmin, assertAnotherActiveAdmin, lockUser, saveUser, UserAccountCommand } from './account-access';
 import type { UserRecord } from './user.entity';
@@ -18,6 +18,7 @@ export class DisableAccount implements UseCase<z.input<typeof UserAccountCommand
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof UserAccountCommand>): Promise<UserRecord> {
+    assertOwnTransaction(ctx, 'DisableAccount');
     const admin = assertAdmin(callerOf(ctx));
     const { userId } = parseCommand(UserAccountCommand, input);
     const user = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { RoleGranted } from '@talent/events';
-import { callerOf, EventPublisher, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertOwnTransaction, callerOf, EventPublisher, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { SessionsService } from '../auth/sessions.service';
 import { assertAdmin, lockUser, saveUser, UserRoleCommand } from './account-access';
 import type { UserRecord } from './user.entity';
@@ -21,6 +21,7 @@ export class GrantRole implements UseCase<z.input<typeof UserRoleCommand>, UserR
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof UserRoleCommand>): Promise<UserRecord> {
+    assertOwnTransaction(ctx, 'GrantRole');
     const admin = assertAdmin(callerOf(ctx));
     const { userId, role } = parseCommand(UserRoleCommand, input);
     let changed = false;

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { RoleRevoked } from '@talent/events';
-import { callerOf, EventPublisher, ForbiddenError, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import {
+  assertOwnTransaction,
+  callerOf,
+  EventPublisher,
+  ForbiddenError,
+  inUseCaseTransaction,
+  parseCommand,
+  type UseCase,
+  type UseCaseContext,
+} from '@talent/platform';
 import { SessionsService } from '../auth/sessions.service';
 import { assertAdmin, assertAnotherActiveAdmin, lockUser, saveUser, UserRoleCommand } from './account-access';
 import type { UserRecord } from './user.entity';
@@ -20,6 +29,7 @@ export class RevokeRole implements UseCase<z.input<typeof UserRoleCommand>, User
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof UserRoleCommand>): Promise<UserRecord> {
+    assertOwnTransaction(ctx, 'RevokeRole');
     const admin = assertAdmin(callerOf(ctx));
     const { userId, role } = parseCommand(UserRoleCommand, input);
     const user = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {

@@ -15,6 +15,7 @@ import {
   type AuthUser,
   type UseCase,
   type UseCaseContext,
+  assertOwnTransaction,
 } from '@talent/platform';
 import { IdempotencyKeys } from './idempotency-keys';
 import { InvoiceRecord, PaymentAttemptRecord } from './invoice.entity';
@@ -51,6 +52,7 @@ export class ApproveInvoice implements UseCase<z.input<typeof ApproveInvoiceComm
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof ApproveInvoiceCommand>): Promise<InvoiceRecord> {
+    assertOwnTransaction(ctx, 'ApproveInvoice');
     const caller = callerOf(ctx);
     const { invoiceId, idempotencyKey } = parseCommand(ApproveInvoiceCommand, input);
     if (!isUuid(invoiceId)) throw new NotFoundError('Invoice');

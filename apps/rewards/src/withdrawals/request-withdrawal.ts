@@ -21,6 +21,7 @@ import {
   toUnits,
   type UseCase,
   type UseCaseContext,
+  assertOwnTransaction,
 } from '@talent/platform';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
 import { Ledger } from '../ledger/ledger';
@@ -57,8 +58,7 @@ const RequestWithdrawalCommand = z.object({
  * through the chain adapter (see WithdrawalProcessor). With an idempotency key (unique per
  * user), a retry of the same request (after a lost answer or a queueing failure) returns the
  * first withdrawal, held once, and queues it again; the same key with another amount or address
- * is a CONFLICT. The job is queued once the hold is written: a caller passing its own transaction
- * (ctx.tx) queues it before that commits, so resolvers and tests leave ctx.tx unset.
+ * is a CONFLICT. The job is queued once the hold is committed, so it runs in a transaction of its own.
  */
 @Injectable()
 export class RequestWithdrawal implements UseCase<z.input<typeof RequestWithdrawalCommand>, WithdrawalRecord> {
@@ -77,6 +77,7 @@ export class RequestWithdrawal implements UseCase<z.input<typeof RequestWithdraw
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RequestWithdrawalCommand>): Promise<WithdrawalRecord> {
+    assertOwnTransaction(ctx, 'RequestWithdrawal');
     const caller = callerOf(ctx);
     const { idempotencyKey: key, amount: units, toAddress } = parseCommand(RequestWithdrawalCommand, input);
     if (units > MAX_UNITS) throw new InsufficientFundsError();

@@ -52,3 +52,12 @@ export function inUseCaseTransaction<T>(
 ): Promise<T> {
   return ctx.tx ? work(ctx.tx) : inTransaction(dataSource, work, options);
 }
+
+/**
+ * For a use case whose outside work must follow its commit (it queues a job, calls a provider,
+ * revokes tokens once the change is committed): refuses to join a caller's transaction, which
+ * would commit only after that work ran.
+ */
+export function assertOwnTransaction(ctx: UseCaseContext, useCase: string): void {
+  if (ctx.tx) throw new Error(`${useCase} commits its own transaction before its outside work: it cannot join the caller's`);
+}
