@@ -7,8 +7,8 @@
 // delivery goes through the service's consumer path as kafkajs hands it over: messages keyed by
 // aggregate into BENCH_CONCURRENCY (8) partitions, each consumed in order in batches of
 // BENCH_BATCH (100, the consumer's default): envelope validation, the inbox in one statement,
-// the reward handler -> GrantsService -> Ledger, all in one transaction per batch, 8 partitions
-// at once. Prints grants/s, the duplicate payments found by SQL (must be 0), and, as the
+// the reward handler -> its use case -> GrantsService -> Ledger, all in one transaction per batch,
+// 8 partitions at once, through the rewards module as production wires it. Prints grants/s, the duplicate payments found by SQL (must be 0), and, as the
 // baseline of the ratio, the same run's rate of raw single-row INSERTs into a plain table at
 // the same concurrency. The database is dropped at the end.
 import { randomUUID } from 'node:crypto';
@@ -17,16 +17,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const load = (p) => import(path.join(root, p));
-const { createTestDatabase } = await load('libs/testing/dist/index.js');
-const { dataSourceOptions, EventConsumer, inTransaction } = await load('libs/platform/dist/index.js');
-const { createEvent, InvoicePaid, TalentScreened, RatingSubmitted, ReferralQualified } = await load('libs/events/dist/index.js');
-const { REWARDS_ENTITIES, REWARDS_MIGRATIONS } = await load('apps/rewards/dist/app.module.js');
-const { createRewardsCore } = await load('apps/rewards/dist/core.js');
-const { RewardEventsHandler } = await load('apps/rewards/dist/grants/reward-events.handler.js');
-const { toUnits } = await load('apps/rewards/dist/ledger/decimal.js');
-const { default: typeorm } = await import('typeorm');
+const platform = await load('libs/platform/dist/index.js');
+const { openServiceModule, startKafkaBroker } = await load('libs/testing/dist/index.js');
+const { createEvent, InvoicePaid, KycApproved, TalentScreened, RatingSubmitted, ReferralQualified } = await load('libs/events/dist/index.js');
+const { RewardsModule } = await load('apps/rewards/dist/app.module.js');
+const { RewardsConfigSchema } = await load('apps/rewards/dist/config.js');
+const { SupplyService } = await load('apps/rewards/dist/supply/supply.service.js');
+const { toUnits } = platform;
 const { default: pg } = await import('pg');
-const { default: pino } = await import('pino');
 const { prng, run } = await import('./kit.mjs');
 
 const GRANTS = Number(process.env.BENCH_GRANTS ?? 50_000);
@@ -34,51 +32,32 @@ const USERS = Number(process.env.BENCH_USERS ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const DUPLICATE_SHARE = 0.1;
-const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
 
-const db = await createTestDatabase('bench_ledger');
-let dataSource;
+// The rewards service as production wires it (its module: every handler, the consumer, the outbox
+// relay, BullMQ), on a fresh database, the machine's Redis and a local broker; events are handed to
+// its consumer in-process, as kafkajs would hand over fetched batches.
+const broker = await startKafkaBroker();
+process.env.KAFKA_BROKERS = broker.brokers.join(',');
+let service;
 let pool;
 try {
-  dataSource = new typeorm.DataSource({
-    ...dataSourceOptions({
-      url: db.url,
-      entities: REWARDS_ENTITIES,
-      migrations: REWARDS_MIGRATIONS,
-      poolSize: CONCURRENCY + 2,
-      applicationName: 'bench-ledger',
-    }),
-    logging: false,
+  service = await openServiceModule({
+    platform,
+    service: 'rewards',
+    label: 'bench_ledger',
+    configSchema: RewardsConfigSchema,
+    module: (config) => RewardsModule.register(config),
+    env: { DATABASE_POOL_SIZE: String(CONCURRENCY + 2), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', KAFKA_CONSUMER_BATCH_SIZE: String(BATCH) },
   });
-  await dataSource.initialize(); // runs the migrations
-  const core = createRewardsCore(dataSource, logger);
-  await core.genesis.ensureGenesis();
+  const { consumer, dataSource, deadLetters } = service;
 
-  // Members, as the KycApproved projection records them (wallets opened), in batches.
+  // Members, as identity's KycApproved makes them (the projection records them and opens their wallets), in batches.
   const users = Array.from({ length: USERS }, () => randomUUID());
-  const MEMBERS_PER_TX = 250;
-  await run(Math.ceil(USERS / MEMBERS_PER_TX), Math.min(CONCURRENCY, 4), (b) =>
-    inTransaction(dataSource, async (tx) => {
-      for (const userId of users.slice(b * MEMBERS_PER_TX, (b + 1) * MEMBERS_PER_TX)) {
-        await core.members.record(tx, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() });
-        await core.ledger.openWallet(tx, userId);
-      }
-    }),
+  const approvals = users.map((userId) =>
+    createEvent(KycApproved, { caseId: randomUUID(), userId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() }),
   );
+  for (let i = 0; i < approvals.length; i += 250) await service.deliverBatch(approvals.slice(i, i + 250));
 
-  // The service's consumer path, without a broker: validation, inbox, handler, one transaction each.
-  const deadLetters = [];
-  const consumer = new EventConsumer({}, { send: async (r) => void deadLetters.push(r) }, dataSource, logger, {
-    groupId: 'rewards',
-    maxWaitTimeInMs: 100,
-    maxBatchSize: BATCH,
-  });
-  const handler = new RewardEventsHandler(core.grants, core.earnings);
-  consumer
-    .on(TalentScreened, (e, tx) => handler.onTalentScreened(e, tx))
-    .on(RatingSubmitted, (e, tx) => handler.onRatingSubmitted(e, tx))
-    .on(ReferralQualified, (e, tx) => handler.onReferralQualified(e, tx))
-    .on(InvoicePaid, (e, tx) => handler.onInvoicePaid(e, tx));
   const definitions = new Map([TalentScreened, RatingSubmitted, ReferralQualified, InvoicePaid].map((d) => [d.type, d]));
   // As kafkajs hands them over: each message on its producer's topic (consumers refuse an event on
   // any other), in a partition by its key (the aggregate), each partition in order, in batches.
@@ -95,7 +74,7 @@ try {
     const partitions = Array.from({ length: CONCURRENCY }, () => new Map()); // partition -> topic -> messages
     events.forEach((e, offset) => {
       const topics = partitions[partitionOf(e.aggregateId)];
-      const topic = definitions.get(e.type).topic;
+      const topic = service.topic(definitions.get(e.type).topic);
       if (!topics.has(topic)) topics.set(topic, []);
       topics.get(topic).push(message(e, offset));
     });
@@ -215,12 +194,12 @@ try {
   const { rewards } = await q(`SELECT count(*)::int AS rewards FROM ledger_transactions WHERE kind = 'REWARD'`);
   const { unbalanced } = await q(`SELECT count(*)::int AS unbalanced FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) u`);
   const { total } = await q(`SELECT sum(amount)::text AS total FROM ledger_postings`);
-  const supply = await core.supply.supply();
+  const supply = await service.app.get(SupplyService).supply();
   const poolHolds =
     toUnits(supply.communityPoolRemaining) >= 0n && toUnits(supply.communityPoolRemaining) + toUnits(supply.distributedRewards) === toUnits('135000000');
 
   // Baseline: raw single-row INSERTs (autocommit) into a plain table, same count, same concurrency.
-  pool = new pg.Pool({ connectionString: db.url, max: CONCURRENCY });
+  pool = new pg.Pool({ connectionString: service.db.url, max: CONCURRENCY });
   // An idle client's connection error (e.g. the server closing it) must not crash the run unreported.
   pool.on('error', (error) => console.error(`baseline pool: ${error.message}`));
   await pool.query(`CREATE TABLE bench_plain (id uuid PRIMARY KEY, n integer NOT NULL, note text NOT NULL)`);
@@ -254,6 +233,6 @@ try {
   }
 } finally {
   await pool?.end().catch(() => undefined);
-  await dataSource?.destroy().catch(() => undefined);
-  await db.drop();
+  await service?.close(); // drops the database
+  await broker.stop();
 }
