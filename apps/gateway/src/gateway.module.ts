@@ -29,7 +29,7 @@ import { subgraphAgent } from './subgraph-fetcher';
 import { rateLimitOf, subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
 import { createGatewayErrorFormatter } from './errors/format-gateway-error';
 import type { GatewayContext } from './gateway-context';
-import { createGatewayRedis, GATEWAY_REDIS, GatewayRedisShutdown } from './gateway-redis';
+import { createGatewayRedis, GATEWAY_REDIS, GatewayRedisLifecycle } from './gateway-redis';
 import { GATEWAY_STATE, type GatewayState } from './gateway-state';
 import { HealthController } from './health.controller';
 import { ClientRateLimiter } from './rate-limit/client-rate-limiter';
@@ -130,7 +130,7 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_STATE, useValue: state },
         { provide: GATEWAY_REDIS, useValue: redis },
-        GatewayRedisShutdown,
+        GatewayRedisLifecycle,
         { provide: METRICS, useValue: metrics },
         { provide: RevocationList, useValue: revocations }, // closed at shutdown
       ],
