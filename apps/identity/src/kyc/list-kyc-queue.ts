@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { callerOf, decodeCursor, encodeCursor, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { callerOf, decodeCursor, encodeCursor, parseCommand, type UseCase, type UseCaseContext, requireRole } from '@talent/platform';
 import { KycCaseRecord } from './kyc-case.entity';
-import { assertKycReviewer } from './kyc-reviewers';
 
 const ListKycQueueCommand = z.object({ first: z.number().int().min(1), after: z.string().nullish() });
 
@@ -18,7 +17,7 @@ export class ListKycQueue implements UseCase<z.input<typeof ListKycQueueCommand>
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof ListKycQueueCommand>): Promise<KycQueuePage> {
-    const reviewer = assertKycReviewer(callerOf(ctx));
+    const reviewer = requireRole(callerOf(ctx), 'INSPECTOR', 'ADMIN');
     const { first, after } = parseCommand(ListKycQueueCommand, input);
     const qb = (ctx.tx ?? this.dataSource.manager)
       .getRepository(KycCaseRecord)

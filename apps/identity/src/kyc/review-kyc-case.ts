@@ -15,11 +15,11 @@ import {
   parseCommand,
   type UseCase,
   type UseCaseContext,
+  requireRole,
 } from '@talent/platform';
 import { UserRecord } from '../users/user.entity';
 import { DocumentFingerprinter } from './document-fingerprint';
 import { KycCaseRecord, kycFieldAad as aad } from './kyc-case.entity';
-import { assertKycReviewer } from './kyc-reviewers';
 import { MemberDocumentRecord } from './member-document.entity';
 
 /** Why an approval is refused when the document is a member's already (shown to the inspector). */
@@ -53,7 +53,7 @@ export class ReviewKycCase implements UseCase<z.input<typeof ReviewKycCaseComman
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof ReviewKycCaseCommand>): Promise<KycCaseRecord> {
-    const reviewer = assertKycReviewer(callerOf(ctx));
+    const reviewer = requireRole(callerOf(ctx), 'INSPECTOR', 'ADMIN');
     const { caseId, decision, reason } = parseCommand(ReviewKycCaseCommand, input);
     if (!isUuid(caseId)) throw new NotFoundError('KYC case');
     try {

@@ -15,8 +15,8 @@ import {
   PreconditionFailedError,
   type UseCase,
   type UseCaseContext,
+  requireRole,
 } from '@talent/platform';
-import { assertKycReviewer } from '../kyc/kyc-reviewers';
 import { UserRecord } from '../users/user.entity';
 import { TalentScreeningRecord } from './talent-screening.entity';
 
@@ -44,7 +44,7 @@ export class ScreenTalent implements UseCase<z.input<typeof ScreenTalentCommand>
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof ScreenTalentCommand>): Promise<UserRecord> {
-    const inspector = assertKycReviewer(callerOf(ctx));
+    const inspector = requireRole(callerOf(ctx), 'INSPECTOR', 'ADMIN');
     const { talentId: rawTalentId, decision, notes } = parseCommand(ScreenTalentCommand, input);
     if (!isUuid(rawTalentId)) throw new NotFoundError('User');
     const talentId = rawTalentId.toLowerCase();

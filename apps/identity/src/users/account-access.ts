@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { RoleSchema } from '@talent/events';
-import { ForbiddenError, hasRole, isUuid, NotFoundError, PreconditionFailedError, type AuthUser } from '@talent/platform';
+import { isUuid, NotFoundError, PreconditionFailedError } from '@talent/platform';
 import { UserRecord } from './user.entity';
 
 /** Serializes changes that could remove an active admin, so two admins cannot demote each other at once. */
@@ -11,12 +11,6 @@ const ADMIN_SET_LOCK = 7305003;
 export const UserRoleCommand = z.object({ userId: z.string(), role: RoleSchema });
 /** The command of DisableAccount and EnableAccount. */
 export const UserAccountCommand = z.object({ userId: z.string() });
-
-/** Accounts and roles are an ADMIN's to change (FORBIDDEN for anyone else). */
-export function assertAdmin(caller: AuthUser): AuthUser {
-  if (!hasRole(caller, 'ADMIN')) throw new ForbiddenError('Requires one of the roles: ADMIN');
-  return caller;
-}
 
 /** The user, locked until the transaction ends; NOT_FOUND for an unknown id or one that is not a UUID. */
 export async function lockUser(tx: EntityManager, userId: string): Promise<UserRecord> {

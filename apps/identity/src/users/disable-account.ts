@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import { assertOwnTransaction, callerOf, ForbiddenError, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import {
+  assertOwnTransaction,
+  callerOf,
+  ForbiddenError,
+  inUseCaseTransaction,
+  parseCommand,
+  type UseCase,
+  type UseCaseContext,
+  requireRole,
+} from '@talent/platform';
 import { SessionsService } from '../auth/sessions.service';
-import { assertAdmin, assertAnotherActiveAdmin, lockUser, saveUser, UserAccountCommand } from './account-access';
+import { assertAnotherActiveAdmin, lockUser, saveUser, UserAccountCommand } from './account-access';
 import type { UserRecord } from './user.entity';
 
 /**
@@ -19,7 +28,7 @@ export class DisableAccount implements UseCase<z.input<typeof UserAccountCommand
 
   async execute(ctx: UseCaseContext, input: z.input<typeof UserAccountCommand>): Promise<UserRecord> {
     assertOwnTransaction(ctx, 'DisableAccount');
-    const admin = assertAdmin(callerOf(ctx));
+    const admin = requireRole(callerOf(ctx), 'ADMIN');
     const { userId } = parseCommand(UserAccountCommand, input);
     const user = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const user = await lockUser(tx, userId);

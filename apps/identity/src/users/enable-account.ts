@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import { callerOf, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
-import { assertAdmin, lockUser, saveUser, UserAccountCommand } from './account-access';
+import { callerOf, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext, requireRole } from '@talent/platform';
+import { lockUser, saveUser, UserAccountCommand } from './account-access';
 import type { UserRecord } from './user.entity';
 
 /** Use case: an ADMIN lets a disabled account sign in again (its old sessions stay ended). */
@@ -11,7 +11,7 @@ export class EnableAccount implements UseCase<z.input<typeof UserAccountCommand>
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof UserAccountCommand>): Promise<UserRecord> {
-    assertAdmin(callerOf(ctx));
+    requireRole(callerOf(ctx), 'ADMIN');
     const { userId } = parseCommand(UserAccountCommand, input);
     return inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const user = await lockUser(tx, userId);

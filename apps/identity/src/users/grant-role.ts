@@ -2,9 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { RoleGranted } from '@talent/events';
-import { assertOwnTransaction, callerOf, EventPublisher, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import {
+  assertOwnTransaction,
+  callerOf,
+  EventPublisher,
+  inUseCaseTransaction,
+  parseCommand,
+  type UseCase,
+  type UseCaseContext,
+  requireRole,
+} from '@talent/platform';
 import { SessionsService } from '../auth/sessions.service';
-import { assertAdmin, lockUser, saveUser, UserRoleCommand } from './account-access';
+import { lockUser, saveUser, UserRoleCommand } from './account-access';
 import type { UserRecord } from './user.entity';
 
 /**
@@ -22,7 +31,7 @@ export class GrantRole implements UseCase<z.input<typeof UserRoleCommand>, UserR
 
   async execute(ctx: UseCaseContext, input: z.input<typeof UserRoleCommand>): Promise<UserRecord> {
     assertOwnTransaction(ctx, 'GrantRole');
-    const admin = assertAdmin(callerOf(ctx));
+    const admin = requireRole(callerOf(ctx), 'ADMIN');
     const { userId, role } = parseCommand(UserRoleCommand, input);
     let changed = false;
     const user = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {

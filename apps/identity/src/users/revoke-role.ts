@@ -11,9 +11,10 @@ import {
   parseCommand,
   type UseCase,
   type UseCaseContext,
+  requireRole,
 } from '@talent/platform';
 import { SessionsService } from '../auth/sessions.service';
-import { assertAdmin, assertAnotherActiveAdmin, lockUser, saveUser, UserRoleCommand } from './account-access';
+import { assertAnotherActiveAdmin, lockUser, saveUser, UserRoleCommand } from './account-access';
 import type { UserRecord } from './user.entity';
 
 /**
@@ -30,7 +31,7 @@ export class RevokeRole implements UseCase<z.input<typeof UserRoleCommand>, User
 
   async execute(ctx: UseCaseContext, input: z.input<typeof UserRoleCommand>): Promise<UserRecord> {
     assertOwnTransaction(ctx, 'RevokeRole');
-    const admin = assertAdmin(callerOf(ctx));
+    const admin = requireRole(callerOf(ctx), 'ADMIN');
     const { userId, role } = parseCommand(UserRoleCommand, input);
     const user = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const user = await lockUser(tx, userId);

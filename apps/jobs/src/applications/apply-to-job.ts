@@ -10,7 +10,6 @@ import {
   ConflictError,
   EventPublisher,
   ForbiddenError,
-  hasRole,
   inUseCaseTransaction,
   isUniqueViolation,
   isUuid,
@@ -21,6 +20,7 @@ import {
   PreconditionFailedError,
   type UseCase,
   type UseCaseContext,
+  requireRole,
 } from '@talent/platform';
 import { JobRecord } from '../jobs/job.entity';
 import { describeTerms, rateTermsOf, rateVerdict } from '../jobs/rate-terms';
@@ -62,7 +62,7 @@ export class ApplyToJob implements UseCase<z.input<typeof ApplyToJobCommand>, Ap
 
   async execute(ctx: UseCaseContext, input: z.input<typeof ApplyToJobCommand>): Promise<ApplicationRecord> {
     const caller = callerOf(ctx);
-    if (!hasRole(caller, 'TALENT')) throw new ForbiddenError('Requires one of the roles: TALENT');
+    requireRole(caller, 'TALENT');
     const command = parseCommand(ApplyToJobCommand, input);
     if (!isUuid(command.jobId)) throw new NotFoundError('Job');
     await this.membership.waitUntilMember(caller.id);

@@ -7,8 +7,6 @@ import {
   charLength,
   compareMoney,
   EventPublisher,
-  ForbiddenError,
-  hasRole,
   inUseCaseTransaction,
   isCountryCode,
   isUuid,
@@ -17,6 +15,7 @@ import {
   parseCommand,
   type UseCase,
   type UseCaseContext,
+  requireRole,
 } from '@talent/platform';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { JobRecord } from './job.entity';
@@ -110,7 +109,7 @@ export class PostJob implements UseCase<z.input<typeof PostJobCommand>, JobRecor
 
   async execute(ctx: UseCaseContext, input: z.input<typeof PostJobCommand>): Promise<JobRecord> {
     const caller = callerOf(ctx);
-    if (!hasRole(caller, 'CLIENT')) throw new ForbiddenError('Requires one of the roles: CLIENT');
+    requireRole(caller, 'CLIENT');
     const command = parseCommand(PostJobCommand, input);
     await Promise.all([
       this.membership.waitUntilMember(caller.id),

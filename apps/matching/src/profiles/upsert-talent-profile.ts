@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { TalentProfileUpdated } from '@talent/events';
-import { callerOf, EventPublisher, ForbiddenError, hasRole, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { callerOf, EventPublisher, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext, requireRole } from '@talent/platform';
 import { isEligible } from '../eligibility/eligibility';
 import { EligibilityService } from '../eligibility/eligibility.service';
 import { MatchesService } from '../matches/matches.service';
@@ -28,7 +28,7 @@ export class UpsertTalentProfile implements UseCase<z.input<typeof TalentProfile
 
   async execute(ctx: UseCaseContext, input: z.input<typeof TalentProfileCommand>): Promise<TalentProfileRecord> {
     const caller = callerOf(ctx);
-    if (!hasRole(caller, 'TALENT')) throw new ForbiddenError('Requires one of the roles: TALENT');
+    requireRole(caller, 'TALENT');
     const profile = parseCommand(TalentProfileCommand, input);
     return inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const state = await this.eligibility.lockTalent(tx, caller.id);

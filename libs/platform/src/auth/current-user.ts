@@ -34,9 +34,7 @@ export class AuthenticatedGuard implements CanActivate {
     const user = contextOf(ctx).user;
     if (!user) throw new UnauthenticatedError();
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
-    if (roles?.length && !roles.some((r) => user.roles.includes(r))) {
-      throw new ForbiddenError(`Requires one of the roles: ${roles.join(', ')}`);
-    }
+    if (roles?.length) requireRole(user, ...roles);
     return true;
   }
 }
@@ -50,4 +48,10 @@ export const RequireRoles = (...roles: Role[]) => applyDecorators(SetMetadata(RO
 export function requireUser(user: AuthUser | null | undefined): AuthUser {
   if (!user) throw new UnauthenticatedError();
   return user;
+}
+
+/** The caller, if they hold one of these roles (FORBIDDEN otherwise): the check `RequireRoles` makes, for use cases. */
+export function requireRole(caller: AuthUser, ...roles: Role[]): AuthUser {
+  if (!roles.some((role) => caller.roles.includes(role))) throw new ForbiddenError(`Requires one of the roles: ${roles.join(', ')}`);
+  return caller;
 }
