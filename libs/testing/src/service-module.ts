@@ -64,6 +64,12 @@ export interface ServiceModuleOptions<C extends ServiceConfig, K extends Platfor
   module(config: C): DynamicModule;
   /** Environment on top of the test defaults (fresh database, the machine's Redis, the run's broker). */
   env?: Record<string, string>;
+  /**
+   * A database the test prepared (say, as a previous version of the service left it) instead of a
+   * fresh one: the service runs its remaining migrations and start-up work over it. The caller owns
+   * and drops it.
+   */
+  database?: TestDatabase;
   /** Replaces ports the test controls (a clock, a chain adapter); everything else is production's. */
   override?(builder: TestingModuleBuilder): TestingModuleBuilder;
 }
@@ -79,7 +85,11 @@ export async function openServiceModule<C extends ServiceConfig, K extends Platf
   const { platform } = options;
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers) throw new Error('KAFKA_BROKERS is not set: run through a jest project whose globalSetup starts a broker');
-  const db = await createTestDatabase(`${options.service}_${options.label}`);
+  const ownDatabase = !options.database;
+  const db = options.database ?? (await createTestDatabase(`${options.service}_${options.label}`));
+  const dropOwnDatabase = async () => {
+    if (ownDatabase) await db.drop();
+  };
   const topicPrefix = `${uniquePrefix(options.service)}.`;
   const redisPrefix = options.env?.REDIS_PREFIX ?? uniquePrefix(options.service);
   const env = {
@@ -105,7 +115,7 @@ export async function openServiceModule<C extends ServiceConfig, K extends Platf
   try {
     config = options.configSchema.parse(env);
   } catch (error) {
-    await db.drop();
+    await dropOwnDatabase();
     throw error;
   }
 
@@ -125,7 +135,7 @@ export async function openServiceModule<C extends ServiceConfig, K extends Platf
     }
     await heldQueue.obliterate({ force: true }).catch(() => undefined);
     await heldQueue.close();
-    await db.drop();
+    await dropOwnDatabase();
   };
   let deadLetters: ProducerRecord[];
   let jobs: AddedJob[];

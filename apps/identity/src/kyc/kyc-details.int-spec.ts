@@ -1,29 +1,19 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose` that jest's
-// transform leaves alone; no tokens are verified here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Reading a KYC case's decrypted details on a real PostgreSQL: who may, when, what is
- * recorded, and that the record cannot be taken back.
+ * recorded, and that the record cannot be taken back. Identity is built from its production module.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { Role } from '@talent/events';
-import { dataSourceOptions, EventPublisher, FieldCipher } from '@talent/platform';
-import { createTestDatabase, type TestDatabase } from '@talent/testing';
-import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
-import { DocumentFingerprinter } from './document-fingerprint';
+import { openIdentity, type IdentityHarness } from '../../test/harness';
 import { ReviewKycCase } from './review-kyc-case';
 import { SubmitKycCase } from './submit-kyc-case';
 import { ReadKycDetails } from './read-kyc-details';
 
-const cipher = new FieldCipher(randomBytes(32));
-let db: TestDatabase;
-let dataSource: DataSource;
+let h: IdentityHarness;
 let read: ReadKycDetails;
 let submitKycCase: SubmitKycCase;
 let reviewKycCase: ReviewKycCase;
-const sql = <T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]> => dataSource.query(text, params);
+const sql = <T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]> => h.sql<T>(text, params);
 const reads = (caseId: string) =>
   sql<{ reader_id: string; fields: string[]; reader_roles: string[] }>(
     'SELECT reader_id, fields, reader_roles FROM kyc_details_reads WHERE case_id = $1 ORDER BY read_at',
@@ -39,19 +29,18 @@ const ALL = ['LEGAL_NAME', 'DATE_OF_BIRTH', 'DOCUMENT_NUMBER'] as const;
 const details = { legalName: 'Ada Quinn Lovelace', dateOfBirth: '1990-04-12', documentNumber: 'ZX9081726354' };
 
 beforeAll(async () => {
-  db = await createTestDatabase('identity_kyc_details');
-  dataSource = await new DataSource(
-    dataSourceOptions({ url: db.url, entities: IDENTITY_ENTITIES, migrations: IDENTITY_MIGRATIONS, poolSize: 4, applicationName: 'identity-int' }),
-  ).initialize();
-  read = new ReadKycDetails(dataSource, cipher);
-  const fingerprinter = new DocumentFingerprinter(randomBytes(32));
-  submitKycCase = new SubmitKycCase(dataSource, new EventPublisher(), cipher, fingerprinter);
-  reviewKycCase = new ReviewKycCase(dataSource, new EventPublisher(), cipher, fingerprinter);
+  h = await openIdentity('kyc_details');
+  read = h.app.get(ReadKycDetails);
+  submitKycCase = h.app.get(SubmitKycCase);
+  reviewKycCase = h.app.get(ReviewKycCase);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await db?.drop();
+  await h?.close();
+});
+
+afterEach(() => {
+  expect(h.deadLetters).toEqual([]);
 });
 
 async function pendingCase(): Promise<{ owner: { id: string; roles: Role[] }; caseId: string }> {

@@ -1,19 +1,16 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose` that jest's
-// transform leaves alone; no tokens are verified here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * One person, one membership on a real PostgreSQL: the migration over a database that already
  * has members, the start-up backfill (idempotent, replicas together, existing members kept when
  * they share a document, unreadable cases passed over) and the unique key deciding between two
- * approvals that race.
+ * approvals that race. The approvals go through identity as its production module builds it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { ConflictError, dataSourceOptions, EventPublisher, FieldCipher, type AuthUser } from '@talent/platform';
+import type { DataSource } from 'typeorm';
+import { ConflictError, FieldCipher, type AuthUser } from '@talent/platform';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
-import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
+import { openIdentity, openMigratedTo, type IdentityHarness } from '../../test/harness';
+import { IDENTITY_MIGRATIONS } from '../app.module';
 import { IdentitySchema1732600000000 } from '../migrations/1732600000000-identity-schema';
 import { DocumentFingerprintBackfill } from './document-fingerprint.backfill';
 import { DocumentFingerprinter, type IdentityDocument } from './document-fingerprint';
@@ -21,8 +18,11 @@ import { kycFieldAad } from './kyc-case.entity';
 import { KycCasesStore } from './kyc-cases.store';
 import { DOCUMENT_ALREADY_USED, ReviewKycCase } from './review-kyc-case';
 
-const cipher = new FieldCipher(randomBytes(32));
-const fingerprinter = new DocumentFingerprinter(randomBytes(32));
+/** Identity's KYC keys (its KYC_ENCRYPTION_KEY and KYC_FINGERPRINT_KEY): the previous version encrypted with the same. */
+const kycKey = randomBytes(32);
+const fingerprintKey = randomBytes(32);
+const cipher = new FieldCipher(kycKey);
+const fingerprinter = new DocumentFingerprinter(fingerprintKey);
 const logs: unknown[][] = [];
 const logger = { info: (...a: unknown[]) => logs.push(a), error: (...a: unknown[]) => logs.push(a), warn: (...a: unknown[]) => logs.push(a) };
 const inspector = { id: randomUUID(), roles: ['INSPECTOR' as const] };
@@ -30,29 +30,26 @@ const inspector = { id: randomUUID(), roles: ['INSPECTOR' as const] };
 let db: TestDatabase;
 /** The cases the previous version left, by role in these tests. */
 const legacy: Record<string, { userId: string; caseId: string }> = {};
+/** The database migrated by the new version, before it takes requests (its start-up backfill is run by hand, as replicas). */
 let dataSource: DataSource;
+/** The new version taking requests, built from its module over that database (opened for the approvals). */
+let h: IdentityHarness;
 const sql = <T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]> => dataSource.query(text, params);
-/** What TypeORM logs as the service configures it (failed queries, with their parameters). */
+/** What TypeORM hands the service's logger (failed queries, with their parameters). */
 const queryLog: string[] = [];
-const typeormLogger = {
-  logQuery: () => undefined,
-  logQuerySlow: () => undefined,
-  logSchemaBuild: () => undefined,
-  logMigration: () => undefined,
-  log: () => undefined,
-  logQueryError: (error: unknown, query: string, parameters?: unknown[]) => void queryLog.push(JSON.stringify({ error: String(error), query, parameters })),
-};
-const open = async (migrations: typeof IDENTITY_MIGRATIONS) => {
-  const ds = new DataSource({
-    ...dataSourceOptions({ url: db.url, entities: IDENTITY_ENTITIES, migrations, poolSize: 8, applicationName: 'identity-int' }),
-    logger: typeormLogger,
-  });
-  return ds.initialize();
-};
+/** Records every failed query TypeORM reports on the service's connection, then logs it as the service does. */
+function recordFailedQueries(service: DataSource): void {
+  const log = service.logger;
+  const logQueryError = log.logQueryError.bind(log);
+  log.logQueryError = (error, query, parameters, queryRunner) => {
+    queryLog.push(JSON.stringify({ error: String(error), query, parameters }));
+    logQueryError(error, query, parameters, queryRunner);
+  };
+}
+// Replicas starting together each run their own (the service module runs one, at start).
 const backfill = () => new DocumentFingerprintBackfill(dataSource, logger as never, cipher, fingerprinter);
-const reviewKycCase = () => new ReviewKycCase(dataSource, new EventPublisher(), cipher, fingerprinter);
 const review = (reviewer: AuthUser, caseId: string, decision: 'APPROVE' | 'REJECT', reason: string | null) =>
-  reviewKycCase().execute({ caller: reviewer }, { caseId, decision, reason });
+  h.app.get(ReviewKycCase).execute({ caller: reviewer }, { caseId, decision, reason });
 
 /** A user with a KYC case as the code before fingerprints wrote it (raw SQL, no fingerprint). */
 async function legacyCase(
@@ -97,7 +94,7 @@ const holderOf = async (document: IdentityDocument) =>
 beforeAll(async () => {
   db = await createTestDatabase('identity_membership');
   // The database as the previous version left it: members, open and rejected cases.
-  const before = await open([IdentitySchema1732600000000]);
+  const before = await openMigratedTo(db, [IdentitySchema1732600000000]);
   await before.query(
     `INSERT INTO users (id, email, password_hash, display_name, roles) VALUES ($1, 'inspector@example.test', 'x', 'Inspector', ARRAY['INSPECTOR'])`,
     [inspector.id],
@@ -111,10 +108,11 @@ beforeAll(async () => {
   legacy.unreadable = await legacyCase((t, p) => before.query(t, p), passport('KEY0000001'), 'APPROVED', new Date(), new FieldCipher(randomBytes(32)));
   await before.destroy();
   // The new version starts: its migration runs over that data.
-  dataSource = await open(IDENTITY_MIGRATIONS);
+  dataSource = await openMigratedTo(db, IDENTITY_MIGRATIONS);
 });
 
 afterAll(async () => {
+  await h?.close();
   await dataSource?.destroy();
   await db?.drop();
 });
@@ -181,6 +179,19 @@ describe('migration and start-up backfill', () => {
 });
 
 describe('approval', () => {
+  beforeAll(async () => {
+    // Migrated and backfilled: the service now starts over it (its own start-up backfill finds nothing left to do).
+    h = await openIdentity('membership', {
+      database: db,
+      env: { KYC_ENCRYPTION_KEY: kycKey.toString('base64'), KYC_FINGERPRINT_KEY: fingerprintKey.toString('base64') },
+    });
+    recordFailedQueries(h.dataSource);
+  });
+
+  afterEach(() => {
+    expect(h.deadLetters).toEqual([]);
+  });
+
   it('refuses a case whose document a member holds (computing a missing fingerprint from the number), and approves a fresh one', async () => {
     const duplicate = await legacyCase(sql, passport('own-0000-001'), 'PENDING');
     expect(await fingerprintOf(duplicate.caseId)).toBeNull(); // as if submitted by the previous version after the backfill

@@ -1,28 +1,22 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose` that jest's
-// transform leaves alone; no tokens are verified here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Organizations reach jobs through OrganizationCreated, on a real PostgreSQL: the migration
  * announces the organizations that existed before the event did, and a new organization's
- * event commits with it (or not at all).
+ * event commits with it (or not at all). Identity is built from its production module, over
+ * the database the previous version left.
  */
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { OrganizationCreated, parseEvent } from '@talent/events';
-import { BadUserInputError, dataSourceOptions, EventPublisher } from '@talent/platform';
+import { BadUserInputError } from '@talent/platform';
 import { createTestDatabase, type TestDatabase } from '@talent/testing';
-import { IDENTITY_ENTITIES, IDENTITY_MIGRATIONS } from '../app.module';
+import { openIdentity, openMigratedTo, type IdentityHarness } from '../../test/harness';
 import { IdentitySchema1732600000000 } from '../migrations/1732600000000-identity-schema';
 import { MemberDocuments1735300000000 } from '../migrations/1735300000000-member-documents';
 import { CreateOrganization } from './create-organization';
 
 let db: TestDatabase;
-let dataSource: DataSource;
-const open = (migrations: typeof IDENTITY_MIGRATIONS) =>
-  new DataSource(dataSourceOptions({ url: db.url, entities: IDENTITY_ENTITIES, migrations, poolSize: 4, applicationName: 'identity-int' })).initialize();
+let h: IdentityHarness;
 const announced = async () => {
-  const rows: Array<{ topic: string; message_key: string; envelope: unknown }> = await dataSource.query(
+  const rows: Array<{ topic: string; message_key: string; envelope: unknown }> = await h.sql(
     `SELECT topic, message_key, envelope FROM outbox WHERE type = 'OrganizationCreated' ORDER BY seq`,
   );
   return rows.map((row) => {
@@ -40,7 +34,8 @@ const before = { owners: [randomUUID(), randomUUID()], organizations: [randomUUI
 
 beforeAll(async () => {
   db = await createTestDatabase('identity_organizations');
-  const previous = await open([IdentitySchema1732600000000, MemberDocuments1735300000000]);
+  // The database as the previous version left it (its migrations only); the service module runs every migration at once.
+  const previous = await openMigratedTo(db, [IdentitySchema1732600000000, MemberDocuments1735300000000]);
   for (const [i, owner] of before.owners.entries()) {
     await previous.query(`INSERT INTO users (id, email, password_hash, display_name, roles) VALUES ($1, $2, 'x', 'Client', ARRAY['CLIENT'])`, [
       owner,
@@ -58,12 +53,17 @@ beforeAll(async () => {
     ]);
   }
   await previous.destroy();
-  dataSource = await open(IDENTITY_MIGRATIONS);
+  // The new version starts over it: its remaining migrations run.
+  h = await openIdentity('organizations', { database: db });
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
+  await h?.close();
   await db?.drop();
+});
+
+afterEach(() => {
+  expect(h.deadLetters).toEqual([]);
 });
 
 it('the migration announces every organization that existed before, with its owner', async () => {
@@ -74,7 +74,7 @@ it('the migration announces every organization that existed before, with its own
 });
 
 it('a new organization is announced in its own transaction; a refused one is not', async () => {
-  const createOrganization = new CreateOrganization(dataSource, new EventPublisher());
+  const createOrganization = h.app.get(CreateOrganization);
   const caller = { id: before.owners[0], roles: ['CLIENT' as const] };
   await expect(async () => createOrganization.execute({ caller }, { name: ' x ' })).rejects.toThrow(BadUserInputError);
   expect(await announced()).toHaveLength(2);

@@ -2,20 +2,9 @@
 jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
 
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { createEvent, JobClosed, JobPosted, KycApproved, TalentScreened, type PayloadOf } from '@talent/events';
-import { dataSourceOptions, EventPublisher } from '@talent/platform';
-import { createTestDatabase, type TestDatabase } from '@talent/testing';
-import { MATCHING_ENTITIES, MATCHING_MIGRATIONS } from '../app.module';
-import { EligibilityHandler } from '../eligibility/eligibility.handler';
-import { EligibilityService } from '../eligibility/eligibility.service';
-import { RecordTalentMembership } from '../eligibility/record-talent-membership';
-import { RecordTalentScreening } from '../eligibility/record-talent-screening';
-import { JobsHandler } from '../jobs/jobs.handler';
-import { RecordJobClosed } from '../jobs/record-job-closed';
-import { RecordPostedJob } from '../jobs/record-posted-job';
-import { MatchesService } from '../matches/matches.service';
-import { ProfilesService } from '../profiles/profiles.service';
+import type { DataSource } from 'typeorm';
+import { createEvent, JobClosed, JobPosted, KycApproved, TalentScreened, type EventEnvelope, type PayloadOf } from '@talent/events';
+import { openMatching, type MatchingHarness } from '../../test/harness';
 import { UpsertTalentProfile } from '../profiles/upsert-talent-profile';
 import { RankingEngine } from './ranking.engine';
 import { evaluate, isCandidate, reputationScore, type JobCriteria, type TalentFacts } from './scoring';
@@ -24,19 +13,17 @@ import { SkillStatistics } from './skill-statistics';
 /*
  * The ranking engine on a real PostgreSQL database with matching's own migration: which
  * talent it proposes for a job, in which order, with which reasons, and that its pruned
- * search returns exactly what scoring every profile would.
+ * search returns exactly what scoring every profile would. The service is built from its
+ * production module; events reach it through its consumer (inbox included).
  */
 
 // Jest 30 reads testTimeout only from the global config, not from the integration project: set it here.
 jest.setTimeout(60_000);
 
-let db: TestDatabase;
+let h: MatchingHarness;
 let dataSource: DataSource;
 let statistics: SkillStatistics;
 let engine: RankingEngine;
-let matches: MatchesService;
-let jobs: JobsHandler;
-let eligibilityHandler: EligibilityHandler;
 let upsertProfile: UpsertTalentProfile;
 
 const MATCHES_PER_JOB = 5;
@@ -124,27 +111,22 @@ const jobPosted = (criteria: JobCriteria, clientId = randomUUID()): PayloadOf<ty
   postedAt: new Date().toISOString(),
 });
 
-/** Runs a handler the way the consumer does: inside one transaction. */
-const handle = <T>(fn: (tx: import('typeorm').EntityManager) => Promise<T>) => dataSource.transaction(fn);
+const deliver = (envelope: EventEnvelope) => h.deliver(envelope);
 
 beforeAll(async () => {
-  db = await createTestDatabase('matching_int');
-  dataSource = new DataSource(dataSourceOptions({ url: db.url, entities: MATCHING_ENTITIES, migrations: MATCHING_MIGRATIONS, poolSize: 4 }));
-  await dataSource.initialize();
-  statistics = new SkillStatistics();
-  engine = new RankingEngine(statistics);
-  const publisher = new EventPublisher();
-  matches = new MatchesService(dataSource, engine, publisher, { matchesPerJob: MATCHES_PER_JOB });
-  jobs = new JobsHandler(new RecordPostedJob(dataSource, matches), new RecordJobClosed(dataSource));
-  const profiles = new ProfilesService(dataSource);
-  const eligibility = new EligibilityService(profiles, matches);
-  eligibilityHandler = new EligibilityHandler(new RecordTalentMembership(dataSource, eligibility), new RecordTalentScreening(dataSource, eligibility));
-  upsertProfile = new UpsertTalentProfile(dataSource, publisher, eligibility, profiles, matches);
+  h = await openMatching('ranking', { env: { MATCHES_PER_JOB: String(MATCHES_PER_JOB) } });
+  dataSource = h.dataSource;
+  statistics = h.app.get(SkillStatistics);
+  engine = h.app.get(RankingEngine);
+  upsertProfile = h.app.get(UpsertTalentProfile);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await db?.drop();
+  await h?.close();
+});
+
+afterEach(() => {
+  expect(h.deadLetters).toEqual([]);
 });
 
 beforeEach(async () => {
@@ -336,7 +318,7 @@ describe('matching flow', () => {
   it('JobPosted stores the ranked matches, records the first match time and proposes them', async () => {
     const [a, b] = await seed(talent({ averageRating: 5, ratingsCount: 3 }), talent());
     const criteria = job();
-    await handle((tx) => jobs.onJobPosted(createEvent(JobPosted, jobPosted(criteria)), tx));
+    await deliver(createEvent(JobPosted, jobPosted(criteria)));
     const stored = await dataSource.query(`SELECT talent_id, rank, score, reasons FROM matches WHERE job_id = $1 ORDER BY rank`, [criteria.id]);
     expect(stored.map((r: { talent_id: string }) => r.talent_id)).toEqual([a.id, b.id]);
     expect(stored[0].reasons).toEqual(['skills 4/4', 'rate within budget', '8 years (min 5)', 'rating 5.0 (3)']);
@@ -362,18 +344,13 @@ describe('matching flow', () => {
     const [incumbent] = await seed(talent({ hourlyRate: '110.00' }));
     const open = job();
     const closed = job();
-    await handle((tx) => jobs.onJobPosted(createEvent(JobPosted, jobPosted(open)), tx));
-    await handle((tx) => jobs.onJobPosted(createEvent(JobPosted, jobPosted(closed)), tx));
-    await handle((tx) =>
-      jobs.onJobClosed(createEvent(JobClosed, { jobId: closed.id, clientId: randomUUID(), status: 'CLOSED', closedAt: new Date().toISOString() }), tx),
-    );
+    await deliver(createEvent(JobPosted, jobPosted(open)));
+    await deliver(createEvent(JobPosted, jobPosted(closed)));
+    await deliver(createEvent(JobClosed, { jobId: closed.id, clientId: randomUUID(), status: 'CLOSED', closedAt: new Date().toISOString() }));
 
     // Membership first, then the profile: not screened yet, so not matched.
-    await handle((tx) =>
-      eligibilityHandler.onKycApproved(
-        createEvent(KycApproved, { caseId: randomUUID(), userId: talentId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() }),
-        tx,
-      ),
+    await deliver(
+      createEvent(KycApproved, { caseId: randomUUID(), userId: talentId, reviewerId: randomUUID(), country: 'US', approvedAt: new Date().toISOString() }),
     );
     await upsertProfile.execute(
       { caller },
@@ -392,12 +369,7 @@ describe('matching flow', () => {
     expect(await matchedOn(open.id)).toEqual([incumbent.id]);
 
     const screened = (decision: 'APPROVED' | 'REJECTED', at: Date) =>
-      handle((tx) =>
-        eligibilityHandler.onTalentScreened(
-          createEvent(TalentScreened, { screeningId: randomUUID(), talentId, inspectorId: randomUUID(), decision, screenedAt: at.toISOString() }),
-          tx,
-        ),
-      );
+      deliver(createEvent(TalentScreened, { screeningId: randomUUID(), talentId, inspectorId: randomUUID(), decision, screenedAt: at.toISOString() }));
     await screened('APPROVED', new Date(Date.now() - 60_000));
     expect(await matchedOn(open.id)).toEqual([talentId, incumbent.id]);
     expect(await matchedOn(closed.id)).toEqual([incumbent.id]);

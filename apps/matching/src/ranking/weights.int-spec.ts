@@ -2,46 +2,44 @@
 jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
 
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
-import { createEvent, JobPosted, ParameterChanged } from '@talent/events';
-import { dataSourceOptions, DomainError, EventPublisher, GovernedParameters, ParameterChangedHandler } from '@talent/platform';
-import { createTestDatabase, type TestDatabase } from '@talent/testing';
-import { MATCHING_ENTITIES, MATCHING_MIGRATIONS } from '../app.module';
-import { JobsHandler } from '../jobs/jobs.handler';
-import { RecordJobClosed } from '../jobs/record-job-closed';
-import { RecordPostedJob } from '../jobs/record-posted-job';
+import type { DataSource, EntityManager } from 'typeorm';
+import { createEvent, DeadLetterHeaders, JobPosted, ParameterChanged, Topics } from '@talent/events';
+import { openMatching, type MatchingHarness } from '../../test/harness';
 import { MatchesService } from '../matches/matches.service';
-import { RankingEngine } from './ranking.engine';
 import { evaluate, reputationScore, WEIGHTS, type JobCriteria, type TalentFacts } from './scoring';
-import { SkillStatistics } from './skill-statistics';
-import { rankingWeightParameters } from './weight-parameters';
 import { weightsInForce } from './weights';
 
 /*
  * Governed ranking weights on a real PostgreSQL: governance's ParameterChanged changes the
  * weights the NEXT ranking uses (a job posted afterwards, or re-ranked because a talent changed),
- * never by an older change, never to a value matching cannot apply.
+ * never by an older change, never to a value matching cannot apply. The service is built from
+ * its production module; the events reach it through its consumer (inbox included).
  */
 
 jest.setTimeout(60_000);
 
-let db: TestDatabase;
+let h: MatchingHarness;
 let dataSource: DataSource;
-let engine: RankingEngine;
 let matches: MatchesService;
-let jobs: JobsHandler;
-let handler: ParameterChangedHandler;
 
 const T0 = Date.now();
 const handle = <T>(fn: (tx: EntityManager) => Promise<T>) => dataSource.transaction(fn);
 const change = (key: string, value: string, offsetMs: number) =>
-  handle((tx) =>
-    handler.onParameterChanged(
-      createEvent(ParameterChanged, { proposalId: randomUUID(), key, value, previousValue: null, effectiveAt: new Date(T0 + offsetMs).toISOString() }),
-      tx,
-    ),
+  h.deliver(
+    createEvent(ParameterChanged, {
+      proposalId: randomUUID(),
+      key,
+      value,
+      previousValue: null,
+      effectiveAt: new Date(T0 + offsetMs).toISOString(),
+    }),
   );
+/** The dead letters of this test, emptied (the afterEach expects none left). */
+const takeDeadLetters = () =>
+  h.deadLetters.splice(0).map((record) => {
+    const { topic, messages } = record as { topic: string; messages: Array<{ headers: Record<string, string> }> };
+    return { topic, failure: messages[0].headers[DeadLetterHeaders.failure], errorClass: messages[0].headers[DeadLetterHeaders.errorClass] };
+  });
 const weights = () => handle((tx) => weightsInForce(tx));
 
 interface Seed extends TalentFacts {
@@ -80,40 +78,36 @@ const job = (): JobCriteria => ({
   durationWeeks: 12,
 });
 const post = (criteria: JobCriteria) =>
-  handle((tx) =>
-    jobs.onJobPosted(
-      createEvent(JobPosted, {
-        jobId: criteria.id,
-        clientId: randomUUID(),
-        organizationId: null,
-        title: 'A job',
-        skills: criteria.skills,
-        minYearsExperience: criteria.minYearsExperience,
-        countries: criteria.countries,
-        budget: { min: criteria.budgetMin, max: criteria.budgetMax, currency: criteria.currency, unit: criteria.unit },
-        hoursPerWeek: criteria.hoursPerWeek,
-        durationWeeks: criteria.durationWeeks,
-        postedAt: new Date().toISOString(),
-      }),
-      tx,
-    ),
+  h.deliver(
+    createEvent(JobPosted, {
+      jobId: criteria.id,
+      clientId: randomUUID(),
+      organizationId: null,
+      title: 'A job',
+      skills: criteria.skills,
+      minYearsExperience: criteria.minYearsExperience,
+      countries: criteria.countries,
+      budget: { min: criteria.budgetMin, max: criteria.budgetMax, currency: criteria.currency, unit: criteria.unit },
+      hoursPerWeek: criteria.hoursPerWeek,
+      durationWeeks: criteria.durationWeeks,
+      postedAt: new Date().toISOString(),
+    }),
   );
 const stored = async (jobId: string) =>
   (await dataSource.query(`SELECT talent_id, score FROM matches WHERE job_id = $1 ORDER BY rank`, [jobId])) as Array<{ talent_id: string; score: number }>;
 
 beforeAll(async () => {
-  db = await createTestDatabase('matching_weights');
-  dataSource = new DataSource(dataSourceOptions({ url: db.url, entities: MATCHING_ENTITIES, migrations: MATCHING_MIGRATIONS, poolSize: 4 }));
-  await dataSource.initialize();
-  engine = new RankingEngine(new SkillStatistics());
-  matches = new MatchesService(dataSource, engine, new EventPublisher(), { matchesPerJob: 5 });
-  jobs = new JobsHandler(new RecordPostedJob(dataSource, matches), new RecordJobClosed(dataSource));
-  handler = new ParameterChangedHandler(new GovernedParameters(), rankingWeightParameters, pino({ level: 'silent' }));
+  h = await openMatching('weights', { env: { MATCHES_PER_JOB: '5' } });
+  dataSource = h.dataSource;
+  matches = h.app.get(MatchesService);
 });
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await db?.drop();
+  await h?.close();
+});
+
+afterEach(() => {
+  expect(h.deadLetters).toEqual([]);
 });
 
 describe('governed ranking weights', () => {
@@ -165,9 +159,9 @@ describe('governed ranking weights', () => {
       ['matching.weights.luck', '0.5'],
       ['matching.somethingElse', '1'],
     ]) {
-      const refusal = await change(key, value, 60_000).catch((error: unknown) => error);
-      expect(refusal).toBeInstanceOf(DomainError);
-      expect(refusal).toMatchObject({ code: 'BAD_USER_INPUT' });
+      await change(key, value, 60_000);
+      // Refused for good by a DomainError (permanent) whose code is BAD_USER_INPUT (a BadUserInputError).
+      expect(takeDeadLetters()).toEqual([{ topic: `${h.topic(Topics.governance)}.dlq`, failure: 'permanent', errorClass: 'BadUserInputError' }]);
     }
     await change('platform.feeRate', '0.05', 60_000);
     await change('rewards.talent.screened.amount', '30', 60_000);
