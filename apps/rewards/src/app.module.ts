@@ -48,7 +48,10 @@ import { WalletsService } from './wallets/wallets.service';
 import { ChainAdapter, LocalChainAdapter } from './withdrawals/chain-adapter';
 import { WithdrawalRecord } from './withdrawals/withdrawal.entity';
 import { WithdrawalProcessor } from './withdrawals/withdrawal.processor';
+import { RecheckWithdrawal } from './withdrawals/recheck-withdrawal';
 import { RequestWithdrawal } from './withdrawals/request-withdrawal';
+import { SettleWithdrawal } from './withdrawals/settle-withdrawal';
+import { SubmitWithdrawal } from './withdrawals/submit-withdrawal';
 import { WithdrawalQueue } from './withdrawals/withdrawal-queue';
 import { WithdrawalsReader } from './withdrawals/withdrawals.reader';
 
@@ -108,6 +111,9 @@ export const REWARDS_PROVIDERS = [
   GrantApprovedHandler,
   WithdrawalQueue,
   RequestWithdrawal,
+  SettleWithdrawal,
+  SubmitWithdrawal,
+  RecheckWithdrawal,
   WithdrawalsReader,
   WithdrawalProcessor,
 ];

@@ -19,7 +19,9 @@ import { WalletsService } from '../src/wallets/wallets.service';
 import { ChainAdapter } from '../src/withdrawals/chain-adapter';
 import { ProcessWithdrawal } from '../src/withdrawals/withdrawal.jobs';
 import { WithdrawalProcessor } from '../src/withdrawals/withdrawal.processor';
+import { RecheckWithdrawal } from '../src/withdrawals/recheck-withdrawal';
 import { RequestWithdrawal } from '../src/withdrawals/request-withdrawal';
+import { SubmitWithdrawal } from '../src/withdrawals/submit-withdrawal';
 import { WithdrawalsReader } from '../src/withdrawals/withdrawals.reader';
 
 /** The use cases the tests call directly, as the service's module built them. */
@@ -33,6 +35,9 @@ export interface RewardsCore {
   supply: SupplyService;
   treasury: TreasuryService;
   wallets: WalletsService;
+  /** The withdrawal jobs' use cases, and their processor (as BullMQ calls it). */
+  submitWithdrawal: SubmitWithdrawal;
+  recheckWithdrawal: RecheckWithdrawal;
   withdrawalProcessor: WithdrawalProcessor;
 }
 
@@ -88,6 +93,8 @@ export async function openRewards(
       supply: get(SupplyService),
       treasury: get(TreasuryService),
       wallets: get(WalletsService),
+      submitWithdrawal: get(SubmitWithdrawal),
+      recheckWithdrawal: get(RecheckWithdrawal),
       withdrawalProcessor: get(WithdrawalProcessor),
     },
     consumer: service.consumer,

@@ -4,14 +4,12 @@ import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { FeesConverted, TreasuryCredited } from '@talent/events';
 import {
-  BadUserInputError,
   EventPublisher,
   fromUnits,
   inUseCaseTransaction,
-  MAX_UNITS,
   parseCommand,
   ROOT_LOGGER,
-  toUnits,
+  tokenAmountSchema,
   type UseCase,
   type UseCaseContext,
 } from '@talent/platform';
@@ -23,7 +21,12 @@ import { buybackKey } from './treasury.service';
 
 export type BuybackOutcome = 'CREDITED' | 'UNCHANGED' | 'NOTHING_BOUGHT';
 
-const CreditFeeBuybackCommand = FeesConverted.schema;
+/**
+ * btrstBought as 1e-18 units. Negative, over 18 decimals or beyond NUMERIC(36,18) breaks the
+ * contract ("18 decimals, rounded down"): refused for good (dead-lettered with the reason), as
+ * no retry could ever apply it and guessing an amount would credit the treasury wrongly.
+ */
+const CreditFeeBuybackCommand = FeesConverted.schema.extend({ btrstBought: tokenAmountSchema({ zero: true }) });
 
 /**
  * Use case (the system's, on payments' FeesConverted): payments converted platform fees into
@@ -46,8 +49,7 @@ export class CreditFeeBuyback implements UseCase<z.input<typeof CreditFeeBuyback
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof CreditFeeBuybackCommand>): Promise<BuybackOutcome> {
-    const { conversionId, btrstBought } = parseCommand(CreditFeeBuybackCommand, input);
-    const units = boughtUnits(btrstBought);
+    const { conversionId, btrstBought: units } = parseCommand(CreditFeeBuybackCommand, input);
     if (units === 0n) {
       // Ignored, not dead-lettered: fees so small that the BTRST bought rounded down to zero are a
       // true fact of payments, not a broken message. Nothing entered the treasury, so there is
@@ -86,22 +88,4 @@ export class CreditFeeBuyback implements UseCase<z.input<typeof CreditFeeBuyback
       return 'CREDITED';
     });
   }
-}
-
-/**
- * btrstBought as 1e-18 units. Negative, over 18 decimals or beyond NUMERIC(36,18) breaks the
- * contract ("18 decimals, rounded down"): refused for good (dead-lettered with the reason), as
- * no retry could ever apply it and guessing an amount would credit the treasury wrongly.
- */
-function boughtUnits(btrstBought: string): bigint {
-  let units: bigint;
-  try {
-    units = toUnits(btrstBought);
-  } catch (error) {
-    const refused = new BadUserInputError(`btrstBought "${btrstBought}" is not a BTRST amount (at most 18 decimals)`, 'btrstBought');
-    refused.cause = error;
-    throw refused;
-  }
-  if (units < 0n || units > MAX_UNITS) throw new BadUserInputError(`btrstBought "${btrstBought}" is out of range`, 'btrstBought');
-  return units;
 }

@@ -2,10 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { GrantApproved } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { inUseCaseTransaction, parseCommand, TokenAmountSchema, type UseCase, type UseCaseContext } from '@talent/platform';
 import { TreasuryGrantsService, type TreasuryGrantOutcome } from './treasury-grants.service';
 
-const PayTreasuryGrantCommand = GrantApproved.schema.extend({ eventId: z.string().optional() });
+/**
+ * The amount as 1e-18 units. Not positive, over 18 decimals or beyond NUMERIC(36,18) breaks
+ * governance's contract (a GRANT proposal's amount is a positive BTRST amount): refused for good
+ * (dead-lettered with the reason), as no retry could apply it and guessing an amount would pay wrongly.
+ */
+const PayTreasuryGrantCommand = GrantApproved.schema.extend({ amount: TokenAmountSchema, eventId: z.string().optional() });
 
 /** Use case (the system's, on governance's GrantApproved): pays the approved grant from the DAO treasury once (see TreasuryGrantsService). */
 @Injectable()
@@ -16,7 +21,7 @@ export class PayTreasuryGrant implements UseCase<z.input<typeof PayTreasuryGrant
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof PayTreasuryGrantCommand>): Promise<TreasuryGrantOutcome> {
-    const command = parseCommand(PayTreasuryGrantCommand, input);
-    return inUseCaseTransaction(ctx, this.dataSource, (tx) => this.grants.pay(tx, { ...command, traceparent: ctx.traceparent }));
+    const { amount: units, ...command } = parseCommand(PayTreasuryGrantCommand, input);
+    return inUseCaseTransaction(ctx, this.dataSource, (tx) => this.grants.pay(tx, { ...command, units, traceparent: ctx.traceparent }));
   }
 }

@@ -2,15 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { GrantPaid, type GrantApproved, type PayloadOf } from '@talent/events';
-import { BadUserInputError, EventPublisher, InsufficientFundsError, MembershipProjection, ROOT_LOGGER } from '@talent/platform';
+import { EventPublisher, InsufficientFundsError, MembershipProjection, ROOT_LOGGER } from '@talent/platform';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
-import { fromUnits, MAX_UNITS, toUnits } from '@talent/platform';
+import { fromUnits, toUnits } from '@talent/platform';
 import { Ledger } from '../ledger/ledger';
 import { BalanceEvents } from '../wallets/balance-events';
 import { publishTreasuryBalance } from './treasury-balance';
 
-/** An approved grant (GrantApproved's payload), with the event that carried it. */
-export type TreasuryGrantCommand = PayloadOf<typeof GrantApproved> & { eventId?: string; traceparent?: string };
+/** An approved grant (GrantApproved's payload, its amount as 1e-18 units checked by PayTreasuryGrant's command), with the event that carried it. */
+export type TreasuryGrantCommand = Omit<PayloadOf<typeof GrantApproved>, 'amount'> & { units: bigint; eventId?: string; traceparent?: string };
 
 export type TreasuryGrantRefusal = 'INSUFFICIENT_TREASURY';
 
@@ -65,7 +65,7 @@ export class TreasuryGrantsService {
   async pay(tx: EntityManager, command: TreasuryGrantCommand): Promise<TreasuryGrantOutcome> {
     const proposalId = command.proposalId.toLowerCase();
     const recipientId = command.recipientId.toLowerCase();
-    const units = grantUnits(command.amount);
+    const { units } = command;
     // Membership and the waiting list are read and written under one lock per recipient, which
     // their KycApproved takes too: a grant cannot start waiting just after the approval settled the list.
     await this.lockRecipient(tx, recipientId);
@@ -175,22 +175,4 @@ export class TreasuryGrantsService {
   private async lockRecipient(tx: EntityManager, recipientId: string): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`treasury.grant:${recipientId}`]);
   }
-}
-
-/**
- * The amount as 1e-18 units. Not positive, over 18 decimals or beyond NUMERIC(36,18) breaks
- * governance's contract (a GRANT proposal's amount is a positive BTRST amount): refused for good
- * (dead-lettered with the reason), as no retry could apply it and guessing an amount would pay wrongly.
- */
-function grantUnits(amount: string): bigint {
-  let units: bigint;
-  try {
-    units = toUnits(amount);
-  } catch (error) {
-    const refused = new BadUserInputError(`grant amount "${amount}" is not a BTRST amount (at most 18 decimals)`, 'amount');
-    refused.cause = error;
-    throw refused;
-  }
-  if (units <= 0n || units > MAX_UNITS) throw new BadUserInputError(`grant amount "${amount}" is out of range`, 'amount');
-  return units;
 }

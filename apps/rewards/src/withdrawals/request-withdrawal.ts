@@ -7,7 +7,6 @@ import { WithdrawalRequested } from '@talent/events';
 import {
   callerOf,
   ConflictError,
-  DecimalFormatError,
   EventPublisher,
   fromUnits,
   idempotencyKeySchema,
@@ -18,6 +17,7 @@ import {
   MembershipProjection,
   parseCommand,
   ROOT_LOGGER,
+  tokenAmountSchema,
   toUnits,
   type UseCase,
   type UseCaseContext,
@@ -33,17 +33,8 @@ import { WithdrawalQueue } from './withdrawal-queue';
 /** The idempotency key first: a request is refused for its key before anything else is looked at. */
 const RequestWithdrawalCommand = z.object({
   idempotencyKey: idempotencyKeySchema.nullish().transform((key) => key ?? null),
-  amount: z.string().transform((amount, ctx) => {
-    try {
-      const units = toUnits(amount);
-      if (units > 0n) return units;
-      ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
-    } catch (error) {
-      if (!(error instanceof DecimalFormatError)) throw error;
-      ctx.addIssue({ code: 'custom', message: 'must be a decimal with at most 18 decimals' });
-    }
-    return z.NEVER;
-  }),
+  // Beyond NUMERIC(36,18) is not malformed: more than anyone holds, INSUFFICIENT_FUNDS below.
+  amount: tokenAmountSchema({ capped: false }),
   toAddress: z.string().transform((toAddress, ctx) => {
     const address = checkWithdrawalAddress(toAddress);
     if (address.ok) return address.address;
@@ -55,7 +46,7 @@ const RequestWithdrawalCommand = z.object({
 /**
  * Use case: a member withdraws to an external address. The amount moves from their available
  * balance to `withdrawals.pending` at request (so it cannot be spent twice), and a job sends it
- * through the chain adapter (see WithdrawalProcessor). With an idempotency key (unique per
+ * through the chain adapter (see SubmitWithdrawal). With an idempotency key (unique per
  * user), a retry of the same request (after a lost answer or a queueing failure) returns the
  * first withdrawal, held once, and queues it again; the same key with another amount or address
  * is a CONFLICT. The job is queued once the hold is committed, so it runs in a transaction of its own.

@@ -3,12 +3,12 @@ jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }
 
 /** Withdrawals on a real PostgreSQL: validation, the hold at request, sending, and failure after the last attempt. */
 import { randomUUID } from 'node:crypto';
-import type { UseCaseContext } from '@talent/platform';
+import { systemContext, type UseCaseContext } from '@talent/platform';
 import { addMember, assertLedgerConsistent, balanceOf, fund, openRewards, walletOf, type RewardsHarness } from '../../test/harness';
 import { SystemAccounts } from '../ledger/accounts';
 import { ChainAdapter, type ChainTransfer, type TransferStatus } from './chain-adapter';
 import { toChecksumAddress } from './eip55';
-import { CheckWithdrawal } from './withdrawal.jobs';
+import { CheckWithdrawal, ProcessWithdrawal } from './withdrawal.jobs';
 
 /** Fails while `failing` is set (before sending anything), otherwise answers with a fixed hash. */
 class FlakyChain extends ChainAdapter {
@@ -40,6 +40,11 @@ afterAll(async () => {
 
 const caller = (id: string) => ({ id, roles: ['TALENT' as const] });
 const as = (id: string): UseCaseContext => ({ caller: caller(id) });
+/** One attempt of the `withdrawal.process` job, its last when `last` (what its processor runs; RETRY is returned, not thrown). */
+const submit = (on: RewardsHarness, withdrawalId: string, last: boolean) =>
+  on.core.submitWithdrawal.execute(systemContext(), { withdrawalId, attemptsMade: last ? (ProcessWithdrawal.attempts ?? 1) - 1 : 0 });
+/** A `withdrawal.check` job. */
+const recheck = (on: RewardsHarness, withdrawalId: string) => on.core.recheckWithdrawal.execute(systemContext(), { withdrawalId, check: 1 });
 
 describe('withdrawals', () => {
   it('validates the request: members only, a positive amount of at most 18 decimals, an EIP-55 address, the available balance', async () => {
@@ -78,8 +83,8 @@ describe('withdrawals', () => {
     expect(await walletOf(h, member)).toEqual({ balance: '5.5', locked: '0', available: '5.5' });
     expect(await balanceOf(h, SystemAccounts.withdrawalsPending.id)).toBe('4.5');
 
-    expect(await h.core.withdrawalProcessor.process(w.id, false)).toBe('SENT');
-    expect(await h.core.withdrawalProcessor.process(w.id, false)).toBe('SKIPPED');
+    expect(await submit(h, w.id, false)).toBe('SENT');
+    expect(await submit(h, w.id, false)).toBe('SKIPPED');
     const [row] = await h.withdrawals.mine(caller(member));
     expect(row).toMatchObject({ id: w.id, status: 'SENT', txHash: `0x${'ab'.repeat(32)}` });
     expect(await balanceOf(h, SystemAccounts.withdrawalsPending.id)).toBe('0');
@@ -94,11 +99,13 @@ describe('withdrawals', () => {
     await fund(h, member, '3');
     const w = await h.requestWithdrawal.execute(as(member), { amount: '3', toAddress: ADDRESS });
     chain.failing = true;
-    expect(await h.core.withdrawalProcessor.process(w.id, false)).toBe('RETRY');
+    expect(await submit(h, w.id, false)).toBe('RETRY');
+    // The job throws for BullMQ to retry it (a transient fault is never dead-lettered).
+    await expect(h.core.withdrawalProcessor.handle({ withdrawalId: w.id }, { attemptsMade: 0 })).rejects.toThrow(`withdrawal ${w.id} not sent yet; retrying`);
     expect(await walletOf(h, member)).toEqual({ balance: '0', locked: '0', available: '0' });
-    expect(await h.core.withdrawalProcessor.process(w.id, true)).toBe('FAILED');
+    expect(await submit(h, w.id, true)).toBe('FAILED');
     chain.failing = false;
-    expect(await h.core.withdrawalProcessor.process(w.id, true)).toBe('SKIPPED');
+    expect(await submit(h, w.id, true)).toBe('SKIPPED');
     expect(await walletOf(h, member)).toEqual({ balance: '3', locked: '0', available: '3' });
     const [row] = await h.withdrawals.mine(caller(member));
     expect(row).toMatchObject({ status: 'FAILED', txHash: null });
@@ -195,15 +202,15 @@ describe('withdrawals on the local chain adapter: refunded only when the transfe
     const member = await addMember(local);
     await fund(local, member, '5');
     const w = await local.requestWithdrawal.execute(as(member), { amount: '5', toAddress: timeoutAddress, idempotencyKey: `key-${randomUUID()}` });
-    expect(await local.core.withdrawalProcessor.process(w.id, false)).toBe('RETRY');
+    expect(await submit(local, w.id, false)).toBe('RETRY');
     // The last attempt: the chain has the transfer, still pending: nothing goes back.
-    expect(await local.core.withdrawalProcessor.process(w.id, true)).toBe('PENDING');
+    expect(await submit(local, w.id, true)).toBe('PENDING');
     expect(await walletOf(local, member)).toEqual({ balance: '0', locked: '0', available: '0' });
     expect(await balanceOf(local, SystemAccounts.withdrawalsPending.id)).toBe('5');
     expect((await local.withdrawals.mine(caller(member)))[0]).toMatchObject({ status: 'REQUESTED', txHash: null });
 
-    expect(await local.core.withdrawalProcessor.recheck(w.id)).toBe('SENT');
-    expect(await local.core.withdrawalProcessor.recheck(w.id)).toBe('SKIPPED');
+    expect(await recheck(local, w.id)).toBe('SENT');
+    expect(await recheck(local, w.id)).toBe('SKIPPED');
     const [row] = await local.withdrawals.mine(caller(member));
     expect(row.status).toBe('SENT');
     expect(row.txHash).toMatch(/^0x[0-9a-f]{64}$/);
@@ -218,11 +225,11 @@ describe('withdrawals on the local chain adapter: refunded only when the transfe
     const member = await addMember(local);
     await fund(local, member, '2');
     const w = await local.requestWithdrawal.execute(as(member), { amount: '2', toAddress: unreachableAddress });
-    expect(await local.core.withdrawalProcessor.process(w.id, false)).toBe('RETRY');
+    expect(await submit(local, w.id, false)).toBe('RETRY');
     expect(await walletOf(local, member)).toEqual({ balance: '0', locked: '0', available: '0' });
-    expect(await local.core.withdrawalProcessor.process(w.id, true)).toBe('FAILED');
-    expect(await local.core.withdrawalProcessor.process(w.id, true)).toBe('SKIPPED');
-    expect(await local.core.withdrawalProcessor.recheck(w.id)).toBe('SKIPPED');
+    expect(await submit(local, w.id, true)).toBe('FAILED');
+    expect(await submit(local, w.id, true)).toBe('SKIPPED');
+    expect(await recheck(local, w.id)).toBe('SKIPPED');
     expect(await walletOf(local, member)).toEqual({ balance: '2', locked: '0', available: '2' });
     const refunds = (await local.core.wallets.entries(member, 10)).edges.filter((e) => e.node.reason === 'withdrawal.failed');
     expect(refunds).toHaveLength(1);

@@ -1,5 +1,21 @@
+import { z } from 'zod';
+import { BadUserInputError } from '../errors';
+import { parseCommand } from '../validation';
 import { exactDecimal } from './fixed-point';
-import { canonicalTokens, DecimalFormatError, fromUnits, isValidPositiveAmount, mulUnits, quotientUnits, sumUnits, toUnits, toUnitsTruncated } from './tokens';
+import {
+  canonicalTokens,
+  DecimalFormatError,
+  fromUnits,
+  isValidPositiveAmount,
+  MAX_UNITS,
+  mulUnits,
+  quotientUnits,
+  sumUnits,
+  tokenAmountSchema,
+  TokenAmountSchema,
+  toUnits,
+  toUnitsTruncated,
+} from './tokens';
 
 describe('token amounts (BigInt units of 1e-18)', () => {
   it('parses decimal strings exactly, up to 18 decimals, signed', () => {
@@ -72,5 +88,62 @@ describe('token amounts (BigInt units of 1e-18)', () => {
     expect(isValidPositiveAmount('abc')).toBe(false);
     expect(isValidPositiveAmount('1.0000000000000000001')).toBe(false);
     expect(isValidPositiveAmount('1000000000000000000')).toBe(false); // 19 integer digits
+  });
+});
+
+describe('token amounts in commands (TokenAmountSchema, tokenAmountSchema)', () => {
+  const refusal = (schema: z.ZodType, amount: string) => {
+    try {
+      parseCommand(z.object({ amount: schema }), { amount });
+    } catch (error) {
+      expect(error).toBeInstanceOf(BadUserInputError);
+      return { message: (error as BadUserInputError).message, details: (error as BadUserInputError).details };
+    }
+    throw new Error(`"${amount}" was accepted`);
+  };
+  const MAX = fromUnits(MAX_UNITS);
+  const ABOVE_MAX = '1000000000000000000'; // 19 integer digits
+
+  it('parses a positive amount into 1e-18 units, whatever its spelling', () => {
+    expect(TokenAmountSchema.parse('4.5')).toBe(45n * 10n ** 17n);
+    expect(TokenAmountSchema.parse('4.500000000000000000000')).toBe(45n * 10n ** 17n);
+    expect(TokenAmountSchema.parse(' 2 ')).toBe(2n * 10n ** 18n);
+    expect(TokenAmountSchema.parse('0.000000000000000001')).toBe(1n);
+    expect(TokenAmountSchema.parse(MAX)).toBe(MAX_UNITS);
+  });
+
+  it('refuses, by default, malformed, over 18 decimals, zero, negative and beyond NUMERIC(36,18): BAD_USER_INPUT on the field, the value not echoed', () => {
+    for (const bad of ['abc', '', '1e3', '1.0000000000000000001', '0x10']) {
+      expect(refusal(TokenAmountSchema, bad)).toEqual({ message: 'amount: must be a decimal with at most 18 decimals', details: { field: 'amount' } });
+    }
+    for (const bad of ['0', '0.000', '-1', '-0.000000000000000001', ABOVE_MAX]) {
+      expect(refusal(TokenAmountSchema, bad)).toEqual({
+        message: 'amount: is out of range (greater than 0, at most 18 integer digits)',
+        details: { field: 'amount' },
+      });
+    }
+    expect(refusal(TokenAmountSchema, '-5').message).not.toContain('-5');
+  });
+
+  it('accepts zero when asked (a buyback that bought nothing), never a negative amount', () => {
+    const schema = tokenAmountSchema({ zero: true });
+    expect(schema.parse('0')).toBe(0n);
+    expect(schema.parse('0.000000000000000000')).toBe(0n);
+    expect(schema.parse('1.5')).toBe(15n * 10n ** 17n);
+    for (const bad of ['-5', '-0.000000000000000001', ABOVE_MAX]) {
+      expect(refusal(schema, bad).message).toBe('amount: is out of range (0 or more, at most 18 integer digits)');
+    }
+    expect(refusal(schema, '1.0000000000000000001').message).toBe('amount: must be a decimal with at most 18 decimals');
+  });
+
+  it('uncapped, leaves amounts beyond NUMERIC(36,18) to the use case (a withdrawal: INSUFFICIENT_FUNDS)', () => {
+    const schema = tokenAmountSchema({ capped: false });
+    expect(schema.parse('999999999999999999999999')).toBe(999999999999999999999999n * 10n ** 18n);
+    for (const bad of ['0', '-1']) expect(refusal(schema, bad)).toEqual({ message: 'amount: must be greater than 0', details: { field: 'amount' } });
+    expect(refusal(schema, 'abc').message).toBe('amount: must be a decimal with at most 18 decimals');
+  });
+
+  it('refuses what is not a string', () => {
+    for (const bad of [5, null, undefined, 5n]) expect(TokenAmountSchema.safeParse(bad).success).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { formatScaledTrimmed, isDecimalString, parseScaled, type ExactDecimal } from './fixed-point';
 
 /**
@@ -56,3 +57,46 @@ export function isValidPositiveAmount(value: string): boolean {
   const units = parseScaled(value.trim(), TOKEN_DECIMALS);
   return units !== null && units > 0n && units <= MAX_UNITS;
 }
+
+/** What a token amount in a command may be, beyond "a decimal with at most 18 decimals" (see `tokenAmountSchema`). */
+export interface TokenAmountRules {
+  /** 0 is an amount (a buyback that bought nothing). Default: refused, as a negative amount always is. */
+  zero?: boolean;
+  /**
+   * Amounts beyond NUMERIC(36,18) are refused (default); false leaves them to the use case (a
+   * withdrawal answers INSUFFICIENT_FUNDS, as nobody holds that much).
+   */
+  capped?: boolean;
+}
+
+/**
+ * A BTRST amount in a use case's command (zod, for `parseCommand`): a decimal string of at most
+ * 18 decimals, parsed into 1e-18 units (bigint). Refused with one issue on the field, which never
+ * echoes the value: malformed or over 18 decimals, negative, zero (unless `zero`), beyond
+ * NUMERIC(36,18) (unless `capped: false`).
+ */
+export function tokenAmountSchema(rules: TokenAmountRules = {}) {
+  const { zero = false, capped = true } = rules;
+  const lowest = zero ? 0n : 1n;
+  const bounds = zero ? '0 or more' : 'greater than 0';
+  // "must be greater than 0" is what a member reads for a withdrawal; the capped form names both bounds.
+  const outOfRange = capped ? `is out of range (${bounds}, at most 18 integer digits)` : `must be ${bounds}`;
+  return z.string().transform((value, ctx) => {
+    let units: bigint;
+    try {
+      units = toUnits(value);
+    } catch (error) {
+      if (!(error instanceof DecimalFormatError)) throw error;
+      ctx.addIssue({ code: 'custom', message: `must be a decimal with at most ${TOKEN_DECIMALS} decimals` });
+      return z.NEVER;
+    }
+    if (units < lowest || (capped && units > MAX_UNITS)) {
+      ctx.addIssue({ code: 'custom', message: outOfRange });
+      return z.NEVER;
+    }
+    return units;
+  });
+}
+
+/** A strictly positive BTRST amount that fits NUMERIC(36,18), as 1e-18 units. */
+export const TokenAmountSchema = tokenAmountSchema();
