@@ -17,6 +17,7 @@ import {
   MembershipProjection,
   parseCommand,
   PreconditionFailedError,
+  tokenAmountSchema,
   toUnits,
   type UseCase,
   type UseCaseContext,
@@ -48,21 +49,11 @@ const text = (field: 'title' | 'description') => {
     .refine((value) => charLength(value) >= min && charLength(value) <= max, `must be ${min} to ${max} characters`);
 };
 
-/** A positive token amount with at most 18 decimals, in canonical form. */
-const grantAmount = z.string().transform((amount, ctx) => {
-  let units: bigint;
-  try {
-    units = toUnits(amount);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a decimal string with at most 18 decimals' });
-    return z.NEVER;
-  }
-  if (units <= 0n) {
-    ctx.addIssue({ code: 'custom', message: 'must be positive' });
-    return z.NEVER;
-  }
-  return fromUnits(units);
-});
+/**
+ * A positive token amount, in canonical form. Uncapped: a grant beyond NUMERIC(36,18) exceeds any
+ * treasury, so it is refused as INSUFFICIENT_FUNDS like any other grant the treasury cannot cover.
+ */
+const grantAmount = tokenAmountSchema({ capped: false }).transform(fromUnits);
 
 /** The command's shape (parameter values are checked by GovernanceParameters, the grant's recipient and amount against the projections). */
 const createProposalCommand = (minVotingPeriodSeconds: number) => {

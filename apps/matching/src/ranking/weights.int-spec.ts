@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createEvent, DeadLetterHeaders, JobPosted, ParameterChanged, Topics } from '@talent/events';
