@@ -4,17 +4,27 @@ import { Redis } from 'ioredis';
 import { RedisRevocationList, REVOCATION_KEY_PREFIX } from './redis-revocation-list';
 import type { RevocationList } from './revocation-list';
 import { JwksTokenVerifier } from './token-verifier';
+import { waitFor } from '@talent/testing';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const inSeconds = (s: number) => Date.now() / 1000 + s;
 
-describe('RedisRevocationList (real Redis)', () => {
+// Both ways of answering: from Redis (MGET per check), and from the in-memory mirror once it is live.
+describe.each([
+  ['asking Redis', false],
+  ['mirrored in memory', true],
+])('RedisRevocationList (real Redis), %s', (_label, mirror) => {
   let list: RedisRevocationList;
   let raw: Redis;
 
-  beforeAll(() => {
-    list = RedisRevocationList.fromUrl(redisUrl, console);
+  beforeAll(async () => {
+    list = RedisRevocationList.fromUrl(redisUrl, console, { mirror });
     raw = new Redis(redisUrl);
+    if (mirror) await waitFor(async () => list.mirrored || undefined, 5_000, { message: 'the mirror is live' });
+  });
+  afterEach(() => {
+    // Each check was answered the way this block says.
+    expect(list.mirrored).toBe(mirror);
   });
   afterAll(async () => {
     await list.onApplicationShutdown();
@@ -63,6 +73,83 @@ describe('RedisRevocationList (real Redis)', () => {
     await expect(list.isRevoked(token({ userId, issuedAt: (at - 1) / 1000 }))).resolves.toBe(true);
     await list.revokeIssuedBefore(userId, at + 5_000, inSeconds(900));
     await expect(list.isRevoked(token({ userId, issuedAt: (at + 1) / 1000 }))).resolves.toBe(true);
+  });
+});
+
+describe('RedisRevocationList mirrored in memory, across processes', () => {
+  // Each list is what one process holds (the gateway, a subgraph); the writer is identity.
+  let writer: RedisRevocationList;
+  let reader: RedisRevocationList;
+  let raw: Redis;
+  let mget: jest.SpyInstance;
+  const live = (list: RedisRevocationList) => waitFor(async () => list.mirrored || undefined, 5_000, { message: 'the mirror is live' });
+  const token = () => ({ userId: randomUUID(), tokenId: randomUUID(), issuedAt: Date.now() / 1000, sessionId: randomUUID() });
+
+  beforeAll(async () => {
+    raw = new Redis(redisUrl);
+    writer = RedisRevocationList.fromUrl(redisUrl, console, { mirror: false });
+    reader = RedisRevocationList.fromUrl(redisUrl, console);
+    await live(reader);
+  });
+  beforeEach(() => {
+    mget = jest.spyOn(Redis.prototype, 'mget');
+  });
+  afterEach(() => mget.mockRestore());
+  afterAll(async () => {
+    await Promise.all([writer.onApplicationShutdown(), reader.onApplicationShutdown()]);
+    await raw.quit();
+  });
+
+  it("sees another process's revocations without asking Redis", async () => {
+    const t = token();
+    await expect(reader.isRevoked(t)).resolves.toBe(false);
+    await writer.revokeToken(t.tokenId, inSeconds(600));
+    // Published before the writer's reply: here, one more round trip on another connection is enough for it to have arrived.
+    await raw.ping();
+    await expect(reader.isRevoked(t)).resolves.toBe(true);
+    const sessionEnded = token();
+    await writer.revokeSession(sessionEnded.sessionId, inSeconds(600));
+    const userId = randomUUID();
+    await writer.revokeIssuedBefore(userId, Date.now(), inSeconds(600));
+    await raw.ping();
+    await expect(reader.isRevoked({ ...sessionEnded, tokenId: randomUUID() })).resolves.toBe(true);
+    await expect(reader.isRevoked({ ...token(), userId, issuedAt: Date.now() / 1000 - 10 })).resolves.toBe(true);
+    await expect(reader.isRevoked({ ...token(), userId, issuedAt: Date.now() / 1000 + 1 })).resolves.toBe(false);
+    expect(mget).not.toHaveBeenCalled();
+  });
+
+  it('starts with what was revoked before it started (a snapshot taken after subscribing)', async () => {
+    const t = token();
+    await writer.revokeSession(t.sessionId, inSeconds(600));
+    const late = RedisRevocationList.fromUrl(redisUrl, console);
+    try {
+      await live(late);
+      mget.mockClear();
+      await expect(late.isRevoked({ ...t, tokenId: randomUUID() })).resolves.toBe(true);
+      await expect(late.isRevoked(token())).resolves.toBe(false);
+      expect(mget).not.toHaveBeenCalled();
+    } finally {
+      await late.onApplicationShutdown();
+    }
+  });
+
+  it('after losing its subscription, has what was revoked meanwhile once it answers from memory again', async () => {
+    const mirrors = async () =>
+      String(await raw.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
+        .split('\n')
+        .filter((line) => line.includes(' name=revocation-mirror '))
+        .map((line) => /^id=(\d+)/.exec(line)?.[1]);
+    const before = await mirrors();
+    for (const id of before) await raw.call('CLIENT', 'KILL', 'ID', id!);
+    const t = token();
+    await writer.revokeToken(t.tokenId, inSeconds(600)); // its publish may reach no mirror
+    // Until it is live again, it asks Redis; after, it holds the revocation from its new snapshot.
+    await expect(reader.isRevoked(t)).resolves.toBe(true);
+    await live(reader);
+    expect((await mirrors()).some((id) => before.includes(id))).toBe(false);
+    mget.mockClear();
+    await expect(reader.isRevoked(t)).resolves.toBe(true);
+    expect(mget).not.toHaveBeenCalled();
   });
 });
 
