@@ -1,5 +1,5 @@
 // First: starts OpenTelemetry (when configured) before the modules it instruments are loaded.
-import '@talent/platform/dist/tracing/register';
+import '@talent/platform/tracing/register';
 import 'reflect-metadata';
 import { createLogger, createService, loadConfig, runService } from '@talent/platform';
 import { PartnersModule } from './app.module';

@@ -1,5 +1,5 @@
 /**
- * Imported first by every service's main.ts (`import '@talent/platform/dist/tracing/register'`),
+ * Imported first by every service's main.ts (`import '@talent/platform/tracing/register'`),
  * before express, pg, ioredis or graphql are required, so that their instrumentations patch
  * them on load. Unless an OTLP endpoint is configured (see `tracingEnabled`) it loads nothing more.
  */
