@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@talent/platform';
 import { userRef } from '../shared/user.model';

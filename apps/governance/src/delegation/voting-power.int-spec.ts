@@ -1,7 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose` that jest's
-// transform leaves alone; no tokens are verified here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Balance checkpoints and voting power on a real PostgreSQL: balances and power at past
  * instants as delegations change, duplicate and out-of-order BalanceChanged events,

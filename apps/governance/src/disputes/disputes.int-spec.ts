@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Disputes and juries on a real PostgreSQL, with a clock the test moves: who may open a
  * dispute and who may sit on its jury (parties, referral relations, busy jurors, no power),

@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * The governed parameters on a real PostgreSQL: seeded from configuration once (a restart with
  * another configuration changes nothing, a missing key is added), read in the caller's

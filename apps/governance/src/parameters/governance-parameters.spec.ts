@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 import type { DataSource } from 'typeorm';
 import { DomainError, type EventPublisher } from '@talent/platform';
 import { GovernanceConfigSchema, type GovernanceConfig } from '../config';

@@ -1,7 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose` that jest's
-// transform leaves alone; no tokens are verified here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Proposals, votes and the timelock on a real PostgreSQL, with a clock the tests move and the
  * lifecycle (what the delayed jobs and the sweep run) called directly: snapshots (tokens received

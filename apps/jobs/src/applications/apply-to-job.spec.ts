@@ -1,7 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; jest's
-// transform skips node_modules except Nest's, so stand in for it (these tests verify no tokens).
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 import { DomainError, parseCommand } from '@talent/platform';
 import type { z } from 'zod';
 import { ApplyToJobCommand } from './apply-to-job';

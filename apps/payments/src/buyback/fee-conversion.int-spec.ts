@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * The buyback use case on a real PostgreSQL with the local adapters: two replicas (two
  * connection pools, two ConvertFees) running many times at once while fees keep accruing convert

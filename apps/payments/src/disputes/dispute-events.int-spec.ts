@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Governance's disputes applied to invoices, through payments' consumer path (inbox + handler)
  * on a real PostgreSQL: unpaid invoices held, a charge in flight and paid invoices left alone,

@@ -1,5 +1,3 @@
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 import { DomainError } from '@talent/platform';
 import { toInvoiceLines, type ContractTerms, type SubmitInvoiceRequest } from './submit-invoice.command';
 

@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * The `jury.reward` policy through rewards' consumer path on a real PostgreSQL: governance's
  * DisputeResolved pays each majority juror from the community pool, once per (dispute, juror),

@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Rewards through the service's real consumer path (inbox transaction + handlers) on a real
  * PostgreSQL: who is paid what under which policy, idempotency under replay and under

@@ -1,7 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose` that jest's
-// transform leaves alone; no tokens are verified here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * The ledger on a real PostgreSQL: genesis once, the supply invariant, and the database's own
  * guards (non-negative balances under concurrency, balanced transactions, append-only tables).

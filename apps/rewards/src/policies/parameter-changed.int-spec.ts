@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Governed reward policies on a real PostgreSQL, through the consumer path: governance's
  * ParameterChanged changes the amount or caps the NEXT grant uses; an older change never undoes a

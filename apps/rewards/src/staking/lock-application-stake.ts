@@ -8,11 +8,10 @@ import {
   fromUnits,
   InsufficientFundsError,
   inUseCaseTransaction,
-  isValidPositiveAmount,
   MembershipProjection,
   parseCommand,
   ROOT_LOGGER,
-  toUnits,
+  TokenAmountSchema,
   type UseCase,
   type UseCaseContext,
 } from '@talent/platform';
@@ -56,8 +55,10 @@ export class LockApplicationStake implements UseCase<z.input<typeof LockApplicat
     if (stake === null) return 'UNCHANGED';
     if (await findStake(tx, applicationId)) return 'UNCHANGED';
 
+    // Not in the command: a stake that is not a positive amount fitting NUMERIC(36,18) is REJECTED, not a dead letter.
+    const parsed = TokenAmountSchema.safeParse(stake);
     const reject = async (reason: StakeRejection): Promise<StakeOutcome> => {
-      const recorded = isValidPositiveAmount(stake) ? stake : '0';
+      const recorded = parsed.success ? stake : '0';
       await tx.query(`INSERT INTO stakes (application_id, talent_id, amount, status, rejection_reason) VALUES ($1, $2, $3, 'REJECTED', $4)`, [
         applicationId,
         talentId,
@@ -68,10 +69,10 @@ export class LockApplicationStake implements UseCase<z.input<typeof LockApplicat
       this.log.info({ applicationId, talentId, amount: stake, reason }, 'stake rejected');
       return 'REJECTED';
     };
-    if (!isValidPositiveAmount(stake)) return reject('INVALID_AMOUNT');
+    if (!parsed.success) return reject('INVALID_AMOUNT');
     if (!(await this.membership.isMember(tx, talentId))) return reject('NOT_A_MEMBER');
 
-    const units = toUnits(stake);
+    const units = parsed.data;
     const wallet = walletAccounts(talentId);
     let posted;
     try {

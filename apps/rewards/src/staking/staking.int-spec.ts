@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * The stake state machine, driven by jobs' events through the consumer path on a real
  * PostgreSQL: LOCKED -> SLASHED | RELEASED, or REJECTED; a settled stake is never touched again.

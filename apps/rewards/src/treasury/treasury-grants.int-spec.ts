@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Grants paid from the DAO treasury on a real PostgreSQL, through the consumer path:
  * governance's GrantApproved moves the amount from the treasury to the recipient's wallet once

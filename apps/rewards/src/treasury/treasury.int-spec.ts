@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /**
  * Fee buybacks on a real PostgreSQL, through the consumer path: payments' FeesConverted credits
  * the DAO treasury exactly the BTRST bought, from the `market` account, once per conversion.

@@ -1,6 +1,3 @@
-// '@talent/platform' re-exports its JWKS verifier, which loads the ESM-only `jose`; no tokens here.
-jest.mock('jose', () => ({ createRemoteJWKSet: jest.fn(), jwtVerify: jest.fn() }));
-
 /** Withdrawals on a real PostgreSQL: validation, the hold at request, sending, and failure after the last attempt. */
 import { randomUUID } from 'node:crypto';
 import { systemContext, type UseCaseContext } from '@talent/platform';

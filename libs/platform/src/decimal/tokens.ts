@@ -52,12 +52,6 @@ export function quotientUnits(numerator: ExactDecimal, denominator: ExactDecimal
 
 export const sumUnits = (values: readonly bigint[]): bigint => values.reduce((sum, v) => sum + v, 0n);
 
-/** True for a strictly positive amount with at most 18 decimals that fits NUMERIC(36,18). */
-export function isValidPositiveAmount(value: string): boolean {
-  const units = parseScaled(value.trim(), TOKEN_DECIMALS);
-  return units !== null && units > 0n && units <= MAX_UNITS;
-}
-
 /** What a token amount in a command may be, beyond "a decimal with at most 18 decimals" (see `tokenAmountSchema`). */
 export interface TokenAmountRules {
   /** 0 is an amount (a buyback that bought nothing). Default: refused, as a negative amount always is. */
