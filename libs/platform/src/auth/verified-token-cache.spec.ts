@@ -20,7 +20,9 @@ describe('VerifiedTokenCache', () => {
     const user = userExpiringAt(now / 1000 + 60);
     cache.set('t', user);
     expect(cache.get('t')).toBe(user);
-    now += 60_000;
+    now += 59_999;
+    expect(cache.get('t')).toBe(user);
+    now += 1;
     expect(cache.get('t')).toBeUndefined();
     expect(cache.size).toBe(0);
   });

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { AuthUser } from './auth-user';
 
 /**
@@ -8,35 +9,41 @@ import type { AuthUser } from './auth-user';
  * every request, hit or miss.
  */
 export class VerifiedTokenCache {
-  // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
-  private readonly entries = new Map<string, { user: AuthUser; until: number }>();
+  private readonly entries: LRUCache<string, AuthUser>;
 
   constructor(
     readonly maxEntries = 10_000,
     readonly maxAgeMs = 300_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries = new LRUCache<string, AuthUser>({
+      max: maxEntries,
+      ttl: maxAgeMs,
+      // Ages are measured on the clock `exp` is read against (the wall clock), checked on every
+      // read: no cached instant (ttlResolution) and no purge timers.
+      perf: { now },
+      ttlResolution: 0,
+    });
+  }
 
+  /** Entries held, counting expired ones not yet read or evicted. */
   get size(): number {
     return this.entries.size;
   }
 
   get(token: string): AuthUser | undefined {
-    const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    this.entries.delete(token);
-    if (entry.until <= this.now()) return undefined;
-    this.entries.set(token, entry);
-    return entry.user;
+    return this.entries.get(token);
   }
 
   /** Remembers a verified caller; a user without token claims (no `exp`) is not cached. */
   set(token: string, user: AuthUser): void {
     if (!user.token) return;
-    const until = Math.min(user.token.expiresAt * 1000, this.now() + this.maxAgeMs);
-    if (until <= this.now()) return;
-    this.entries.delete(token);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(token, { user, until });
+    const now = this.now();
+    const until = Math.min(user.token.expiresAt * 1000, now + this.maxAgeMs);
+    // lru-cache drops an entry once its age exceeds its ttl, and a token is expired at its `exp`
+    // (RFC 7519), hence one millisecond less. A ttl of 0 would mean "never expires": not cached.
+    const ttl = Math.ceil(until - now) - 1;
+    if (ttl < 1) return;
+    this.entries.set(token, user, { ttl });
   }
 }
