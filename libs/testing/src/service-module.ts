@@ -126,17 +126,22 @@ export async function openServiceModule<C extends ServiceConfig, K extends Platf
     connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) },
     prefix: `${redisPrefix}:bull`,
   });
-  await heldQueue.pause();
 
   let app: INestApplication | undefined;
   const close = async () => {
-    if (app) {
-      await app.close(); // closes the service's Redis connection too (RedisShutdown)
+    try {
+      await app?.close(); // closes the service's Redis connection too (RedisShutdown)
+    } finally {
+      // Even when the app fails to close (or never started): an open queue keeps its Redis connection, and jest waits on it.
+      await heldQueue.obliterate({ force: true }).catch(() => undefined);
+      await heldQueue.close();
+      await dropOwnDatabase();
     }
-    await heldQueue.obliterate({ force: true }).catch(() => undefined);
-    await heldQueue.close();
-    await dropOwnDatabase();
   };
+  await heldQueue.pause().catch(async (error: unknown) => {
+    await close().catch(() => undefined);
+    throw error;
+  });
   let deadLetters: ProducerRecord[];
   let jobs: AddedJob[];
   let messaging: InstanceType<K['MessagingService']>;

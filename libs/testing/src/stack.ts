@@ -136,6 +136,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const client = new Client({ connectionString: db.url });
       await client.connect();
       clients.push(client);
+      // One connection, so its pid stays the observer's through a fault (databaseOutage's keepPids);
+      // callers run concurrently (e.g. waitFor probes in Promise.all), so their queries are queued
+      // here one after another: pg 8 deprecates a query issued while its client is busy.
+      let last: Promise<unknown> = Promise.resolve();
+      const sql = <T>(text: string, params?: unknown[]): Promise<T[]> => {
+        const result = last.then(() => client.query(text, params));
+        last = result.catch(() => undefined);
+        return result.then((r) => r.rows as T[]);
+      };
       const restart = async (changed: Record<string, string> = {}) => {
         const service = services[name];
         await service.process.stop();
@@ -143,7 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         started.push(service.process);
         return service.process;
       };
-      services[name] = { process: proc, groupId, db, sql: async (text, params) => (await client.query(text, params as unknown[])).rows, restart };
+      services[name] = { process: proc, groupId, db, sql, restart };
     };
     // identity first (the others verify its tokens through its JWKS), then the rest at once: most of a
     // service's start is waiting (migrations, Kafka's group join), which they can do side by side.
