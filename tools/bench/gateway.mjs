@@ -6,11 +6,14 @@
 //   2. federated:     20 jobs (jobs) with their client's name (identity) and their matches (matching)
 //                     with the talents' names (identity)
 // Targets take turns in short rounds, so the machine's noise hits them evenly. Prints req/s, p50 and
-// p99 for each target and query, then the `gateway/hive` and `gateway/direct` throughput ratios.
+// p99 for each target and query, the CPU each request cost the gateway and the subgraphs (from
+// /proc: on 2 shared cores, CPU per request says where throughput goes better than req/s alone),
+// then the `gateway/hive` and `gateway/direct` throughput ratios.
 // Query 2 has no single subgraph to call direct: its "direct" is the jobs subgraph answering its own
 // part of the plan (the list with client ids), so that ratio is a floor, not a like-for-like.
 // Env: BENCH_DURATION (seconds per target and query, default 10), BENCH_CONNECTIONS (default 16),
 //      BENCH_ROUNDS (turns per target, default 2), BENCH_CPU_PROFILE (a file: profiles our gateway
+//      or, with BENCH_CPU_PROFILE_OF=identity|jobs|matching, that subgraph,
 //      under this load and prints its top frames).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +32,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined;
+const PROFILED = process.env.BENCH_CPU_PROFILE_OF ?? 'gateway';
 const SUBGRAPHS = ['identity', 'jobs', 'matching'];
 const JOBS = 20;
 const TALENTS = 5;
@@ -37,12 +41,26 @@ const ME = 'query Me { me { id displayName roles kycStatus isMember organization
 const JOB_LIST = `query Jobs { jobs(first: ${JOBS}) { edges { node { id title client { displayName } matches(first: 3) { score talent { displayName } } } } } }`;
 const JOB_LIST_JOBS_PART = `query Jobs { jobs(first: ${JOBS}) { edges { node { id title client { __typename id } } } } }`;
 
+/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const cpuOf = (pids) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+/** The machine's busy and total CPU time so far, in ms (/proc/stat, all cores). */
+const machineMs = () => {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = ticks[3] + ticks[4]; // idle + iowait
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) * 10, total: total * 10 };
+};
+
 const SKILLS = ['typescript', 'nestjs', 'postgresql', 'kafka', 'react', 'graphql'];
 const PROFILE = `mutation ($input: TalentProfileInput!) { upsertTalentProfile(input: $input) { openToWork } }`;
 const POST_JOB = `mutation ($input: PostJobInput!) { postJob(input: $input) { id } }`;
 
 const { stack, stop } = await startBenchStack(['jobs', 'matching'], {
-  env: CPU_PROFILE ? { gateway: { NODE_OPTIONS: `-r ${path.join(root, 'tools/bench/cpu-profile.cjs')}`, CPU_PROFILE_PATH: CPU_PROFILE } } : {},
+  env: CPU_PROFILE ? { [PROFILED]: { NODE_OPTIONS: `-r ${path.join(root, 'tools/bench/cpu-profile.cjs')}`, CPU_PROFILE_PATH: CPU_PROFILE } } : {},
 });
 let hive;
 try {
@@ -65,6 +83,8 @@ try {
     },
   );
   const subgraphUrl = (name) => `${stack.services[name].process.url}/graphql`;
+  const profiledPid = () => (PROFILED === 'gateway' ? stack.gateway.pid : stack.services[PROFILED].process.pid);
+  const subgraphPids = SUBGRAPHS.map((name) => stack.services[name].process.pid);
   hive = await startServiceProcess({
     name: 'hive-gateway',
     entry: 'tools/bench/hive-gateway.mjs',
@@ -182,28 +202,44 @@ try {
   const lines = [];
   if (CPU_PROFILE) {
     rmSync(CPU_PROFILE, { force: true });
-    process.kill(stack.gateway.pid, 'SIGWINCH'); // starts sampling
+    process.kill(profiledPid(), 'SIGWINCH'); // starts sampling
   }
   for (const query of queries) {
     for (const target of query.targets) await autocannon({ ...optionsOf(target), duration: 2 }); // warm-up: JIT, JWKS, plan caches
     const runs = new Map(query.targets.map((t) => [t.name, []]));
+    const cpu = new Map(query.targets.map((t) => [t.name, { gateway: 0, subgraphs: 0, client: 0, busy: 0, total: 0 }]));
     for (let round = 0; round < ROUNDS; round++) {
       // Each round starts with the next target, so none is always first (or last) after a pause.
       for (let k = 0; k < query.targets.length; k++) {
         const target = query.targets[(round + k) % query.targets.length];
+        const gatewayPid = { gateway: stack.gateway.pid, hive: hive.pid }[target.name];
+        const before = { gateway: gatewayPid ? cpuMs(gatewayPid) : 0, subgraphs: cpuOf(subgraphPids), client: cpuMs(process.pid), machine: machineMs() };
         const r = await autocannon({ ...optionsOf(target), duration: DURATION / ROUNDS, skipAggregateResult: true });
         if (r.non2xx || r.errors) throw new Error(`${target.name}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
         runs.get(target.name).push(r);
+        const used = cpu.get(target.name);
+        used.gateway += gatewayPid ? cpuMs(gatewayPid) - before.gateway : 0;
+        used.subgraphs += cpuOf(subgraphPids) - before.subgraphs;
+        used.client += cpuMs(process.pid) - before.client;
+        const machine = machineMs();
+        used.busy += machine.busy - before.machine.busy;
+        used.total += machine.total - before.machine.total;
       }
     }
     const rows = query.targets.map((target) => {
       const r = autocannon.aggregateResult(runs.get(target.name), optionsOf(target));
+      const used = cpu.get(target.name);
       return {
         target: target.label ?? target.name,
         'req/s': Math.round(r.requests.total / DURATION),
         'p50 ms': r.latency.p50,
         'p99 ms': r.latency.p99,
         requests: r.requests.total,
+        'gateway CPU ms/req': target.name === 'direct' ? '-' : (used.gateway / r.requests.total).toFixed(2),
+        'subgraphs CPU ms/req': (used.subgraphs / r.requests.total).toFixed(2),
+        // The load generator (autocannon, in this process) and the whole machine: near 100% busy, throughput is bound by CPU.
+        'client CPU ms/req': (used.client / r.requests.total).toFixed(2),
+        'machine busy': `${Math.round((100 * used.busy) / used.total)}%`,
       };
     });
     console.log(`\n${query.label}: ${CONNECTIONS} connections, ${DURATION}s per target in ${ROUNDS} rounds, NODE_ENV=production`);
@@ -218,10 +254,10 @@ try {
   for (const line of lines) console.log(line);
 
   if (CPU_PROFILE) {
-    process.kill(stack.gateway.pid, 'SIGWINCH'); // writes the profile
-    await waitFor(async () => (existsSync(CPU_PROFILE) ? true : undefined), 30_000, { message: 'the gateway wrote its CPU profile' });
+    process.kill(profiledPid(), 'SIGWINCH'); // writes the profile
+    await waitFor(async () => (existsSync(CPU_PROFILE) ? true : undefined), 30_000, { message: `${PROFILED} wrote its CPU profile` });
     console.log(
-      `\nour gateway's CPU profile (${CPU_PROFILE}), over the measurements (its idle time is the other targets' turns):\n${summarizeCpuProfile(JSON.parse(readFileSync(CPU_PROFILE, 'utf8')))}`,
+      `\n${PROFILED === 'gateway' ? 'our gateway' : `the ${PROFILED} subgraph`}'s CPU profile (${CPU_PROFILE}), over the measurements (its idle time is the other targets' turns):\n${summarizeCpuProfile(JSON.parse(readFileSync(CPU_PROFILE, 'utf8')))}`,
     );
   }
 } catch (error) {

@@ -60,7 +60,7 @@ export async function startBenchStack(service, { logLevel = 'error', env = {} } 
     stack = await startStack({
       services,
       env: {
-        identity: { ...quiet, ACCESS_TOKEN_TTL_SECONDS: '3600' },
+        identity: { ...quiet, ACCESS_TOKEN_TTL_SECONDS: '3600', ...env.identity },
         // The production default pool (the stack's tests use 5).
         ...Object.fromEntries(services.map((name) => [name, { ...quiet, DATABASE_POOL_SIZE: '10', ...env[name] }])),
         // The bench's clients send everything from one address: the per-client limit would measure itself.
