@@ -1,0 +1,47 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+// The copy @apollo/gateway itself loads (its own dependency).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFetch = require(require.resolve('node-fetch', { paths: [require.resolve('@apollo/gateway')] })) as { Request: new (...args: unknown[]) => unknown };
+
+// @apollo/gateway as patched at install (patches/@apollo+gateway+2.14.4.patch): a subgraph call
+// builds node-fetch's Request only for a hook that can see it. These fail if the patch is not applied.
+describe('@apollo/gateway RemoteGraphQLDataSource, patched', () => {
+  const request = { query: '{ me { id } }', http: { method: 'POST', url: 'http://identity.test/graphql', headers: new Headers() } };
+  const ok = async () => new Response(JSON.stringify({ data: { me: null } }), { headers: { 'content-type': 'application/json' } });
+
+  it('is the patched version (bump the patch with @apollo/gateway)', () => {
+    expect(String((RemoteGraphQLDataSource.prototype as unknown as Record<string, unknown>).sendRequest)).toContain('requestForHooks');
+  });
+
+  it('still hands the request to didEncounterError, with its URL and headers', async () => {
+    const seen: Array<{ url: string; type: string | null }> = [];
+    const source = new (class extends RemoteGraphQLDataSource {
+      override didEncounterError(error: Error, fetchRequest: { url: string; headers: { get(name: string): string | null } }): void {
+        seen.push({ url: fetchRequest.url, type: fetchRequest.headers.get('content-type') });
+        throw error;
+      }
+    })({ url: 'http://identity.test/graphql', fetcher: (async () => new Response('down', { status: 503, statusText: 'Service Unavailable' })) as never });
+    await expect(source.process({ kind: 'HEALTH_CHECK', request, context: {} } as never)).rejects.toThrow('503');
+    expect(seen).toEqual([{ url: 'http://identity.test/graphql', type: 'application/json' }]);
+  });
+
+  it('hands it to an overridden parseBody, and answers without building it otherwise', async () => {
+    const parsedWith: unknown[] = [];
+    const overridden = new (class extends RemoteGraphQLDataSource {
+      override parseBody(response: Parameters<RemoteGraphQLDataSource['parseBody']>[0], fetchRequest?: { url: string }): Promise<object | string> {
+        parsedWith.push(fetchRequest?.url);
+        return super.parseBody(response);
+      }
+    })({ url: 'http://identity.test/graphql', fetcher: ok as never });
+    await expect(overridden.process({ kind: 'HEALTH_CHECK', request: { ...request }, context: {} } as never)).resolves.toMatchObject({ data: { me: null } });
+    expect(parsedWith).toEqual(['http://identity.test/graphql']);
+    const built = jest.spyOn(nodeFetch, 'Request');
+    try {
+      const plain = new RemoteGraphQLDataSource({ url: 'http://identity.test/graphql', fetcher: ok as never });
+      await expect(plain.process({ kind: 'HEALTH_CHECK', request: { ...request }, context: {} } as never)).resolves.toMatchObject({ data: { me: null } });
+      expect(built).not.toHaveBeenCalled();
+    } finally {
+      built.mockRestore();
+    }
+  });
+});
