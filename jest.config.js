@@ -28,10 +28,6 @@ const shared = {
 module.exports = {
   // Jest 30 reads the timeout from the top level only; e2e hooks start whole stacks.
   testTimeout: 120_000,
-  // After the last suite one Redis connection of a test harness stays open and jest waits on it
-  // for ever (seen in CI 2026-11-30, not yet traced to its owner); every suite has finished and
-  // reported by then, so exiting is safe. Remove once the leak is found (--detectOpenHandles).
-  forceExit: true,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
     {
