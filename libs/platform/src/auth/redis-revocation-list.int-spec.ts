@@ -1,13 +1,51 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Redis } from 'ioredis';
-import { RedisRevocationList, REVOCATION_KEY_PREFIX } from './redis-revocation-list';
+import { RedisRevocationList, REVOCATION_CHANNEL, REVOCATION_KEY_PREFIX } from './redis-revocation-list';
+import { RevocationMirror } from './revocation-mirror';
 import type { RevocationList } from './revocation-list';
 import { JwksTokenVerifier } from './token-verifier';
 import { waitFor } from '@talent/testing';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const inSeconds = (s: number) => Date.now() / 1000 + s;
+const anyToken = () => ({ userId: randomUUID(), tokenId: randomUUID(), issuedAt: Date.now() / 1000 });
+/** A list mirrors from its first check on: checks until it answers from memory. */
+const mirrorLive = (list: RedisRevocationList) =>
+  waitFor(async () => (await list.isRevoked(anyToken()), list.mirrored || undefined), 5_000, { message: 'the mirror is live' });
+/** A TCP proxy to Redis that can go silent: nothing closes, nothing crosses (a half-open connection). */
+async function silenceableProxy() {
+  let silent = false;
+  const sockets = new Set<Socket>();
+  const target = new URL(redisUrl);
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => (client.destroy(), upstream.destroy()));
+    }
+    client.on('data', (chunk) => silent || upstream.write(chunk));
+    upstream.on('data', (chunk) => silent || client.write(chunk));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    silence: (on: boolean) => void (silent = on),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The ids of this process's mirror subscriptions (other runs on the same Redis keep theirs). */
+const ownMirrors = async (raw: Redis) =>
+  String(await raw.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
+    .split('\n')
+    .filter((line) => line.includes(` name=revocation-mirror-${process.pid}-`))
+    .map((line) => /^id=(\d+)/.exec(line)![1]);
 
 // Both ways of answering: from Redis (MGET per check), and from the in-memory mirror once it is live.
 describe.each([
@@ -20,7 +58,7 @@ describe.each([
   beforeAll(async () => {
     list = RedisRevocationList.fromUrl(redisUrl, console, { mirror });
     raw = new Redis(redisUrl);
-    if (mirror) await waitFor(async () => list.mirrored || undefined, 5_000, { message: 'the mirror is live' });
+    if (mirror) await mirrorLive(list);
   });
   afterEach(() => {
     // Each check was answered the way this block says.
@@ -82,7 +120,7 @@ describe('RedisRevocationList mirrored in memory, across processes', () => {
   let reader: RedisRevocationList;
   let raw: Redis;
   let mget: jest.SpyInstance;
-  const live = (list: RedisRevocationList) => waitFor(async () => list.mirrored || undefined, 5_000, { message: 'the mirror is live' });
+  const live = mirrorLive;
   const token = () => ({ userId: randomUUID(), tokenId: randomUUID(), issuedAt: Date.now() / 1000, sessionId: randomUUID() });
 
   beforeAll(async () => {
@@ -134,22 +172,81 @@ describe('RedisRevocationList mirrored in memory, across processes', () => {
   });
 
   it('after losing its subscription, has what was revoked meanwhile once it answers from memory again', async () => {
-    const mirrors = async () =>
-      String(await raw.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
-        .split('\n')
-        .filter((line) => line.includes(' name=revocation-mirror '))
-        .map((line) => /^id=(\d+)/.exec(line)?.[1]);
-    const before = await mirrors();
-    for (const id of before) await raw.call('CLIENT', 'KILL', 'ID', id!);
+    const before = await ownMirrors(raw);
+    expect(before.length).toBeGreaterThan(0);
+    for (const id of before) await raw.call('CLIENT', 'KILL', 'ID', id);
     const t = token();
     await writer.revokeToken(t.tokenId, inSeconds(600)); // its publish may reach no mirror
     // Until it is live again, it asks Redis; after, it holds the revocation from its new snapshot.
     await expect(reader.isRevoked(t)).resolves.toBe(true);
     await live(reader);
-    expect((await mirrors()).some((id) => before.includes(id))).toBe(false);
     mget.mockClear();
     await expect(reader.isRevoked(t)).resolves.toBe(true);
     expect(mget).not.toHaveBeenCalled();
+  });
+});
+
+describe('RevocationMirror, its guards', () => {
+  let raw: Redis;
+  beforeAll(() => {
+    raw = new Redis(redisUrl);
+  });
+  afterAll(async () => {
+    await raw.quit();
+  });
+
+  it("applies its own process's change at once, without waiting for the subscription to deliver it", async () => {
+    // Its mirror listens on a channel nobody publishes on: only the writer's own apply can make it known.
+    const redis = new Redis(redisUrl, { keyPrefix: REVOCATION_KEY_PREFIX });
+    const mirror = new RevocationMirror(redis, console, { channel: `unused-${randomUUID()}`, keyPrefix: REVOCATION_KEY_PREFIX });
+    const own = new RedisRevocationList(redis, mirror);
+    const mget = jest.spyOn(Redis.prototype, 'mget');
+    try {
+      await mirrorLive(own);
+      const t = anyToken();
+      await own.revokeToken(t.tokenId, inSeconds(600));
+      mget.mockClear();
+      await expect(own.isRevoked(t)).resolves.toBe(true);
+      expect(mget).not.toHaveBeenCalled();
+    } finally {
+      mget.mockRestore();
+      await own.onApplicationShutdown();
+    }
+  });
+
+  it('stops answering from memory when its subscription goes silent (no answer to its ping), then comes back', async () => {
+    const proxy = await silenceableProxy();
+    const list = RedisRevocationList.fromUrl(proxy.url, { warn: () => undefined }, { healthCheckMs: 200 });
+    try {
+      await mirrorLive(list);
+      // A partition: the subscription stays open, but nothing crosses it any more.
+      proxy.silence(true);
+      await waitFor(async () => !list.mirrored || undefined, 2_000, { message: 'the silent subscription is noticed', intervalMs: 20 });
+      proxy.silence(false);
+      await mirrorLive(list);
+    } finally {
+      proxy.silence(false);
+      await list.onApplicationShutdown();
+      await proxy.close();
+    }
+  });
+
+  it('ignores a malformed change, whoever published it', async () => {
+    const list = RedisRevocationList.fromUrl(redisUrl, console);
+    try {
+      await mirrorLive(list);
+      const t = anyToken();
+      await list.revokeToken(t.tokenId, inSeconds(600));
+      const key = `${REVOCATION_KEY_PREFIX}revoked:token:${t.tokenId}`;
+      // A NaN expiry merged in would unlist the token.
+      await raw.publish(REVOCATION_CHANNEL, JSON.stringify({ key, value: '1', ttlMs: 'soon' }));
+      await raw.publish(REVOCATION_CHANNEL, 'not json');
+      await raw.ping();
+      await expect(list.isRevoked(t)).resolves.toBe(true);
+      expect(list.mirrored).toBe(true);
+    } finally {
+      await list.onApplicationShutdown();
+    }
   });
 });
 

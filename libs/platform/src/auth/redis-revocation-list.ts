@@ -73,16 +73,18 @@ export class RedisRevocationList extends RevocationList implements OnApplication
 
   /**
    * A list on its own connection, in the shared namespace (for the gateway and every subgraph),
-   * mirrored in memory unless `mirror: false`.
+   * mirrored in memory unless `mirror: false`. Nothing connects before its first use: a module
+   * that fails to start leaves no connection behind.
    */
-  static fromUrl(url: string, logger: Pick<Logger, 'warn'>, options: { mirror?: boolean } = {}): RedisRevocationList {
+  static fromUrl(url: string, logger: Pick<Logger, 'warn'>, options: { mirror?: boolean; healthCheckMs?: number } = {}): RedisRevocationList {
     // Auto-pipelining: the checks of concurrent requests go to Redis in one write, not one each.
-    const redis = new Redis(url, { keyPrefix: REVOCATION_KEY_PREFIX, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+    const redis = new Redis(url, { keyPrefix: REVOCATION_KEY_PREFIX, maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: true });
     // Without a listener, ioredis prints "Unhandled error event" to stderr itself, past pino.
     redis.on('error', (err) => logger.warn({ err, component: 'revocation-list' }, 'redis connection error'));
     const mirror =
-      options.mirror === false ? undefined : new RevocationMirror(redis, logger, { channel: REVOCATION_CHANNEL, keyPrefix: REVOCATION_KEY_PREFIX });
-    mirror?.start();
+      options.mirror === false
+        ? undefined
+        : new RevocationMirror(redis, logger, { channel: REVOCATION_CHANNEL, keyPrefix: REVOCATION_KEY_PREFIX, healthCheckMs: options.healthCheckMs });
     return new RedisRevocationList(redis, mirror);
   }
 
@@ -92,6 +94,7 @@ export class RedisRevocationList extends RevocationList implements OnApplication
   }
 
   async isRevoked(token: TokenIdentity): Promise<boolean> {
+    this.mirror?.start(); // at the first check; until it is live, Redis answers
     const keys = [tokenKey(token.tokenId), notBeforeKey(token.userId), ...(token.sessionId ? [sessionKey(token.sessionId)] : [])];
     const [revokedToken, notBefore, revokedSession] = this.mirror?.read(keys.map((key) => REVOCATION_KEY_PREFIX + key)) ?? (await this.redis.mget(...keys));
     if (revokedToken !== null || (revokedSession ?? null) !== null) return true;
@@ -121,14 +124,17 @@ export class RedisRevocationList extends RevocationList implements OnApplication
 
   /** This process's own change, applied at once: its next check sees it whatever the subscription's timing. */
   private applyOwn(change: string): void {
+    this.mirror?.start();
     this.mirror?.applyMessage(change);
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.mirror?.stop();
-    await this.redis.quit().catch(() => undefined);
+    this.mirror?.stop();
+    // Never used: nothing to quit (quit would connect first).
+    if (this.redis.status === 'wait') this.redis.disconnect();
+    else await this.redis.quit().catch(() => undefined);
   }
 }
 

@@ -17,6 +17,9 @@ export interface RevocationMirrorOptions {
   healthCheckMs?: number;
 }
 
+/** Subscriber connections are named per process (`CLIENT LIST` shows whose is whose). */
+let mirrorsStarted = 0;
+
 interface Entry {
   value: string;
   expiresAtMs: number;
@@ -33,10 +36,9 @@ interface Entry {
  * re-established, or stops answering its ping, `read` returns undefined and the caller asks Redis,
  * exactly as without a mirror: a mirror that may have missed a change never answers.
  *
- * Staleness while live is the publish's delivery time. A change is pushed to every subscriber
- * before its writer gets the reply, so a client that was told "signed out" cannot get a request
- * to any replica before that replica has read the change (it arrived ahead of the reply's causes).
- * One case is slower: a subscription that dies without its connection closing (a network
+ * Staleness while live is the publish's delivery time: Redis queues a change to every subscriber
+ * before it replies to the writer, so in practice a replica has it long before a client, told
+ * "signed out" through identity and the gateway, can send its next request. One case is slower: a subscription that dies without its connection closing (a network
  * partition) is noticed by the next unanswered ping, so a replica cut off from Redis may accept a
  * revoked token for up to about 7 s (ping every 5 s, 2 s to answer) before it falls back to asking
  * Redis (which then fails closed). Revocation was documented as "within seconds"; this keeps it.
@@ -47,6 +49,8 @@ export class RevocationMirror {
   private subscriber?: Redis;
   private timer?: NodeJS.Timeout;
   private live = false;
+  private started = false;
+  private retryMs = 0;
   /** Bumped by every loss of the subscription: a sync begun before it never marks the mirror live. */
   private generation = 0;
 
@@ -63,8 +67,11 @@ export class RevocationMirror {
     return this.live;
   }
 
+  /** Idempotent; the list starts it at its first use, so a module that never starts opens no connection. */
   start(): void {
-    const subscriber = this.redis.duplicate({ connectionName: 'revocation-mirror' });
+    if (this.started) return;
+    this.started = true;
+    const subscriber = this.redis.duplicate({ connectionName: `revocation-mirror-${process.pid}-${++mirrorsStarted}`, lazyConnect: false });
     this.subscriber = subscriber;
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.options.channel) this.applyMessage(message);
@@ -92,20 +99,25 @@ export class RevocationMirror {
 
   /** A change this process wrote itself: applied at once, so its own next check sees it (read your writes). */
   applyMessage(message: string): void {
-    let change: RevocationChange;
+    let change: unknown;
     try {
-      change = JSON.parse(message) as RevocationChange;
+      change = JSON.parse(message);
     } catch {
-      this.logger.warn({ component: 'revocation-mirror' }, 'revocation mirror: unreadable change ignored');
+      change = undefined;
+    }
+    // Anything with access to Redis can publish: only a well-formed change is merged (a NaN expiry would unlist an entry).
+    if (!isChange(change)) {
+      this.logger.warn({ component: 'revocation-mirror' }, 'revocation mirror: malformed change ignored');
       return;
     }
     this.merge(change);
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     clearInterval(this.timer);
     this.lost();
-    await this.subscriber?.quit().catch(() => undefined);
+    // Not quit: a subscription has nothing to flush, and a QUIT over a partitioned connection would wait for ever.
+    this.subscriber?.disconnect();
   }
 
   private lost(): void {
@@ -121,13 +133,22 @@ export class RevocationMirror {
     try {
       await subscriber.subscribe(this.options.channel);
       for await (const changes of this.snapshot()) for (const change of changes) this.merge(change);
-      if (generation === this.generation) this.live = true;
+      if (generation === this.generation) {
+        this.live = true;
+        this.retryMs = 0;
+      }
     } catch (err) {
       if (generation !== this.generation) return; // the connection changed meanwhile: its 'ready' syncs again
-      this.logger.warn({ err, component: 'revocation-mirror' }, 'revocation mirror: sync failed; checks ask Redis until it succeeds');
+      // Backing off (1 s doubling to 30 s, jittered): replicas that lost Redis together do not all re-scan together.
+      this.retryMs = Math.min(30_000, this.retryMs ? this.retryMs * 2 : 1_000);
+      const delay = this.retryMs / 2 + Math.random() * (this.retryMs / 2);
+      this.logger.warn(
+        { err, component: 'revocation-mirror', retryInMs: Math.round(delay) },
+        'revocation mirror: sync failed; checks ask Redis until it succeeds',
+      );
       setTimeout(() => {
         if (generation === this.generation && subscriber.status === 'ready') void this.sync();
-      }, 1_000).unref();
+      }, delay).unref();
     }
   }
 
@@ -137,18 +158,21 @@ export class RevocationMirror {
     const connectionPrefix = this.redis.options.keyPrefix ?? '';
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.options.keyPrefix}*`, 'COUNT', 1000);
+      // Strings only: a stray key of another type under the prefix is not the list's, and must not stop the sync.
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.options.keyPrefix}*`, 'COUNT', 1000, 'TYPE', 'string');
       cursor = next;
       if (keys.length === 0) continue;
       const pipeline = this.redis.pipeline();
       for (const key of keys) pipeline.get(key.slice(connectionPrefix.length)).pttl(key.slice(connectionPrefix.length));
       const replies = (await pipeline.exec()) ?? [];
-      yield keys.map((key, i) => {
+      const changes: RevocationChange[] = [];
+      keys.forEach((key, i) => {
         const [getError, value] = replies[2 * i] ?? [];
         const [ttlError, ttlMs] = replies[2 * i + 1] ?? [];
-        if (getError || ttlError) throw getError ?? ttlError;
-        return { key, value: value as string | null, ttlMs: Number(ttlMs) };
+        // A key that changed type or vanished between SCAN and GET is skipped: its change, if any, is published.
+        if (!getError && !ttlError) changes.push({ key, value: value as string | null, ttlMs: Number(ttlMs) });
       });
+      yield changes;
     } while (cursor !== '0');
   }
 
@@ -180,6 +204,7 @@ export class RevocationMirror {
         subscriber.ping(),
         new Promise((_, reject) => {
           timeout = setTimeout(() => reject(new Error('no answer to ping')), Math.min(2_000, this.healthCheckMs));
+          timeout.unref();
         }),
       ]);
     } catch (err) {
@@ -191,4 +216,10 @@ export class RevocationMirror {
       clearTimeout(timeout);
     }
   }
+}
+
+function isChange(value: unknown): value is RevocationChange {
+  if (typeof value !== 'object' || value === null) return false;
+  const { key, value: stored, ttlMs } = value as Record<string, unknown>;
+  return typeof key === 'string' && (typeof stored === 'string' || stored === null) && typeof ttlMs === 'number' && Number.isFinite(ttlMs);
 }
