@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
-import { assertOwnTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertOwnTransaction, assertSystem, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { SettleWithdrawal, type SettleOutcome } from './settle-withdrawal';
 import { CheckWithdrawal } from './withdrawal.jobs';
 import { WithdrawalQueue } from './withdrawal-queue';
@@ -21,6 +21,7 @@ export class RecheckWithdrawal implements UseCase<z.input<typeof RecheckWithdraw
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecheckWithdrawalCommand>): Promise<SettleOutcome> {
+    assertSystem(ctx, 'RecheckWithdrawal');
     assertOwnTransaction(ctx, 'RecheckWithdrawal');
     const { withdrawalId, check } = parseCommand(RecheckWithdrawalCommand, input);
     const outcome = await this.settle.execute(ctx, { withdrawalId });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { WithdrawalSent } from '@talent/events';
 import {
   assertOwnTransaction,
+  assertSystem,
   canonicalTokens,
   EventPublisher,
   inUseCaseTransaction,
@@ -62,6 +63,8 @@ export class SettleWithdrawal implements UseCase<z.input<typeof SettleWithdrawal
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof SettleWithdrawalCommand>): Promise<SettleOutcome> {
+    // It moves funds on what it is told the chain answered: only the withdrawal jobs may say so.
+    assertSystem(ctx, 'SettleWithdrawal');
     const { withdrawalId, transfer } = parseCommand(SettleWithdrawalCommand, input);
     let known: z.infer<typeof TransferAnswerSchema>;
     if (transfer) {

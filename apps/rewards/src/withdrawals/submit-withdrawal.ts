@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { assertOwnTransaction, canonicalTokens, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertOwnTransaction, assertSystem, canonicalTokens, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 import { ChainAdapter, type TransferStatus } from './chain-adapter';
 import { SettleWithdrawal, type SettleOutcome } from './settle-withdrawal';
 import { ProcessWithdrawal } from './withdrawal.jobs';
@@ -39,6 +39,7 @@ export class SubmitWithdrawal implements UseCase<z.input<typeof SubmitWithdrawal
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof SubmitWithdrawalCommand>): Promise<SubmitOutcome> {
+    assertSystem(ctx, 'SubmitWithdrawal');
     assertOwnTransaction(ctx, 'SubmitWithdrawal');
     const { withdrawalId, attemptsMade } = parseCommand(SubmitWithdrawalCommand, input);
     const outcome = await this.attempt(ctx, withdrawalId, attemptsMade + 1 >= (ProcessWithdrawal.attempts ?? 1));

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { UnauthenticatedError } from '../errors';
+import { ForbiddenError, UnauthenticatedError } from '../errors';
 import type { AuthUser } from '../auth/auth-user';
-import { callerOf, inUseCaseTransaction, systemContext } from './use-case';
+import { assertSystem, callerOf, inUseCaseTransaction, systemContext } from './use-case';
 
 describe('use-case context', () => {
   const user = { id: 'U1' } as AuthUser;
@@ -21,5 +21,10 @@ describe('use-case context', () => {
   it('gives the signed-in caller, and UNAUTHENTICATED for the system context', () => {
     expect(callerOf({ caller: user })).toBe(user);
     expect(() => callerOf(systemContext())).toThrow(UnauthenticatedError);
+  });
+
+  it('refuses a signed-in caller (FORBIDDEN) where only the system may act', () => {
+    expect(() => assertSystem(systemContext(), 'SettleWithdrawal')).not.toThrow();
+    expect(() => assertSystem({ caller: user }, 'SettleWithdrawal')).toThrow(ForbiddenError);
   });
 });

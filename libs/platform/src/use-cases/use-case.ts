@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
-import { UnauthenticatedError } from '../errors';
+import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { inTransaction } from '../persistence';
 
 /**
@@ -32,6 +32,14 @@ export interface UseCase<Command, Result> {
 /** The context of the system itself: an event handler (in its inbox transaction) or a scheduled job. */
 export function systemContext(options: { tx?: EntityManager; traceparent?: string } = {}): UseCaseContext {
   return { caller: null, ...options };
+}
+
+/**
+ * For use cases only the system runs (a job acting on what a provider answered): a signed-in caller
+ * is refused, should a path ever reach one from a request.
+ */
+export function assertSystem(ctx: UseCaseContext, useCase: string): void {
+  if (ctx.caller) throw new ForbiddenError(`${useCase} is run by the system only`);
 }
 
 /** The caller, or UNAUTHENTICATED: for use cases only a signed-in user may run. */
