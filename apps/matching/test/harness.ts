@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { EventEnvelope } from '@talent/events';
+import type { EventEnvelope, JobPosted, PayloadOf } from '@talent/events';
 import * as platform from '@talent/platform';
 import { openServiceModule, type TestDatabase } from '@talent/testing';
 import { MatchingModule } from '../src/app.module';
 import { MatchingConfigSchema } from '../src/config';
+import type { JobCriteria } from '../src/ranking/scoring';
 
 export interface MatchingHarness {
   db: TestDatabase;
@@ -42,3 +44,18 @@ export async function openMatching(label: string, options: { env?: Record<string
     close: service.close,
   };
 }
+
+/** The JobPosted payload of a job with these criteria (as jobs publishes it). */
+export const jobPostedFor = (criteria: JobCriteria, clientId: string = randomUUID()): PayloadOf<typeof JobPosted> => ({
+  jobId: criteria.id,
+  clientId,
+  organizationId: null,
+  title: 'A job',
+  skills: criteria.skills,
+  minYearsExperience: criteria.minYearsExperience,
+  countries: criteria.countries,
+  budget: { min: criteria.budgetMin, max: criteria.budgetMax, currency: criteria.currency, unit: criteria.unit },
+  hoursPerWeek: criteria.hoursPerWeek,
+  durationWeeks: criteria.durationWeeks,
+  postedAt: new Date().toISOString(),
+});

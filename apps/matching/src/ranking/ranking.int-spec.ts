@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createEvent, JobClosed, JobPosted, KycApproved, TalentScreened, type EventEnvelope, type PayloadOf } from '@talent/events';
-import { openMatching, type MatchingHarness } from '../../test/harness';
+import { createEvent, JobClosed, JobPosted, KycApproved, TalentScreened, type EventEnvelope } from '@talent/events';
+import { jobPostedFor, openMatching, type MatchingHarness } from '../../test/harness';
 import { UpsertTalentProfile } from '../profiles/upsert-talent-profile';
 import { RankingEngine } from './ranking.engine';
 import { evaluate, isCandidate, reputationScore, type JobCriteria, type TalentFacts } from './scoring';
@@ -93,20 +93,6 @@ function bruteForce(criteria: JobCriteria, limit: number) {
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .slice(0, limit);
 }
-
-const jobPosted = (criteria: JobCriteria, clientId = randomUUID()): PayloadOf<typeof JobPosted> => ({
-  jobId: criteria.id,
-  clientId,
-  organizationId: null,
-  title: 'A job',
-  skills: criteria.skills,
-  minYearsExperience: criteria.minYearsExperience,
-  countries: criteria.countries,
-  budget: { min: criteria.budgetMin, max: criteria.budgetMax, currency: criteria.currency, unit: criteria.unit },
-  hoursPerWeek: criteria.hoursPerWeek,
-  durationWeeks: criteria.durationWeeks,
-  postedAt: new Date().toISOString(),
-});
 
 const deliver = (envelope: EventEnvelope) => h.deliver(envelope);
 
@@ -315,7 +301,7 @@ describe('matching flow', () => {
   it('JobPosted stores the ranked matches, records the first match time and proposes them', async () => {
     const [a, b] = await seed(talent({ averageRating: 5, ratingsCount: 3 }), talent());
     const criteria = job();
-    await deliver(createEvent(JobPosted, jobPosted(criteria)));
+    await deliver(createEvent(JobPosted, jobPostedFor(criteria)));
     const stored = await dataSource.query(`SELECT talent_id, rank, score, reasons FROM matches WHERE job_id = $1 ORDER BY rank`, [criteria.id]);
     expect(stored.map((r: { talent_id: string }) => r.talent_id)).toEqual([a.id, b.id]);
     expect(stored[0].reasons).toEqual(['skills 4/4', 'rate within budget', '8 years (min 5)', 'rating 5.0 (3)']);
@@ -341,8 +327,8 @@ describe('matching flow', () => {
     const [incumbent] = await seed(talent({ hourlyRate: '110.00' }));
     const open = job();
     const closed = job();
-    await deliver(createEvent(JobPosted, jobPosted(open)));
-    await deliver(createEvent(JobPosted, jobPosted(closed)));
+    await deliver(createEvent(JobPosted, jobPostedFor(open)));
+    await deliver(createEvent(JobPosted, jobPostedFor(closed)));
     await deliver(createEvent(JobClosed, { jobId: closed.id, clientId: randomUUID(), status: 'CLOSED', closedAt: new Date().toISOString() }));
 
     // Membership first, then the profile: not screened yet, so not matched.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createEvent, DeadLetterHeaders, JobPosted, ParameterChanged, Topics } from '@talent/events';
-import { openMatching, type MatchingHarness } from '../../test/harness';
+import { jobPostedFor, openMatching, type MatchingHarness } from '../../test/harness';
 import { MatchesService } from '../matches/matches.service';
 import { evaluate, reputationScore, WEIGHTS, type JobCriteria, type TalentFacts } from './scoring';
 import { weightsInForce } from './weights';
@@ -74,22 +74,7 @@ const job = (): JobCriteria => ({
   hoursPerWeek: 40,
   durationWeeks: 12,
 });
-const post = (criteria: JobCriteria) =>
-  h.deliver(
-    createEvent(JobPosted, {
-      jobId: criteria.id,
-      clientId: randomUUID(),
-      organizationId: null,
-      title: 'A job',
-      skills: criteria.skills,
-      minYearsExperience: criteria.minYearsExperience,
-      countries: criteria.countries,
-      budget: { min: criteria.budgetMin, max: criteria.budgetMax, currency: criteria.currency, unit: criteria.unit },
-      hoursPerWeek: criteria.hoursPerWeek,
-      durationWeeks: criteria.durationWeeks,
-      postedAt: new Date().toISOString(),
-    }),
-  );
+const post = (criteria: JobCriteria) => h.deliver(createEvent(JobPosted, jobPostedFor(criteria)));
 const stored = async (jobId: string) =>
   (await dataSource.query(`SELECT talent_id, score FROM matches WHERE job_id = $1 ORDER BY rank`, [jobId])) as Array<{ talent_id: string; score: number }>;
 
