@@ -34,6 +34,42 @@ describe('DependencyMonitor', () => {
     expect(monitor.snapshot().postgres.since).toBe(since); // unchanged state keeps its date
   });
 
+  it('checks again sooner while a dependency is down, and at the interval once all are up', async () => {
+    jest.useFakeTimers();
+    try {
+      let subgraphUp = false;
+      let checks = 0;
+      const monitor = new DependencyMonitor(
+        {
+          subgraph: async () => {
+            checks++;
+            return subgraphUp;
+          },
+        },
+        { intervalMs: 5000, downIntervalMs: 1000 },
+      );
+      monitor.start();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(checks).toBe(1); // at start: not up yet (it starts after the gateway)
+
+      subgraphUp = true;
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(checks).toBe(2);
+      expect(monitor.snapshot().subgraph.status).toBe('up');
+
+      await jest.advanceTimersByTimeAsync(4999);
+      expect(checks).toBe(2); // up: the next check is a whole interval later
+      await jest.advanceTimersByTimeAsync(1);
+      expect(checks).toBe(3);
+
+      monitor.stop();
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(checks).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('counts a check that does not answer in time as down', async () => {
     const monitor = new DependencyMonitor({ hung: () => new Promise<boolean>(() => undefined) }, { timeoutMs: 10 });
     await monitor.checkAll();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { EventDefinition } from '@talent/events';
@@ -12,6 +13,7 @@ import { createKafka, createProducer, kafkaIsReachable, kafkaSecurity } from './
 import { OutboxRelay } from './outbox-relay';
 import { OutboxRelayMetrics } from './outbox-metrics';
 import { EventConsumer, type EventHandlerFn } from './event-consumer';
+import { backoffDelay } from './failure-class';
 import { ON_EVENT_METADATA } from './on-event.decorator';
 
 /**
@@ -26,6 +28,8 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   readonly consumer: EventConsumer;
   private readonly admin: Admin;
   private readonly log: Logger;
+  private readonly shutdown = new AbortController();
+  private consumerStart: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(APP_CONFIG) config: BaseConfig,
@@ -67,16 +71,37 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
     await this.producer.connect();
     await this.admin.connect();
     await this.relay.start();
-    await this.consumer.start();
-    this.log.info({ topics: this.consumer.topics }, 'messaging started');
+    // The consumer joins its group in the background, not before the service listens: a group's
+    // first join waits out the broker's initial rebalance delay (Kafka's
+    // group.initial.rebalance.delay.ms, 3 s by default, and the local broker's), and nothing the
+    // service serves needs it (readiness is the database: see HealthController). Events wait in
+    // the broker, at the group's committed offsets, until it has joined.
+    this.consumerStart = this.startConsumer();
   }
 
   /** Before the database pool closes: the relay and the consumer still need it to finish their work. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort();
+    await this.consumerStart;
     await this.consumer.stop().catch((err) => this.log.warn({ err }, 'consumer stop failed'));
     await this.relay.stop().catch((err) => this.log.warn({ err }, 'relay stop failed'));
     await this.admin.disconnect().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
+  }
+
+  /** Starts the consumer, and should the broker refuse, tries again (1 s to 30 s apart) until it joins or the service stops. */
+  private async startConsumer(): Promise<void> {
+    for (let attempt = 1; !this.shutdown.signal.aborted; attempt++) {
+      try {
+        await this.consumer.start();
+        this.log.info({ topics: this.consumer.topics }, 'messaging started');
+        return;
+      } catch (err) {
+        this.log.error({ err, attempt }, 'the consumer could not join its group: trying again');
+        await this.consumer.stop().catch(() => undefined);
+        await sleep(backoffDelay(attempt, 1_000, 30_000), undefined, { signal: this.shutdown.signal }).catch(() => undefined);
+      }
+    }
   }
 
   isKafkaReachable(): Promise<boolean> {
