@@ -9,6 +9,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -250,7 +251,8 @@ function start(name, entry, childEnv, port) {
     const startedAt = Date.now();
     const child = spawn(process.execPath, [path.join(root, entry)], {
       cwd: root,
-      env: { ...env, ...childEnv },
+      // Node's compile cache: a restarted service (or the next `npm run dev`) skips compiling its modules again.
+      env: { NODE_COMPILE_CACHE: path.join(tmpdir(), 'talent-node-compile-cache'), ...env, ...childEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Ctrl-C in the terminal reaches this script only, which stops children in order.
       detached: true,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export interface ServiceProcess {
@@ -15,17 +16,40 @@ export interface ServiceProcess {
 
 export const workspaceRoot = (): string => path.resolve(__dirname, '../../..');
 
+/**
+ * Node's on-disk compile cache for the services a test run starts (a run starts each service
+ * dozens of times, and compiling its modules is a fifth of its start-up CPU). Node checks each
+ * entry against its source, so a rebuild never runs stale code.
+ */
+export const compileCacheDir = (): string => process.env.NODE_COMPILE_CACHE ?? path.join(tmpdir(), 'talent-node-compile-cache');
+
 /** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port;
+}
+
+/** `count` distinct free TCP ports on the loopback interface: all held open at once while chosen, so no two are the same. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.unref();
+            server.on('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+              const address = server.address();
+              if (typeof address === 'object' && address) resolve(address.port);
+              else reject(new Error('no port'));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => (server.listening ? server.close(resolve) : resolve(undefined)))));
+  }
 }
 
 /**
@@ -38,33 +62,20 @@ export async function startServiceProcess(options: {
   env: Record<string, string>;
   port?: number;
   readyTimeoutMs?: number;
+  /** Called as soon as the process exists, before it is ready: a caller starting several at once can stop them all if one fails. */
+  onSpawn?: (process: ServiceProcess) => void;
 }): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [path.resolve(workspaceRoot(), options.entry)], {
     cwd: workspaceRoot(),
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...options.env, PORT: String(port) },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', NODE_COMPILE_CACHE: compileCacheDir(), ...options.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
-    try {
-      const res = await fetch(`${url}/ready`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${options.name} was not ready in time:\n${output.slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
+  const service: ServiceProcess = {
     name: options.name,
     url,
     port,
@@ -82,4 +93,21 @@ export async function startServiceProcess(options: {
         child.kill(signal);
       }),
   };
+  options.onSpawn?.(service);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
+    try {
+      const res = await fetch(`${url}/ready`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.name} was not ready in time:\n${output.slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return service;
 }

@@ -1,13 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { createTestDatabase, testRedisUrl, uniquePrefix, type TestDatabase } from './database';
 import { gatewaySignatureHeaders } from './gateway-signature';
 import { GraphQLClient } from './graphql-client';
-import { startServiceProcess, workspaceRoot, type ServiceProcess } from './service-process';
+import { freePorts, startServiceProcess, workspaceRoot, type ServiceProcess } from './service-process';
 
 export interface StackService {
   process: ServiceProcess;
@@ -71,30 +72,31 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const dbs: TestDatabase[] = [];
   const clients: Client[] = [];
   const stop = async () => {
-    for (const p of [...started].reverse()) await p.stop().catch(() => undefined);
-    for (const c of clients) await c.end().catch(() => undefined);
-    for (const db of dbs) await db.drop().catch(() => undefined);
+    await Promise.all(started.map((p) => p.stop().catch(() => undefined)));
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+    await Promise.all(dbs.map((db) => db.drop().catch(() => undefined)));
   };
   try {
+    // Every port is chosen first, so that identity, the other services and the gateway all start at
+    // once: the others need only identity's JWKS URL (read at their first token), the gateway only
+    // the supergraph and the subgraphs' URLs (health-checked in the background).
+    const [gatewayPort, ...servicePorts] = await freePorts(names.length + 1);
+    const port = Object.fromEntries(names.map((name, i) => [name, servicePorts[i]]));
+    const url = (name: string) => `http://127.0.0.1:${port[name]}`;
+    const jwksUrl = `${url('identity')}/.well-known/jwks.json`;
     const supergraph = path.join(mkdtempSync(path.join(tmpdir(), 'stack-')), 'supergraph.graphql');
-    execFileSync(
-      process.execPath,
-      [
-        path.join(workspaceRoot(), 'tools/supergraph/compose.mjs'),
-        '--subgraphs',
-        names.join(','),
-        '--out',
-        supergraph,
-        '--quiet',
-        '--cache',
-        path.join(tmpdir(), 'talent-subgraph-sdl'),
-      ],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const composed = promisify(execFile)(process.execPath, [
+      path.join(workspaceRoot(), 'tools/supergraph/compose.mjs'),
+      '--subgraphs',
+      names.join(','),
+      '--out',
+      supergraph,
+      '--quiet',
+      '--cache',
+      path.join(tmpdir(), 'talent-subgraph-sdl'),
+    ]);
+    composed.catch(() => undefined); // awaited (and its failure thrown) before the gateway starts
     const services: Record<string, StackService> = {};
-    let jwksUrl = '';
     const startService = async (name: string): Promise<void> => {
       const db = await createTestDatabase(`${name}_e2e`);
       const groupId = options.env?.[name]?.KAFKA_GROUP_ID ?? uniquePrefix(name);
@@ -130,9 +132,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...(name === 'partners' ? { PARTNER_SECRET_KEY: randomBytes(32).toString('base64'), PARTNER_WEBHOOK_ALLOW_PRIVATE: 'true' } : {}),
         ...options.env?.[name],
       };
-      const proc = await startServiceProcess({ name, entry: `apps/${name}/dist/main.js`, env });
-      started.push(proc);
-      if (name === 'identity') jwksUrl = `${proc.url}/.well-known/jwks.json`;
+      const proc = await startServiceProcess({ name, entry: `apps/${name}/dist/main.js`, env, port: port[name], onSpawn: (p) => started.push(p) });
       const client = new Client({ connectionString: db.url });
       await client.connect();
       clients.push(client);
@@ -148,32 +148,39 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const restart = async (changed: Record<string, string> = {}) => {
         const service = services[name];
         await service.process.stop();
-        service.process = await startServiceProcess({ name, entry: `apps/${name}/dist/main.js`, env: { ...env, ...changed }, port: service.process.port });
-        started.push(service.process);
+        service.process = await startServiceProcess({
+          name,
+          entry: `apps/${name}/dist/main.js`,
+          env: { ...env, ...changed },
+          port: service.process.port,
+          onSpawn: (p) => started.push(p),
+        });
         return service.process;
       };
       services[name] = { process: proc, groupId, db, sql, restart };
     };
-    // identity first (the others verify its tokens through its JWKS), then the rest at once: most of a
-    // service's start is waiting (migrations, Kafka's group join), which they can do side by side.
-    await startService('identity');
-    const rest = await Promise.allSettled(names.filter((n) => n !== 'identity').map(startService));
-    const failed = rest.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const startGateway = async (): Promise<ServiceProcess> => {
+      await composed;
+      return startServiceProcess({
+        name: 'gateway',
+        entry: 'apps/gateway/dist/main.js',
+        port: gatewayPort,
+        env: {
+          SUPERGRAPH_PATH: supergraph,
+          JWKS_URL: jwksUrl,
+          GATEWAY_SECRET: gatewaySecret,
+          REDIS_URL: testRedisUrl(),
+          REDIS_PREFIX: uniquePrefix('gateway-e2e'),
+          ...Object.fromEntries(names.map((n) => [`SUBGRAPH_${n.toUpperCase()}_URL`, `${url(n)}/graphql`])),
+          ...options.env?.gateway,
+        },
+        onSpawn: (p) => started.push(p),
+      });
+    };
+    const [gatewayStarted, ...rest] = await Promise.allSettled([startGateway(), ...names.map(startService)]);
+    const failed = [gatewayStarted, ...rest].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const gateway = await startServiceProcess({
-      name: 'gateway',
-      entry: 'apps/gateway/dist/main.js',
-      env: {
-        SUPERGRAPH_PATH: supergraph,
-        JWKS_URL: jwksUrl,
-        GATEWAY_SECRET: gatewaySecret,
-        REDIS_URL: testRedisUrl(),
-        REDIS_PREFIX: uniquePrefix('gateway-e2e'),
-        ...Object.fromEntries(names.map((n) => [`SUBGRAPH_${n.toUpperCase()}_URL`, `${services[n].process.url}/graphql`])),
-        ...options.env?.gateway,
-      },
-    });
-    started.push(gateway);
+    const gateway = (gatewayStarted as PromiseFulfilledResult<ServiceProcess>).value;
     const subgraph = (name: string) => new GraphQLClient(`${services[name].process.url}/graphql`, {}, (body) => gatewaySignatureHeaders(gatewaySecret, body));
     return {
       services,
