@@ -1,8 +1,9 @@
 // Composes the supergraph offline from every subgraph's SDL (each printed in its own
 // process) with @apollo/composition, and writes apps/gateway/supergraph.graphql.
 // `--check` writes nothing and fails when composition fails or the committed file is stale.
-// `--cache DIR` (the test stacks) keeps each subgraph's printed SDL there, keyed by a hash of the
-// built code it comes from, so a stack started again with the same build composes in a moment.
+// `--cache DIR` (the test stacks, and the check in CI after them) keeps each subgraph's printed SDL
+// there, keyed by a hash of the built code it comes from and of package-lock.json, so a stack
+// started again with the same build composes in a moment.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
@@ -39,7 +40,13 @@ function buildHash(dirs) {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'supergraph-'));
-const sharedHash = cacheDir ? buildHash(['libs/platform/dist', 'libs/events/dist', 'tools/supergraph'].map((d) => path.join(root, d))) : '';
+// The dependencies' versions count too: another @nestjs/graphql may print the same code differently.
+const sharedHash = cacheDir
+  ? createHash('sha256')
+      .update(buildHash(['libs/platform/dist', 'libs/events/dist', 'tools/supergraph'].map((d) => path.join(root, d))))
+      .update(readFileSync(path.join(root, 'package-lock.json')))
+      .digest('hex')
+  : '';
 const services = SUBGRAPHS.map((app) => {
   const cached = cacheDir && path.join(cacheDir, `${app}-${buildHash([path.join(root, `apps/${app}/dist`)]).slice(0, 16)}-${sharedHash.slice(0, 16)}.json`);
   let out = cached && existsSync(cached) ? cached : path.join(dir, `${app}.json`);
