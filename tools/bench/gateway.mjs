@@ -8,7 +8,8 @@
 // Targets take turns in short rounds, so the machine's noise hits them evenly. Prints req/s, p50 and
 // p99 for each target and query, the CPU each request cost the gateway and the subgraphs (from
 // /proc: on 2 shared cores, CPU per request says where throughput goes better than req/s alone),
-// then the `gateway/hive` and `gateway/direct` throughput ratios.
+// how busy each gateway's JavaScript thread was (well under 100%, a gateway is waiting, not
+// computing), then the `gateway/hive` and `gateway/direct` throughput ratios.
 // Query 2 has no single subgraph to call direct: its "direct" is the jobs subgraph answering its own
 // part of the plan (the list with client ids), so that ratio is a floor, not a like-for-like.
 // Env: BENCH_DURATION (seconds per target and query, default 10), BENCH_CONNECTIONS (default 16),
@@ -44,6 +45,14 @@ const JOB_LIST_JOBS_PART = `query Jobs { jobs(first: ${JOBS}) { edges { node { i
 /** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
 const cpuMs = (pid) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+/**
+ * CPU time of a process's main thread alone (the thread JavaScript runs on; GC helpers and libuv's
+ * pool are other threads), in ms: near the run's wall time, that process is bound by its one thread.
+ */
+const mainThreadCpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 const cpuOf = (pids) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
@@ -207,18 +216,27 @@ try {
   for (const query of queries) {
     for (const target of query.targets) await autocannon({ ...optionsOf(target), duration: 2 }); // warm-up: JIT, JWKS, plan caches
     const runs = new Map(query.targets.map((t) => [t.name, []]));
-    const cpu = new Map(query.targets.map((t) => [t.name, { gateway: 0, subgraphs: 0, client: 0, busy: 0, total: 0 }]));
+    const cpu = new Map(query.targets.map((t) => [t.name, { gateway: 0, gatewayMain: 0, wall: 0, subgraphs: 0, client: 0, busy: 0, total: 0 }]));
     for (let round = 0; round < ROUNDS; round++) {
       // Each round starts with the next target, so none is always first (or last) after a pause.
       for (let k = 0; k < query.targets.length; k++) {
         const target = query.targets[(round + k) % query.targets.length];
         const gatewayPid = { gateway: stack.gateway.pid, hive: hive.pid }[target.name];
-        const before = { gateway: gatewayPid ? cpuMs(gatewayPid) : 0, subgraphs: cpuOf(subgraphPids), client: cpuMs(process.pid), machine: machineMs() };
+        const before = {
+          gateway: gatewayPid ? cpuMs(gatewayPid) : 0,
+          gatewayMain: gatewayPid ? mainThreadCpuMs(gatewayPid) : 0,
+          wall: Date.now(),
+          subgraphs: cpuOf(subgraphPids),
+          client: cpuMs(process.pid),
+          machine: machineMs(),
+        };
         const r = await autocannon({ ...optionsOf(target), duration: DURATION / ROUNDS, skipAggregateResult: true });
         if (r.non2xx || r.errors) throw new Error(`${target.name}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
         runs.get(target.name).push(r);
         const used = cpu.get(target.name);
         used.gateway += gatewayPid ? cpuMs(gatewayPid) - before.gateway : 0;
+        used.gatewayMain += gatewayPid ? mainThreadCpuMs(gatewayPid) - before.gatewayMain : 0;
+        used.wall += Date.now() - before.wall;
         used.subgraphs += cpuOf(subgraphPids) - before.subgraphs;
         used.client += cpuMs(process.pid) - before.client;
         const machine = machineMs();
@@ -236,6 +254,8 @@ try {
         'p99 ms': r.latency.p99,
         requests: r.requests.total,
         'gateway CPU ms/req': target.name === 'direct' ? '-' : (used.gateway / r.requests.total).toFixed(2),
+        // Its JavaScript thread's share of the wall time: near 100%, that gateway is bound by its one thread.
+        'gateway JS thread busy': target.name === 'direct' ? '-' : `${Math.round((100 * used.gatewayMain) / used.wall)}%`,
         'subgraphs CPU ms/req': (used.subgraphs / r.requests.total).toFixed(2),
         // The load generator (autocannon, in this process) and the whole machine: near 100% busy, throughput is bound by CPU.
         'client CPU ms/req': (used.client / r.requests.total).toFixed(2),
