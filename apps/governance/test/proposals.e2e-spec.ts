@@ -164,6 +164,8 @@ describe('proposals through the gateway', () => {
       },
     );
     await statusBecomes(created.id, 'ACTIVE');
+    // Each proposal opens on its own lifecycle job: the two short ones, created after it, may open a moment later.
+    await Promise.all([statusBecomes(short.defeated, 'ACTIVE'), statusBecomes(short.vetoed, 'ACTIVE')]);
     await erin.api.data(VOTE, { id: short.defeated, support: 'FOR' }); // 10: a majority, far from the quorum of 57
     await alice.api.data(VOTE, { id: short.vetoed, support: 'FOR' }); // 100
 
