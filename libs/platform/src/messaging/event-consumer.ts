@@ -133,8 +133,10 @@ export class EventConsumer {
       this.metrics?.setPaused(topic, partition, false);
     }
     this.held.clear();
-    await this.consumer?.disconnect();
+    // Cleared first: a disconnect that throws must not leave a consumer that makes the next start() a no-op.
+    const consumer = this.consumer;
     this.consumer = null;
+    await consumer?.disconnect();
   }
 
   /**

@@ -82,22 +82,31 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   /** Before the database pool closes: the relay and the consumer still need it to finish their work. */
   async beforeApplicationShutdown(): Promise<void> {
     this.shutdown.abort();
-    await this.consumerStart;
+    // A start still connecting (the broker away) is not waited for past 10 s: it stops itself once it returns.
+    await Promise.race([this.consumerStart, sleep(10_000, undefined, { ref: false })]);
     await this.consumer.stop().catch((err) => this.log.warn({ err }, 'consumer stop failed'));
     await this.relay.stop().catch((err) => this.log.warn({ err }, 'relay stop failed'));
     await this.admin.disconnect().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
 
-  /** Starts the consumer, and should the broker refuse, tries again (1 s to 30 s apart) until it joins or the service stops. */
+  /**
+   * Starts the consumer; should it fail to connect or subscribe (the broker away), tries again, 1 s
+   * to 30 s apart, until it starts or the service stops. (A failed join is kafkajs's to retry: it
+   * restarts the consumer itself after a retriable crash.)
+   */
   private async startConsumer(): Promise<void> {
     for (let attempt = 1; !this.shutdown.signal.aborted; attempt++) {
       try {
         await this.consumer.start();
+        if (this.shutdown.signal.aborted) {
+          await this.consumer.stop(); // started after shutdown gave up waiting for it
+          return;
+        }
         this.log.info({ topics: this.consumer.topics }, 'messaging started');
         return;
       } catch (err) {
-        this.log.error({ err, attempt }, 'the consumer could not join its group: trying again');
+        this.log.error({ err, attempt }, 'the consumer could not start: trying again');
         await this.consumer.stop().catch(() => undefined);
         await sleep(backoffDelay(attempt, 1_000, 30_000), undefined, { signal: this.shutdown.signal }).catch(() => undefined);
       }
