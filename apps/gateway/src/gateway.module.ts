@@ -47,7 +47,8 @@ export class GatewayModule {
       Object.fromEntries(
         Object.entries(subgraphUrls).map(([name, url]) => [name, async () => (await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) })).ok]),
       ),
-      { registry: metrics.registry, logger: log.child({ component: 'health' }) },
+      // Every second while one is down: a gateway often starts before its subgraphs, and their return should show at once.
+      { registry: metrics.registry, logger: log.child({ component: 'health' }), downIntervalMs: 1000 },
     );
     subgraphs.start();
     const state: GatewayState = { schemaLoaded: false, subgraphUrls, subgraphs };

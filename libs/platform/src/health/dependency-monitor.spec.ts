@@ -70,6 +70,40 @@ describe('DependencyMonitor', () => {
     }
   });
 
+  it('keeps one schedule when stopped and started again while a check is running', async () => {
+    jest.useFakeTimers();
+    try {
+      let checks = 0;
+      let answer: ((up: boolean) => void) | undefined;
+      const monitor = new DependencyMonitor(
+        {
+          slow: () => {
+            checks++;
+            return new Promise<boolean>((resolve) => (answer = resolve));
+          },
+        },
+        { intervalMs: 5000, timeoutMs: 60_000 },
+      );
+      monitor.start();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(checks).toBe(1);
+      monitor.stop();
+      monitor.start(); // joins the round still running (one check), and schedules from its end
+      answer!(true);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(jest.getTimerCount()).toBe(1); // the next check, once: the stopped schedule did not resume
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(checks).toBe(2);
+      monitor.stop();
+      answer!(true);
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(checks).toBe(2);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('counts a check that does not answer in time as down', async () => {
     const monitor = new DependencyMonitor({ hung: () => new Promise<boolean>(() => undefined) }, { timeoutMs: 10 });
     await monitor.checkAll();

@@ -15,8 +15,8 @@ export interface DependencyMonitorOptions {
   /** Between checks while every dependency is up. Default 5 s. */
   intervalMs?: number;
   /**
-   * Between checks while one is down (or not yet started: a gateway often starts before its
-   * subgraphs), so that its return shows within a second rather than an interval. Default 1 s.
+   * Between checks while one is down, when its return should show sooner than an interval (the
+   * gateway's subgraphs: a gateway often starts before them). Default: `intervalMs`.
    */
   downIntervalMs?: number;
   timeoutMs?: number;
@@ -36,6 +36,8 @@ export class DependencyMonitor {
   private readonly state = new Map<string, DependencyStatus>();
   private readonly gauge: Gauge<'dependency'> | null;
   private timer: NodeJS.Timeout | null = null;
+  /** Bumped by start() and stop(): a check still running from before a stop schedules nothing. */
+  private generation = 0;
   private started = false;
   private running: Promise<void> | null = null;
 
@@ -56,20 +58,22 @@ export class DependencyMonitor {
   start(): void {
     if (this.started) return;
     this.started = true;
-    void this.checkAndReschedule();
+    void this.checkAndReschedule(++this.generation);
   }
 
   stop(): void {
     this.started = false;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
-  private async checkAndReschedule(): Promise<void> {
+  private async checkAndReschedule(generation: number): Promise<void> {
     await this.checkAll();
-    if (!this.started) return;
+    if (generation !== this.generation) return;
+    const interval = this.options.intervalMs ?? 5000;
     const anyDown = [...this.state.values()].some((s) => s.status === 'down');
-    this.timer = setTimeout(() => void this.checkAndReschedule(), anyDown ? (this.options.downIntervalMs ?? 1000) : (this.options.intervalMs ?? 5000));
+    this.timer = setTimeout(() => void this.checkAndReschedule(generation), anyDown ? (this.options.downIntervalMs ?? interval) : interval);
     this.timer.unref();
   }
 
