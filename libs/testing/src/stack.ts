@@ -9,6 +9,7 @@ import { createTestDatabase, testRedisUrl, uniquePrefix, type TestDatabase } fro
 import { gatewaySignatureHeaders } from './gateway-signature';
 import { GraphQLClient } from './graphql-client';
 import { freePorts, startServiceProcess, workspaceRoot, type ServiceProcess } from './service-process';
+import { waitFor } from './wait-for';
 
 export interface StackService {
   process: ServiceProcess;
@@ -77,10 +78,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(dbs.map((db) => db.drop().catch(() => undefined)));
   };
   try {
-    // Every port is chosen first, so that identity, the other services and the gateway all start at
-    // once: the others need only identity's JWKS URL (read at their first token), the gateway only
-    // the supergraph and the subgraphs' URLs (health-checked in the background).
-    const [gatewayPort, ...servicePorts] = await freePorts(names.length + 1);
+    // The services' ports are chosen first, so that identity, the other services and the gateway all
+    // start at once: the others need only identity's JWKS URL (read at their first token), the
+    // gateway only the supergraph and the subgraphs' URLs (health-checked in the background).
+    const servicePorts = await freePorts(names.length);
     const port = Object.fromEntries(names.map((name, i) => [name, servicePorts[i]]));
     const url = (name: string) => `http://127.0.0.1:${port[name]}`;
     const jwksUrl = `${url('identity')}/.well-known/jwks.json`;
@@ -164,7 +165,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return startServiceProcess({
         name: 'gateway',
         entry: 'apps/gateway/dist/main.js',
-        port: gatewayPort,
         env: {
           SUPERGRAPH_PATH: supergraph,
           JWKS_URL: jwksUrl,
@@ -181,6 +181,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const failed = [gatewayStarted, ...rest].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const gateway = (gatewayStarted as PromiseFulfilledResult<ServiceProcess>).value;
+    // Started beside its subgraphs, the gateway saw them down at first: ready means it has seen them up since.
+    await waitFor(
+      async () => {
+        const health = (await (await fetch(`${gateway.url}/health`)).json()) as { details?: { subgraphs?: Record<string, { status: string }> } };
+        return names.every((name) => health.details?.subgraphs?.[name]?.status === 'up');
+      },
+      10_000,
+      { intervalMs: 100, message: 'the gateway sees every subgraph up' },
+    );
     const subgraph = (name: string) => new GraphQLClient(`${services[name].process.url}/graphql`, {}, (body) => gatewaySignatureHeaders(gatewaySecret, body));
     return {
       services,
