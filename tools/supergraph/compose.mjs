@@ -2,7 +2,7 @@
 // process) with @apollo/composition, and writes apps/gateway/supergraph.graphql.
 // `--check` writes nothing and fails when composition fails or the committed file is stale.
 // `--cache DIR` (the test stacks, and the check in CI after them) keeps each subgraph's printed SDL
-// there, keyed by a hash of the built code it comes from and of package-lock.json, so a stack
+// there, keyed by a hash of the built code it comes from, package-lock.json and patches/, so a stack
 // started again with the same build composes in a moment.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,14 +25,14 @@ const quiet = argv.includes('--quiet');
 
 const cacheDir = option('--cache');
 
-/** A hash of every built .js file under these directories (their paths and contents). */
-function buildHash(dirs) {
+/** A hash of every built .js file (or file with one of `extensions`) under these directories (their paths and contents). */
+function buildHash(dirs, extensions = ['.js', '.cjs']) {
   const hash = createHash('sha256');
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.js') || entry.name.endsWith('.cjs')) hash.update(path.relative(root, full)).update(readFileSync(full));
+      else if (extensions.some((extension) => entry.name.endsWith(extension))) hash.update(path.relative(root, full)).update(readFileSync(full));
     }
   };
   for (const dir of dirs) if (existsSync(dir)) walk(dir);
@@ -45,6 +45,7 @@ const sharedHash = cacheDir
   ? createHash('sha256')
       .update(buildHash(['libs/platform/dist', 'libs/events/dist', 'tools/supergraph'].map((d) => path.join(root, d))))
       .update(readFileSync(path.join(root, 'package-lock.json')))
+      .update(buildHash([path.join(root, 'patches')], ['.patch']))
       .digest('hex')
   : '';
 const services = SUBGRAPHS.map((app) => {
