@@ -110,20 +110,31 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     if (this.handlers.size === 0 || this.consumer) return;
-    this.consumer = this.kafka.consumer({
+    const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs,
       allowAutoTopicCreation: true,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.releaseRevoked(payload.memberAssignment));
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.releaseRevoked(payload.memberAssignment));
+    // stop() during a start (a shutdown while the broker is away) forgets this consumer: whatever
+    // step then completes, the consumer is disconnected and the start goes no further.
+    const abandoned = async (): Promise<boolean> => {
+      if (this.consumer === consumer) return false;
+      await consumer.disconnect().catch(() => undefined);
+      return true;
+    };
+    await consumer.connect();
+    if (await abandoned()) return;
+    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    if (await abandoned()) return;
     // eachBatch without auto-resolve: an offset is resolved (and later committed) only once its event is settled.
-    await this.consumer.run({
+    await consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
+    await abandoned();
   }
 
   async stop(): Promise<void> {

@@ -106,6 +106,11 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
         this.log.info({ topics: this.consumer.topics }, 'messaging started');
         return;
       } catch (err) {
+        if (this.shutdown.signal.aborted) {
+          this.log.debug({ err }, 'consumer start abandoned at shutdown');
+          await this.consumer.stop().catch(() => undefined);
+          return;
+        }
         this.log.error({ err, attempt }, 'the consumer could not start: trying again');
         await this.consumer.stop().catch(() => undefined);
         await sleep(backoffDelay(attempt, 1_000, 30_000), undefined, { signal: this.shutdown.signal }).catch(() => undefined);
