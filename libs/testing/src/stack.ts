@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { createTestDatabase, testRedisUrl, uniquePrefix, type TestDatabase } from './database';
 import { gatewaySignatureHeaders } from './gateway-signature';
 import { GraphQLClient } from './graphql-client';
-import { freePorts, startServiceProcess, workspaceRoot, type ServiceProcess } from './service-process';
+import { freePort, freePorts, startServiceProcess, workspaceRoot, type ServiceProcess } from './service-process';
 import { waitFor } from './wait-for';
 
 export interface StackService {
@@ -162,9 +162,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     const startGateway = async (): Promise<ServiceProcess> => {
       await composed;
+      // A free port, and none promised to a service of this stack (they may not have bound theirs yet).
+      let gatewayPort: number;
+      do gatewayPort = await freePort();
+      while (servicePorts.includes(gatewayPort));
       return startServiceProcess({
         name: 'gateway',
         entry: 'apps/gateway/dist/main.js',
+        port: gatewayPort,
         env: {
           SUPERGRAPH_PATH: supergraph,
           JWKS_URL: jwksUrl,
@@ -184,8 +189,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Started beside its subgraphs, the gateway saw them down at first: ready means it has seen them up since.
     await waitFor(
       async () => {
-        const health = (await (await fetch(`${gateway.url}/health`)).json()) as { details?: { subgraphs?: Record<string, { status: string }> } };
-        return names.every((name) => health.details?.subgraphs?.[name]?.status === 'up');
+        const res = await fetch(`${gateway.url}/health`, { signal: AbortSignal.timeout(2000) });
+        const subgraphs = ((await res.json()) as { details?: { subgraphs?: Record<string, { status: string }> } }).details?.subgraphs;
+        if (!names.every((name) => subgraphs?.[name]?.status === 'up')) throw new Error(`subgraphs as the gateway sees them: ${JSON.stringify(subgraphs)}`);
+        return true;
       },
       10_000,
       { intervalMs: 100, message: 'the gateway sees every subgraph up' },
