@@ -93,24 +93,17 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   /**
    * Starts the consumer; should it fail to connect or subscribe (the broker away), tries again, 1 s
    * to 30 s apart, until it starts or the service stops. (A failed join is kafkajs's to retry: it
-   * restarts the consumer itself after a retriable crash.)
+   * restarts the consumer itself after a retriable crash.) A start that outlasts shutdown's wait
+   * is stopped by shutdown's `consumer.stop()`: EventConsumer.start() notices and goes no further.
    */
   private async startConsumer(): Promise<void> {
     for (let attempt = 1; !this.shutdown.signal.aborted; attempt++) {
       try {
         await this.consumer.start();
-        if (this.shutdown.signal.aborted) {
-          await this.consumer.stop(); // started after shutdown gave up waiting for it
-          return;
-        }
-        this.log.info({ topics: this.consumer.topics }, 'messaging started');
+        if (!this.shutdown.signal.aborted) this.log.info({ topics: this.consumer.topics }, 'messaging started');
         return;
       } catch (err) {
-        if (this.shutdown.signal.aborted) {
-          this.log.debug({ err }, 'consumer start abandoned at shutdown');
-          await this.consumer.stop().catch(() => undefined);
-          return;
-        }
+        if (this.shutdown.signal.aborted) return void this.log.debug({ err }, 'consumer start abandoned at shutdown');
         this.log.error({ err, attempt }, 'the consumer could not start: trying again');
         await this.consumer.stop().catch(() => undefined);
         await sleep(backoffDelay(attempt, 1_000, 30_000), undefined, { signal: this.shutdown.signal }).catch(() => undefined);
