@@ -25,7 +25,7 @@ import {
   traceContextFrom,
 } from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
-import { subgraphAgent } from './subgraph-fetcher';
+import { subgraphAgents } from './subgraph-fetcher';
 import { rateLimitOf, subgraphUrls as resolveSubgraphUrls, type GatewayConfig } from './config';
 import { createGatewayErrorFormatter } from './errors/format-gateway-error';
 import type { GatewayContext } from './gateway-context';
@@ -64,7 +64,7 @@ export class GatewayModule {
     if (!config.GATEWAY_SECRET) log.warn('GATEWAY_SECRET is not set: subgraph requests are not signed (never do this in production)');
 
     // Depth, cost, alias and token limits, checked before any subgraph is called.
-    const agent = subgraphAgent();
+    const agents = subgraphAgents();
     const armor = new ApolloArmor({
       maxDepth: { n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true },
       costLimit: { maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true },
@@ -123,7 +123,7 @@ export class GatewayModule {
           },
           gateway: {
             supergraphSdl: supergraph.sdl,
-            buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrls[name] ?? url, gatewaySecret: config.GATEWAY_SECRET, agent }),
+            buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrls[name] ?? url, gatewaySecret: config.GATEWAY_SECRET, agents }),
           },
         }),
       ],

@@ -1,4 +1,6 @@
-import { dedupingFetcher, type Fetcher } from './subgraph-fetcher';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dedupingFetcher, keepAliveFetcher, subgraphAgents, type Fetcher, type SubgraphAgents } from './subgraph-fetcher';
 
 describe('dedupingFetcher', () => {
   const URL = 'http://identity/graphql';
@@ -46,5 +48,91 @@ describe('dedupingFetcher', () => {
     const results = await Promise.allSettled([fetcher(URL, init(READ)), fetcher(URL, init(READ))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     await expect(fetcher(URL, init(READ))).resolves.toMatchObject({ status: 200 });
+  });
+});
+
+describe('keepAliveFetcher', () => {
+  let server: Server;
+  let url: string;
+  let agents: SubgraphAgents;
+  const connections = new Set<string>();
+  let handler: (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      connections.add(`${req.socket.remotePort}`);
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => handler(req, res, body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  beforeEach(() => {
+    agents = subgraphAgents();
+    connections.clear();
+  });
+  afterEach(() => {
+    agents.http.destroy();
+    agents.https.destroy();
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends the method, headers and body as given, and answers status, headers and body whole', async () => {
+    handler = (req, res, body) => {
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('set-cookie', ['a=1', 'b=2']);
+      // The reply in two writes, a multi-byte character cut between them.
+      const reply = Buffer.from(JSON.stringify({ data: { echo: body, method: req.method, authorization: req.headers.authorization, name: 'Zoë' } }));
+      const cut = reply.indexOf(Buffer.from('ë')) + 1;
+      res.write(reply.subarray(0, cut));
+      setTimeout(() => res.end(reply.subarray(cut)), 5);
+    };
+    const body = JSON.stringify({ query: 'query Me__identity__0{me{id displayName}}', variables: { note: 'ünïcode' } });
+    const response = await keepAliveFetcher(agents)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer alice' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(response.ok).toBe(true);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(await response.json()).toEqual({ data: { echo: body, method: 'POST', authorization: 'Bearer alice', name: 'Zoë' } });
+  });
+
+  it('answers an error status as a response, for the data source to turn into an error', async () => {
+    handler = (_req, res) => {
+      res.statusCode = 503;
+      res.end('busy');
+    };
+    const response = await keepAliveFetcher(agents)(url, { method: 'POST', headers: {}, body: '{}' });
+    expect(response.status).toBe(503);
+    expect(response.ok).toBe(false);
+    expect(response.statusText).toBe('Service Unavailable');
+    expect(await response.text()).toBe('busy');
+  });
+
+  it('keeps one connection alive for requests one after another', async () => {
+    handler = (_req, res) => res.end('{"data":{}}');
+    const fetcher = keepAliveFetcher(agents);
+    for (let i = 0; i < 5; i++) await (await fetcher(url, { method: 'POST', headers: {}, body: '{}' })).text();
+    expect(connections.size).toBe(1);
+  });
+
+  it('fails a request whose connection is lost before the response ends, and one that is aborted', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"data":');
+      setTimeout(() => res.socket?.destroy(), 5);
+    };
+    const fetcher = keepAliveFetcher(agents);
+    await expect(fetcher(url, { method: 'POST', headers: {}, body: '{}' })).rejects.toThrow();
+    handler = () => undefined; // never answers
+    await expect(fetcher(url, { method: 'POST', headers: {}, body: '{}', signal: AbortSignal.timeout(20) })).rejects.toThrow(/abort/i);
   });
 });
