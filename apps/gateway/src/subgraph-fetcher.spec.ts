@@ -87,7 +87,8 @@ describe('keepAliveFetcher', () => {
       res.setHeader('content-type', 'application/json');
       res.setHeader('set-cookie', ['a=1', 'b=2']);
       // The reply in two writes, a multi-byte character cut between them.
-      const reply = Buffer.from(JSON.stringify({ data: { echo: body, method: req.method, authorization: req.headers.authorization, name: 'Zoë' } }));
+      const { authorization, 'content-length': length, 'transfer-encoding': encoding } = req.headers;
+      const reply = Buffer.from(JSON.stringify({ data: { echo: body, method: req.method, authorization, length, encoding: encoding ?? null, name: 'Zoë' } }));
       const cut = reply.indexOf(Buffer.from('ë')) + 1;
       res.write(reply.subarray(0, cut));
       setTimeout(() => res.end(reply.subarray(cut)), 5);
@@ -102,7 +103,9 @@ describe('keepAliveFetcher', () => {
     expect(response.ok).toBe(true);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(response.headers.get('set-cookie')).toBe('a=1, b=2');
-    expect(await response.json()).toEqual({ data: { echo: body, method: 'POST', authorization: 'Bearer alice', name: 'Zoë' } });
+    expect(await response.json()).toEqual({
+      data: { echo: body, method: 'POST', authorization: 'Bearer alice', length: String(Buffer.byteLength(body)), encoding: null, name: 'Zoë' },
+    });
   });
 
   it('answers an error status as a response, for the data source to turn into an error', async () => {

@@ -78,9 +78,8 @@ export function keepAliveFetcher(agents: SubgraphAgents): Fetcher {
       let target = targets.get(url);
       if (!target) targets.set(url, (target = new URL(url)));
       const secure = target.protocol === 'https:';
-      const body = init?.body as string | undefined;
-      const headers: Record<string, string> = { ...(init?.headers as Record<string, string> | undefined) };
-      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+      // Sent with end(body) in one piece, the body's Content-Length is set by Node itself.
+      const headers = init?.headers as Record<string, string> | undefined;
       const options = { method: init?.method ?? 'GET', headers, agent: secure ? agents.https : agents.http, signal: init?.signal ?? undefined };
       const request = (secure ? https : http).request(target, options, (response) => {
         const chunks: Buffer[] = [];
@@ -101,7 +100,7 @@ export function keepAliveFetcher(agents: SubgraphAgents): Fetcher {
         });
       });
       request.on('error', reject);
-      request.end(body);
+      request.end(init?.body as string | undefined);
     });
 }
 
