@@ -42,19 +42,18 @@ const ME = 'query Me { me { id displayName roles kycStatus isMember organization
 const JOB_LIST = `query Jobs { jobs(first: ${JOBS}) { edges { node { id title client { displayName } matches(first: 3) { score talent { displayName } } } } } }`;
 const JOB_LIST_JOBS_PART = `query Jobs { jobs(first: ${JOBS}) { edges { node { id title client { __typename id } } } } }`;
 
-/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
-const cpuMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/** CPU time (user + system) in ms from a /proc stat file (clock ticks of 10 ms). */
+const statCpuMs = (file) => {
+  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
+/** CPU time a process has used, all its threads. */
+const cpuMs = (pid) => statCpuMs(`/proc/${pid}/stat`);
 /**
  * CPU time of a process's main thread alone (the thread JavaScript runs on; GC helpers and libuv's
  * pool are other threads), in ms: near the run's wall time, that process is bound by its one thread.
  */
-const mainThreadCpuMs = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
+const mainThreadCpuMs = (pid) => statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 const cpuOf = (pids) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
 /** The machine's busy and total CPU time so far, in ms (/proc/stat, all cores). */
 const machineMs = () => {
