@@ -113,6 +113,7 @@ export function createLogger(options: LoggingOptions, destination?: pino.Destina
  * every request header before ours see them.
  */
 export function pinoHttpOptions(options: LoggingOptions) {
+  const requestLinesWritten = (pino.levels.values[options.level] ?? Infinity) <= pino.levels.values.info;
   return {
     ...pinoOptions(options),
     wrapSerializers: false,
@@ -124,6 +125,11 @@ export function pinoHttpOptions(options: LoggingOptions) {
     },
     customProps: (req: IncomingMessage) => ({ traceId: traceContextFrom(req.headers.traceparent).traceId }),
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/ready' },
+    // A failed request (an error, or a 5xx) is an `error` line, seen at `warn` too. Any other is an
+    // `info` line; below the configured level it is `silent`, and pino-http then skips its work per
+    // response (custom props, a child logger) for a line nobody would see.
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+      err || res.statusCode >= 500 ? 'error' : requestLinesWritten ? 'info' : 'silent',
   };
 }
 

@@ -280,6 +280,23 @@ describe('the request logger (pino-http, behind Nest)', () => {
       err: { type: 'QueryFailedError', code: '23505', constraint: 'users_email_key' },
     });
   });
+
+  it('at `warn`, writes a line for a failed request only, at `error`', () => {
+    const lines: string[] = [];
+    const middleware = pinoHttp(pinoHttpOptions({ service: 'test', level: 'warn' }), { write: (line: string) => void lines.push(line) } as never);
+    for (const status of [200, 404, 503]) {
+      const req = new IncomingMessage(new Socket());
+      Object.assign(req, { method: 'POST', url: '/graphql' });
+      req.headers = { 'x-request-id': `req-${status}` };
+      const res = new ServerResponse(req);
+      middleware(req, res, () => undefined);
+      res.statusCode = status;
+      res.emit('finish');
+    }
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'error', req: { id: 'req-503', method: 'POST', url: '/graphql' }, res: { statusCode: 503 } }),
+    ]);
+  });
 });
 
 describe('PinoTypeOrmLogger', () => {
