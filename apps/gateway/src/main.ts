@@ -19,6 +19,8 @@ void runService(async () => {
   // Only the configured proxies may name the client's address (req.ip, forwarded to subgraphs).
   app.set('trust proxy', config.TRUSTED_PROXIES);
   app.disable('x-powered-by');
+  // No ETag: it hashes every answer, and GraphQL answers are computed per request, never revalidated.
+  app.set('etag', false);
   app.use(traceparentMiddleware);
   app.use(app.get<Metrics>(METRICS).middleware);
   // Oversized bodies are refused (413) before any parsing or planning.

@@ -44,6 +44,8 @@ export async function createService(module: DynamicModule, config: BaseConfig, o
   // Only the configured proxies may name the client's address (req.ip): throttles and logs depend on it.
   app.set('trust proxy', config.TRUSTED_PROXIES);
   app.disable('x-powered-by');
+  // No ETag: it hashes every answer, and GraphQL answers are computed per request, never revalidated.
+  app.set('etag', false);
   app.use(traceparentMiddleware);
   app.use(app.get<Metrics>(METRICS).middleware);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '256kb' });
