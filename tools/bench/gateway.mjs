@@ -15,7 +15,8 @@
 // Env: BENCH_DURATION (seconds per target and query, default 10), BENCH_CONNECTIONS (default 16),
 //      BENCH_ROUNDS (turns per target, default 2), BENCH_CPU_PROFILE (a file: profiles our gateway
 //      or, with BENCH_CPU_PROFILE_OF=identity|jobs|matching, that subgraph,
-//      under this load and prints its top frames).
+//      under this load and prints its top frames), BENCH_QUERIES (`me`, `jobs` or both, the default:
+//      which queries to measure).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : undefined;
 const PROFILED = process.env.BENCH_CPU_PROFILE_OF ?? 'gateway';
+const MEASURED = (process.env.BENCH_QUERIES ?? 'me,jobs').split(',');
 const SUBGRAPHS = ['identity', 'jobs', 'matching'];
 const JOBS = 20;
 const TALENTS = 5;
@@ -163,6 +165,7 @@ try {
   const signed = (req) => ({ ...req, headers: { ...req.headers, [GATEWAY_SIGNATURE_HEADER]: signGatewayRequest(stack.gatewaySecret, req.body) } });
   const queries = [
     {
+      key: 'me',
       label: 'query 1: me { ... organizations { name } } (identity only)',
       ratioLabel: 'query 1 (me)',
       targets: [
@@ -172,6 +175,7 @@ try {
       ],
     },
     {
+      key: 'jobs',
       label: `query 2: ${JOBS} jobs with client and matched talent names (jobs, identity, matching)`,
       ratioLabel: `query 2 (${JOBS} jobs, federated)`,
       targets: [
@@ -180,7 +184,7 @@ try {
         { name: 'direct', label: 'jobs subgraph direct (its part of the plan only)', url: subgraphUrl('jobs'), query: JOB_LIST_JOBS_PART, signed: true },
       ],
     },
-  ];
+  ].filter((query) => MEASURED.includes(query.key));
 
   // Same answers from both gateways, and no errors anywhere, before anything is timed.
   for (const { targets } of queries) {
