@@ -22,7 +22,7 @@ import {
   MetricsController,
   RedisRevocationList,
   RevocationList,
-  traceContextFrom,
+  requestTraceContext,
 } from '@talent/platform';
 import { AuthenticatedDataSource } from './authenticated-data-source';
 import { subgraphAgents } from './subgraph-fetcher';
@@ -116,7 +116,7 @@ export class GatewayModule {
                 user,
                 token: user ? token : undefined,
                 requestId: String(req.id ?? req.headers['x-request-id'] ?? randomUUID()),
-                traceparent: traceContextFrom(req.headers.traceparent).traceparent,
+                traceparent: requestTraceContext(req).traceparent,
                 clientIp,
               };
             },

@@ -9,7 +9,7 @@ import { ConfigError } from './config';
 import { GATEWAY_SIGNATURE_HEADER, gatewaySignatureMiddleware } from './gateway-signature';
 import { createLogger } from './logging/logger.module';
 import { PinoNestLogger } from './logging/nest-logger';
-import { currentTraceContext } from './logging/trace-context';
+import { requestTraceContext } from './logging/trace-context';
 import type { Metrics } from './metrics/metrics';
 import { METRICS } from './metrics/metrics.controller';
 
@@ -24,7 +24,7 @@ export interface ServiceOptions {
  * header next (request context, logs) passes it on.
  */
 export function traceparentMiddleware(req: Request, _res: Response, next: NextFunction): void {
-  req.headers.traceparent = currentTraceContext(req.headers.traceparent).traceparent;
+  req.headers.traceparent = requestTraceContext(req).traceparent;
   next();
 }
 

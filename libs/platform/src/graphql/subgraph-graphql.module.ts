@@ -7,7 +7,7 @@ import { bearerToken, TokenVerifier } from '../auth/token-verifier';
 import { APP_CONFIG, type BaseConfig } from '../config';
 import { createGraphQLErrorFormatter } from '../errors';
 import { ROOT_LOGGER } from '../logging/root-logger';
-import { traceContextFrom } from '../logging/trace-context';
+import { requestTraceContext } from '../logging/trace-context';
 import { graphqlMetricsPlugin } from '../metrics/graphql-metrics';
 import type { Metrics } from '../metrics/metrics';
 import { METRICS } from '../metrics/metrics.controller';
@@ -51,7 +51,7 @@ export function subgraphGraphQLModule(options: SubgraphOptions = {}) {
       context: async ({ req }: { req: Request }): Promise<RequestContext> => ({
         req,
         user: await verifier.verify(bearerToken(req.headers.authorization)),
-        traceparent: traceContextFrom(req.headers.traceparent).traceparent,
+        traceparent: requestTraceContext(req).traceparent,
         clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       }),
     }),

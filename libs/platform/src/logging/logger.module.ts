@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { CENSOR, isSensitiveKey, redactDeep, scrubText, serializeError } from './redaction';
-import { activeSpanLogFields, traceContextFrom } from './trace-context';
+import { activeSpanLogFields, requestTraceContext } from './trace-context';
 
 export interface LoggingOptions {
   service: string;
@@ -123,7 +123,7 @@ export function pinoHttpOptions(options: LoggingOptions) {
       res.setHeader('x-request-id', id);
       return id;
     },
-    customProps: (req: IncomingMessage) => ({ traceId: traceContextFrom(req.headers.traceparent).traceId }),
+    customProps: (req: IncomingMessage) => ({ traceId: requestTraceContext(req).traceId }),
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/ready' },
     // A failed request (an error, or a 5xx) is an `error` line, seen at `warn` too. Any other is an
     // `info` line; below the configured level it is `silent`, and pino-http then skips its work per

@@ -1,4 +1,6 @@
-import { newTraceContext, traceContextFrom } from './trace-context';
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import { newTraceContext, requestTraceContext, traceContextFrom } from './trace-context';
 
 const VALID = /^00-[\da-f]{32}-[\da-f]{16}-01$/;
 const header = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -47,5 +49,25 @@ describe('newTraceContext', () => {
     expect(new Set(contexts.map((c) => c.spanId)).size).toBe(1000);
     expect(new Set(contexts.flatMap((c) => [c.traceId.slice(0, 16), c.traceId.slice(16), c.spanId])).size).toBe(3000);
     for (const context of contexts) expect(context.traceparent).toMatch(VALID);
+  });
+});
+
+describe('requestTraceContext', () => {
+  const requestWith = (traceparent?: string): IncomingMessage => {
+    const req = new IncomingMessage(new Socket());
+    req.headers = traceparent ? { traceparent } : {};
+    return req;
+  };
+
+  it("keeps the caller's valid trace", () => {
+    expect(requestTraceContext(requestWith(header)).traceparent).toBe(header);
+  });
+
+  it('starts one trace per request without one, and gives every reader of that request the same ids', () => {
+    const req = requestWith();
+    const first = requestTraceContext(req);
+    expect(first.traceparent).toMatch(VALID);
+    expect(requestTraceContext(req)).toEqual(first);
+    expect(requestTraceContext(requestWith()).traceId).not.toBe(first.traceId);
   });
 });

@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 import { tracingStarted } from '../tracing/enablement';
@@ -59,6 +60,19 @@ export function currentTraceContext(header: string | string[] | undefined): Trac
     return { traceId: span.traceId, spanId: span.spanId, traceparent: `00-${span.traceId}-${span.spanId}-${span.traceFlags.toString(16).padStart(2, '0')}` };
   }
   return traceContextFrom(header);
+}
+
+const requestTraceContexts = new WeakMap<IncomingMessage, TraceContext>();
+
+/**
+ * An HTTP request's trace context (`currentTraceContext` of its `traceparent`), worked out once
+ * and remembered for the request's life: the traceparent middleware, the request logger and the
+ * GraphQL context each ask for it, and all get the same ids.
+ */
+export function requestTraceContext(req: IncomingMessage): TraceContext {
+  let context = requestTraceContexts.get(req);
+  if (!context) requestTraceContexts.set(req, (context = currentTraceContext(req.headers.traceparent)));
+  return context;
 }
 
 /** Log fields of the active span (`trace_id`, `span_id`) when tracing runs; none otherwise. */
