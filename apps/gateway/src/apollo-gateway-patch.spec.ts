@@ -1,4 +1,8 @@
+import { parse as legacyUrlParse } from 'node:url';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import executeQueryPlanModule = require('@apollo/gateway/dist/executeQueryPlan');
+import { expressMiddleware } from '@as-integrations/express5';
 // The copy @apollo/gateway itself loads (its own dependency).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeFetch = require(require.resolve('node-fetch', { paths: [require.resolve('@apollo/gateway')] })) as { Request: new (...args: unknown[]) => unknown };
@@ -44,4 +48,31 @@ describe('@apollo/gateway RemoteGraphQLDataSource, patched', () => {
       built.mockRestore();
     }
   });
+});
+
+describe('@apollo/gateway executeQueryPlan, patched', () => {
+  it('builds the Operation that shapes a response once per document and schema (bump the patch with @apollo/gateway)', () => {
+    expect(String(executeQueryPlanModule.executeQueryPlan)).toContain('operationOf(apiSchema, operationContext)');
+  });
+});
+
+// @as-integrations/express5 as patched at install (patches/@as-integrations+express5+1.1.2.patch):
+// the query string is cut from the URL without the legacy url.parse, to the same result.
+describe('@as-integrations/express5, patched', () => {
+  it.each(['/graphql', '/graphql?', '/graphql?query=%7Bme%7Bid%7D%7D&operationName=Me', '/graphql?a=1#part', '/graphql#part?b=2', '/?x=%3F%23'])(
+    'hands Apollo the query string of %s as url.parse did',
+    async (url) => {
+      const seen: string[] = [];
+      const server = {
+        assertStarted: () => undefined,
+        executeHTTPGraphQLRequest: async ({ httpGraphQLRequest }: { httpGraphQLRequest: { search: string } }) => {
+          seen.push(httpGraphQLRequest.search);
+          return { status: 200, headers: new Map(), body: { kind: 'complete', string: '{}' } };
+        },
+      };
+      const res = { setHeader: () => undefined, send: () => undefined, statusCode: 0 };
+      await expressMiddleware(server as never)({ method: 'get', url, headers: {}, body: {} } as never, res as never, () => undefined);
+      expect(seen).toEqual([legacyUrlParse(url).search ?? '']);
+    },
+  );
 });

@@ -106,6 +106,26 @@ describe('CSRF prevention', () => {
   });
 });
 
+describe('queries', () => {
+  it('answers a query sent with GET and its query string, when the request names itself (CSRF preflight)', async () => {
+    const user = await register(stack);
+    const url = `${stack.gateway.url}/graphql?${new URLSearchParams({ query: 'query Me { me { id } }', operationName: 'Me' })}`;
+    const headers = { authorization: `Bearer ${user.accessToken}` };
+    const res = await fetch(url, { headers: { ...headers, 'apollo-require-preflight': 'true' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { me: { id: user.id } } });
+    expect((await fetch(url, { headers })).status).toBe(400);
+  });
+
+  it('shapes each answer by its own variables, for the same document asked again', async () => {
+    const user = await register(stack);
+    const query = 'query Me($named: Boolean!) { me { id displayName @include(if: $named) } }';
+    const shapes = [];
+    for (const named of [true, false, true, false]) shapes.push(Object.keys((await user.api.data<{ me: object }>(query, { named })).me));
+    expect(shapes).toEqual([['id', 'displayName'], ['id'], ['id', 'displayName'], ['id']]);
+  });
+});
+
 describe('errors', () => {
   it('reports unknown fields as validation errors, without stack traces', async () => {
     const res = await stack.api.request('{ me { id salary } }');
