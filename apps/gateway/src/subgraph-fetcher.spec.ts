@@ -23,6 +23,7 @@ describe('dedupingFetcher', () => {
     const bodies = await Promise.all(responses.map((r) => r.json()));
     expect(bodies).toEqual([1, 2, 3].map(() => ({ data: { echo: READ } })));
     expect(bodies[0]).not.toBe(bodies[1]);
+    expect(responses.map((r) => [r.status, r.headers.get('content-type')])).toEqual([1, 2, 3].map(() => [200, 'application/json']));
   });
 
   it('never shares between callers, nor between requests that are not in flight together', async () => {

@@ -107,15 +107,17 @@ export function keepAliveFetcher(agents: SubgraphAgents): Fetcher {
 interface SharedResponse {
   status: number;
   statusText: string;
-  headers: Array<[string, string]>;
+  headers: Headers;
   body: string;
 }
 
 /**
  * Sends identical subgraph reads in flight at the same moment once: same URL, same caller
  * (authorization header) and same body (operation and variables). Every waiting request gets a
- * Response of its own, parsed separately, so no object is shared between requests. Only reads:
- * a subgraph mutation is sent each time.
+ * Response of its own and parses the body itself, so no result object is shared between requests
+ * (the gateway merges subgraph results into its answer). The response headers, which only the
+ * caller's own requests see and nothing writes, are one object. Only reads: a subgraph mutation
+ * is sent each time.
  */
 export function dedupingFetcher(send: Fetcher): Fetcher {
   const inFlight = new Map<string, Promise<SharedResponse>>();
@@ -132,7 +134,7 @@ export function dedupingFetcher(send: Fetcher): Fetcher {
         return {
           status: response.status,
           statusText: response.statusText,
-          headers: [...(response.headers as unknown as Iterable<[string, string]>)],
+          headers: response.headers as unknown as Headers,
           body: await response.text(),
         };
       })();
@@ -144,6 +146,6 @@ export function dedupingFetcher(send: Fetcher): Fetcher {
       );
     }
     const { status, statusText, headers: responseHeaders, body: text } = await shared;
-    return asFetcherResponse(new SubgraphResponse(url, status, statusText, new Headers(responseHeaders), text));
+    return asFetcherResponse(new SubgraphResponse(url, status, statusText, responseHeaders, text));
   };
 }
