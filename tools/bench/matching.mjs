@@ -33,12 +33,12 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'ap
 require('reflect-metadata');
 const { DataSource } = require('typeorm');
 const { createEvent, JobPosted } = require('@talent/events');
-const { dataSourceOptions, EventPublisher } = require('@talent/platform');
+const { dataSourceOptions, EventPublisher, systemContext } = require('@talent/platform');
 const { createTestDatabase, ensureDatabase, startKafkaBroker, startServiceProcess } = require(path.join(root, 'libs/testing/dist/index.js'));
 const { Kafka, logLevel } = require('kafkajs');
 const dist = (p) => require(path.join(root, 'apps/matching/dist', p));
 const { MATCHING_ENTITIES, MATCHING_MIGRATIONS } = dist('app.module.js');
-const { JobsProjection } = dist('jobs/jobs.projection.js');
+const { RecordPostedJob } = dist('jobs/record-posted-job.js');
 const { MatchesService } = dist('matches/matches.service.js');
 const { RankingEngine } = dist('ranking/ranking.engine.js');
 const { SkillStatistics } = dist('ranking/skill-statistics.js');
@@ -267,7 +267,7 @@ try {
     for (let i = 0; i < PROFILES; i++) profile();
   } else await seedProfiles();
 
-  // The service's own code path: the JobPosted handler in the consumer's transaction.
+  // The service's own code path: the JobPosted handler's use case in the consumer's transaction.
   const statistics = new SkillStatistics();
   const engine = new RankingEngine(statistics);
   const queriesPerJob = [];
@@ -278,12 +278,12 @@ try {
     return result;
   };
   const matches = new MatchesService(dataSource, engine, new EventPublisher(), { matchesPerJob: MATCHES_PER_JOB });
-  const projection = new JobsProjection(matches);
+  const recordPostedJob = new RecordPostedJob(dataSource, matches);
   const handle = (payload) =>
     dataSource.transaction(async (tx) => {
       const event = createEvent(JobPosted, payload);
       await tx.query(`INSERT INTO inbox (event_id, type, topic) VALUES ($1, $2, $3)`, [event.id, event.type, JobPosted.topic]);
-      await projection.onJobPosted(event, tx);
+      await recordPostedJob.execute(systemContext({ tx, traceparent: event.traceparent }), event.payload);
     });
 
   const jobs = Array.from({ length: WARMUP + JOBS }, jobPayload);
