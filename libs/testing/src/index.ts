@@ -13,3 +13,4 @@ export * from './payments';
 export * from './public-events';
 export * from './webhook-receiver';
 export * from './service-module';
+export * from './use-cases';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { BalanceChanged } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 
 /**
  * Use case (the system's, on each rewards BalanceChanged): records a balance checkpoint. A
@@ -15,6 +15,7 @@ export class RecordBalanceCheckpoint implements UseCase<z.input<typeof BalanceCh
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof BalanceChanged.schema>): Promise<boolean> {
+    assertSystem(ctx, 'RecordBalanceCheckpoint');
     const p = parseCommand(BalanceChanged.schema, input);
     const rows: unknown[] = await inUseCaseTransaction(ctx, this.dataSource, (tx) =>
       tx.query(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { ContractCompleted } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 
 const RecordContractCompletionCommand = ContractCompleted.schema.pick({ contractId: true, completedAt: true });
 
@@ -15,6 +15,7 @@ export class RecordContractCompletion implements UseCase<z.input<typeof RecordCo
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordContractCompletionCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordContractCompletion');
     const { contractId, completedAt } = parseCommand(RecordContractCompletionCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, (tx) =>
       tx.query(`UPDATE contracts SET status = 'COMPLETED', completed_at = $2 WHERE id = $1 AND status = 'ACTIVE'`, [contractId.toLowerCase(), completedAt]),

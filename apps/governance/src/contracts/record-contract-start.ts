@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { ContractStarted } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 
 const RecordContractStartCommand = ContractStarted.schema.pick({ contractId: true, talentId: true, clientId: true, startedAt: true });
 
@@ -15,6 +15,7 @@ export class RecordContractStart implements UseCase<z.input<typeof RecordContrac
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordContractStartCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordContractStart');
     const p = parseCommand(RecordContractStartCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, (tx) =>
       tx.query(

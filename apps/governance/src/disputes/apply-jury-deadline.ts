@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import {
+  assertSystem,
   inUseCaseTransaction,
   JobQueue,
   loggableError,
@@ -81,6 +82,7 @@ export class ApplyJuryDeadline implements UseCase<z.input<typeof JuryDeadlineJob
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof JuryDeadlineJob.schema>): Promise<DeadlineOutcome> {
+    assertSystem(ctx, 'ApplyJuryDeadline');
     const { disputeId } = parseCommand(JuryDeadlineJob.schema, input);
     const outcome = await inUseCaseTransaction(ctx, this.dataSource, async (tx): Promise<DeadlineOutcome> => {
       const now = this.clock.now();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { assertOwnTransaction, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, assertOwnTransaction, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { GovernanceClock } from '../shared/clock';
 import { ProposalScheduler } from './proposal-scheduler';
 import { ProposalTransitionJob } from './proposal.jobs';
@@ -28,6 +28,7 @@ export class AdvanceProposal implements UseCase<z.input<typeof AdvanceProposalCo
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof AdvanceProposalCommand>): Promise<ProposalRecord | null> {
+    assertSystem(ctx, 'AdvanceProposal');
     assertOwnTransaction(ctx, 'AdvanceProposal');
     const { proposalId, transition, at } = parseCommand(AdvanceProposalCommand, input);
     const p = await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { IsoDateTimeSchema } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 
 const RecordReferralRelationCommand = z.object({
   /** The referral (signup) or job referral it comes from: recorded once. */
@@ -26,6 +26,7 @@ export class RecordReferralRelation implements UseCase<z.input<typeof RecordRefe
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordReferralRelationCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordReferralRelation');
     const r = parseCommand(RecordReferralRelationCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, (tx) =>
       tx.query(

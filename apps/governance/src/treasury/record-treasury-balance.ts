@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { TreasuryBalanceChanged } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 
 /**
  * Use case (the system's, on each rewards TreasuryBalanceChanged): keeps the latest treasury
@@ -14,6 +14,7 @@ export class RecordTreasuryBalance implements UseCase<z.input<typeof TreasuryBal
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof TreasuryBalanceChanged.schema>): Promise<void> {
+    assertSystem(ctx, 'RecordTreasuryBalance');
     const p = parseCommand(TreasuryBalanceChanged.schema, input);
     await inUseCaseTransaction(ctx, this.dataSource, (tx) =>
       tx.query(

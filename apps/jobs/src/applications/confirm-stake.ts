@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { ApplicationRecord } from './application.entity';
 import { canTransition, transition } from './application-status';
 import { ApplicationsService } from './applications.service';
@@ -21,6 +21,7 @@ export class ConfirmStake implements UseCase<z.input<typeof ConfirmStakeCommand>
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof ConfirmStakeCommand>): Promise<void> {
+    assertSystem(ctx, 'ConfirmStake');
     const { applicationId } = parseCommand(ConfirmStakeCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const application = await this.applications.lock(tx, applicationId);

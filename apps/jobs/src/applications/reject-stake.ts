@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { canTransition } from './application-status';
 import { ApplicationsService } from './applications.service';
 
@@ -16,6 +16,7 @@ export class RejectStake implements UseCase<z.input<typeof RejectStakeCommand>, 
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RejectStakeCommand>): Promise<void> {
+    assertSystem(ctx, 'RejectStake');
     const { applicationId, reason } = parseCommand(RejectStakeCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       const application = await this.applications.lock(tx, applicationId);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { OrganizationCreated } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 
 const RecordOrganizationCommand = OrganizationCreated.schema;
 
@@ -12,6 +12,7 @@ export class RecordOrganization implements UseCase<z.input<typeof RecordOrganiza
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordOrganizationCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordOrganization');
     const created = parseCommand(RecordOrganizationCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       await tx.query(`INSERT INTO organizations (id, owner_id, created_at, recorded_at) VALUES ($1, $2, $3, now()) ON CONFLICT (id) DO NOTHING`, [

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { KycApproved } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { EligibilityService } from './eligibility.service';
 
 const RecordTalentMembershipCommand = KycApproved.schema.pick({ userId: true, approvedAt: true });
@@ -19,6 +19,7 @@ export class RecordTalentMembership implements UseCase<z.input<typeof RecordTale
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordTalentMembershipCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordTalentMembership');
     const { userId, approvedAt } = parseCommand(RecordTalentMembershipCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       await this.eligibility.lockTalent(tx, userId);

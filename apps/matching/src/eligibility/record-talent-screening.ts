@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { TalentScreened } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { EligibilityService } from './eligibility.service';
 
 const RecordTalentScreeningCommand = TalentScreened.schema.pick({ talentId: true, decision: true, screenedAt: true });
@@ -20,6 +20,7 @@ export class RecordTalentScreening implements UseCase<z.input<typeof RecordTalen
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordTalentScreeningCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordTalentScreening');
     const { talentId, decision, screenedAt } = parseCommand(RecordTalentScreeningCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       await this.eligibility.lockTalent(tx, talentId);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { JobPosted } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { MatchesService } from '../matches/matches.service';
 import { normaliseSkills } from '../profiles/profile-input';
 import { rateCap, rateFactor } from '../ranking/scoring';
@@ -22,6 +22,7 @@ export class RecordPostedJob implements UseCase<z.input<typeof RecordPostedJobCo
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordPostedJobCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordPostedJob');
     const job = parseCommand(RecordPostedJobCommand, input);
     const terms = { unit: job.budget.unit, hoursPerWeek: job.hoursPerWeek, durationWeeks: job.durationWeeks };
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { RatingSubmitted } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { EligibilityService } from '../eligibility/eligibility.service';
 import { MatchesService } from '../matches/matches.service';
 import { ProfilesService } from '../profiles/profiles.service';
@@ -30,6 +30,7 @@ export class RecordTalentReputation implements UseCase<z.input<typeof RecordTale
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordTalentReputationCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordTalentReputation');
     const { rateeId, rateeRole, rateeAverageRating, rateeRatingsCount } = parseCommand(RecordTalentReputationCommand, input);
     if (rateeRole !== 'TALENT') return;
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {

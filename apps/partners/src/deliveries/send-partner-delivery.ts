@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import {
+  assertSystem,
   APP_CONFIG,
   METRICS,
   parseCommand,
@@ -70,7 +71,8 @@ export class SendPartnerDelivery implements UseCase<JobData<typeof DeliverToPart
     await this.execute(systemContext(), data);
   }
 
-  async execute(_ctx: UseCaseContext, input: JobData<typeof DeliverToPartner>): Promise<void> {
+  async execute(ctx: UseCaseContext, input: JobData<typeof DeliverToPartner>): Promise<void> {
+    assertSystem(ctx, 'SendPartnerDelivery');
     const { deliveryId } = parseCommand(DeliverToPartner.schema, input);
     const [row]: DeliveryRow[] = await this.dataSource.query(
       `SELECT d.id, d.status, d.attempts, n.id AS node_id, n.status AS node_status, n.webhook_url, n.signing_secret,

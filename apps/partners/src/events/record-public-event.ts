@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { EnvelopeSchema } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { DeliveryQueue } from '../deliveries/delivery-queue';
 import { DELIVERABLE_EVENT_TYPES } from '../shared/public-events';
 
@@ -24,6 +24,7 @@ export class RecordPublicEvent implements UseCase<z.input<typeof RecordPublicEve
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordPublicEventCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordPublicEvent');
     const event = parseCommand(RecordPublicEventCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       await tx.query(

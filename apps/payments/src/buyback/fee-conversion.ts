@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { FeesConverted } from '@talent/events';
 import {
+  assertSystem,
   canonicalDecimal,
   canonicalIn,
   EventPublisher,
@@ -82,7 +83,8 @@ export class ConvertFees implements UseCase<JobData<typeof ConvertFeesJob>, Conv
     this.log = logger.child({ component: 'fee-conversion' });
   }
 
-  async execute(_ctx: UseCaseContext, input: JobData<typeof ConvertFeesJob>): Promise<ConvertFeesResult> {
+  async execute(ctx: UseCaseContext, input: JobData<typeof ConvertFeesJob>): Promise<ConvertFeesResult> {
+    assertSystem(ctx, 'ConvertFees');
     parseCommand(ConvertFeesJob.schema, input);
     // A session lock on one pooled connection, held for the run; a crash ends the session and frees it.
     const runner = this.dataSource.createQueryRunner();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { ContractCompleted } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 
 const RecordContractCompletedCommand = ContractCompleted.schema;
 
@@ -16,6 +16,7 @@ export class RecordContractCompleted implements UseCase<z.input<typeof RecordCon
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordContractCompletedCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordContractCompleted');
     const { contractId, completedAt } = parseCommand(RecordContractCompletedCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, (tx) =>
       tx.query(`UPDATE contracts SET status = 'COMPLETED', ended_at = $2 WHERE id = $1 AND status = 'ACTIVE'`, [contractId, completedAt]),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { ContractStarted } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 
 const RecordContractStartedCommand = ContractStarted.schema;
 
@@ -12,6 +12,7 @@ export class RecordContractStarted implements UseCase<z.input<typeof RecordContr
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordContractStartedCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordContractStarted');
     const p = parseCommand(RecordContractStartedCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, (tx) =>
       tx.query(

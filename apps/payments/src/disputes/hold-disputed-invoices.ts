@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { DisputeOpened } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 
 const HoldDisputedInvoicesCommand = DisputeOpened.schema;
 
@@ -30,6 +30,7 @@ export class HoldDisputedInvoices implements UseCase<z.input<typeof HoldDisputed
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof HoldDisputedInvoicesCommand>): Promise<void> {
+    assertSystem(ctx, 'HoldDisputedInvoices');
     const { disputeId, contractId, openedAt } = parseCommand(HoldDisputedInvoicesCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       await tx.query(`SELECT id FROM contracts WHERE id = $1 FOR UPDATE`, [contractId]);

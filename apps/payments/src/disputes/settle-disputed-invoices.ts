@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { DisputeResolved } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 
 const SettleDisputedInvoicesCommand = DisputeResolved.schema;
 
@@ -25,6 +25,7 @@ export class SettleDisputedInvoices implements UseCase<z.input<typeof SettleDisp
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof SettleDisputedInvoicesCommand>): Promise<void> {
+    assertSystem(ctx, 'SettleDisputedInvoices');
     const { disputeId, contractId, decision, resolvedAt } = parseCommand(SettleDisputedInvoicesCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       await tx.query(`SELECT id FROM contracts WHERE id = $1 FOR UPDATE`, [contractId]);

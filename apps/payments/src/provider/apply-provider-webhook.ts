@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { inUseCaseTransaction, parseCommand, ROOT_LOGGER, toMinor, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, ROOT_LOGGER, toMinor, type UseCase, type UseCaseContext } from '@talent/platform';
 import { PaymentAttemptRecord } from '../invoices/invoice.entity';
 import { PaymentOutcomes } from '../invoices/payment-outcomes';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider';
@@ -35,6 +35,7 @@ export class ApplyProviderWebhook implements UseCase<z.input<typeof ApplyProvide
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof ApplyProviderWebhookCommand>): Promise<WebhookOutcome> {
+    assertSystem(ctx, 'ApplyProviderWebhook');
     const { webhookId, type, body } = parseCommand(ApplyProviderWebhookCommand, input);
     const confirmation = this.provider.parseConfirmation(type, body);
     return inUseCaseTransaction(ctx, this.dataSource, async (tx) => {

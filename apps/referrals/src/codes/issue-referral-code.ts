@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 import { generateReferralCode } from './referral-code';
 import { ReferralCodeRecord } from './referral-code.entity';
 
@@ -31,6 +31,7 @@ export class IssueReferralCode implements UseCase<z.input<typeof IssueReferralCo
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof IssueReferralCodeCommand>): Promise<string> {
+    assertSystem(ctx, 'IssueReferralCode');
     const { userId } = parseCommand(IssueReferralCodeCommand, input);
     return inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

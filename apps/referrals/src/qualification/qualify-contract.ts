@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ContractStarted, ReferralQualified } from '@talent/events';
-import { EventPublisher, inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, EventPublisher, inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 import { FraudCheck } from '../fraud/fraud-check';
 import { lockReferralGraph } from '../fraud/referral-graph.lock';
 import { ReferralInvalidator } from '../fraud/referral-invalidator';
@@ -51,6 +51,7 @@ export class QualifyContract implements UseCase<z.input<typeof QualifyContractCo
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof QualifyContractCommand>): Promise<void> {
+    assertSystem(ctx, 'QualifyContract');
     const contract = parseCommand(QualifyContractCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, (tx) => this.settle(tx, contract, ctx.traceparent));
   }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { RewardGranted } from '@talent/events';
-import { inUseCaseTransaction, isUuid, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, isUuid, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 import { findReferral, updateReferral } from '../shared/referral-store';
 
 /** The reward policies that pay connectors for referrals; their grants name the referral as `sourceId`. */
@@ -30,6 +30,7 @@ export class RecordReward implements UseCase<z.input<typeof RecordRewardCommand>
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordRewardCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordReward');
     const grant = parseCommand(RecordRewardCommand, input);
     if (!REFERRAL_POLICIES.has(grant.policy)) return;
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ReferralAttributed, UserRegistered } from '@talent/events';
-import { EventPublisher, inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, EventPublisher, inUseCaseTransaction, parseCommand, ROOT_LOGGER, type UseCase, type UseCaseContext } from '@talent/platform';
 import { CodesService } from '../codes/codes.service';
 import { normalizeReferralCode } from '../codes/referral-code';
 import { FraudCheck } from '../fraud/fraud-check';
@@ -36,6 +36,7 @@ export class AttributeSignup implements UseCase<z.input<typeof AttributeSignupCo
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof AttributeSignupCommand>): Promise<void> {
+    assertSystem(ctx, 'AttributeSignup');
     const registration = parseCommand(AttributeSignupCommand, input);
     const { userId, referralCode: typed } = registration;
     if (!typed) return;

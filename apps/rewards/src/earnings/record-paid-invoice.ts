@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { InvoicePaid } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { ContractEarnings } from './contract-earnings';
 
 const RecordPaidInvoiceCommand = InvoicePaid.schema.extend({ eventId: z.string() });
@@ -16,6 +16,7 @@ export class RecordPaidInvoice implements UseCase<z.input<typeof RecordPaidInvoi
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordPaidInvoiceCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordPaidInvoice');
     const { eventId, ...payload } = parseCommand(RecordPaidInvoiceCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => this.earnings.recordPaidInvoice(tx, payload, { eventId, traceparent: ctx.traceparent }));
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { ReferralQualified } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { ContractEarnings } from './contract-earnings';
 
 const RecordQualifiedReferralCommand = ReferralQualified.schema.extend({ eventId: z.string() });
@@ -16,6 +16,7 @@ export class RecordQualifiedReferral implements UseCase<z.input<typeof RecordQua
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordQualifiedReferralCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordQualifiedReferral');
     const { eventId, ...payload } = parseCommand(RecordQualifiedReferralCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => this.earnings.recordReferral(tx, payload, { eventId, traceparent: ctx.traceparent }));
   }

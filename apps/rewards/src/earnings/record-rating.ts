@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { RatingSubmitted } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { ContractEarnings } from './contract-earnings';
 
 const RecordRatingCommand = RatingSubmitted.schema.extend({ eventId: z.string() });
@@ -16,6 +16,7 @@ export class RecordRating implements UseCase<z.input<typeof RecordRatingCommand>
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof RecordRatingCommand>): Promise<void> {
+    assertSystem(ctx, 'RecordRating');
     const { eventId, ...payload } = parseCommand(RecordRatingCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => this.earnings.recordRating(tx, payload, { eventId, traceparent: ctx.traceparent }));
   }

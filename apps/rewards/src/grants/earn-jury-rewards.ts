@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { DisputeResolved } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { GrantsService } from './grants.service';
 
 /** The policy paid to majority jurors (its amount and caps live in `reward_policies`). */
@@ -25,6 +25,7 @@ export class EarnJuryRewards implements UseCase<z.input<typeof EarnJuryRewardsCo
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof EarnJuryRewardsCommand>): Promise<void> {
+    assertSystem(ctx, 'EarnJuryRewards');
     const { disputeId, majorityJurorIds, resolvedAt, eventId } = parseCommand(EarnJuryRewardsCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       for (const jurorId of new Set(majorityJurorIds.map((id) => id.toLowerCase()))) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { TalentScreened } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { PolicyKeys } from '../policies/policies.service';
 import { GrantsService } from './grants.service';
 
@@ -27,6 +27,7 @@ export class EarnScreeningReward implements UseCase<z.input<typeof EarnScreening
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof EarnScreeningRewardCommand>): Promise<void> {
+    assertSystem(ctx, 'EarnScreeningReward');
     const { talentId, inspectorId, eventId, earnedAt } = parseCommand(EarnScreeningRewardCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) =>
       this.grants.enqueue(tx, {

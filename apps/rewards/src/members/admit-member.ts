@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { KycApproved } from '@talent/events';
-import { inUseCaseTransaction, MembershipProjection, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, MembershipProjection, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { GrantsService } from '../grants/grants.service';
 import { Ledger } from '../ledger/ledger';
 
@@ -23,6 +23,7 @@ export class AdmitMember implements UseCase<z.input<typeof AdmitMemberCommand>, 
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof AdmitMemberCommand>): Promise<void> {
+    assertSystem(ctx, 'AdmitMember');
     const approval = parseCommand(AdmitMemberCommand, input);
     await inUseCaseTransaction(ctx, this.dataSource, async (tx) => {
       await this.membership.record(tx, approval);

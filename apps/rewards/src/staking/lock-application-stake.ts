@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import { ApplicationSubmitted, StakeLocked, StakeRejected } from '@talent/events';
 import {
+  assertSystem,
   EventPublisher,
   fromUnits,
   InsufficientFundsError,
@@ -45,6 +46,7 @@ export class LockApplicationStake implements UseCase<z.input<typeof LockApplicat
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof LockApplicationStakeCommand>): Promise<StakeOutcome> {
+    assertSystem(ctx, 'LockApplicationStake');
     const application = parseCommand(LockApplicationStakeCommand, input);
     return inUseCaseTransaction(ctx, this.dataSource, (tx) => this.lock(tx, application, ctx.traceparent));
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { StakeReleased, StakeSlashed, TreasuryCredited } from '@talent/events';
-import { EventPublisher, fromUnits, inUseCaseTransaction, parseCommand, toUnits, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, EventPublisher, fromUnits, inUseCaseTransaction, parseCommand, toUnits, type UseCase, type UseCaseContext } from '@talent/platform';
 import { SystemAccounts, walletAccounts } from '../ledger/accounts';
 import { Ledger } from '../ledger/ledger';
 import { publishTreasuryBalance } from '../treasury/treasury-balance';
@@ -30,6 +30,7 @@ export class SettleApplicationStake implements UseCase<z.input<typeof SettleAppl
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof SettleApplicationStakeCommand>): Promise<StakeOutcome> {
+    assertSystem(ctx, 'SettleApplicationStake');
     const { applicationId, settlement } = parseCommand(SettleApplicationStakeCommand, input);
     return inUseCaseTransaction(ctx, this.dataSource, (tx) =>
       settlement === 'SLASHED' ? this.slash(tx, applicationId, ctx.traceparent) : this.release(tx, applicationId, ctx.traceparent),

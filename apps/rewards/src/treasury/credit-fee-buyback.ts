@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { FeesConverted, TreasuryCredited } from '@talent/events';
 import {
+  assertSystem,
   EventPublisher,
   fromUnits,
   inUseCaseTransaction,
@@ -49,6 +50,7 @@ export class CreditFeeBuyback implements UseCase<z.input<typeof CreditFeeBuyback
   }
 
   async execute(ctx: UseCaseContext, input: z.input<typeof CreditFeeBuybackCommand>): Promise<BuybackOutcome> {
+    assertSystem(ctx, 'CreditFeeBuyback');
     const { conversionId, btrstBought: units } = parseCommand(CreditFeeBuybackCommand, input);
     if (units === 0n) {
       // Ignored, not dead-lettered: fees so small that the BTRST bought rounded down to zero are a

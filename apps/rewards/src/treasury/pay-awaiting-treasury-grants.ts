@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, type UseCase, type UseCaseContext } from '@talent/platform';
 import { TreasuryGrantsService, type TreasuryGrantOutcome } from './treasury-grants.service';
 
 const PayAwaitingTreasuryGrantsCommand = z.object({ userId: z.string() });
@@ -15,6 +15,7 @@ export class PayAwaitingTreasuryGrants implements UseCase<z.input<typeof PayAwai
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof PayAwaitingTreasuryGrantsCommand>): Promise<TreasuryGrantOutcome[]> {
+    assertSystem(ctx, 'PayAwaitingTreasuryGrants');
     const { userId } = parseCommand(PayAwaitingTreasuryGrantsCommand, input);
     return inUseCaseTransaction(ctx, this.dataSource, (tx) => this.grants.settleAwaitingMembership(tx, userId, ctx.traceparent));
   }

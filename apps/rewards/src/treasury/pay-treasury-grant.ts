@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { GrantApproved } from '@talent/events';
-import { inUseCaseTransaction, parseCommand, TokenAmountSchema, type UseCase, type UseCaseContext } from '@talent/platform';
+import { assertSystem, inUseCaseTransaction, parseCommand, TokenAmountSchema, type UseCase, type UseCaseContext } from '@talent/platform';
 import { TreasuryGrantsService, type TreasuryGrantOutcome } from './treasury-grants.service';
 
 /**
@@ -21,6 +21,7 @@ export class PayTreasuryGrant implements UseCase<z.input<typeof PayTreasuryGrant
   ) {}
 
   async execute(ctx: UseCaseContext, input: z.input<typeof PayTreasuryGrantCommand>): Promise<TreasuryGrantOutcome> {
+    assertSystem(ctx, 'PayTreasuryGrant');
     const { amount: units, ...command } = parseCommand(PayTreasuryGrantCommand, input);
     return inUseCaseTransaction(ctx, this.dataSource, (tx) => this.grants.pay(tx, { ...command, units, traceparent: ctx.traceparent }));
   }
