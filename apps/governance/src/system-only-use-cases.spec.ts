@@ -1,5 +1,5 @@
 import { ForbiddenError } from '@talent/platform';
-import { errorOfSignedInCall } from '@talent/testing';
+import { describeSystemOnlyUseCases } from '@talent/testing';
 import { RecordBalanceCheckpoint } from './checkpoints/record-balance-checkpoint';
 import { RecordContractCompletion } from './contracts/record-contract-completion';
 import { RecordContractStart } from './contracts/record-contract-start';
@@ -8,20 +8,9 @@ import { AdvanceProposal } from './proposals/advance-proposal';
 import { RecordReferralRelation } from './referrals/record-referral-relation';
 import { RecordTreasuryBalance } from './treasury/record-treasury-balance';
 
-// Run by this service's event handlers and scheduled jobs only: should a request path ever reach one, a signed-in
-// caller is refused before anything is read or moved.
-describe('use cases only the system runs', () => {
-  it.each(
-    [
-      RecordReferralRelation,
-      ApplyJuryDeadline,
-      RecordBalanceCheckpoint,
-      AdvanceProposal,
-      RecordTreasuryBalance,
-      RecordContractCompletion,
-      RecordContractStart,
-    ].map((type) => [type.name, type] as const),
-  )('%s refuses a signed-in caller (FORBIDDEN)', async (_, type) => {
-    expect(await errorOfSignedInCall(type)).toBeInstanceOf(ForbiddenError);
-  });
-});
+// Run by this service's event handlers and scheduled jobs only: should a request path ever reach
+// one, a signed-in caller is refused before anything is read or moved.
+describeSystemOnlyUseCases(
+  [RecordReferralRelation, ApplyJuryDeadline, RecordBalanceCheckpoint, AdvanceProposal, RecordTreasuryBalance, RecordContractCompletion, RecordContractStart],
+  ForbiddenError,
+);

@@ -1,17 +1,10 @@
 import { ForbiddenError } from '@talent/platform';
-import { errorOfSignedInCall } from '@talent/testing';
+import { describeSystemOnlyUseCases } from '@talent/testing';
 import { IssueReferralCode } from './codes/issue-referral-code';
 import { QualifyContract } from './qualification/qualify-contract';
 import { RecordReward } from './qualification/record-reward';
 import { AttributeSignup } from './signup-referrals/attribute-signup';
 
-// Run by this service's event handlers and scheduled jobs only: should a request path ever reach one, a signed-in
-// caller is refused before anything is read or moved.
-describe('use cases only the system runs', () => {
-  it.each([RecordReward, QualifyContract, IssueReferralCode, AttributeSignup].map((type) => [type.name, type] as const))(
-    '%s refuses a signed-in caller (FORBIDDEN)',
-    async (_, type) => {
-      expect(await errorOfSignedInCall(type)).toBeInstanceOf(ForbiddenError);
-    },
-  );
-});
+// Run by this service's event handlers and scheduled jobs only: should a request path ever reach
+// one, a signed-in caller is refused before anything is read or moved.
+describeSystemOnlyUseCases([RecordReward, QualifyContract, IssueReferralCode, AttributeSignup], ForbiddenError);

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '@talent/platform';
-import { errorOfSignedInCall } from '@talent/testing';
+import { describeSystemOnlyUseCases } from '@talent/testing';
 import { RecordPaidInvoice } from './earnings/record-paid-invoice';
 import { RecordQualifiedReferral } from './earnings/record-qualified-referral';
 import { RecordRating } from './earnings/record-rating';
@@ -15,27 +15,24 @@ import { RecheckWithdrawal } from './withdrawals/recheck-withdrawal';
 import { SettleWithdrawal } from './withdrawals/settle-withdrawal';
 import { SubmitWithdrawal } from './withdrawals/submit-withdrawal';
 
-// Run by this service's event handlers and scheduled jobs only: should a request path ever reach one, a signed-in
-// caller is refused before anything is read or moved.
-describe('use cases only the system runs', () => {
-  it.each(
-    [
-      CreditFeeBuyback,
-      PayTreasuryGrant,
-      PayAwaitingTreasuryGrants,
-      LockApplicationStake,
-      SettleApplicationStake,
-      EarnJuryRewards,
-      EarnScreeningReward,
-      RecordRating,
-      RecordPaidInvoice,
-      RecordQualifiedReferral,
-      AdmitMember,
-      SubmitWithdrawal,
-      RecheckWithdrawal,
-      SettleWithdrawal,
-    ].map((type) => [type.name, type] as const),
-  )('%s refuses a signed-in caller (FORBIDDEN)', async (_, type) => {
-    expect(await errorOfSignedInCall(type)).toBeInstanceOf(ForbiddenError);
-  });
-});
+// Run by this service's event handlers and scheduled jobs only: should a request path ever reach
+// one, a signed-in caller is refused before anything is read or moved.
+describeSystemOnlyUseCases(
+  [
+    CreditFeeBuyback,
+    PayTreasuryGrant,
+    PayAwaitingTreasuryGrants,
+    LockApplicationStake,
+    SettleApplicationStake,
+    EarnJuryRewards,
+    EarnScreeningReward,
+    RecordRating,
+    RecordPaidInvoice,
+    RecordQualifiedReferral,
+    AdmitMember,
+    SubmitWithdrawal,
+    RecheckWithdrawal,
+    SettleWithdrawal,
+  ],
+  ForbiddenError,
+);

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
 
 /** A use case class, as libs/platform's `UseCase` shapes it (structurally: this library cannot import platform). */
@@ -19,4 +20,17 @@ export async function errorOfSignedInCall(type: UseCaseClass): Promise<unknown> 
   } catch (error) {
     return error;
   }
+}
+
+/**
+ * A service's unit spec of its system-only use cases: each refuses a signed-in caller with
+ * `refusal` (libs/platform's ForbiddenError) before it reads or moves anything. Jest's globals
+ * are read when called, so importing this library outside Jest (the benchmarks) stays harmless.
+ */
+export function describeSystemOnlyUseCases(useCases: UseCaseClass[], refusal: abstract new (...args: never[]) => Error): void {
+  describe('use cases only the system runs (event handlers, scheduled jobs)', () => {
+    it.each(useCases.map((type) => [type.name, type] as const))('%s refuses a signed-in caller before it reads or moves anything', async (_, type) => {
+      expect(await errorOfSignedInCall(type)).toBeInstanceOf(refusal);
+    });
+  });
 }
