@@ -77,6 +77,11 @@ export class DependencyMonitor {
     this.timer.unref();
   }
 
+  /** Adds a dependency to check, before `start()` (one known only once the app is built). */
+  protected watch(name: string, check: DependencyCheck): void {
+    this.checks[name] = check;
+  }
+
   /** The last answer of each dependency; `down` until first checked. */
   snapshot(): Record<string, DependencyStatus> {
     return Object.fromEntries(Object.keys(this.checks).map((name) => [name, this.state.get(name) ?? { status: 'down', since: 'never checked' }]));

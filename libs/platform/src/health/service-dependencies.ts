@@ -9,12 +9,21 @@ import { METRICS } from '../metrics/metrics.controller';
 import { REDIS } from '../redis/redis.provider';
 import { DependencyMonitor } from './dependency-monitor';
 
-/** A service's PostgreSQL, Redis and Kafka, checked every 5 s for `/health` and `dependency_up`. */
+/**
+ * How long the event consumer may be out of its group before /health says so: a start (the broker's
+ * initial rebalance delay), a rebalance or kafkajs's restart after a retriable crash take seconds.
+ */
+export const CONSUMER_OUT_OF_GROUP_GRACE_MS = 30_000;
+
+/**
+ * A service's PostgreSQL, Redis and Kafka, and its event consumer's place in its group (when it
+ * has handlers), checked every 5 s for `/health` and `dependency_up`.
+ */
 @Injectable()
 export class ServiceDependencies extends DependencyMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     dataSource: DataSource,
-    messaging: MessagingService,
+    private readonly messaging: MessagingService,
     @Inject(REDIS) redis: Redis,
     @Inject(METRICS) metrics: Metrics,
     @Inject(ROOT_LOGGER) logger: Logger,
@@ -30,6 +39,9 @@ export class ServiceDependencies extends DependencyMonitor implements OnApplicat
   }
 
   onApplicationBootstrap(): void {
+    // Kafka up but the consumer out of its group for long (a crash, a group it cannot join): events wait unread.
+    const consumer = this.messaging.consumer;
+    if (consumer.topics.length > 0) this.watch('consumer', async () => consumer.isInGroup(CONSUMER_OUT_OF_GROUP_GRACE_MS));
     this.start();
   }
 

@@ -32,6 +32,12 @@ export interface EventConsumerOptions {
   maxBatchSize?: number;
   /** Partitions whose batches are applied at the same time (kafkajs `partitionsConsumedConcurrently`). Default 1. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Called when the consumer crashed on an error kafkajs does not restart it after (a non-retriable
+   * one: an authorization refused, an unexpected protocol answer): kafkajs has disconnected it and
+   * leaves it so. Whoever started the consumer starts it again (see MessagingService).
+   */
+  onCrashWithoutRestart?: (error: Error) => void;
 }
 
 export interface ConsumeStats {
@@ -79,6 +85,8 @@ export class EventConsumer {
   private readonly metrics: ConsumerMetrics | null;
   /** Per held partition: the offset being retried, its attempts so far, and the pending resume. */
   private readonly held = new Map<string, { offset: string; attempts: number; timer?: NodeJS.Timeout }>();
+  /** Since when (ms) the consumer has been out of its group: not started, joining, rebalancing, crashed, stopped. Null while in it. */
+  private outOfGroupSince: number | null = Date.now();
   readonly stats: ConsumeStats = { applied: 0, duplicates: 0, deadLettered: 0, retries: 0 };
 
   constructor(
@@ -108,6 +116,15 @@ export class EventConsumer {
     return [...this.held.keys()];
   }
 
+  /**
+   * Whether the consumer is in its group (it has joined and is given partitions to read), or has
+   * been out of it for less than `graceMs`: a start, a rebalance, or kafkajs's own restart after a
+   * retriable crash take some seconds each, and are no news.
+   */
+  isInGroup(graceMs: number): boolean {
+    return this.outOfGroupSince === null || Date.now() - this.outOfGroupSince < graceMs;
+  }
+
   async start(): Promise<void> {
     if (this.handlers.size === 0 || this.consumer) return;
     const consumer = this.kafka.consumer({
@@ -116,7 +133,17 @@ export class EventConsumer {
       allowAutoTopicCreation: true,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.releaseRevoked(payload.memberAssignment));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.outOfGroupSince = null;
+      this.releaseRevoked(payload.memberAssignment);
+    });
+    const leftGroup = () => (this.outOfGroupSince ??= Date.now());
+    consumer.on(consumer.events.REBALANCING, leftGroup);
+    consumer.on(consumer.events.STOP, leftGroup);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      leftGroup();
+      if (!payload.restart && this.consumer === consumer) this.options.onCrashWithoutRestart?.(payload.error);
+    });
     // stop() during a start (a shutdown while the broker is away) forgets this consumer: whatever
     // step then completes, the consumer is disconnected and the start goes no further.
     const abandoned = async (): Promise<boolean> => {
@@ -147,6 +174,7 @@ export class EventConsumer {
     // Cleared first: a disconnect that throws must not leave a consumer that makes the next start() a no-op.
     const consumer = this.consumer;
     this.consumer = null;
+    this.outOfGroupSince ??= Date.now();
     await consumer?.disconnect();
   }
 

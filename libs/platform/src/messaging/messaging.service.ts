@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { EventDefinition } from '@talent/events';
 import type { Admin, Kafka, Producer } from 'kafkajs';
@@ -21,7 +21,7 @@ import { ON_EVENT_METADATA } from './on-event.decorator';
  * consumer that runs every `@OnEvent` handler found in the app.
  */
 @Injectable()
-export class MessagingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MessagingService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly kafka: Kafka;
   readonly producer: Producer;
   readonly relay: OutboxRelay;
@@ -30,6 +30,9 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
   private readonly log: Logger;
   private readonly shutdown = new AbortController();
   private consumerStart: Promise<void> = Promise.resolve();
+  /** Crashes kafkajs did not recover from, in a row (each within a minute of the last), and when the last was. */
+  private crashes = 0;
+  private lastCrashAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) config: BaseConfig,
@@ -63,11 +66,16 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
       retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
       retryMaxMs: config.CONSUMER_RETRY_MAX_MS,
       metrics: metrics.registry,
+      onCrashWithoutRestart: (err) => this.restartConsumer(err),
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Every provider exists by now: the consumer knows its handlers (and /health whether there is one) before anything starts. */
+  onModuleInit(): void {
     this.registerHandlers();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
     await this.producer.connect();
     await this.admin.connect();
     await this.relay.start();
@@ -109,6 +117,26 @@ export class MessagingService implements OnApplicationBootstrap, BeforeApplicati
         await sleep(backoffDelay(attempt, 1_000, 30_000), undefined, { signal: this.shutdown.signal }).catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * kafkajs leaves a consumer that crashed on a non-retriable error (an authorization refused, an
+   * unexpected answer) disconnected for good, and events would wait unread until the process
+   * restarts. It is started again here: after 1 s, doubling up to 30 s while crashes follow each
+   * other within a minute.
+   */
+  private restartConsumer(err: Error): void {
+    if (this.shutdown.signal.aborted) return;
+    const now = Date.now();
+    this.crashes = now - this.lastCrashAt < 60_000 ? this.crashes + 1 : 1;
+    this.lastCrashAt = now;
+    const delay = backoffDelay(this.crashes, 1_000, 30_000);
+    this.log.error({ err, restartInMs: delay }, 'the consumer crashed and kafkajs will not restart it: starting it again');
+    this.consumerStart = (async () => {
+      await this.consumer.stop().catch(() => undefined);
+      await sleep(delay, undefined, { signal: this.shutdown.signal }).catch(() => undefined);
+      await this.startConsumer();
+    })();
   }
 
   isKafkaReachable(): Promise<boolean> {
