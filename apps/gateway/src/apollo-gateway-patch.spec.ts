@@ -50,6 +50,37 @@ describe('@apollo/gateway RemoteGraphQLDataSource, patched', () => {
   });
 });
 
+describe('@apollo/gateway RemoteGraphQLDataSource headers, patched', () => {
+  const request = { query: '{ me { id } }', http: { method: 'POST', url: 'http://identity.test/graphql', headers: new Headers() } };
+  const ok = async () => new Response(JSON.stringify({ data: { me: null } }), { headers: { 'content-type': 'application/json' } });
+
+  it("hands the fetcher the request's headers as node-fetch's iterator gives them: names lower-cased, repeated values joined", async () => {
+    const sent: Array<Record<string, string>> = [];
+    const source = new (class extends RemoteGraphQLDataSource {
+      override willSendRequest({
+        request,
+      }: {
+        request: { http?: { headers: { set(n: string, v: string): void; append(n: string, v: string): void } } };
+      }): void {
+        request.http!.headers.set('Authorization', 'Bearer t');
+        request.http!.headers.set('x-request-id', 'r-1');
+        request.http!.headers.append('X-Forwarded-For', '10.0.0.1');
+        request.http!.headers.append('x-forwarded-for', '10.0.0.2');
+      }
+    })({
+      url: 'http://identity.test/graphql',
+      fetcher: (async (_url: string, init: { headers: Record<string, string> }) => {
+        sent.push(init.headers);
+        return ok();
+      }) as never,
+    });
+    await source.process({ kind: 'HEALTH_CHECK', request: { ...request }, context: {} } as never);
+    expect(sent).toEqual([{ authorization: 'Bearer t', 'content-type': 'application/json', 'x-forwarded-for': '10.0.0.1, 10.0.0.2', 'x-request-id': 'r-1' }]);
+    expect(Object.keys(sent[0])).toEqual(['authorization', 'content-type', 'x-forwarded-for', 'x-request-id']);
+    expect(String((RemoteGraphQLDataSource.prototype as unknown as Record<string, unknown>).sendRequest)).toContain('headersObjectOf(http.headers)');
+  });
+});
+
 describe('@apollo/gateway executeQueryPlan, patched', () => {
   it('builds the Operation that shapes a response once per document and schema (bump the patch with @apollo/gateway)', () => {
     expect(String(executeQueryPlanModule.executeQueryPlan)).toContain('operationOf(apiSchema, operationContext)');
